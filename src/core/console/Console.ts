@@ -1,0 +1,486 @@
+/**
+ * The console language, shared by the page's terminal and the `smiscope` CLI. A public contract:
+ * extend, don't rename. Numbers take 0x.. hex or decimal. A bad line says what is wrong and changes
+ * nothing.
+ */
+
+import type { Session } from '../debug/Session';
+import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
+import { IoError, ioRead, ioWidthFor, ioWrite, type IoWidth } from '../machine/IoBus';
+import { isSmram, type Machine } from '../machine/Machine';
+import { readBytes, write64, writeBytes } from '../machine/Memory';
+import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
+import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
+import { smiLifecycle, type PortWrite } from '../machine/SmiLifecycle';
+import { type CommunicateResult, SmmCommunicationCommunicate } from '../modules/PiSmmIpl';
+import { statusHex } from '../pi/EfiStatus';
+import { hex } from '../pi/Fw';
+import { guidName, guidToBytes, parseGuid, GUIDS } from '../pi/Guid';
+import { SMM_COMMUNICATE_HEADER_SIZE } from '../pi/SmmEntryPoint';
+import { MAX_CPUS, SAMPLE_MODULES } from '../profiles/ovmf';
+import { stateJson } from './StateJson';
+
+export class ConsoleError extends Error {}
+
+interface Command {
+  usage: string;
+  help: string;
+  run(s: Session, args: Args): string[];
+}
+
+/** Positional words and --flags (a flag takes the next word as its value unless it is boolean). */
+interface Args {
+  pos: string[];
+  flags: Map<string, string[]>;
+}
+
+const BOOLEAN_FLAGS = new Set(['raw', 'run', 'json']);
+
+function parseArgs(words: string[]): Args {
+  const pos: string[] = [];
+  const flags = new Map<string, string[]>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w.startsWith('--')) {
+      const name = w.slice(2);
+      if (!name) throw new ConsoleError('"--" needs a flag name');
+      const list = flags.get(name) ?? [];
+      if (BOOLEAN_FLAGS.has(name)) list.push('');
+      else {
+        if (i + 1 >= words.length) throw new ConsoleError(`--${name} needs a value`);
+        list.push(words[++i]);
+      }
+      flags.set(name, list);
+    } else pos.push(w);
+  }
+  return { pos, flags };
+}
+
+export function parseNumber(text: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  const t = text.trim();
+  let v: number;
+  if (/^0x[0-9a-f]+$/i.test(t)) v = parseInt(t.slice(2), 16);
+  else if (/^[0-9]+$/.test(t)) v = parseInt(t, 10);
+  else throw new ConsoleError(`${what}: "${text}" is not a number (use 0x.. hex or decimal)`);
+  if (!Number.isSafeInteger(v) || v > max) throw new ConsoleError(`${what}: ${text} is out of range (max ${hex(max)})`);
+  return v;
+}
+
+function flag(a: Args, name: string): string | undefined {
+  const v = a.flags.get(name);
+  return v ? v[v.length - 1] : undefined;
+}
+
+function checkFlags(a: Args, allowed: string[]): void {
+  for (const k of a.flags.keys()) if (!allowed.includes(k)) throw new ConsoleError(`unknown flag --${k} (allowed: ${allowed.map((x) => '--' + x).join(' ') || 'none'})`);
+}
+
+function checkPositional(a: Args, min: number, max: number, usage: string): void {
+  if (a.pos.length < min || a.pos.length > max) throw new ConsoleError(`usage: ${usage}`);
+}
+
+function cpuFlag(s: Session, a: Args, dflt = 0): number {
+  const v = flag(a, 'cpu');
+  if (v === undefined) return dflt;
+  const n = parseNumber(v, '--cpu');
+  if (n >= s.m.s.cpus.length) throw new ConsoleError(`--cpu ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
+  return n;
+}
+
+function requireRunnable(s: Session): void {
+  if (s.m.s.hung) throw new ConsoleError(`the machine is hung (${s.m.s.hung.message}); reset with \`platform ovmf\``);
+  if (s.run) throw new ConsoleError(`an SMI is in progress (paused at ${s.currentPhase()}): \`continue\` or \`step smi\` finishes it first`);
+  if (s.m.s.stage !== 'os') throw new ConsoleError('the machine has not finished booting');
+}
+
+function hexDump(m: Machine, addr: number, len: number): string[] {
+  const bytes = readBytes(m.s.mem, addr, len);
+  const out: string[] = [];
+  for (let i = 0; i < len; i += 16) {
+    const row = bytes.subarray(i, Math.min(i + 16, len));
+    const hx = Array.from(row, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+    const asc = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    out.push(`${hex(addr + i, 8)}  ${hx.padEnd(47)}  ${asc}`);
+  }
+  return out;
+}
+
+function startLifecycle(s: Session, cpu: number, writes: PortWrite[], describe: string, runThrough: boolean): string[] {
+  const out = [`${describe}`];
+  out.push(
+    ...s.startRun(
+      {
+        kind: 'lifecycle',
+        describe,
+        make: (m) => smiLifecycle(m, { cpu, writes }),
+        onDone: (m) => {
+          const r = m.s.lastSmi;
+          if (!r) return [];
+          if (!r.raised) return [`no SMI: ${r.note}`];
+          const calls = r.handlersCalled.map((h) => `${h.module}.${h.handler} -> ${h.returned}`).join(', ') || 'no handlers';
+          return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, BSP CPU${r.bsp}; ${calls}`];
+        },
+      },
+      !runThrough,
+    ),
+  );
+  if (s.run && !runThrough) out.push('paused. `step` (F10) goes phase by phase, `step event` (F11) event by event, `continue` (F5) runs to the end.');
+  return out;
+}
+
+function parseHexBytes(text: string): Uint8Array {
+  const t = text.replace(/^0x/i, '').replace(/[\s:,-]/g, '');
+  if (t.length % 2 !== 0 || !/^[0-9a-f]*$/i.test(t)) throw new ConsoleError(`HEXBYTES: "${text}" is not an even number of hex digits`);
+  const out = new Uint8Array(t.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(t.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const COMMANDS: Record<string, Command> = {
+  help: {
+    usage: 'help [cmd]',
+    help: 'List the commands, or explain one.',
+    run: (_s, a) => {
+      checkPositional(a, 0, 1, 'help [cmd]');
+      if (a.pos[0]) {
+        const c = COMMANDS[a.pos[0]];
+        if (!c) throw new ConsoleError(`no command "${a.pos[0]}"`);
+        return [c.usage, `  ${c.help}`];
+      }
+      return Object.values(COMMANDS).map((c) => `${c.usage.padEnd(52)} ${c.help.split('\n')[0]}`);
+    },
+  },
+  platform: {
+    usage: 'platform ovmf [--cpus N] [--broadcast on|off] [--sync traditional|relaxed] [--module NAME]...',
+    help: `Power on a QEMU Q35 + OVMF machine and boot it (reset). --cpus 1..${MAX_CPUS} (default 4); --broadcast: whether QEMU offers broadcast SMI (default on); --sync overrides PcdCpuSmmSyncMode; --module adds a sample SMM module: ${SAMPLE_MODULES.map((d) => d.name).join(', ')}.`,
+    run: (s, a) => {
+      checkFlags(a, ['cpus', 'broadcast', 'sync', 'module']);
+      checkPositional(a, 1, 1, COMMANDS.platform.usage);
+      if (a.pos[0] !== 'ovmf') throw new ConsoleError(`unknown platform "${a.pos[0]}" (available: ovmf)`);
+      const cpus = flag(a, 'cpus') !== undefined ? parseNumber(flag(a, 'cpus')!, '--cpus') : 4;
+      if (cpus < 1 || cpus > MAX_CPUS) throw new ConsoleError(`--cpus ${cpus}: choose 1..${MAX_CPUS}`);
+      const b = flag(a, 'broadcast') ?? 'on';
+      if (b !== 'on' && b !== 'off') throw new ConsoleError('--broadcast takes on or off');
+      const sync = flag(a, 'sync') ?? null;
+      if (sync !== null && sync !== 'traditional' && sync !== 'relaxed') throw new ConsoleError('--sync takes traditional or relaxed');
+      const modules = a.flags.get('module') ?? [];
+      for (const n of modules) if (!SAMPLE_MODULES.some((d) => d.name.toLowerCase() === n.toLowerCase())) throw new ConsoleError(`unknown module "${n}" (known: ${SAMPLE_MODULES.map((d) => d.name).join(', ')})`);
+      const out = s.reset({ cpus, broadcast: b === 'on', syncMode: sync, modules });
+      const st = s.m.s;
+      return [
+        `platform ovmf: ${cpus} CPU(s), broadcast SMI ${st.lpc.smiFeatures & 1 ? 'negotiated' : 'not offered'}, ${st.mp.syncMode} sync mode, TSEG ${hex(st.config.tsegBase)}..${hex(st.config.tsegBase + st.config.tsegSize - 1)}`,
+        ...out,
+      ];
+    },
+  },
+  reset: {
+    usage: 'reset',
+    help: 'Reboot with the same platform options.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'reset');
+      return ['reset', ...s.reset(s.platform)];
+    },
+  },
+  out: {
+    usage: 'out PORT VALUE [--cpu N] [--width 1|2|4]',
+    help: 'The OS on CPU N executes OUT. Writing 0xB2 can raise an SMI (then the debugger pauses in it).',
+    run: (s, a) => {
+      checkFlags(a, ['cpu', 'width', 'run']);
+      checkPositional(a, 2, 2, COMMANDS.out.usage);
+      requireRunnable(s);
+      const port = parseNumber(a.pos[0], 'PORT', 0xffff);
+      const width = (flag(a, 'width') !== undefined ? parseNumber(flag(a, 'width')!, '--width') : ioWidthFor(port, s.m)) as IoWidth;
+      if (![1, 2, 4].includes(width)) throw new ConsoleError('--width takes 1, 2 or 4');
+      const value = parseNumber(a.pos[1], 'VALUE', width === 1 ? 0xff : width === 2 ? 0xffff : 0xffffffff);
+      const cpu = cpuFlag(s, a);
+      if ((port === ICH9_APM_CNT || port === ICH9_APM_STS) && width !== 1) throw new ConsoleError(`port ${hex(port, 2)} (APM) takes byte accesses only`);
+      if (port === ICH9_APM_CNT) {
+        return startLifecycle(s, cpu, [{ port, value, width, by: 'out' }], `CPU${cpu}: OUT ${hex(port, 2)}, ${hex(value, 2)}`, a.flags.has('run'));
+      }
+      try {
+        const r = ioWrite(s.m, port, width, value);
+        return [`CPU${cpu}: OUT ${hex(port, 2)}, ${hex(value, 2 * width)} -> ${r.device}`];
+      } catch (e) {
+        if (e instanceof IoError) throw new ConsoleError(e.message);
+        throw e;
+      }
+    },
+  },
+  in: {
+    usage: 'in PORT [--width 1|2|4]',
+    help: 'Read an I/O port (APM ports read back as written).',
+    run: (s, a) => {
+      checkFlags(a, ['width', 'cpu']);
+      checkPositional(a, 1, 1, COMMANDS.in.usage);
+      const port = parseNumber(a.pos[0], 'PORT', 0xffff);
+      const width = (flag(a, 'width') !== undefined ? parseNumber(flag(a, 'width')!, '--width') : ioWidthFor(port, s.m)) as IoWidth;
+      if (![1, 2, 4].includes(width)) throw new ConsoleError('--width takes 1, 2 or 4');
+      const r = ioRead(s.m, port, width);
+      return [`IN ${hex(port, 2)} = ${hex(r.value, 2 * width)} (${r.device})`];
+    },
+  },
+  smi: {
+    usage: 'smi CMD [DATA] [--cpu N] [--run]',
+    help: 'Software SMI like chipsec\'s `smi send`: the OS on CPU N writes DATA to 0xB3, then CMD to 0xB2. Pauses at the first event unless --run.',
+    run: (s, a) => {
+      checkFlags(a, ['cpu', 'run']);
+      checkPositional(a, 1, 2, COMMANDS.smi.usage);
+      requireRunnable(s);
+      const cmd = parseNumber(a.pos[0], 'CMD', 0xff);
+      const data = a.pos[1] !== undefined ? parseNumber(a.pos[1], 'DATA', 0xff) : 0;
+      const cpu = cpuFlag(s, a);
+      const writes: PortWrite[] = [
+        { port: ICH9_APM_STS, value: data, width: 1, by: 'smi: data port first' },
+        { port: ICH9_APM_CNT, value: cmd, width: 1, by: 'smi: command port' },
+      ];
+      return startLifecycle(s, cpu, writes, `smi ${hex(cmd, 2)} data ${hex(data, 2)} from CPU${cpu}`, a.flags.has('run'));
+    },
+  },
+  communicate: {
+    usage: 'communicate GUID [HEXBYTES] [--at ADDR] [--size N] [--cpu N] [--run]',
+    help: 'EFI_SMM_COMMUNICATION_PROTOCOL.Communicate from the OS: writes EFI_SMM_COMMUNICATE_HEADER {GUID, MessageLength} + data at ADDR, then PiSmmIpl triggers an SMI (0 to 0xB3, 0 to 0xB2). --size overrides *CommSize.',
+    run: (s, a) => {
+      checkFlags(a, ['at', 'size', 'cpu', 'run']);
+      checkPositional(a, 1, 2, COMMANDS.communicate.usage);
+      requireRunnable(s);
+      const guid = parseGuid(a.pos[0]);
+      if (!guid) throw new ConsoleError(`GUID: "${a.pos[0]}" is neither a known C name (e.g. gEfiSmmVariableProtocolGuid) nor 8-4-4-4-12 hex`);
+      const data = a.pos[1] !== undefined ? parseHexBytes(a.pos[1]) : new Uint8Array(0);
+      const at = flag(a, 'at') !== undefined ? parseNumber(flag(a, 'at')!, '--at', 0xffffffff) : s.m.s.config.runtimeDataBase + 0x2000;
+      const size = flag(a, 'size') !== undefined ? parseNumber(flag(a, 'size')!, '--size', 0xffffffff) : null;
+      const cpu = cpuFlag(s, a);
+      const m = s.m;
+      const total = SMM_COMMUNICATE_HEADER_SIZE + data.length;
+      if (at + total > 0x100000000) throw new ConsoleError('--at: the buffer would run past 4 GiB');
+      writeBytes(m.s.mem, at, guidToBytes(guid));
+      write64(m.s.mem, at + 16, BigInt(data.length));
+      writeBytes(m.s.mem, at + SMM_COMMUNICATE_HEADER_SIZE, data);
+      const out = [`Communicate ${guidName(guid)}: ${total} bytes at ${hex(at)}${isSmram(m, at, total) ? ' (inside SMRAM: expect EFI_ACCESS_DENIED)' : ''}`];
+      out.push(
+        ...s.startRun(
+          {
+            kind: 'lifecycle',
+            describe: `communicate ${guidName(guid)}`,
+            make: (mm) => SmmCommunicationCommunicate(mm, cpu, at, size),
+            onDone: (mm, result) => {
+              const r = result as CommunicateResult;
+              const shown = Math.min(Math.max(0, r.commSize - SMM_COMMUNICATE_HEADER_SIZE), 64);
+              return [
+                `Communicate returned ${r.status} (${statusHex(r.status)}), *CommSize = ${hex(r.commSize)} [${r.why}]`,
+                ...(shown > 0 ? ['data after the call:', ...hexDump(mm, at + SMM_COMMUNICATE_HEADER_SIZE, shown)] : []),
+              ];
+            },
+          },
+          !a.flags.has('run'),
+        ),
+      );
+      return out;
+    },
+  },
+  step: {
+    usage: 'step [phase|event|smi] [COUNT]',
+    help: 'Run the paused SMI to the end of the next phase (default), the next event, or the end of the SMI.',
+    run: (s, a) => {
+      checkPositional(a, 0, 2, COMMANDS.step.usage);
+      let g: 'phase' | 'event' | 'smi' = 'phase';
+      let countText: string | undefined;
+      for (const p of a.pos) {
+        if (p === 'phase' || p === 'event' || p === 'smi') g = p;
+        else countText = p;
+      }
+      const count = countText !== undefined ? parseNumber(countText, 'COUNT', 1_000_000) : 1;
+      if (count < 1) throw new ConsoleError('COUNT must be at least 1');
+      if (!s.run) throw new ConsoleError(s.m.s.hung ? 'the machine is hung; `platform ovmf` resets' : 'no SMI in progress: raise one with `smi 0x04` (or `communicate ...`)');
+      return s.advance(g, g === 'smi' ? 1 : count);
+    },
+  },
+  back: {
+    usage: 'back [COUNT]',
+    help: 'Reverse-step COUNT events in the paused SMI (restores the SMI\'s checkpoint and replays deterministically).',
+    run: (s, a) => {
+      checkPositional(a, 0, 1, COMMANDS.back.usage);
+      const count = a.pos[0] !== undefined ? parseNumber(a.pos[0], 'COUNT', 1_000_000) : 1;
+      if (!s.run) throw new ConsoleError('no SMI in progress to step back in');
+      return s.back(count);
+    },
+  },
+  continue: {
+    usage: 'continue',
+    help: 'Run the paused SMI to its end or to the next breakpoint.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'continue');
+      if (!s.run) throw new ConsoleError('no SMI in progress');
+      return s.advance('continue', 1);
+    },
+  },
+  break: {
+    usage: 'break smi | break apm VALUE | break handler NAME',
+    help: 'Stop when a CPU enters SMM, when VALUE is written to 0xB2, or when handler NAME (e.g. CpuHotplugMmi) is called. Without arguments: list.',
+    run: (s, a) => {
+      if (a.pos.length === 0) return s.breakpoints.length ? s.breakpoints.map((b) => `${b.id}: ${describeBp(b.spec)} (hits ${b.hits})`) : ['no breakpoints'];
+      const kind = a.pos[0];
+      if (kind === 'smi') {
+        checkPositional(a, 1, 1, 'break smi');
+        return [`breakpoint ${s.addBreakpoint({ kind: 'smi' }).id}: smi`];
+      }
+      if (kind === 'apm') {
+        checkPositional(a, 2, 2, 'break apm VALUE');
+        const value = parseNumber(a.pos[1], 'VALUE', 0xff);
+        return [`breakpoint ${s.addBreakpoint({ kind: 'apm', value }).id}: apm ${hex(value, 2)}`];
+      }
+      if (kind === 'handler') {
+        checkPositional(a, 2, 2, 'break handler NAME');
+        const name = a.pos[1];
+        const known = [...s.m.defs.values()].flatMap((d) => Object.keys(d.handlers));
+        if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) throw new ConsoleError(`no handler "${name}" in this firmware (known: ${known.join(', ')})`);
+        return [`breakpoint ${s.addBreakpoint({ kind: 'handler', name }).id}: handler ${name}`];
+      }
+      throw new ConsoleError(`usage: ${COMMANDS.break.usage}`);
+    },
+  },
+  delete: {
+    usage: 'delete N',
+    help: 'Delete breakpoint N.',
+    run: (s, a) => {
+      checkPositional(a, 1, 1, 'delete N');
+      const id = parseNumber(a.pos[0], 'N');
+      const i = s.breakpoints.findIndex((b) => b.id === id);
+      if (i < 0) throw new ConsoleError(`no breakpoint ${id}`);
+      s.breakpoints.splice(i, 1);
+      return [`deleted breakpoint ${id}`];
+    },
+  },
+  cpus: {
+    usage: 'cpus',
+    help: 'One line per CPU: SMBASE, in SMM, MSR_SMI_COUNT, activity, RIP, RAX.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'cpus');
+      const smi = s.m.s.currentSmi ?? s.m.s.lastSmi;
+      return s.m.s.cpus.map(
+        (c) =>
+          `CPU${String(c.index).padEnd(3)} SMBASE=${hex(c.smbase, 8)} ${c.inSmm ? 'in SMM ' : 'OS     '} SMI_COUNT=${String(c.smiCount).padEnd(4)} ${c.activity.padEnd(12)} RIP=${hex64(getReg(c.regs, REG.RIP))} RAX=${hex64(getReg(c.regs, REG.RAX))}` +
+          (smi?.cpu === c.index ? ' [OUT]' : '') +
+          (smi?.bsp === c.index ? ' [BSP]' : ''),
+      );
+    },
+  },
+  regs: {
+    usage: 'regs CPU',
+    help: 'The CPU\'s live registers (in SMM: the SMM entry state; the interrupted state is in `savestate`).',
+    run: (s, a) => {
+      checkPositional(a, 1, 1, 'regs CPU');
+      const n = parseNumber(a.pos[0], 'CPU');
+      const c = s.m.s.cpus[n];
+      if (!c) throw new ConsoleError(`CPU ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
+      const out = [`CPU${n} ${c.inSmm ? '(in SMM)' : '(OS)'} SMBASE=${hex(c.smbase, 8)} MSR_SMI_COUNT=${c.smiCount}${c.halted ? ' halted' : ''}`];
+      for (let i = 0; i < REG_NAMES.length; i += 4) {
+        out.push(REG_NAMES.slice(i, i + 4).map((r) => `${r.padEnd(10)}=${hex64(getReg(c.regs, REG[r]))}`).join('  '));
+      }
+      return out;
+    },
+  },
+  savestate: {
+    usage: 'savestate CPU [--raw]',
+    help: 'Decode the CPU\'s save-state map from SMRAM bytes (offsets from SMBASE+0x8000); --raw dumps the 0x400 bytes.',
+    run: (s, a) => {
+      checkFlags(a, ['raw']);
+      checkPositional(a, 1, 1, 'savestate CPU [--raw]');
+      const n = parseNumber(a.pos[0], 'CPU');
+      const c = s.m.s.cpus[n];
+      if (!c) throw new ConsoleError(`CPU ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
+      const base = c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
+      const head = `CPU${n} save state at ${hex(base, 8)}..${hex(base + SMRAM_SAVE_STATE_MAP_SIZE - 1, 8)}, layout ${s.m.layout.name}${c.inSmm ? '' : ' (not in SMM: what the last entry left)'}`;
+      if (a.flags.has('raw')) return [head, ...hexDump(s.m, base, SMRAM_SAVE_STATE_MAP_SIZE)];
+      return [
+        head,
+        ...s.m.layout.fields.map((f) => {
+          const v = readSaveStateField(s.m.s.mem, c.smbase, f);
+          return `  ${hex(f.offset, 4)} ${hex(fieldAddress(c.smbase, f), 8)} ${f.name.padEnd(16)} ${('0x' + v.toString(16).toUpperCase().padStart(2 * f.size, '0')).padEnd(18)}${f.written ? '' : ' (not written by QEMU)'}`;
+        }),
+      ];
+    },
+  },
+  x: {
+    usage: 'x ADDR [LEN]',
+    help: 'Hex dump of physical memory (SMRAM included: the debugger sees through the lock).',
+    run: (s, a) => {
+      checkPositional(a, 1, 2, 'x ADDR [LEN]');
+      const addr = parseNumber(a.pos[0], 'ADDR', 0xffffffff);
+      const len = a.pos[1] !== undefined ? parseNumber(a.pos[1], 'LEN', 0x10000) : 0x80;
+      if (len === 0) throw new ConsoleError('LEN must be at least 1');
+      return hexDump(s.m, addr, len);
+    },
+  },
+  handlers: {
+    usage: 'handlers',
+    help: 'Root MMI handlers in dispatch order, GUID handlers, SW registrations.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'handlers');
+      const smm = s.m.s.smm;
+      const out = ['root MMI handlers (MmiManage (NULL) walks all of them, in this order, on every SMI):'];
+      smm.root.forEach((h, i) => out.push(`  ${i + 1}. ${h.module}.${h.handler}  DispatchHandle=${hex(h.handle)}${h.toRemove ? ' ToRemove' : ''}`));
+      if (!smm.root.length) out.push('  (none)');
+      out.push('GUID handlers (Communicate targets):');
+      for (const e of smm.entries) for (const h of e.handlers) out.push(`  ${guidName(e.guid)}: ${h.module}.${h.handler}  DispatchHandle=${hex(h.handle)}${h.toRemove ? ' ToRemove' : ''}`);
+      out.push('SW MMI registrations (EFI_MM_SW_DISPATCH_PROTOCOL): none - OVMF has no SW dispatcher');
+      return out;
+    },
+  },
+  protocols: {
+    usage: 'protocols',
+    help: 'The SMM protocol database (and the UEFI protocols SMM depexes can see).',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'protocols');
+      const out = ['SMM protocol database (gSmst->SmmLocateProtocol):'];
+      for (const p of s.m.s.smm.protocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
+      out.push('UEFI boot-services protocols (depex PUSH falls back to these):');
+      for (const p of s.m.s.uefiProtocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
+      if (!s.m.s.smm.protocols.some((p) => p.guid === GUIDS.gEfiSmmSwDispatch2ProtocolGuid)) {
+        out.push('note: no module produces gEfiSmmSwDispatch2ProtocolGuid (EFI_MM_SW_DISPATCH_PROTOCOL) on OVMF');
+      }
+      return out;
+    },
+  },
+  modules: {
+    usage: 'modules',
+    help: 'Modules with dispatch state, depex and why.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'modules');
+      return s.m.s.modules.map((r) => `${r.name.padEnd(18)} ${r.state.padEnd(10)} ${r.imageBase ? hex(r.imageBase, 8) : '-'.padEnd(10)} ${r.reason}`);
+    },
+  },
+  state: {
+    usage: 'state --json',
+    help: 'The whole machine state as one JSON object (the public contract, see README).',
+    run: (s, a) => {
+      checkFlags(a, ['json']);
+      checkPositional(a, 0, 0, 'state --json');
+      if (!a.flags.has('json')) throw new ConsoleError('usage: state --json');
+      return [JSON.stringify(stateJson(s), null, 2)];
+    },
+  },
+};
+
+function describeBp(b: Parameters<Session['addBreakpoint']>[0]): string {
+  return b.kind === 'smi' ? 'smi' : b.kind === 'apm' ? `apm ${hex(b.value, 2)}` : `handler ${b.name}`;
+}
+
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
+export function tokenize(line: string): string[] {
+  return line.trim().split(/\s+/).filter(Boolean);
+}
+
+export function runConsoleLine(s: Session, line: string): { lines: string[]; error: boolean } {
+  const words = tokenize(line.replace(/#.*$/, ''));
+  if (words.length === 0) return { lines: [], error: false };
+  const [name, ...rest] = words;
+  const cmd = COMMANDS[name.toLowerCase()];
+  if (!cmd) return { lines: [`unknown command "${name}": type \`help\``], error: true };
+  try {
+    return { lines: cmd.run(s, parseArgs(rest)), error: false };
+  } catch (e) {
+    if (e instanceof ConsoleError) return { lines: [`${name}: ${e.message}`], error: true };
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `state --json`: the machine as one JSON object. A public contract (README "state --json"):
+ * fields are only ever added. Numbers that are addresses or register values are "0x.." strings.
+ */
+
+import type { Session } from '../debug/Session';
+import { getReg, REG } from '../machine/Registers';
+import { hex } from '../pi/Fw';
+import { guidName } from '../pi/Guid';
+
+const h = (n: number | bigint) => '0x' + n.toString(16).toUpperCase();
+
+export function stateJson(s: Session) {
+  const st = s.m.s;
+  const smm = st.smm;
+  const smi = st.currentSmi ?? st.lastSmi;
+  return {
+    platform: 'ovmf',
+    platformInfo: {
+      name: 'QEMU Q35 (ICH9) + OVMF X64',
+      cpuCount: st.cpus.length,
+      broadcastSmi: (st.lpc.smiFeatures & 1) !== 0,
+      syncMode: st.mp.syncMode,
+      saveStateLayout: s.m.layout.name,
+      tseg: { base: h(st.config.tsegBase), size: h(st.config.tsegSize) },
+      stage: st.stage,
+    },
+    debugger: {
+      mode: st.hung ? 'hung' : s.run ? 'paused' : 'idle',
+      phase: s.currentPhase(),
+      hung: st.hung,
+      breakpoints: s.breakpoints.map((b) => ({ id: b.id, ...b.spec, hits: b.hits })),
+    },
+    cpus: st.cpus.map((c) => ({
+      index: c.index,
+      apicId: c.apicId,
+      smbase: h(c.smbase),
+      inSmm: c.inSmm,
+      halted: c.halted,
+      activity: c.activity,
+      smiCount: c.smiCount,
+      rax: h(getReg(c.regs, REG.RAX)),
+      rip: h(getReg(c.regs, REG.RIP)),
+    })),
+    chipset: {
+      apmCnt: h(st.lpc.apmc),
+      apmSts: h(st.lpc.apms),
+      smiEn: h(st.lpc.smiEn),
+      smiLock: (st.lpc.config[0xa0] & 0x10) !== 0,
+      smiFeatures: h(st.lpc.smiFeatures),
+    },
+    handlers: {
+      root: smm.root.map((x) => ({ module: x.module, handler: x.handler, handle: h(x.handle), toRemove: x.toRemove })),
+      guid: smm.entries.flatMap((e) => e.handlers.map((x) => ({ guid: e.guid, guidName: guidName(e.guid), module: x.module, handler: x.handler, handle: h(x.handle), toRemove: x.toRemove }))),
+      sw: [] as { value: string; module: string; handler: string }[],
+    },
+    protocols: [...smm.protocols, ...st.uefiProtocols].map((p) => ({ name: guidName(p.guid), guid: p.guid, module: p.module, database: p.database })),
+    modules: st.modules.map((r) => ({
+      name: r.name,
+      guid: r.fileGuid,
+      state: r.state === 'unloaded' ? 'failed' : r.state,
+      detail: r.state,
+      reason: r.reason,
+      depex: r.depexText,
+      missing: r.missing.map(guidName),
+      imageBase: r.imageBase ? h(r.imageBase) : null,
+    })),
+    lastSmi: smi
+      ? {
+          number: smi.number,
+          command: hex(smi.command, 2),
+          data: hex(smi.data, 2),
+          cpu: smi.cpu,
+          bsp: smi.bsp,
+          raised: smi.raised,
+          note: smi.note,
+          communicate: smi.communicate,
+          cpus: smi.cpus,
+          finished: smi.finished,
+          phasesRun: smi.phasesRun,
+          handlersCalled: smi.handlersCalled.map((c) => ({ handler: c.handler, module: c.module, kind: c.kind, returned: c.returned })),
+        }
+      : null,
+  };
+}

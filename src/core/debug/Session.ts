@@ -1,0 +1,254 @@
+/**
+ * The debugger around one Machine: runs boot and SMIs as event streams, stops at phase / event /
+ * SMI granularity and at breakpoints, keeps a checkpoint at the start of the SMI in progress (so
+ * any step in it is reached again by deterministic replay: `back`), and builds the UI's
+ * ViewSnapshots (deltas and visible windows only). Used by the worker, the CLI and the tests.
+ */
+
+import type { Phase, TimelineEvent, ViewRequest, ViewSnapshot } from '../../protocol/messages';
+import { runConsoleLine } from '../console/Console';
+import type { Machine, MachineState } from '../machine/Machine';
+import { readBytes } from '../machine/Memory';
+import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, describeLayout } from '../machine/SaveStateMap';
+import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
+import { bootOvmf, createOvmfMachine, moduleDefs, ovmfConfig } from '../profiles/ovmf';
+import { type Breakpoint, type BreakpointSpec, describeBreakpoint, matches } from './Breakpoints';
+import { buildView, type ViewCursor } from './View';
+
+export type StepGranularity = 'event' | 'phase' | 'smi';
+
+export interface ConsoleResult {
+  lines: string[];
+  error: boolean;
+}
+
+export interface PlatformOptions {
+  cpus: number;
+  broadcast: boolean;
+  syncMode: 'traditional' | 'relaxed' | null;
+  modules: string[];
+}
+
+/** How a run began, so it can be replayed from its checkpoint. */
+export type RunStart =
+  | { kind: 'lifecycle'; make: (m: Machine) => Gen<unknown>; describe: string; onDone: (m: Machine, result: unknown) => string[] };
+
+interface ActiveRun {
+  gen: Gen<unknown>;
+  start: RunStart;
+  checkpoint: MachineState;
+  /** Events consumed so far (replay target for `back`). */
+  consumed: number;
+  sawSave: boolean;
+}
+
+export const DEFAULT_PLATFORM: PlatformOptions = { cpus: 4, broadcast: true, syncMode: null, modules: [] };
+
+export class Session {
+  m!: Machine;
+  platform: PlatformOptions = DEFAULT_PLATFORM;
+  run: ActiveRun | null = null;
+  timeline: TimelineEvent[] = [];
+  timelineEpoch = 0;
+  eventSeq = 0;
+  lastEvent: TraceEvent | null = null;
+  breakpoints: Breakpoint[] = [];
+  nextBreakpointId = 1;
+  /** Save-state maps as they were before the last command, to mark changed bytes. */
+  prevMaps = new Map<number, Uint8Array>();
+  platformEpoch = 0;
+  private cursor: ViewCursor = { layoutEpoch: -1, regionsVersion: -1, tablesVersion: -1, timelineEpoch: -1, timelineSent: 0, seq: 0 };
+  private logDrained = 0;
+  private pendingSlice: { target: StepGranularity | 'continue'; remaining: number } | null = null;
+
+  static create(opts: Partial<PlatformOptions> = {}): Session {
+    const s = new Session();
+    s.reset({ ...DEFAULT_PLATFORM, ...opts });
+    return s;
+  }
+
+  /** `platform ovmf ...`: power on a fresh machine and boot it to the OS. */
+  reset(opts: PlatformOptions): string[] {
+    const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, syncMode: opts.syncMode, modules: opts.modules });
+    moduleDefs(config); // throws on an unknown module name before anything changes
+    this.platform = opts;
+    this.m = createOvmfMachine(config);
+    this.run = null;
+    this.timeline = [];
+    this.timelineEpoch++;
+    this.platformEpoch++;
+    this.lastEvent = null;
+    this.logDrained = 0;
+    this.pendingSlice = null;
+    const out: string[] = [];
+    try {
+      const g = bootOvmf(this.m);
+      while (!g.next().done) {
+        /* boot runs to completion */
+      }
+    } catch (e) {
+      if (!(e instanceof CpuDeadLoop)) throw e;
+      this.markHung(e);
+      out.push(`boot HUNG: ${e.message}`);
+      out.push(`CPU${e.cpu} spins in CpuDeadLoop() inside SMM (module ${e.module}). See the serial log and the Modules table; reset with \`platform ovmf\`.`);
+    }
+    this.snapshotMaps();
+    return out;
+  }
+
+  private markHung(e: CpuDeadLoop): void {
+    const s = this.m.s;
+    s.hung = { cpu: e.cpu, module: e.module, message: e.message };
+    const rec = s.modules.find((x) => x.name === e.module);
+    if (rec) {
+      rec.state = 'hung';
+      rec.reason = `${e.message} -> CpuDeadLoop()`;
+    }
+    for (const c of s.cpus) if (c.inSmm) c.activity = c.index === e.cpu ? 'hung' : 'ap-wait';
+    s.tablesVersion++;
+    this.run = null;
+  }
+
+  /** Start a run (SMI lifecycle or Communicate) and stop at its first event (or run it out). */
+  startRun(start: RunStart, pauseAtStart: boolean): string[] {
+    const checkpoint = structuredClone(this.m.s);
+    this.timeline = [];
+    this.timelineEpoch++;
+    this.run = { gen: start.make(this.m), start, checkpoint, consumed: 0, sawSave: false };
+    return this.advance(pauseAtStart ? 'event' : 'smi', 1);
+  }
+
+  /** Pull events until the granularity is reached COUNT times, a breakpoint hits, or the run ends. */
+  advance(target: StepGranularity | 'continue', count: number, budget = Infinity): string[] {
+    const out: string[] = [];
+    let remaining = count;
+    let steps = 0;
+    while (this.run && remaining > 0) {
+      if (steps++ >= budget) {
+        this.pendingSlice = { target, remaining };
+        return out;
+      }
+      const run = this.run;
+      let r: IteratorResult<TraceEvent, unknown>;
+      try {
+        r = run.gen.next();
+      } catch (e) {
+        if (!(e instanceof CpuDeadLoop)) throw e;
+        this.markHung(e);
+        out.push(`HUNG: ${e.message}`, `CPU${e.cpu} spins in CpuDeadLoop() inside SMM; the other CPUs wait for it forever. \`platform ovmf\` resets.`);
+        return out;
+      }
+      if (r.done) {
+        this.run = null;
+        this.lastEvent = null;
+        out.push(...run.start.onDone(this.m, r.value));
+        break;
+      }
+      run.consumed++;
+      const e = r.value;
+      this.record(e);
+      const firstSave = e.phase === 'save-state' && !run.sawSave;
+      if (e.phase === 'save-state') run.sawSave = true;
+      const hit = this.breakpoints.find((b) => matches(b.spec, e, firstSave));
+      if (hit) {
+        hit.hits++;
+        out.push(`breakpoint ${hit.id} (${describeBreakpoint(hit.spec)}) hit:`);
+        out.push(`  [${e.phase}] ${e.text}`);
+        return out;
+      }
+      if (target === 'event' || (target === 'phase' && e.level === 'phase')) {
+        remaining--;
+        if (remaining === 0) out.push(`[${e.phase}] ${e.text}`);
+      }
+    }
+    this.pendingSlice = null;
+    return out;
+  }
+
+  private record(e: TraceEvent): void {
+    this.lastEvent = e;
+    this.timeline.push({ seq: ++this.eventSeq, phase: e.phase, cpu: e.cpu, text: e.text, level: e.level });
+    if (this.timeline.length > 5000) {
+      this.timeline.splice(0, this.timeline.length - 5000);
+      this.timelineEpoch++;
+    }
+  }
+
+  /** Reverse step: restore the run's checkpoint and replay all but the last `count` events. */
+  back(count: number): string[] {
+    const run = this.run;
+    if (!run) return [];
+    const target = Math.max(1, run.consumed - count);
+    this.m.s = structuredClone(run.checkpoint);
+    this.timeline = [];
+    this.timelineEpoch++;
+    const replay: ActiveRun = { gen: run.start.make(this.m), start: run.start, checkpoint: run.checkpoint, consumed: 0, sawSave: false };
+    this.run = replay;
+    while (replay.consumed < target) {
+      const r = replay.gen.next();
+      if (r.done) break;
+      replay.consumed++;
+      if (r.value.phase === 'save-state') replay.sawSave = true;
+      this.record(r.value);
+    }
+    return this.lastEvent ? [`[${this.lastEvent.phase}] ${this.lastEvent.text}`] : [];
+  }
+
+  addBreakpoint(spec: BreakpointSpec): Breakpoint {
+    const b = { id: this.nextBreakpointId++, spec, hits: 0 };
+    this.breakpoints.push(b);
+    return b;
+  }
+
+  snapshotMaps(): void {
+    for (const c of this.m.s.cpus) this.prevMaps.set(c.index, readBytes(this.m.s.mem, c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE));
+  }
+
+  /** One console line (the same language as the CLI). Errors change nothing. */
+  exec(line: string): ConsoleResult {
+    const before = this.prevMaps;
+    this.prevMaps = new Map();
+    this.snapshotMaps();
+    const r = runConsoleLine(this, line);
+    if (r.error) this.prevMaps = before; // a bad line changes nothing, not even the highlights
+    return r;
+  }
+
+  busy(): boolean {
+    return this.pendingSlice !== null && this.run !== null;
+  }
+
+  runSlice(maxEvents: number): ConsoleResult {
+    const p = this.pendingSlice;
+    if (!p) return { lines: [], error: false };
+    return { lines: this.advance(p.target, p.remaining, maxEvents), error: false };
+  }
+
+  pause(): ConsoleResult {
+    const was = this.pendingSlice !== null;
+    this.pendingSlice = null;
+    const e = this.lastEvent;
+    return { lines: was && e ? [`paused: [${e.phase}] ${e.text}`] : ['nothing is running'], error: false };
+  }
+
+  drainLog(): { firstSeq: number; lines: string[] } {
+    const ser = this.m.s.serial;
+    const end = ser.firstSeq + ser.lines.length;
+    const from = Math.max(this.logDrained, ser.firstSeq);
+    const lines = ser.lines.slice(from - ser.firstSeq);
+    this.logDrained = end;
+    return { firstSeq: from, lines };
+  }
+
+  currentPhase(): Phase | null {
+    return this.run && this.lastEvent ? this.lastEvent.phase : null;
+  }
+
+  view(req: ViewRequest): ViewSnapshot {
+    return buildView(this, req, this.cursor);
+  }
+
+  layoutDesc() {
+    return describeLayout(this.m.layout);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * ViewSnapshot builder: what the UI needs for one frame. Tables, the SMRAM picture and the
+ * save-state layout are sent only when they changed; the timeline is appended; memory goes out
+ * as the selected CPU's 1 KiB save-state map and the hex window on screen, never all of SMRAM.
+ */
+
+import type { CpuView, ViewRequest, ViewSnapshot } from '../../protocol/messages';
+import { readBytes } from '../machine/Memory';
+import { regHex, REG } from '../machine/Registers';
+import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
+import { guidName } from '../pi/Guid';
+import { disassembleDepex } from '../pi/Depex';
+import { describeBreakpoint } from './Breakpoints';
+import type { Session } from './Session';
+
+export interface ViewCursor {
+  layoutEpoch: number;
+  regionsVersion: number;
+  tablesVersion: number;
+  timelineEpoch: number;
+  timelineSent: number;
+  seq: number;
+}
+
+export const MAX_HEX_WINDOW = 4096;
+
+export function cpuViews(session: Session): CpuView[] {
+  const s = session.m.s;
+  const smi = s.currentSmi ?? s.lastSmi;
+  return s.cpus.map((c) => ({
+    index: c.index,
+    apicId: c.apicId,
+    smbase: c.smbase,
+    inSmm: c.inSmm,
+    halted: c.halted,
+    smiPending: c.smiPending,
+    activity: c.activity,
+    smiCount: c.smiCount,
+    rip: regHex(c.regs, REG.RIP),
+    rax: regHex(c.regs, REG.RAX),
+    isOutCpu: smi !== null && smi.cpu === c.index,
+    isBsp: smi !== null && smi.bsp === c.index,
+  }));
+}
+
+export function tables(session: Session): NonNullable<ViewSnapshot['tables']> {
+  const s = session.m.s;
+  const smm = s.smm;
+  return {
+    handlers: [
+      ...smm.root.map((h) => ({ kind: 'root' as const, module: h.module, handler: h.handler, handle: h.handle, toRemove: h.toRemove })),
+      ...smm.entries.flatMap((e) =>
+        e.handlers.map((h) => ({ kind: 'guid' as const, guid: e.guid, guidName: guidName(e.guid), module: h.module, handler: h.handler, handle: h.handle, toRemove: h.toRemove })),
+      ),
+    ],
+    protocols: [...smm.protocols, ...s.uefiProtocols].map((p) => ({ name: guidName(p.guid), guid: p.guid, module: p.module, database: p.database, interface: p.iface })),
+    modules: s.modules.map((r) => ({
+      name: r.name,
+      guid: r.fileGuid,
+      state: r.state,
+      reason: r.reason,
+      depex: r.depex ? `${r.depexText}  [${disassembleDepex(r.depex)}]` : r.kind === 'DXE_SMM_DRIVER' ? '(none)' : `(${r.kind})`,
+      missing: r.missing.map(guidName),
+      imageBase: r.imageBase,
+      imageSize: r.imageSize,
+    })),
+  };
+}
+
+export function buildView(session: Session, req: ViewRequest, cur: ViewCursor): ViewSnapshot {
+  const s = session.m.s;
+  const cpuIndex = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
+  const cpu = s.cpus[cpuIndex];
+  const mapAddr = cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
+  const bytes = readBytes(s.mem, mapAddr, SMRAM_SAVE_STATE_MAP_SIZE);
+  const prev = session.prevMaps.get(cpuIndex);
+  const changedOffsets: number[] = [];
+  if (prev) for (let i = 0; i < bytes.length; i++) if (bytes[i] !== prev[i]) changedOffsets.push(i);
+  const hexLength = Math.min(Math.max(0, req.hexLength | 0), MAX_HEX_WINDOW);
+  const hexAddress = Math.max(0, Math.floor(req.hexAddress));
+
+  const snap: ViewSnapshot = {
+    seq: ++cur.seq,
+    platform: {
+      name: `QEMU Q35 (ICH9) + OVMF X64`,
+      cpuCount: s.cpus.length,
+      broadcast: (s.lpc.smiFeatures & 1) !== 0,
+      syncMode: s.mp.syncMode,
+      tsegBase: s.config.tsegBase,
+      tsegSize: s.config.tsegSize,
+    },
+    status: {
+      mode: s.hung ? 'hung' : session.run ? 'paused' : 'idle',
+      message: s.hung
+        ? `${s.hung.message} -> CPU${s.hung.cpu} in CpuDeadLoop()`
+        : session.run && session.lastEvent
+          ? session.lastEvent.text
+          : s.lastSmi
+            ? s.lastSmi.raised
+              ? `SMI #${s.lastSmi.number} (command 0x${s.lastSmi.command.toString(16).toUpperCase().padStart(2, '0')}) finished`
+              : `last APM write raised no SMI: ${s.lastSmi.note}`
+            : 'OS running, all CPUs idle',
+      phase: session.currentPhase(),
+      eventSeq: session.eventSeq,
+    },
+    cpus: cpuViews(session),
+    saveState: { cpu: cpuIndex, address: mapAddr, bytes, changedOffsets, live: cpu.inSmm },
+    smram: { hexAddress, hexBytes: readBytes(s.mem, hexAddress, hexLength) },
+    timeline: { reset: false, events: [] },
+    lastSmi: s.currentSmi ?? s.lastSmi,
+    breakpoints: session.breakpoints.map((b) => ({ id: b.id, text: describeBreakpoint(b.spec), hits: b.hits })),
+  };
+  if (cur.layoutEpoch !== session.platformEpoch) {
+    snap.layout = session.layoutDesc();
+    cur.layoutEpoch = session.platformEpoch;
+    cur.regionsVersion = -1;
+    cur.tablesVersion = -1;
+  }
+  if (cur.regionsVersion !== s.regionsVersion) {
+    snap.smram.regions = s.smramRegions;
+    cur.regionsVersion = s.regionsVersion;
+  }
+  if (cur.tablesVersion !== s.tablesVersion) {
+    snap.tables = tables(session);
+    cur.tablesVersion = s.tablesVersion;
+  }
+  if (cur.timelineEpoch !== session.timelineEpoch) {
+    snap.timeline = { reset: true, events: session.timeline.slice() };
+    cur.timelineEpoch = session.timelineEpoch;
+  } else {
+    const first = session.timeline.length ? session.timeline[0].seq : 0;
+    snap.timeline = { reset: false, events: session.timeline.filter((e) => e.seq > cur.timelineSent && e.seq >= first) };
+  }
+  cur.timelineSent = session.eventSeq;
+  return snap;
+}

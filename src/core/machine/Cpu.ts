@@ -1,0 +1,133 @@
+/**
+ * One logical CPU: the registers a save-state map holds, SMBASE, SMM/halt flags, MSR_SMI_COUNT.
+ * SMM entry and RSM follow QEMU TCG (facts §6.3, §6.4): the state goes through SMRAM bytes.
+ */
+
+import type { CpuActivity } from '../../protocol/messages';
+import type { MemoryState } from './Memory';
+import { createRegFile, getReg, REG, type RegFile, setReg } from './Registers';
+import { decodeSaveState, encodeSaveState, type SaveStateLayout, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET } from './SaveStateMap';
+
+export interface CpuState {
+  index: number;
+  apicId: number;
+  regs: RegFile;
+  smbase: number;
+  inSmm: boolean;
+  halted: boolean;
+  smiPending: boolean;
+  nmiBlocked: boolean;
+  /** MSR_SMI_COUNT (0x34): QEMU increments msr_smi_count on every SMM entry. */
+  smiCount: number;
+  activity: CpuActivity;
+}
+
+export function createCpu(index: number): CpuState {
+  const cpu: CpuState = {
+    index,
+    apicId: index,
+    regs: createRegFile(),
+    smbase: SMM_DEFAULT_SMBASE,
+    inSmm: false,
+    halted: false,
+    smiPending: false,
+    nmiBlocked: false,
+    smiCount: 0,
+    activity: 'os',
+  };
+  resetRegs(cpu.regs);
+  return cpu;
+}
+
+/** Power-on state (SDM Vol. 3A §9.1.1): real mode at F000:FFF0, CR0 = 0x60000010. */
+export function resetRegs(r: RegFile): void {
+  r.fill(0);
+  setReg(r, REG.RIP, 0xfff0);
+  setReg(r, REG.RFLAGS, 0x2);
+  setReg(r, REG.CR0, 0x60000010);
+  setReg(r, REG.DR7, 0x400);
+  setReg(r, REG.DR6, 0xffff0ff0);
+  setReg(r, REG.CS_SEL, 0xf000);
+  setReg(r, REG.CS_BASE, 0xffff0000);
+  for (const s of ['ES', 'CS', 'SS', 'DS', 'FS', 'GS'] as const) {
+    setReg(r, REG[`${s}_LIMIT`], 0xffff);
+    setReg(r, REG[`${s}_ATTR`], 0x0093);
+  }
+  setReg(r, REG.GDTR_LIMIT, 0xffff);
+  setReg(r, REG.IDTR_LIMIT, 0xffff);
+}
+
+/**
+ * A 64-bit OS context (a Linux-like guest): long mode, flat segments, kernel stack per CPU.
+ * Deterministic in the CPU index, so traces are reproducible.
+ */
+export function osRegs(r: RegFile, index: number, halted: boolean): void {
+  r.fill(0);
+  const k = 0xffffffff81000000n;
+  setReg(r, REG.RIP, halted ? k + 0xe0a1b2n : k + 0x7c3d41n); // after HLT in the idle loop / after an OUT
+  setReg(r, REG.RFLAGS, halted ? 0x246 : 0x206);
+  setReg(r, REG.CR0, 0x80050033);
+  setReg(r, REG.CR3, 0x10a8000 + index * 0x1000);
+  setReg(r, REG.CR4, 0x3606f0);
+  setReg(r, REG.EFER, 0xd01); // SCE | LME | LMA | NXE
+  setReg(r, REG.DR7, 0x400);
+  setReg(r, REG.DR6, 0xffff0ff0);
+  setReg(r, REG.RSP, 0xffffc90000083e80n + BigInt(index) * 0x4000n);
+  setReg(r, REG.RBP, 0xffffc90000083eb8n + BigInt(index) * 0x4000n);
+  setReg(r, REG.RCX, index);
+  setReg(r, REG.RDI, 0xffff888000000000n + BigInt(index) * 0x100n);
+  setReg(r, REG.CS_SEL, 0x10);
+  setReg(r, REG.CS_ATTR, 0xa09b);
+  setReg(r, REG.CS_LIMIT, 0xffffffff);
+  for (const s of ['ES', 'SS', 'DS', 'FS', 'GS'] as const) {
+    setReg(r, REG[`${s}_SEL`], s === 'SS' ? 0x18 : 0);
+    setReg(r, REG[`${s}_ATTR`], s === 'SS' ? 0xc093 : 0);
+    setReg(r, REG[`${s}_LIMIT`], s === 'SS' ? 0xffffffff : 0);
+  }
+  setReg(r, REG.GS_BASE, 0xffff88807dc00000n + BigInt(index) * 0x40000n);
+  setReg(r, REG.GDTR_LIMIT, 0x7f);
+  setReg(r, REG.GDTR_BASE, 0xfffffe0000001000n + BigInt(index) * 0x10000n);
+  setReg(r, REG.IDTR_LIMIT, 0xfff);
+  setReg(r, REG.IDTR_BASE, 0xfffffe0000000000n);
+  setReg(r, REG.TR_SEL, 0x40);
+  setReg(r, REG.TR_ATTR, 0x008b);
+  setReg(r, REG.TR_LIMIT, 0x4087);
+  setReg(r, REG.TR_BASE, 0xfffffe0000003000n + BigInt(index) * 0x10000n);
+}
+
+const CR0_PE = 1, CR0_EM = 1 << 2, CR0_TS = 1 << 3, CR0_PG = 0x80000000;
+
+/** do_smm_enter: save state into SMRAM, then load the SMM entry state (facts §6.3). */
+export function smmEnter(cpu: CpuState, mem: MemoryState, layout: SaveStateLayout): void {
+  cpu.smiCount++;
+  cpu.inSmm = true;
+  cpu.smiPending = false;
+  cpu.nmiBlocked = true;
+  // QEMU leaves HLT to take the SMI; RIP already points after the HLT and the AMD64 map's
+  // auto-HALT restart byte is not written, so after RSM the CPU continues past the HLT.
+  cpu.halted = false;
+  encodeSaveState(mem, cpu.smbase, cpu.regs, layout);
+  const r = cpu.regs;
+  setReg(r, REG.EFER, 0);
+  setReg(r, REG.RFLAGS, 0x2);
+  setReg(r, REG.RIP, SMM_HANDLER_OFFSET);
+  const cr0 = Number(getReg(r, REG.CR0) & 0xffffffffn);
+  setReg(r, REG.CR0, (cr0 & ~(CR0_PE | CR0_EM | CR0_TS | CR0_PG)) >>> 0);
+  setReg(r, REG.CR4, 0);
+  setReg(r, REG.DR7, 0x400);
+  setReg(r, REG.CS_SEL, (cpu.smbase >>> 4) & 0xffff);
+  setReg(r, REG.CS_BASE, cpu.smbase);
+  setReg(r, REG.CS_LIMIT, 0xffffffff);
+  for (const s of ['DS', 'ES', 'SS', 'FS', 'GS'] as const) {
+    setReg(r, REG[`${s}_SEL`], 0);
+    setReg(r, REG[`${s}_BASE`], 0);
+    setReg(r, REG[`${s}_LIMIT`], 0xffffffff);
+  }
+}
+
+/** helper_rsm: reload the state from SMRAM bytes; SMBASE changes if the map's SMBASE field was written (facts §6.4). */
+export function rsm(cpu: CpuState, mem: MemoryState, layout: SaveStateLayout): void {
+  cpu.smbase = decodeSaveState(mem, cpu.smbase, cpu.regs, layout);
+  cpu.inSmm = false;
+  cpu.nmiBlocked = false;
+}

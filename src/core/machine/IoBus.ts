@@ -1,0 +1,94 @@
+/**
+ * The I/O port space as Q35 decodes it for this model: APM (0xB2/0xB3), PCI config mechanism #1
+ * (0xCF8/0xCFC) reaching the ICH9 LPC function, the ACPI PM block at PMBASE (PM1_CNT, SMI_EN,
+ * SMI_STS) and QEMU's CPU hotplug block at 0x0CD8. Other ports are unassigned (reads return all 1s).
+ */
+
+import {
+  type ApmOutcome, apmCntWrite, configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE,
+  ICH9_PMBASE_OFS_PM1_CNT, ICH9_PMBASE_OFS_SMI_EN, ICH9_PMBASE_OFS_SMI_STS, pmBase, writeSmiEn,
+} from './Ich9Lpc';
+import type { Machine } from './Machine';
+
+export type IoWidth = 1 | 2 | 4;
+
+export interface IoWriteResult {
+  /** Set when the write went to APM_CNT: whether and to whom the chipset raised SMI#. */
+  apm?: ApmOutcome;
+  device: string;
+}
+
+const LPC_BDF = (0 << 16) | (31 << 11) | (0 << 8); // B0:D31:F0
+
+function lpcConfigOffset(addr: number): number | null {
+  if (!(addr & 0x80000000)) return null;
+  if ((addr & 0x00ffff00) !== LPC_BDF) return null;
+  return addr & 0xfc;
+}
+
+export function ioWidthFor(port: number, m: Machine): IoWidth {
+  const pm = pmBase(m.s.lpc);
+  if (port === 0xcf8 || (pm !== 0 && (port === pm + ICH9_PMBASE_OFS_SMI_EN || port === pm + ICH9_PMBASE_OFS_SMI_STS))) return 4;
+  if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_PM1_CNT) return 2;
+  return 1;
+}
+
+export function ioWrite(m: Machine, port: number, width: IoWidth, value: number): IoWriteResult {
+  const lpc = m.s.lpc;
+  const pm = pmBase(lpc);
+  if (port === ICH9_APM_CNT || port === ICH9_APM_STS) {
+    if (width !== 1) throw new IoError(`port 0x${port.toString(16).toUpperCase()} (APM) takes byte accesses only (QEMU's APM region is byte-wide)`);
+    if (port === ICH9_APM_STS) {
+      lpc.apms = value & 0xff;
+      return { device: 'APM_STS (scratchpad): stored, no SMI' };
+    }
+    return { device: 'APM_CNT', apm: apmCntWrite(lpc, value & 0xff) };
+  }
+  if (port === 0xcf8 && width === 4) {
+    m.s.pciConfigAddress = value >>> 0;
+    return { device: 'PCI CONFIG_ADDRESS' };
+  }
+  if (port >= 0xcfc && port <= 0xcff) {
+    const off = lpcConfigOffset(m.s.pciConfigAddress);
+    if (off === null) return { device: 'PCI CONFIG_DATA (no device selected: ignored)' };
+    configWrite(lpc, off + (port - 0xcfc), width, value);
+    return { device: `ICH9 LPC config 0x${(off + port - 0xcfc).toString(16).toUpperCase()}` };
+  }
+  if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_SMI_EN) {
+    writeSmiEn(lpc, value);
+    return { device: 'SMI_EN' };
+  }
+  if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_SMI_STS) {
+    lpc.smiSts &= ~value; // write 1 to clear
+    return { device: 'SMI_STS (write 1 to clear)' };
+  }
+  if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_PM1_CNT) {
+    lpc.pm1Cnt = value & 0xffff;
+    return { device: 'PM1_CNT' };
+  }
+  if (port >= ICH9_CPU_HOTPLUG_BASE && port < ICH9_CPU_HOTPLUG_BASE + 12) {
+    return { device: 'QEMU CPU hotplug register block (no hotplug events in this model)' };
+  }
+  return { device: 'unassigned (write ignored)' };
+}
+
+export function ioRead(m: Machine, port: number, width: IoWidth): { value: number; device: string } {
+  const lpc = m.s.lpc;
+  const pm = pmBase(lpc);
+  const ones = width === 4 ? 0xffffffff : width === 2 ? 0xffff : 0xff;
+  if (port === ICH9_APM_CNT) return { value: lpc.apmc, device: 'APM_CNT' };
+  if (port === ICH9_APM_STS) return { value: lpc.apms, device: 'APM_STS' };
+  if (port === 0xcf8 && width === 4) return { value: m.s.pciConfigAddress, device: 'PCI CONFIG_ADDRESS' };
+  if (port >= 0xcfc && port <= 0xcff) {
+    const off = lpcConfigOffset(m.s.pciConfigAddress);
+    if (off === null) return { value: ones, device: 'PCI CONFIG_DATA (no device)' };
+    return { value: configRead(lpc, off + (port - 0xcfc), width), device: 'ICH9 LPC config' };
+  }
+  if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_SMI_EN) return { value: lpc.smiEn, device: 'SMI_EN' };
+  if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_SMI_STS) return { value: lpc.smiSts, device: 'SMI_STS' };
+  if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_PM1_CNT) return { value: lpc.pm1Cnt, device: 'PM1_CNT' };
+  if (port >= ICH9_CPU_HOTPLUG_BASE && port < ICH9_CPU_HOTPLUG_BASE + 12) return { value: 0, device: 'QEMU CPU hotplug' };
+  return { value: ones, device: 'unassigned' };
+}
+
+export class IoError extends Error {}

@@ -1,0 +1,53 @@
+/**
+ * The register subset an x86-64 SMM save-state map holds, as 32-bit halves in a Uint32Array
+ * (plain data, fast to copy into save-state bytes without BigInt in the hot path).
+ */
+
+export const REG_NAMES = [
+  'RAX', 'RCX', 'RDX', 'RBX', 'RSP', 'RBP', 'RSI', 'RDI',
+  'R8', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15',
+  'RIP', 'RFLAGS', 'CR0', 'CR3', 'CR4', 'EFER', 'DR6', 'DR7',
+  'ES_SEL', 'ES_ATTR', 'ES_LIMIT', 'ES_BASE',
+  'CS_SEL', 'CS_ATTR', 'CS_LIMIT', 'CS_BASE',
+  'SS_SEL', 'SS_ATTR', 'SS_LIMIT', 'SS_BASE',
+  'DS_SEL', 'DS_ATTR', 'DS_LIMIT', 'DS_BASE',
+  'FS_SEL', 'FS_ATTR', 'FS_LIMIT', 'FS_BASE',
+  'GS_SEL', 'GS_ATTR', 'GS_LIMIT', 'GS_BASE',
+  'GDTR_LIMIT', 'GDTR_BASE', 'IDTR_LIMIT', 'IDTR_BASE',
+  'LDTR_SEL', 'LDTR_ATTR', 'LDTR_LIMIT', 'LDTR_BASE',
+  'TR_SEL', 'TR_ATTR', 'TR_LIMIT', 'TR_BASE',
+] as const;
+
+export type RegName = (typeof REG_NAMES)[number];
+
+export const REG = Object.fromEntries(REG_NAMES.map((n, i) => [n, i])) as { readonly [K in RegName]: number };
+
+export const SEGMENTS = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS'] as const;
+
+export type RegFile = Uint32Array;
+
+export function createRegFile(): RegFile {
+  return new Uint32Array(REG_NAMES.length * 2);
+}
+
+export function getReg(r: RegFile, id: number): bigint {
+  return (BigInt(r[2 * id + 1]) << 32n) | BigInt(r[2 * id]);
+}
+
+export function setReg(r: RegFile, id: number, v: bigint | number): void {
+  const b = BigInt.asUintN(64, BigInt(v));
+  r[2 * id] = Number(b & 0xffffffffn);
+  r[2 * id + 1] = Number(b >> 32n);
+}
+
+export function getReg32(r: RegFile, id: number): number {
+  return r[2 * id];
+}
+
+export function hex64(v: bigint): string {
+  return '0x' + v.toString(16).toUpperCase().padStart(16, '0');
+}
+
+export function regHex(r: RegFile, id: number): string {
+  return hex64(getReg(r, id));
+}

@@ -1,0 +1,191 @@
+/**
+ * SMRAM save-state maps as field tables: encode a CPU's registers into SMRAM bytes on SMM entry,
+ * decode them back on RSM, and describe the layout to the UI (which decodes the same bytes).
+ *
+ * Offsets count from SMBASE + 0x8000 as the SDM and edk2 headers do; the 0x400-byte map lives at
+ * SMBASE + 0xFC00 (facts §7.1). The AMD64 layout is what QEMU TCG writes (facts §6.1, qemu
+ * target/i386/tcg/system/smm_helper.c; edk2 MdePkg/Include/Register/Amd/SmramSaveStateMap.h).
+ */
+
+import type { SaveStateFieldDesc, SaveStateLayoutDesc } from '../../protocol/messages';
+import { type MemoryState, pageView } from './Memory';
+import { REG, type RegFile, SEGMENTS, type RegName } from './Registers';
+
+export const SMM_DEFAULT_SMBASE = 0x30000;
+export const SMM_HANDLER_OFFSET = 0x8000;
+export const SMRAM_SAVE_STATE_MAP_OFFSET = 0xfc00;
+export const SMRAM_SAVE_STATE_MAP_SIZE = 0x400;
+/** Field offsets are relative to SMBASE + 0x8000; the map starts at offset 0x7C00 of that. */
+export const MAP_FIELD_BASE = SMRAM_SAVE_STATE_MAP_OFFSET - SMM_HANDLER_OFFSET; // 0x7C00
+
+/** Where a field's value comes from. */
+export type FieldSource = { reg: number } | 'smbase' | 'revision' | 'none';
+
+export interface SaveStateField extends SaveStateFieldDesc {
+  source: FieldSource;
+}
+
+export interface SaveStateLayout {
+  id: 'amd64-qemu';
+  name: string;
+  revision: number;
+  smbaseOffset: number;
+  revisionOffset: number;
+  fields: SaveStateField[];
+}
+
+function f(name: string, offset: number, size: 1 | 2 | 4 | 8, source: FieldSource, written = true, restored = written, note?: string): SaveStateField {
+  return { name, offset, size, source, written, restored, ...(note ? { note } : {}) };
+}
+const r = (n: RegName): FieldSource => ({ reg: REG[n] });
+
+function amd64Fields(): SaveStateField[] {
+  const out: SaveStateField[] = [];
+  SEGMENTS.forEach((s, i) => {
+    const o = 0x7e00 + 16 * i;
+    out.push(
+      f(`${s}.Selector`, o, 2, r(`${s}_SEL` as RegName)),
+      f(`${s}.Attributes`, o + 2, 2, r(`${s}_ATTR` as RegName), true, true, 'QEMU stores (flags >> 8) & 0xF0FF'),
+      f(`${s}.Limit`, o + 4, 4, r(`${s}_LIMIT` as RegName)),
+      f(`${s}.Base`, o + 8, 8, r(`${s}_BASE` as RegName)),
+    );
+  });
+  out.push(
+    f('GDTR.Limit', 0x7e64, 4, r('GDTR_LIMIT')),
+    f('GDTR.Base', 0x7e68, 8, r('GDTR_BASE')),
+    f('LDTR.Selector', 0x7e70, 2, r('LDTR_SEL')),
+    f('LDTR.Attributes', 0x7e72, 2, r('LDTR_ATTR')),
+    f('LDTR.Limit', 0x7e74, 4, r('LDTR_LIMIT')),
+    f('LDTR.Base', 0x7e78, 8, r('LDTR_BASE')),
+    f('IDTR.Limit', 0x7e84, 4, r('IDTR_LIMIT')),
+    f('IDTR.Base', 0x7e88, 8, r('IDTR_BASE')),
+    f('TR.Selector', 0x7e90, 2, r('TR_SEL')),
+    f('TR.Attributes', 0x7e92, 2, r('TR_ATTR')),
+    f('TR.Limit', 0x7e94, 4, r('TR_LIMIT')),
+    f('TR.Base', 0x7e98, 8, r('TR_BASE')),
+    f('IO_RIP', 0x7ea0, 8, 'none', false, false, 'not written by QEMU TCG'),
+    f('IO_DWord', 0x7ec0, 4, 'none', false, false, 'SMM I/O trap info: QEMU TCG never writes it, so ReadSaveState(IO) finds bit 1 (valid) clear -> EFI_NOT_FOUND (facts §5.1, §11.3)'),
+    f('IORestart', 0x7ec8, 1, 'none', false, false, 'I/O instruction restart: not written by QEMU TCG'),
+    f('AutoHALTRestart', 0x7ec9, 1, 'none', false, false, 'auto-HALT restart: not written by QEMU TCG'),
+    f('EFER', 0x7ed0, 8, r('EFER'), true, true, "QEMU's comment questions this offset vs Intel's reserved 7EA0-7ED7"),
+    f('SMMRevId', 0x7efc, 4, 'revision', true, false, 'bit 17 = SMBASE relocation supported; bit 16 (I/O restart) clear'),
+    f('SMBASE', 0x7f00, 4, 'smbase', true, false, 'RSM reloads SMBASE from here because revision bit 17 is set'),
+    f('CR4', 0x7f48, 4, r('CR4'), true, true, 'QEMU stores 32 bits (stl)'),
+    f('CR3', 0x7f50, 8, r('CR3')),
+    f('CR0', 0x7f58, 4, r('CR0'), true, true, 'QEMU stores 32 bits (stl)'),
+    f('DR7', 0x7f60, 4, r('DR7')),
+    f('DR6', 0x7f68, 4, r('DR6')),
+    f('RFLAGS', 0x7f70, 4, r('RFLAGS'), true, true, 'QEMU stores the computed EFLAGS, 32 bits'),
+    f('RIP', 0x7f78, 8, r('RIP')),
+  );
+  for (let n = 15; n >= 8; n--) out.push(f(`R${n}`, 0x7ff8 - n * 8, 8, r(`R${n}` as RegName)));
+  out.push(
+    f('RDI', 0x7fc0, 8, r('RDI')),
+    f('RSI', 0x7fc8, 8, r('RSI')),
+    f('RBP', 0x7fd0, 8, r('RBP')),
+    f('RSP', 0x7fd8, 8, r('RSP')),
+    f('RBX', 0x7fe0, 8, r('RBX')),
+    f('RDX', 0x7fe8, 8, r('RDX')),
+    f('RCX', 0x7ff0, 8, r('RCX')),
+    f('RAX', 0x7ff8, 8, r('RAX')),
+  );
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+/** QEMU x86_64 TCG: revision 0x00020064, SMBASE at 0x7F00 (facts §6.1, §5.2). */
+export const AMD64_QEMU_LAYOUT: SaveStateLayout = {
+  id: 'amd64-qemu',
+  name: 'AMD64 (QEMU TCG, SMMRevId 0x00020064)',
+  revision: 0x00020064,
+  smbaseOffset: 0x7f00,
+  revisionOffset: 0x7efc,
+  fields: amd64Fields(),
+};
+
+export function layoutById(id: SaveStateLayout['id']): SaveStateLayout {
+  switch (id) {
+    case 'amd64-qemu':
+      return AMD64_QEMU_LAYOUT;
+  }
+}
+
+export function describeLayout(l: SaveStateLayout): SaveStateLayoutDesc {
+  return {
+    name: l.name,
+    revision: l.revision,
+    mapOffset: SMRAM_SAVE_STATE_MAP_OFFSET,
+    mapSize: SMRAM_SAVE_STATE_MAP_SIZE,
+    fields: l.fields.map(({ source: _s, ...d }) => d),
+  };
+}
+
+export function fieldByName(l: SaveStateLayout, name: string): SaveStateField | undefined {
+  const n = name.toUpperCase();
+  return l.fields.find((x) => x.name.toUpperCase() === n);
+}
+
+/** Physical address of a field: SMBASE + 0x8000 + offset. */
+export function fieldAddress(smbase: number, field: { offset: number }): number {
+  return smbase + SMM_HANDLER_OFFSET + field.offset;
+}
+
+function writeField(bytes: Uint8Array, at: number, size: number, lo: number, hi: number): void {
+  const n = Math.min(size, 4);
+  for (let i = 0; i < n; i++) bytes[at + i] = (lo >>> (8 * i)) & 0xff;
+  for (let i = 4; i < size; i++) bytes[at + i] = (hi >>> (8 * (i - 4))) & 0xff;
+}
+
+function readField(bytes: Uint8Array, at: number, size: number): [number, number] {
+  let lo = 0;
+  let hi = 0;
+  const n = Math.min(size, 4);
+  for (let i = 0; i < n; i++) lo |= bytes[at + i] << (8 * i);
+  for (let i = 4; i < size; i++) hi |= bytes[at + i] << (8 * (i - 4));
+  return [lo >>> 0, hi >>> 0];
+}
+
+/** SMM entry: the CPU writes its state into the map at SMBASE + 0xFC00 (only the fields it writes). */
+export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): void {
+  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
+  for (const fld of l.fields) {
+    if (!fld.written) continue;
+    const at = base + fld.offset - MAP_FIELD_BASE;
+    const s = fld.source;
+    if (s === 'smbase') writeField(bytes, at, fld.size, smbase >>> 0, 0);
+    else if (s === 'revision') writeField(bytes, at, fld.size, l.revision, 0);
+    else if (s !== 'none') writeField(bytes, at, fld.size, regs[2 * s.reg], regs[2 * s.reg + 1]);
+  }
+}
+
+/** RSM: reload the restored fields from SMRAM bytes; returns the SMBASE the CPU uses afterwards. */
+export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): number {
+  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
+  for (const fld of l.fields) {
+    if (!fld.restored || typeof fld.source !== 'object') continue;
+    const [lo, hi] = readField(bytes, base + fld.offset - MAP_FIELD_BASE, fld.size);
+    regs[2 * fld.source.reg] = lo;
+    regs[2 * fld.source.reg + 1] = hi;
+  }
+  const [rev] = readField(bytes, base + l.revisionOffset - MAP_FIELD_BASE, 4);
+  // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4).
+  if (rev & 0x20000) return readField(bytes, base + l.smbaseOffset - MAP_FIELD_BASE, 4)[0];
+  return smbase;
+}
+
+/** Read one field as a bigint from SMRAM bytes. */
+export function readSaveStateField(mem: MemoryState, smbase: number, fld: SaveStateField): bigint {
+  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
+  const [lo, hi] = readField(bytes, base + fld.offset - MAP_FIELD_BASE, fld.size);
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+export function writeSaveStateField(mem: MemoryState, smbase: number, fld: SaveStateField, v: bigint): void {
+  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
+  const b = BigInt.asUintN(64, v);
+  writeField(bytes, base + fld.offset - MAP_FIELD_BASE, fld.size, Number(b & 0xffffffffn), Number(b >> 32n));
+}
+
+/** Register field of this layout that holds `reg` (for EFI_MM_CPU_PROTOCOL Read/WriteSaveState). */
+export function fieldForReg(l: SaveStateLayout, reg: number): SaveStateField | undefined {
+  return l.fields.find((x) => typeof x.source === 'object' && x.source.reg === reg);
+}

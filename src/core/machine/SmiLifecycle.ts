@@ -1,0 +1,179 @@
+/**
+ * One SMI from the OUT that raises it to the last RSM:
+ * trigger (OUT 0xB3, OUT 0xB2) -> SMI# delivery (one CPU or broadcast, facts §4.4) -> each CPU
+ * saves its state into SMRAM and enters at SMBASE+0x8000 (§6.3) -> rendezvous, BSP runs
+ * SmmEntryPoint (§8, §1.1) -> release -> RSM on every CPU (§6.4).
+ */
+
+import type { Phase } from '../../protocol/messages';
+import { ev, type Gen, hex } from '../pi/Fw';
+import { guidName, type Guid } from '../pi/Guid';
+import { smiRendezvous } from '../pi/MpSync';
+import { rsm, smmEnter } from './Cpu';
+import { ICH9_APM_CNT } from './Ich9Lpc';
+import { ioWrite, type IoWidth } from './IoBus';
+import type { Machine, SmiRecord } from './Machine';
+import { getReg, hex64, REG, regHex, setReg } from './Registers';
+import { fieldByName, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET } from './SaveStateMap';
+
+export interface PortWrite {
+  port: number;
+  value: number;
+  width: IoWidth;
+  /** Who executes it, for the trace ("SmmControl2Dxe Trigger", "chipsec-style smi send"). */
+  by: string;
+}
+
+export interface SmiTrigger {
+  cpu: number;
+  writes: PortWrite[];
+  /** Set for PiSmmIpl's Communicate: the buffer gSmmCorePrivate points at. */
+  communicate?: { address: number; size: number; guid: Guid };
+}
+
+/** The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it). */
+function executeOut(m: Machine, cpu: number, w: PortWrite): void {
+  const c = m.s.cpus[cpu];
+  c.halted = false;
+  const r = c.regs;
+  const mask = w.width === 1 ? 0xffn : w.width === 2 ? 0xffffn : 0xffffffffn;
+  setReg(r, REG.RAX, (getReg(r, REG.RAX) & ~mask) | (BigInt(w.value) & mask));
+  setReg(r, REG.RDX, (getReg(r, REG.RDX) & ~0xffffn) | BigInt(w.port));
+  setReg(r, REG.RIP, getReg(r, REG.RIP) + 1n);
+}
+
+function newRecord(m: Machine, t: SmiTrigger): SmiRecord {
+  const cmd = [...t.writes].reverse().find((w) => w.port === ICH9_APM_CNT);
+  const data = m.s.lpc.apms;
+  return {
+    number: ++m.s.smiSeq,
+    command: cmd ? cmd.value & 0xff : m.s.lpc.apmc,
+    data,
+    cpu: t.cpu,
+    bsp: null,
+    communicate: t.communicate ? guidName(t.communicate.guid) : null,
+    phasesRun: [],
+    handlersCalled: [],
+    finished: false,
+    raised: false,
+    note: '',
+    cpus: [],
+  };
+}
+
+/** Wraps a generator so each event's phase is recorded once in currentSmi.phasesRun. */
+function* tracked(m: Machine, g: Gen<void>): Gen<void> {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return;
+    const rec = m.s.currentSmi;
+    if (rec) {
+      const p: Phase = r.value.phase;
+      if (rec.phasesRun[rec.phasesRun.length - 1] !== p) rec.phasesRun.push(p);
+    }
+    yield r.value;
+  }
+}
+
+export function smiLifecycle(m: Machine, t: SmiTrigger): Gen<void> {
+  return tracked(m, lifecycle(m, t));
+}
+
+function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
+  const s = m.s;
+  for (const c of s.cpus) c.activity = c.inSmm ? c.activity : 'os';
+  const rec = newRecord(m, t);
+  s.currentSmi = rec;
+  const priv = s.smm.priv;
+
+  if (t.communicate) {
+    priv.commBuffer = t.communicate.address;
+    priv.bufferSize = t.communicate.size;
+    yield ev(
+      'trigger',
+      t.cpu,
+      `PiSmmIpl SmmCommunicationCommunicate on CPU${t.cpu}: gSmmCorePrivate->CommunicationBuffer=${hex(t.communicate.address)}, BufferSize=${hex(t.communicate.size)}; mSmmControl2->Trigger (NULL, NULL, FALSE, 0)`,
+    );
+  }
+
+  let outcome: ReturnType<typeof ioWrite>['apm'];
+  for (let i = 0; i < t.writes.length; i++) {
+    const w = t.writes[i];
+    executeOut(m, t.cpu, w);
+    const res = ioWrite(m, w.port, w.width, w.value);
+    if (res.apm) outcome = res.apm;
+    const last = i === t.writes.length - 1;
+    const e = ev(
+      'trigger',
+      t.cpu,
+      `CPU${t.cpu}: OUT ${hex(w.port, 2)}, ${hex(w.value, 2)} (${w.by}) -> ${res.device}${res.apm ? `: ${res.apm.reason}` : ''}`,
+      last ? 'phase' : 'event',
+    );
+    if (res.apm) e.apm = w.value & 0xff;
+    yield e;
+  }
+  rec.data = s.lpc.apms;
+  if (!outcome || !outcome.smi) {
+    rec.note = outcome ? outcome.reason : 'no write to APM_CNT (0xB2)';
+    rec.finished = true;
+    s.lastSmi = rec;
+    s.currentSmi = null;
+    s.smiSeq--; // no SMI happened
+    rec.number = 0;
+    return;
+  }
+
+  rec.raised = true;
+  rec.note = outcome.reason;
+  const targets = outcome.broadcast ? s.cpus.map((c) => c.index) : [t.cpu];
+  const arrival = [t.cpu, ...targets.filter((c) => c !== t.cpu)].filter((c) => targets.includes(c));
+  rec.cpus = arrival;
+  for (const c of arrival) {
+    s.cpus[c].smiPending = true;
+    s.cpus[c].activity = 'smi-pending';
+  }
+  yield ev(
+    'smi-delivery',
+    -1,
+    outcome.broadcast
+      ? `SMI# latched on all ${arrival.length} CPUs (broadcast negotiated); CPU${t.cpu} takes it right after its OUT`
+      : `SMI# latched on CPU${t.cpu} only (no broadcast: QEMU interrupts current_cpu)`,
+    'phase',
+  );
+
+  for (const c of arrival) {
+    const cpu = s.cpus[c];
+    cpu.activity = 'saving-state';
+    smmEnter(cpu, s.mem, m.layout);
+    yield ev(
+      'save-state',
+      c,
+      `CPU${c}: SMM entry #${cpu.smiCount} (MSR_SMI_COUNT): state saved at SMBASE+0xFC00 = ${hex(cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)} ` +
+        `(saved RIP ${savedHex(m, c, 'RIP')}, RAX ${savedHex(m, c, 'RAX')}); now RIP=0x8000, CS.base=SMBASE=${hex(cpu.smbase)}, CR0.PE/PG=0`,
+    );
+  }
+  for (const c of arrival) s.cpus[c].activity = 'rendezvous';
+  yield ev('save-state', -1, `${arrival.length} CPU(s) in SMM, each at its own SMBASE+0x8000`, 'phase');
+
+  yield* smiRendezvous(m, arrival);
+
+  for (const c of arrival) {
+    const cpu = s.cpus[c];
+    rsm(cpu, s.mem, m.layout);
+    cpu.activity = 'rsm';
+    yield ev('rsm', c, `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${regHex(cpu.regs, REG.RIP)}, RAX=${regHex(cpu.regs, REG.RAX)}, SMBASE=${hex(cpu.smbase)}`);
+  }
+  rec.finished = true;
+  if (t.communicate) {
+    yield ev('rsm', t.cpu, `SMI #${rec.number} done. Communicate returns ${priv.returnStatus}, *CommSize = ${hex(priv.bufferSize)}`, 'phase');
+  } else {
+    yield ev('rsm', -1, `SMI #${rec.number} done: all ${arrival.length} CPU(s) back in the OS`, 'phase');
+  }
+  s.lastSmi = rec;
+  s.currentSmi = null;
+  for (const c of arrival) s.cpus[c].activity = 'os';
+}
+
+function savedHex(m: Machine, cpu: number, name: 'RIP' | 'RAX'): string {
+  return hex64(readSaveStateField(m.s.mem, m.s.cpus[cpu].smbase, fieldByName(m.layout, name)!));
+}

@@ -1,0 +1,74 @@
+/**
+ * OvmfPkg/CpuHotplugSmm (facts §4.5): a ROOT MMI handler that reads APM_CNT (0xB2) through
+ * EFI_MM_CPU_IO_PROTOCOL and acts only on ICH9_APM_CNT_CPU_HOTPLUG (4); anything else returns
+ * EFI_WARN_INTERRUPT_SOURCE_QUIESCED. OVMF has no EFI_MM_SW_DISPATCH_PROTOCOL producer: this root
+ * handler is how OVMF handles its one software MMI (seed thread, commit 17efae27acaf).
+ */
+
+import { addRegion } from '../machine/Machine';
+import { ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG } from '../machine/Ich9Lpc';
+import { ASSERT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
+import type { EfiStatus } from '../pi/EfiStatus';
+import { ev, type Gen, type Fw, type MmiHandlerFn, hex } from '../pi/Fw';
+import { GUIDS } from '../pi/Guid';
+import { MmiHandlerRegister } from '../pi/Mmi';
+import { SmmLocateProtocol } from '../pi/ProtocolDb';
+import { MmCpuIoRead } from './CpuIo2Smm';
+import type { ModuleDef } from './ModuleDef';
+
+const FILE = 'OvmfPkg/CpuHotplugSmm/CpuHotplug.c';
+
+const CpuHotplugMmi: MmiHandlerFn = function* (fw, dispatchHandle, context) {
+  ASSERT(fw, dispatchHandle === fw.mod.globals.mDispatchHandle, 'DispatchHandle == mDispatchHandle', FILE, 0);
+  ASSERT(fw, context === 0, 'Context == NULL', FILE, 0);
+  const [status, apmControl] = yield* MmCpuIoRead(fw, 0, ICH9_APM_CNT);
+  if (status !== 'EFI_SUCCESS') {
+    DEBUG(fw, DEBUG_ERROR, '%a: failed to read ICH9_APM_CNT: %r\n', 'CpuHotplugMmi', { status });
+    ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 0);
+  }
+  if (apmControl !== ICH9_APM_CNT_CPU_HOTPLUG) {
+    yield ev('handler', fw.cpu, `CpuHotplugMmi: ApmControl ${hex(apmControl, 2)} != ICH9_APM_CNT_CPU_HOTPLUG (0x04): "The MMI is not for us" -> EFI_WARN_INTERRUPT_SOURCE_QUIESCED`);
+    return 'EFI_WARN_INTERRUPT_SOURCE_QUIESCED';
+  }
+  // QemuCpuhpCollectApicIds scans QEMU's CPU hotplug registers at 0x0CD8 (DEBUG_VERBOSE lines only).
+  yield ev('handler', fw.cpu, 'CpuHotplugMmi: ApmControl 0x04 = CPU hotplug MMI: QemuCpuhpCollectApicIds finds PluggedCount=0 ToUnplugCount=0 (no hotplug events in this model) -> EFI_SUCCESS');
+  return 'EFI_SUCCESS';
+};
+
+function* entry(fw: Fw): Gen<EfiStatus> {
+  const { m } = fw;
+  if (!m.s.config.defaultSmbaseSmram) return 'EFI_UNSUPPORTED'; // PcdQ35SmramAtDefaultSmbase FALSE
+  if (m.s.cpus.length === 1) return 'EFI_UNSUPPORTED'; // one possible CPU: nothing to hot-plug
+  let [status, iface] = yield* SmmLocateProtocol(fw, GUIDS.gEfiMmCpuIoProtocolGuid);
+  if (status !== 'EFI_SUCCESS') {
+    DEBUG(fw, DEBUG_ERROR, '%a: locate MmCpuIo: %r\n', 'CpuHotplugEntry', { status });
+    return status;
+  }
+  fw.mod.globals.mMmCpuIo = iface;
+  [status, iface] = yield* SmmLocateProtocol(fw, GUIDS.gEfiSmmCpuServiceProtocolGuid);
+  if (status !== 'EFI_SUCCESS') {
+    DEBUG(fw, DEBUG_ERROR, '%a: locate MmCpuService: %r\n', 'CpuHotplugEntry', { status });
+    return status;
+  }
+  fw.mod.globals.mMmCpuService = iface;
+  const [rs, handle] = yield* MmiHandlerRegister(fw, 'CpuHotplugMmi', null);
+  if (rs !== 'EFI_SUCCESS') {
+    DEBUG(fw, DEBUG_ERROR, '%a: MmiHandlerRegister(): %r\n', 'CpuHotplugEntry', { status: rs });
+    return rs;
+  }
+  fw.mod.globals.mDispatchHandle = handle;
+  const d = m.s.config.defaultSmbaseSmram!;
+  addRegion(m, { base: d.base + 0x8000, size: 0x1000, kind: 'smi-entry', label: 'CpuHotplugSmm first SMI handler for hot-added CPUs (default SMBASE 0x30000 + 0x8000)' });
+  return 'EFI_SUCCESS';
+}
+
+export const CpuHotplugSmm: ModuleDef = {
+  name: 'CpuHotplugSmm',
+  fileGuid: '84eea114-c6be-4445-8f90-51d97863e363',
+  kind: 'DXE_SMM_DRIVER',
+  depex: 'gEfiMmCpuIoProtocolGuid AND gEfiSmmCpuServiceProtocolGuid',
+  imageSize: 0x8000,
+  entry,
+  handlers: { CpuHotplugMmi },
+  summary: 'OvmfPkg/CpuHotplugSmm: root MMI handler for APM command 0x04 (QEMU CPU hotplug)',
+};

@@ -1,0 +1,87 @@
+/**
+ * The seed thread's modules (edk2-devel, "SmmSwDispatch2Protocol - Registering an SMI - Can't find
+ * protocol with OVMF"), as a user would build them into OVMF. Add with `platform ovmf --module NAME`.
+ */
+
+import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
+import { ASSERT_EFI_ERROR, DEBUG, DEBUG_INFO } from '../pi/Debug';
+import type { EfiStatus } from '../pi/EfiStatus';
+import { ev, type Fw, type Gen, type MmiHandlerFn, hex } from '../pi/Fw';
+import { GUIDS, registerGuidName } from '../pi/Guid';
+import { MmiHandlerRegister } from '../pi/Mmi';
+import { SmmLocateProtocol } from '../pi/ProtocolDb';
+import { MmCpuIoRead } from './CpuIo2Smm';
+import type { ModuleDef } from './ModuleDef';
+import { EFI_MM_SAVE_STATE_REGISTER, EFI_MM_SAVE_STATE_IO_INFO_SIZE, MmCpuReadSaveState, MmCpuWriteSaveState } from './PiSmmCpuDxeSmm';
+
+/** The seed thread's module: depex TRUE, locates EFI_SMM_SW_DISPATCH2_PROTOCOL, ASSERT_EFI_ERROR. */
+function* swDispatch2LocateEntry(fw: Fw): Gen<EfiStatus> {
+  const [status] = yield* SmmLocateProtocol(fw, GUIDS.gEfiSmmSwDispatch2ProtocolGuid);
+  DEBUG(fw, DEBUG_INFO, 'SmmSwDispatch2Protocol Status: 0x%x\n', { status });
+  ASSERT_EFI_ERROR(fw, status, 'SwDispatch2Locate/SwDispatch2Locate.c', 42);
+  return 'EFI_SUCCESS';
+}
+
+export const SwDispatch2Locate: ModuleDef = {
+  name: 'SwDispatch2Locate',
+  fileGuid: 'c0ffee01-5a5a-4e1d-8b2a-0123456789ab',
+  kind: 'DXE_SMM_DRIVER',
+  depex: 'TRUE',
+  imageSize: 0x3000,
+  entry: swDispatch2LocateEntry,
+  handlers: {},
+  summary: 'seed thread, first try: SmmLocateProtocol (gEfiSmmSwDispatch2ProtocolGuid) -> EFI_NOT_FOUND on OVMF -> ASSERT_EFI_ERROR hangs the boot',
+};
+
+/** The seed thread's second try: the GUID in [Depex] - the driver is never dispatched. */
+export const SwDispatch2Depex: ModuleDef = {
+  name: 'SwDispatch2Depex',
+  fileGuid: 'c0ffee02-5a5a-4e1d-8b2a-0123456789ab',
+  kind: 'DXE_SMM_DRIVER',
+  depex: 'gEfiSmmSwDispatch2ProtocolGuid',
+  imageSize: 0x3000,
+  entry: swDispatch2LocateEntry,
+  handlers: {},
+  summary: 'seed thread, second try: [Depex] gEfiSmmSwDispatch2ProtocolGuid -> nobody on OVMF produces it -> never loaded',
+};
+
+export const ROOT_MMI_SAMPLE_COMMAND = 0x42;
+
+/**
+ * Laszlo Ersek's advice in the thread: a root MMI handler (like CpuHotplugSmm) that filters a
+ * command value greater than ICH9_APM_CNT_CPU_HOTPLUG (4), which also filters out the 0 that
+ * SmmControl2's Trigger writes for Communicate. It answers in RAX: 0x5A5A00dd (dd = 0xB3 data).
+ */
+const RootMmiSampleHandler: MmiHandlerFn = function* (fw) {
+  const [, apmControl] = yield* MmCpuIoRead(fw, 0, ICH9_APM_CNT);
+  if (apmControl !== ROOT_MMI_SAMPLE_COMMAND) { // 0x42 > ICH9_APM_CNT_CPU_HOTPLUG, and never the 0 of Communicate
+    return 'EFI_WARN_INTERRUPT_SOURCE_QUIESCED';
+  }
+  const [, data] = yield* MmCpuIoRead(fw, 0, ICH9_APM_STS);
+  // Which CPU executed the OUT? The IO pseudo-register is what a SW dispatcher would use...
+  const io = yield* MmCpuReadSaveState(fw, EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER.IO, fw.m.s.smm.currentlyExecutingCpu);
+  // ...but QEMU leaves it empty (EFI_NOT_FOUND), so answer the BSP: the first CPU to check in.
+  const target = fw.m.s.smm.currentlyExecutingCpu;
+  yield ev('handler', fw.cpu, `RootMmiSample: command ${hex(apmControl, 2)}, data ${hex(data, 2)}; IO save state ${io.status} -> answering CPU${target} (gSmst->CurrentlyExecutingCpu)`);
+  yield* MmCpuWriteSaveState(fw, 8, EFI_MM_SAVE_STATE_REGISTER.RAX, target, 0x5a5a0000n | BigInt(data));
+  return 'EFI_SUCCESS';
+};
+
+function* rootMmiSampleEntry(fw: Fw): Gen<EfiStatus> {
+  const [status, handle] = yield* MmiHandlerRegister(fw, 'RootMmiSampleHandler', null);
+  fw.mod.globals.mDispatchHandle = handle;
+  return status;
+}
+
+export const RootMmiSample: ModuleDef = {
+  name: 'RootMmiSample',
+  fileGuid: 'c0ffee03-5a5a-4e1d-8b2a-0123456789ab',
+  kind: 'DXE_SMM_DRIVER',
+  depex: 'gEfiMmCpuIoProtocolGuid AND gEfiSmmCpuProtocolGuid',
+  imageSize: 0x3000,
+  entry: rootMmiSampleEntry,
+  handlers: { RootMmiSampleHandler },
+  summary: `the thread's fix: a root MMI handler for APM command ${hex(ROOT_MMI_SAMPLE_COMMAND, 2)} (> 4); writes 0x5A5A00dd into the BSP's saved RAX`,
+};
+
+for (const d of [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample]) registerGuidName(d.fileGuid, d.name);

@@ -1,0 +1,222 @@
+/**
+ * MMI handler database and dispatch: Smst->MmiHandlerRegister / MmiHandlerUnRegister / MmiManage
+ * (edk2 names: SmiHandlerRegister, SmiHandlerUnRegister, SmiManage in
+ * MdeModulePkg/Core/PiSmmCore/Smi.c). Facts §1.2-§1.5.
+ */
+
+import { bumpTables } from '../machine/Machine';
+import { write32, write8, writeBytes } from '../machine/Memory';
+import { ASSERT } from './Debug';
+import type { EfiStatus } from './EfiStatus';
+import { ev, type Fw, type Gen, hex } from './Fw';
+import { type Guid, guidName, guidToBytes } from './Guid';
+import type { SmiEntryRec, SmiHandlerRec, SmmCoreState } from './SmmCoreState';
+import { smmAllocatePool } from './SmramAlloc';
+
+const SMI_HANDLER_SIZE = 72;
+const SMI_ENTRY_SIZE = 56;
+const SIG_SMIH = 0x68696d73; // 'smih'
+const SIG_SMIE = 0x65696d73; // 'smie'
+
+/** Address of a module function (for the SMI_HANDLER.Handler field): inside the module's image. */
+export function functionAddress(fw: Fw, module: string, handler: string): number {
+  const rec = fw.m.s.modules.find((x) => x.name === module);
+  const def = fw.m.defs.get(module);
+  const idx = def ? Object.keys(def.handlers).indexOf(handler) : 0;
+  return (rec?.imageBase ?? 0) + 0x1000 + 0x80 * Math.max(idx, 0);
+}
+
+function findEntry(smm: SmmCoreState, guid: Guid): SmiEntryRec | undefined {
+  return smm.entries.find((e) => e.guid === guid);
+}
+
+/**
+ * SmiHandlerRegister: append to the root list (HandlerType NULL) or to the GUID's SMI_ENTRY
+ * (created and appended on first use). No duplicate check. Returns [status, DispatchHandle].
+ * @retval EFI_SUCCESS, EFI_INVALID_PARAMETER (no handler), EFI_OUT_OF_RESOURCES (pool exhausted).
+ */
+export function* MmiHandlerRegister(fw: Fw, handler: string, handlerType: Guid | null): Gen<[EfiStatus, number]> {
+  const { m } = fw;
+  const smm = m.s.smm;
+  const typeText = handlerType ? guidName(handlerType) : 'NULL';
+  const def = m.defs.get(fw.mod.name);
+  if (!def || !(handler in def.handlers)) {
+    yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_INVALID_PARAMETER (no such function)`);
+    return ['EFI_INVALID_PARAMETER', 0];
+  }
+  const addr = smmAllocatePool(m, SMI_HANDLER_SIZE);
+  if (addr === null) return ['EFI_OUT_OF_RESOURCES', 0];
+  let entry: SmiEntryRec | undefined;
+  if (handlerType !== null) {
+    entry = findEntry(smm, handlerType);
+    if (!entry) {
+      const ea = smmAllocatePool(m, SMI_ENTRY_SIZE);
+      if (ea === null) return ['EFI_OUT_OF_RESOURCES', 0];
+      write32(m.s.mem, ea, SIG_SMIE);
+      writeBytes(m.s.mem, ea + 24, guidToBytes(handlerType));
+      entry = { guid: handlerType, address: ea, handlers: [] };
+      smm.entries.push(entry);
+    }
+  }
+  // SMI_HANDLER bytes: Signature (UINTN) @0, Handler @24, SmiEntry @40, ToRemove @64.
+  write32(m.s.mem, addr, SIG_SMIH);
+  write32(m.s.mem, addr + 24, functionAddress(fw, fw.mod.name, handler));
+  write32(m.s.mem, addr + 40, entry ? entry.address : 0);
+  const rec: SmiHandlerRec = { handle: addr, handler, module: fw.mod.name, toRemove: false };
+  (entry ? entry.handlers : smm.root).push(rec);
+  bumpTables(m);
+  yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_SUCCESS, DispatchHandle ${hex(addr)}`);
+  return ['EFI_SUCCESS', addr];
+}
+
+function removeNow(smm: SmmCoreState, rec: SmiHandlerRec): void {
+  const i = smm.root.indexOf(rec);
+  if (i >= 0) {
+    smm.root.splice(i, 1);
+    return;
+  }
+  for (let e = 0; e < smm.entries.length; e++) {
+    const entry = smm.entries[e];
+    const j = entry.handlers.indexOf(rec);
+    if (j < 0) continue;
+    entry.handlers.splice(j, 1);
+    if (entry.handlers.length === 0) smm.entries.splice(e, 1); // the emptied SMI_ENTRY is freed too
+    return;
+  }
+}
+
+function allHandlers(smm: SmmCoreState): SmiHandlerRec[] {
+  return [...smm.root, ...smm.entries.flatMap((e) => e.handlers)];
+}
+
+/**
+ * SmiHandlerUnRegister (facts §1.4): marks ToRemove; inside MmiManage (depth > 0) the removal is
+ * deferred to the end of the outermost MmiManage. An unknown handle returns EFI_INVALID_PARAMETER
+ * only when every list is empty; otherwise the search variable holds the last handler scanned and
+ * the DEBUG build ASSERTs (code quirk).
+ */
+export function* MmiHandlerUnRegister(fw: Fw, dispatchHandle: number): Gen<EfiStatus> {
+  const { m } = fw;
+  const smm = m.s.smm;
+  if (dispatchHandle === 0) {
+    yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerUnRegister(NULL) = EFI_INVALID_PARAMETER`);
+    return 'EFI_INVALID_PARAMETER';
+  }
+  const all = allHandlers(smm);
+  const rec = all.find((h) => h.handle === dispatchHandle);
+  if (!rec) {
+    if (all.length === 0) {
+      yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerUnRegister(${hex(dispatchHandle)}) = EFI_INVALID_PARAMETER (no handlers registered)`);
+      return 'EFI_INVALID_PARAMETER';
+    }
+    ASSERT({ ...fw, mod: m.s.modules.find((x) => x.name === 'PiSmmCore') ?? fw.mod }, false, 'SmiHandler == DispatchHandle', 'MdeModulePkg/Core/PiSmmCore/Smi.c', 0);
+  }
+  rec!.toRemove = true;
+  write8(m.s.mem, rec!.handle + 64, 1);
+  bumpTables(m);
+  if (smm.callingDepth > 0) {
+    yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerUnRegister(${hex(dispatchHandle)}) = EFI_SUCCESS (inside MmiManage: ToRemove set, removal deferred)`);
+    return 'EFI_SUCCESS';
+  }
+  removeNow(smm, rec!);
+  yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerUnRegister(${hex(dispatchHandle)}) = EFI_SUCCESS (removed)`);
+  return 'EFI_SUCCESS';
+}
+
+function purgeToRemove(smm: SmmCoreState): boolean {
+  const doomed = allHandlers(smm).filter((h) => h.toRemove);
+  for (const h of doomed) removeNow(smm, h);
+  return doomed.length > 0;
+}
+
+/**
+ * SmiManage / MmiManage (facts §1.5). Root walks call every handler whatever they return; GUID
+ * walks stop on EFI_SUCCESS and EFI_INTERRUPT_PENDING. The walk does not check ToRemove.
+ * @retval EFI_SUCCESS, EFI_WARN_INTERRUPT_SOURCE_PENDING, EFI_INTERRUPT_PENDING, EFI_NOT_FOUND.
+ */
+export function* MmiManage(
+  fw: Fw,
+  handlerType: Guid | null,
+  context: number,
+  commBuffer: number,
+  commBufferSize: { value: number } | null,
+): Gen<EfiStatus> {
+  const { m } = fw;
+  const smm = m.s.smm;
+  const kind = handlerType === null ? 'root' : 'guid';
+  const typeText = handlerType === null ? 'NULL (root MMI handlers)' : guidName(handlerType);
+  const phase = handlerType === null ? 'mmi-manage' : 'communicate';
+  let list: SmiHandlerRec[];
+  if (handlerType === null) {
+    list = smm.root;
+  } else {
+    const entry = findEntry(smm, handlerType);
+    if (!entry) {
+      yield ev(phase, fw.cpu, `MmiManage(${typeText}): no SMI_ENTRY for this HandlerType -> EFI_NOT_FOUND, no handler called`);
+      return 'EFI_NOT_FOUND';
+    }
+    list = entry.handlers;
+  }
+  yield ev(phase, fw.cpu, `MmiManage(${typeText}): ${list.length} handler(s) to walk`);
+  let returnStatus: EfiStatus = 'EFI_NOT_FOUND';
+  let stop = false;
+  smm.callingDepth++;
+  try {
+    for (let i = 0; i < list.length && !stop; i++) {
+      const h = list[i];
+      const status = yield* callHandler(fw, h, kind, context, commBuffer, commBufferSize);
+      switch (status) {
+        case 'EFI_SUCCESS':
+          returnStatus = 'EFI_SUCCESS';
+          if (handlerType !== null) stop = true;
+          break;
+        case 'EFI_WARN_INTERRUPT_SOURCE_QUIESCED':
+          returnStatus = 'EFI_SUCCESS';
+          break;
+        case 'EFI_WARN_INTERRUPT_SOURCE_PENDING':
+          if (returnStatus !== 'EFI_SUCCESS') returnStatus = 'EFI_WARN_INTERRUPT_SOURCE_PENDING';
+          break;
+        case 'EFI_INTERRUPT_PENDING':
+          if (handlerType !== null) {
+            returnStatus = 'EFI_INTERRUPT_PENDING';
+            stop = true;
+          } else if (returnStatus !== 'EFI_SUCCESS') {
+            returnStatus = 'EFI_INTERRUPT_PENDING';
+          }
+          break;
+        default:
+          // Unexpected status: ASSERT (FALSE) in a DEBUG build (OVMF's default), ignored in RELEASE.
+          ASSERT({ ...fw, mod: m.s.modules.find((x) => x.name === 'PiSmmCore') ?? fw.mod }, false, '((BOOLEAN)(0==1))', 'MdeModulePkg/Core/PiSmmCore/Smi.c', 0);
+      }
+    }
+  } finally {
+    smm.callingDepth--;
+  }
+  if (smm.callingDepth === 0 && purgeToRemove(smm)) {
+    bumpTables(m);
+    yield ev(phase, fw.cpu, 'MmiManage: outermost walk finished, handlers marked ToRemove are freed now');
+  }
+  yield ev(phase, fw.cpu, `MmiManage(${typeText}) returns ${returnStatus}${handlerType === null ? ' (SmmEntryPoint ignores it)' : ''}`, handlerType === null ? 'phase' : 'event');
+  return returnStatus;
+}
+
+function* callHandler(
+  fw: Fw,
+  h: SmiHandlerRec,
+  kind: 'root' | 'guid',
+  context: number,
+  commBuffer: number,
+  commBufferSize: { value: number } | null,
+): Gen<EfiStatus> {
+  const { m } = fw;
+  const def = m.defs.get(h.module);
+  const fn = def?.handlers[h.handler];
+  const mod = m.s.modules.find((x) => x.name === h.module);
+  if (!fn || !mod) throw new Error(`internal: handler ${h.module}.${h.handler} has no code`);
+  const args = `DispatchHandle=${hex(h.handle)}, Context=${context ? hex(context) : 'NULL'}, CommBuffer=${commBuffer ? hex(commBuffer) : 'NULL'}, CommBufferSize=${commBufferSize ? hex(commBufferSize.value) : 'NULL'}`;
+  yield { phase: 'handler', cpu: fw.cpu, level: 'event', text: `${kind} handler ${h.module}.${h.handler}(${args})`, handler: h.handler };
+  const status = yield* fn({ m, mod, cpu: fw.cpu }, h.handle, context, commBuffer, commBufferSize);
+  m.s.currentSmi?.handlersCalled.push({ handler: h.handler, module: h.module, kind, returned: status });
+  yield ev('handler', fw.cpu, `${h.module}.${h.handler} returned ${status}`, 'phase');
+  return status;
+}

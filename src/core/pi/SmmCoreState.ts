@@ -1,0 +1,67 @@
+/**
+ * PiSmmCore's data (facts §1.2): the protocol database, the root handler list (mRootSmiEntry),
+ * the GUID-typed SMI_ENTRY list (mSmiEntryList), mSmiManageCallingDepth, and gSmmCorePrivate
+ * (SMM_CORE_PRIVATE_DATA, shared with PiSmmIpl outside SMRAM).
+ */
+
+import type { EfiStatus } from './EfiStatus';
+import type { Guid } from './Guid';
+
+/** SMI_HANDLER ('smih'): `handle` is the record's SMRAM address, which is also its DispatchHandle. */
+export interface SmiHandlerRec {
+  handle: number;
+  handler: string;
+  module: string;
+  toRemove: boolean;
+}
+
+/** SMI_ENTRY ('smie'): one per HandlerType GUID, handlers in registration order. */
+export interface SmiEntryRec {
+  guid: Guid;
+  address: number;
+  handlers: SmiHandlerRec[];
+}
+
+export interface ProtocolEntry {
+  guid: Guid;
+  module: string;
+  iface: number;
+  database: 'smm' | 'uefi';
+}
+
+export interface SmmCorePrivate {
+  /** Physical address of gSmmCorePrivate (EfiRuntimeServicesData, outside SMRAM). */
+  address: number;
+  size: number;
+  inSmm: boolean;
+  /** CommunicationBuffer (0 = NULL), BufferSize, ReturnStatus. */
+  commBuffer: number;
+  bufferSize: number;
+  returnStatus: EfiStatus;
+  smmEntryPointRegistered: boolean;
+}
+
+export interface SmmCoreState {
+  loaded: boolean;
+  protocols: ProtocolEntry[];
+  root: SmiHandlerRec[];
+  entries: SmiEntryRec[];
+  /** mSmiManageCallingDepth: deferred removal happens when it returns to 0 (facts §1.4, §1.5). */
+  callingDepth: number;
+  priv: SmmCorePrivate;
+  /** EFI_SMM_ENTRY_CONTEXT fields SmmEntryPoint copies into the SMST (facts §1.1, §3.5, §8.5). */
+  currentlyExecutingCpu: number;
+  numberOfCpus: number;
+  smramOpen: boolean;
+  smramLocked: boolean;
+  endOfDxe: boolean;
+  readyToLock: boolean;
+  dispatcherRunning: boolean;
+  requestDispatch: boolean;
+  /** SMRAM page allocator: pages are taken top-down. */
+  allocTop: number;
+  allocBottom: number;
+  /** SMRAM pool (core data: SMI_HANDLER / SMI_ENTRY records). */
+  poolNext: number;
+  poolEnd: number;
+}

@@ -1,0 +1,35 @@
+/**
+ * SmmIsBufferOutsideSmmValid (facts §1.8; edk2 MdePkg/Library/SmmMemLib/SmmMemLib.c): a buffer
+ * the SMM core may touch on behalf of the OS must not overlap SMRAM and, after SmmReadyToLock,
+ * must lie inside one valid communication region of the UEFI memory map.
+ */
+
+import type { Machine } from '../machine/Machine';
+import { hex } from './Fw';
+
+const MAX_ADDRESS = 2 ** 52; // the model's "max supported address" (PhysicalAddressBits = 52)
+
+export function smramRanges(m: Machine): { base: number; size: number }[] {
+  return [{ base: m.s.config.tsegBase, size: m.s.config.tsegSize }];
+}
+
+/** Returns null when valid, else the DEBUG line SmmMemLib prints. */
+export function smmIsBufferOutsideSmmValid(m: Machine, buffer: number, length: number): string | null {
+  if (length > MAX_ADDRESS || buffer > MAX_ADDRESS - length) {
+    return `SmmIsBufferOutsideSmmValid: Overflow: Buffer (${hex(buffer)}) - Length (${hex(length)})`;
+  }
+  for (const r of smramRanges(m)) {
+    const end = buffer + length;
+    if ((buffer >= r.base && buffer < r.base + r.size) || (r.base >= buffer && r.base < end)) {
+      return `SmmIsBufferOutsideSmmValid: Overlap: Buffer (${hex(buffer)}) - Length (${hex(length)}), CpuStart (${hex(r.base)}) - PhysicalSize (${hex(r.size)})`;
+    }
+  }
+  if (m.s.smm.readyToLock) {
+    const c = m.s.config;
+    const inRuntime = buffer >= c.runtimeDataBase && buffer + length <= c.runtimeDataBase + c.runtimeDataSize;
+    if (!inRuntime) {
+      return `SmmIsBufferOutsideSmmValid: Not in ValidCommunicationRegion: Buffer (${hex(buffer)}) - Length (${hex(length)})`;
+    }
+  }
+  return null;
+}

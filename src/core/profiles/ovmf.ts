@@ -1,0 +1,152 @@
+/**
+ * The `ovmf` platform: QEMU Q35 (ICH9) + OVMF X64 with SMM. Which modules are in the firmware
+ * volume, where RAM, TSEG and runtime data live, and the boot path that brings SMM up.
+ */
+
+import { createCpu, osRegs } from '../machine/Cpu';
+import { createMachineState, type Machine, type MachineState, type PlatformConfig, serialNote, serialWrite } from '../machine/Machine';
+import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
+import { layoutById } from '../machine/SaveStateMap';
+import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
+import { CpuIo2Smm } from '../modules/CpuIo2Smm';
+import type { ModuleDef } from '../modules/ModuleDef';
+import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
+import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
+import { PiSmmIpl, iplFw, smmIplDispatchDriver, smmIplSignalEvent } from '../modules/PiSmmIpl';
+import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
+import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
+import { VariableSmmLite } from '../modules/VariableSmmLite';
+import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
+import { ev, type Gen, hex } from '../pi/Fw';
+import { GUIDS, registerGuidName } from '../pi/Guid';
+
+/** Modules of the `ovmf` profile in firmware-volume order. */
+export const OVMF_MODULES: ModuleDef[] = [SmmControl2Dxe, PiSmmIpl, PiSmmCore, PiSmmCpuDxeSmm, CpuIo2Smm, CpuHotplugSmm, VariableSmmLite];
+/** Modules a user can add with --module. */
+export const SAMPLE_MODULES: ModuleDef[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample];
+
+for (const d of [...OVMF_MODULES, ...SAMPLE_MODULES]) registerGuidName(d.fileGuid, d.name);
+
+export const MAX_CPUS = 256;
+
+export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; syncMode?: PlatformConfig['syncMode']; modules?: string[] } = {}): PlatformConfig {
+  const ramSize = 0x80000000; // 2 GiB guest
+  const tsegSize = 16 * 1024 * 1024; // QEMU q35 default extended TSEG (mch.extended-tseg-mbytes = 16)
+  return {
+    profile: 'ovmf',
+    cpuCount: opts.cpus ?? 4,
+    broadcast: opts.broadcast ?? true,
+    syncMode: opts.syncMode ?? null,
+    extraModules: opts.modules ?? [],
+    layout: 'amd64-qemu',
+    ramSize,
+    tsegBase: ramSize - tsegSize,
+    tsegSize,
+    defaultSmbaseSmram: { base: SMM_DEFAULT_SMBASE, size: 0x20000 },
+    runtimeDataBase: 0x7ee00000,
+    runtimeDataSize: 0x100000,
+    debugPrintErrorLevel: OVMF_DEBUG_PRINT_ERROR_LEVEL,
+  };
+}
+
+export function moduleDefs(config: PlatformConfig): Map<string, ModuleDef> {
+  const defs = new Map<string, ModuleDef>();
+  for (const d of OVMF_MODULES) defs.set(d.name, d);
+  for (const name of config.extraModules) {
+    const d = SAMPLE_MODULES.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (!d) throw new Error(`unknown module "${name}" (known: ${SAMPLE_MODULES.map((x) => x.name).join(', ')})`);
+    defs.set(d.name, d);
+  }
+  return defs;
+}
+
+/** Power-on state: CPUs at reset, no SMM yet. */
+export function createOvmfMachine(config: PlatformConfig): Machine {
+  const defs = moduleDefs(config);
+  const s: MachineState = createMachineState(
+    config,
+    {
+      loaded: false,
+      protocols: [],
+      root: [],
+      entries: [],
+      callingDepth: 0,
+      priv: { address: config.runtimeDataBase, size: 0x100, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false },
+      currentlyExecutingCpu: 0,
+      numberOfCpus: config.cpuCount,
+      smramOpen: false,
+      smramLocked: false,
+      endOfDxe: false,
+      readyToLock: false,
+      dispatcherRunning: false,
+      requestDispatch: false,
+      allocTop: config.tsegBase + config.tsegSize,
+      allocBottom: config.tsegBase,
+      poolNext: 0,
+      poolEnd: 0,
+    },
+    {
+      syncMode: 'relaxed',
+      apSyncTimeout: 100000,
+      bspIndex: -1,
+      insideSmm: false,
+      allCpusInSync: false,
+      doorLocked: false,
+      present: new Array(config.cpuCount).fill(false),
+      checkedIn: new Array(config.cpuCount).fill(false),
+      smmInitialized: new Array(config.cpuCount).fill(false),
+      smBase: new Array(config.cpuCount).fill(SMM_DEFAULT_SMBASE),
+      relocated: false,
+    },
+  );
+  for (const d of defs.values()) s.modules.push(newModuleRecord(d));
+  s.smramRegions.push({ base: config.tsegBase, size: config.tsegSize, kind: 'tseg', label: `TSEG ${config.tsegSize >>> 20} MiB` });
+  if (config.defaultSmbaseSmram) {
+    const d = config.defaultSmbaseSmram;
+    s.smramRegions.push({ base: d.base, size: d.size, kind: 'default-smbase', label: 'SMRAM at the default SMBASE 0x30000 (QEMU >= 5.1, PcdQ35SmramAtDefaultSmbase)' });
+  }
+  void createCpu;
+  return { s, layout: layoutById(config.layout), defs };
+}
+
+/**
+ * OVMF boot as far as SMM is concerned, on the BSP (CPU 0): SmmControl2Dxe, PiSmmIpl loads the SMM
+ * core, the first dispatch runs SmiManage directly (entry point not registered yet), PiSmmCpuDxeSmm
+ * relocates SMBASEs and registers SmmEntryPoint, the rest is dispatched through real SMIs, then
+ * EndOfDxe and SmmReadyToLock arrive by Communicate. The OS then runs with all CPUs idle.
+ */
+export function* bootOvmf(m: Machine): Gen<void> {
+  const s = m.s;
+  s.stage = 'boot';
+  serialNote(m, `QEMU Q35 (ICH9) + OVMF X64, ${s.cpus.length} CPU(s), ${s.config.ramSize >>> 20} MiB RAM, TSEG ${hex(s.config.tsegBase)}+${hex(s.config.tsegSize)}`);
+  for (const name of ['SmmControl2Dxe', 'PiSmmIpl']) {
+    const rec = s.modules.find((x) => x.name === name)!;
+    const status = yield* m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 });
+    rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
+    rec.reason = `DXE driver, entry point returned ${status}`;
+    rec.entryStatus = status;
+    if (status !== 'EFI_SUCCESS') return;
+  }
+  // DXE has its page tables and the OS-to-be is not running yet: CPUs idle in DXE's long mode.
+  s.cpus.forEach((c, i) => {
+    osRegs(c.regs, i, i !== 0);
+    c.halted = i !== 0;
+  });
+  yield* smmIplDispatchDriver(m);
+  yield ev('trigger', 0, 'DXE: EndOfDxe');
+  yield* smmIplSignalEvent(m, GUIDS.gEfiEndOfDxeEventGroupGuid);
+  yield ev('trigger', 0, 'DXE: SmmReadyToLock');
+  yield* smmIplSignalEvent(m, GUIDS.gEfiDxeSmmReadyToLockProtocolGuid);
+  s.smm.smramOpen = false;
+  s.smm.smramLocked = true;
+  serialWrite(m, 'SMM IPL locked SMRAM window');
+  serialNote(m, 'boot done, the OS runs; all CPUs idle in HLT. Try: smi 0x04 --cpu 1');
+  s.cpus.forEach((c, i) => {
+    osRegs(c.regs, i, true);
+    c.halted = true;
+    c.activity = 'os';
+  });
+  s.lastSmi = null;
+  s.stage = 'os';
+  void iplFw;
+}
