@@ -167,6 +167,9 @@ export class Session {
 
   private record(e: TraceEvent): void {
     this.lastEvent = e;
+    const smi = this.m.s.currentSmi ?? this.m.s.lastSmi;
+    if (smi && !smi.finished && smi.phasesRun[smi.phasesRun.length - 1] !== e.phase) smi.phasesRun.push(e.phase);
+    else if (smi && smi.finished && e.phase === 'rsm' && smi.phasesRun[smi.phasesRun.length - 1] !== 'rsm') smi.phasesRun.push('rsm');
     this.timeline.push({ seq: ++this.eventSeq, phase: e.phase, cpu: e.cpu, text: e.text, level: e.level });
     if (this.timeline.length > 5000) {
       this.timeline.splice(0, this.timeline.length - 5000);

@@ -108,22 +108,28 @@ export function smmEnter(cpu: CpuState, mem: MemoryState, layout: SaveStateLayou
   cpu.halted = false;
   encodeSaveState(mem, cpu.smbase, cpu.regs, layout);
   const r = cpu.regs;
-  setReg(r, REG.EFER, 0);
-  setReg(r, REG.RFLAGS, 0x2);
-  setReg(r, REG.RIP, SMM_HANDLER_OFFSET);
-  const cr0 = Number(getReg(r, REG.CR0) & 0xffffffffn);
-  setReg(r, REG.CR0, (cr0 & ~(CR0_PE | CR0_EM | CR0_TS | CR0_PG)) >>> 0);
-  setReg(r, REG.CR4, 0);
-  setReg(r, REG.DR7, 0x400);
-  setReg(r, REG.CS_SEL, (cpu.smbase >>> 4) & 0xffff);
-  setReg(r, REG.CS_BASE, cpu.smbase);
-  setReg(r, REG.CS_LIMIT, 0xffffffff);
-  for (const s of ['DS', 'ES', 'SS', 'FS', 'GS'] as const) {
-    setReg(r, REG[`${s}_SEL`], 0);
-    setReg(r, REG[`${s}_BASE`], 0);
-    setReg(r, REG[`${s}_LIMIT`], 0xffffffff);
+  const set32 = (id: number, v: number) => {
+    r[2 * id] = v >>> 0;
+    r[2 * id + 1] = 0;
+  };
+  set32(REG.EFER, 0);
+  set32(REG.RFLAGS, 0x2);
+  set32(REG.RIP, SMM_HANDLER_OFFSET);
+  r[2 * REG.CR0] = (r[2 * REG.CR0] & ~(CR0_PE | CR0_EM | CR0_TS | CR0_PG)) >>> 0;
+  set32(REG.CR4, 0);
+  set32(REG.DR7, 0x400);
+  set32(REG.CS_SEL, (cpu.smbase >>> 4) & 0xffff);
+  set32(REG.CS_BASE, cpu.smbase);
+  set32(REG.CS_LIMIT, 0xffffffff);
+  for (const id of FLAT_SEGMENTS) {
+    set32(id, 0);
+    set32(id + 3, 0); // _BASE
+    set32(id + 2, 0xffffffff); // _LIMIT
   }
 }
+
+/** DS, ES, SS, FS, GS selector slots (SEL, ATTR, LIMIT, BASE are consecutive). */
+const FLAT_SEGMENTS = [REG.DS_SEL, REG.ES_SEL, REG.SS_SEL, REG.FS_SEL, REG.GS_SEL];
 
 /** helper_rsm: reload the state from SMRAM bytes; SMBASE changes if the map's SMBASE field was written (facts §6.4). */
 export function rsm(cpu: CpuState, mem: MemoryState, layout: SaveStateLayout): void {

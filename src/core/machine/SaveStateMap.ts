@@ -27,6 +27,8 @@ export interface SaveStateField extends SaveStateFieldDesc {
 
 export interface SaveStateLayout {
   id: 'amd64-qemu';
+  /** The field table flattened for the hot path: see compilePlan. */
+  plan: Int32Array;
   name: string;
   revision: number;
   smbaseOffset: number;
@@ -92,14 +94,37 @@ function amd64Fields(): SaveStateField[] {
   return out.sort((a, b) => a.offset - b.offset);
 }
 
+const PLAN_STRIDE = 6;
+const SRC_REG = 0, SRC_SMBASE = 1, SRC_REVISION = 2, SRC_NONE = 3;
+
+/** [offset within the map, size, source kind, register, written, restored] per field. */
+function compilePlan(fields: SaveStateField[]): Int32Array {
+  const plan = new Int32Array(fields.length * PLAN_STRIDE);
+  fields.forEach((fld, i) => {
+    const s = fld.source;
+    plan.set([
+      fld.offset - MAP_FIELD_BASE,
+      fld.size,
+      typeof s === 'object' ? SRC_REG : s === 'smbase' ? SRC_SMBASE : s === 'revision' ? SRC_REVISION : SRC_NONE,
+      typeof s === 'object' ? s.reg : -1,
+      fld.written ? 1 : 0,
+      fld.restored ? 1 : 0,
+    ], i * PLAN_STRIDE);
+  });
+  return plan;
+}
+
+const amd64 = amd64Fields();
+
 /** QEMU x86_64 TCG: revision 0x00020064, SMBASE at 0x7F00 (facts §6.1, §5.2). */
 export const AMD64_QEMU_LAYOUT: SaveStateLayout = {
   id: 'amd64-qemu',
+  plan: compilePlan(amd64),
   name: 'AMD64 (QEMU TCG, SMMRevId 0x00020064)',
   revision: 0x00020064,
   smbaseOffset: 0x7f00,
   revisionOffset: 0x7efc,
-  fields: amd64Fields(),
+  fields: amd64,
 };
 
 export function layoutById(id: SaveStateLayout['id']): SaveStateLayout {
@@ -115,7 +140,7 @@ export function describeLayout(l: SaveStateLayout): SaveStateLayoutDesc {
     revision: l.revision,
     mapOffset: SMRAM_SAVE_STATE_MAP_OFFSET,
     mapSize: SMRAM_SAVE_STATE_MAP_SIZE,
-    fields: l.fields.map(({ source: _s, ...d }) => d),
+    fields: l.fields.map(({ name, offset, size, written, restored, note }) => ({ name, offset, size, written, restored, ...(note ? { note } : {}) })),
   };
 }
 
@@ -144,31 +169,84 @@ function readField(bytes: Uint8Array, at: number, size: number): [number, number
   return [lo >>> 0, hi >>> 0];
 }
 
+/**
+ * Word views over memory pages: derived (never part of MachineState), rebuilt on demand. The map's
+ * fields are naturally aligned, so 2/4/8-byte fields are copied as 16/32-bit words. Typed arrays
+ * use the host's byte order; every host SmiScope runs on (x86-64, ARM64) is little-endian like x86.
+ */
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('SmiScope needs a little-endian host');
+const words = new WeakMap<Uint8Array, { w32: Uint32Array; w16: Uint16Array }>();
+function wordView(bytes: Uint8Array): { w32: Uint32Array; w16: Uint16Array } {
+  let v = words.get(bytes);
+  if (!v) {
+    v = { w32: new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2), w16: new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1) };
+    words.set(bytes, v);
+  }
+  return v;
+}
+
+function put(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, at: number, size: number, lo: number, hi: number): void {
+  switch (size) {
+    case 8:
+      w32[at >> 2] = lo;
+      w32[(at >> 2) + 1] = hi;
+      break;
+    case 4:
+      w32[at >> 2] = lo;
+      break;
+    case 2:
+      w16[at >> 1] = lo;
+      break;
+    default:
+      bytes[at] = lo;
+  }
+}
+
 /** SMM entry: the CPU writes its state into the map at SMBASE + 0xFC00 (only the fields it writes). */
 export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): void {
   const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
-  for (const fld of l.fields) {
-    if (!fld.written) continue;
-    const at = base + fld.offset - MAP_FIELD_BASE;
-    const s = fld.source;
-    if (s === 'smbase') writeField(bytes, at, fld.size, smbase >>> 0, 0);
-    else if (s === 'revision') writeField(bytes, at, fld.size, l.revision, 0);
-    else if (s !== 'none') writeField(bytes, at, fld.size, regs[2 * s.reg], regs[2 * s.reg + 1]);
+  const { w32, w16 } = wordView(bytes);
+  const plan = l.plan;
+  for (let i = 0; i < plan.length; i += PLAN_STRIDE) {
+    if (plan[i + 4] === 0) continue;
+    const at = base + plan[i];
+    const kind = plan[i + 2];
+    if (kind === SRC_REG) put(bytes, w32, w16, at, plan[i + 1], regs[2 * plan[i + 3]], regs[2 * plan[i + 3] + 1]);
+    else if (kind === SRC_SMBASE) put(bytes, w32, w16, at, plan[i + 1], smbase >>> 0, 0);
+    else if (kind === SRC_REVISION) put(bytes, w32, w16, at, plan[i + 1], l.revision, 0);
   }
 }
 
 /** RSM: reload the restored fields from SMRAM bytes; returns the SMBASE the CPU uses afterwards. */
 export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): number {
   const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
-  for (const fld of l.fields) {
-    if (!fld.restored || typeof fld.source !== 'object') continue;
-    const [lo, hi] = readField(bytes, base + fld.offset - MAP_FIELD_BASE, fld.size);
-    regs[2 * fld.source.reg] = lo;
-    regs[2 * fld.source.reg + 1] = hi;
+  const { w32, w16 } = wordView(bytes);
+  const plan = l.plan;
+  for (let i = 0; i < plan.length; i += PLAN_STRIDE) {
+    if (plan[i + 5] === 0 || plan[i + 2] !== SRC_REG) continue;
+    const at = base + plan[i];
+    const r = 2 * plan[i + 3];
+    switch (plan[i + 1]) {
+      case 8:
+        regs[r] = w32[at >> 2];
+        regs[r + 1] = w32[(at >> 2) + 1];
+        break;
+      case 4:
+        regs[r] = w32[at >> 2];
+        regs[r + 1] = 0;
+        break;
+      case 2:
+        regs[r] = w16[at >> 1];
+        regs[r + 1] = 0;
+        break;
+      default:
+        regs[r] = bytes[at];
+        regs[r + 1] = 0;
+    }
   }
-  const [rev] = readField(bytes, base + l.revisionOffset - MAP_FIELD_BASE, 4);
+  const rev = w32[(base + l.revisionOffset - MAP_FIELD_BASE) >> 2];
   // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4).
-  if (rev & 0x20000) return readField(bytes, base + l.smbaseOffset - MAP_FIELD_BASE, 4)[0];
+  if (rev & 0x20000) return w32[(base + l.smbaseOffset - MAP_FIELD_BASE) >> 2];
   return smbase;
 }
 

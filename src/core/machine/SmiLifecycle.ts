@@ -5,15 +5,14 @@
  * SmmEntryPoint (§8, §1.1) -> release -> RSM on every CPU (§6.4).
  */
 
-import type { Phase } from '../../protocol/messages';
-import { ev, type Gen, hex } from '../pi/Fw';
+import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
 import { guidName, type Guid } from '../pi/Guid';
 import { smiRendezvous } from '../pi/MpSync';
 import { rsm, smmEnter } from './Cpu';
 import { ICH9_APM_CNT } from './Ich9Lpc';
 import { ioWrite, type IoWidth } from './IoBus';
 import type { Machine, SmiRecord } from './Machine';
-import { getReg, hex64, REG, regHex, setReg } from './Registers';
+import { hex64, REG, regHex } from './Registers';
 import { fieldByName, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET } from './SaveStateMap';
 
 export interface PortWrite {
@@ -36,10 +35,12 @@ function executeOut(m: Machine, cpu: number, w: PortWrite): void {
   const c = m.s.cpus[cpu];
   c.halted = false;
   const r = c.regs;
-  const mask = w.width === 1 ? 0xffn : w.width === 2 ? 0xffffn : 0xffffffffn;
-  setReg(r, REG.RAX, (getReg(r, REG.RAX) & ~mask) | (BigInt(w.value) & mask));
-  setReg(r, REG.RDX, (getReg(r, REG.RDX) & ~0xffffn) | BigInt(w.port));
-  setReg(r, REG.RIP, getReg(r, REG.RIP) + 1n);
+  const mask = w.width === 1 ? 0xff : w.width === 2 ? 0xffff : 0xffffffff;
+  r[2 * REG.RAX] = ((r[2 * REG.RAX] & ~mask) | (w.value & mask)) >>> 0;
+  r[2 * REG.RDX] = ((r[2 * REG.RDX] & ~0xffff) | w.port) >>> 0;
+  const rip = r[2 * REG.RIP] + 1; // past the 1-byte OUT DX, AL/AX/EAX
+  r[2 * REG.RIP] = rip >>> 0;
+  if (rip > 0xffffffff) r[2 * REG.RIP + 1] = (r[2 * REG.RIP + 1] + 1) >>> 0;
 }
 
 function newRecord(m: Machine, t: SmiTrigger): SmiRecord {
@@ -61,22 +62,9 @@ function newRecord(m: Machine, t: SmiTrigger): SmiRecord {
   };
 }
 
-/** Wraps a generator so each event's phase is recorded once in currentSmi.phasesRun. */
-function* tracked(m: Machine, g: Gen<void>): Gen<void> {
-  for (;;) {
-    const r = g.next();
-    if (r.done) return;
-    const rec = m.s.currentSmi;
-    if (rec) {
-      const p: Phase = r.value.phase;
-      if (rec.phasesRun[rec.phasesRun.length - 1] !== p) rec.phasesRun.push(p);
-    }
-    yield r.value;
-  }
-}
-
+/** The SMI lifecycle as an event stream (the debugger records phasesRun as it consumes it). */
 export function smiLifecycle(m: Machine, t: SmiTrigger): Gen<void> {
-  return tracked(m, lifecycle(m, t));
+  return lifecycle(m, t);
 }
 
 function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
@@ -103,10 +91,10 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     const res = ioWrite(m, w.port, w.width, w.value);
     if (res.apm) outcome = res.apm;
     const last = i === t.writes.length - 1;
-    const e = ev(
+    const e = lazyEv(
       'trigger',
       t.cpu,
-      `CPU${t.cpu}: OUT ${hex(w.port, 2)}, ${hex(w.value, 2)} (${w.by}) -> ${res.device}${res.apm ? `: ${res.apm.reason}` : ''}`,
+      () => `CPU${t.cpu}: OUT ${hex(w.port, 2)}, ${hex(w.value, 2)} (${w.by}) -> ${res.device}${res.apm ? `: ${res.apm.reason}` : ''}`,
       last ? 'phase' : 'event',
     );
     if (res.apm) e.apm = w.value & 0xff;
@@ -132,10 +120,11 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     s.cpus[c].smiPending = true;
     s.cpus[c].activity = 'smi-pending';
   }
-  yield ev(
+  const broadcast = outcome.broadcast;
+  yield lazyEv(
     'smi-delivery',
     -1,
-    outcome.broadcast
+    () => broadcast
       ? `SMI# latched on all ${arrival.length} CPUs (broadcast negotiated); CPU${t.cpu} takes it right after its OUT`
       : `SMI# latched on CPU${t.cpu} only (no broadcast: QEMU interrupts current_cpu)`,
     'phase',
@@ -145,15 +134,16 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     const cpu = s.cpus[c];
     cpu.activity = 'saving-state';
     smmEnter(cpu, s.mem, m.layout);
-    yield ev(
+    yield lazyEv(
       'save-state',
       c,
-      `CPU${c}: SMM entry #${cpu.smiCount} (MSR_SMI_COUNT): state saved at SMBASE+0xFC00 = ${hex(cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)} ` +
+      () =>
+        `CPU${c}: SMM entry #${cpu.smiCount} (MSR_SMI_COUNT): state saved at SMBASE+0xFC00 = ${hex(cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)} ` +
         `(saved RIP ${savedHex(m, c, 'RIP')}, RAX ${savedHex(m, c, 'RAX')}); now RIP=0x8000, CS.base=SMBASE=${hex(cpu.smbase)}, CR0.PE/PG=0`,
     );
   }
   for (const c of arrival) s.cpus[c].activity = 'rendezvous';
-  yield ev('save-state', -1, `${arrival.length} CPU(s) in SMM, each at its own SMBASE+0x8000`, 'phase');
+  yield lazyEv('save-state', -1, () => `${arrival.length} CPU(s) in SMM, each at its own SMBASE+0x8000`, 'phase');
 
   yield* smiRendezvous(m, arrival);
 
@@ -161,13 +151,13 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     const cpu = s.cpus[c];
     rsm(cpu, s.mem, m.layout);
     cpu.activity = 'rsm';
-    yield ev('rsm', c, `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${regHex(cpu.regs, REG.RIP)}, RAX=${regHex(cpu.regs, REG.RAX)}, SMBASE=${hex(cpu.smbase)}`);
+    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${regHex(cpu.regs, REG.RIP)}, RAX=${regHex(cpu.regs, REG.RAX)}, SMBASE=${hex(cpu.smbase)}`);
   }
   rec.finished = true;
   if (t.communicate) {
     yield ev('rsm', t.cpu, `SMI #${rec.number} done. Communicate returns ${priv.returnStatus}, *CommSize = ${hex(priv.bufferSize)}`, 'phase');
   } else {
-    yield ev('rsm', -1, `SMI #${rec.number} done: all ${arrival.length} CPU(s) back in the OS`, 'phase');
+    yield lazyEv('rsm', -1, () => `SMI #${rec.number} done: all ${arrival.length} CPU(s) back in the OS`, 'phase');
   }
   s.lastSmi = rec;
   s.currentSmi = null;

@@ -9,7 +9,7 @@ import { addRegion } from '../machine/Machine';
 import { ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG } from '../machine/Ich9Lpc';
 import { ASSERT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Gen, type Fw, type MmiHandlerFn, hex } from '../pi/Fw';
+import { ev, type Gen, type Fw, type MmiHandlerFn, hex, lazyEv } from '../pi/Fw';
 import { GUIDS } from '../pi/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmLocateProtocol } from '../pi/ProtocolDb';
@@ -27,7 +27,7 @@ const CpuHotplugMmi: MmiHandlerFn = function* (fw, dispatchHandle, context) {
     ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 0);
   }
   if (apmControl !== ICH9_APM_CNT_CPU_HOTPLUG) {
-    yield ev('handler', fw.cpu, `CpuHotplugMmi: ApmControl ${hex(apmControl, 2)} != ICH9_APM_CNT_CPU_HOTPLUG (0x04): "The MMI is not for us" -> EFI_WARN_INTERRUPT_SOURCE_QUIESCED`);
+    yield lazyEv('handler', fw.cpu, () => `CpuHotplugMmi: ApmControl ${hex(apmControl, 2)} != ICH9_APM_CNT_CPU_HOTPLUG (0x04): "The MMI is not for us" -> EFI_WARN_INTERRUPT_SOURCE_QUIESCED`);
     return 'EFI_WARN_INTERRUPT_SOURCE_QUIESCED';
   }
   // QemuCpuhpCollectApicIds scans QEMU's CPU hotplug registers at 0x0CD8 (DEBUG_VERBOSE lines only).

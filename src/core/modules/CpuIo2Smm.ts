@@ -2,7 +2,7 @@
 
 import { ioRead, type IoWidth } from '../machine/IoBus';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Fw, type Gen, hex } from '../pi/Fw';
+import { type Fw, type Gen, hex, lazyEv } from '../pi/Fw';
 import { GUIDS } from '../pi/Guid';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
 import type { ModuleDef } from './ModuleDef';
@@ -11,7 +11,7 @@ import type { ModuleDef } from './ModuleDef';
 export function* MmCpuIoRead(fw: Fw, width: 0 | 1 | 2, port: number): Gen<[EfiStatus, number]> {
   const bytes = ([1, 2, 4] as IoWidth[])[width];
   const r = ioRead(fw.m, port, bytes);
-  yield ev('handler', fw.cpu, `${fw.mod.name}: mMmCpuIo->Io.Read (MM_IO_UINT${8 * bytes}, ${hex(port, 2)}, 1) = EFI_SUCCESS, value ${hex(r.value, 2 * bytes)} (${r.device})`);
+  yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: mMmCpuIo->Io.Read (MM_IO_UINT${8 * bytes}, ${hex(port, 2)}, 1) = EFI_SUCCESS, value ${hex(r.value, 2 * bytes)} (${r.device})`);
   return ['EFI_SUCCESS', r.value];
 }
 

@@ -57,6 +57,29 @@ export function ev(phase: Phase, cpu: number, text: string, level: 'phase' | 'ev
   return { phase, cpu, level, text };
 }
 
+/**
+ * An event whose text is formatted only when someone reads it (the debugger records it at once;
+ * a benchmark or `--run` never does), so the per-CPU hot path does no string work.
+ */
+export function lazyEv(phase: Phase, cpu: number, fmt: () => string, level: 'phase' | 'event' = 'event'): TraceEvent {
+  return new LazyEvent(phase, cpu, level, fmt);
+}
+
+class LazyEvent implements TraceEvent {
+  handler?: string;
+  apm?: number;
+  private cached: string | undefined;
+  constructor(
+    readonly phase: Phase,
+    readonly cpu: number,
+    readonly level: 'phase' | 'event',
+    private readonly fmt: () => string,
+  ) {}
+  get text(): string {
+    return (this.cached ??= this.fmt());
+  }
+}
+
 export function hex(n: number | bigint, width = 0): string {
   return '0x' + n.toString(16).toUpperCase().padStart(width, '0');
 }

@@ -8,7 +8,7 @@ import { bumpTables } from '../machine/Machine';
 import { write32, write8, writeBytes } from '../machine/Memory';
 import { ASSERT } from './Debug';
 import type { EfiStatus } from './EfiStatus';
-import { ev, type Fw, type Gen, hex } from './Fw';
+import { ev, type Fw, type Gen, hex, lazyEv } from './Fw';
 import { type Guid, guidName, guidToBytes } from './Guid';
 import type { SmiEntryRec, SmiHandlerRec, SmmCoreState } from './SmmCoreState';
 import { smmAllocatePool } from './SmramAlloc';
@@ -124,6 +124,7 @@ export function* MmiHandlerUnRegister(fw: Fw, dispatchHandle: number): Gen<EfiSt
 }
 
 function purgeToRemove(smm: SmmCoreState): boolean {
+  if (!smm.root.some((h) => h.toRemove) && !smm.entries.some((e) => e.handlers.some((h) => h.toRemove))) return false;
   const doomed = allHandlers(smm).filter((h) => h.toRemove);
   for (const h of doomed) removeNow(smm, h);
   return doomed.length > 0;
@@ -144,7 +145,7 @@ export function* MmiManage(
   const { m } = fw;
   const smm = m.s.smm;
   const kind = handlerType === null ? 'root' : 'guid';
-  const typeText = handlerType === null ? 'NULL (root MMI handlers)' : guidName(handlerType);
+  const typeText = handlerType === null ? 'NULL (root MMI handlers)' : guidName(handlerType); // guidName is a map lookup
   const phase = handlerType === null ? 'mmi-manage' : 'communicate';
   let list: SmiHandlerRec[];
   if (handlerType === null) {
@@ -157,7 +158,8 @@ export function* MmiManage(
     }
     list = entry.handlers;
   }
-  yield ev(phase, fw.cpu, `MmiManage(${typeText}): ${list.length} handler(s) to walk`);
+  const count = list.length;
+  yield lazyEv(phase, fw.cpu, () => `MmiManage(${typeText}): ${count} handler(s) to walk`);
   let returnStatus: EfiStatus = 'EFI_NOT_FOUND';
   let stop = false;
   smm.callingDepth++;
@@ -196,7 +198,8 @@ export function* MmiManage(
     bumpTables(m);
     yield ev(phase, fw.cpu, 'MmiManage: outermost walk finished, handlers marked ToRemove are freed now');
   }
-  yield ev(phase, fw.cpu, `MmiManage(${typeText}) returns ${returnStatus}${handlerType === null ? ' (SmmEntryPoint ignores it)' : ''}`, handlerType === null ? 'phase' : 'event');
+  const result = returnStatus;
+  yield lazyEv(phase, fw.cpu, () => `MmiManage(${typeText}) returns ${result}${handlerType === null ? ' (SmmEntryPoint ignores it)' : ''}`, handlerType === null ? 'phase' : 'event');
   return returnStatus;
 }
 
@@ -213,10 +216,15 @@ function* callHandler(
   const fn = def?.handlers[h.handler];
   const mod = m.s.modules.find((x) => x.name === h.module);
   if (!fn || !mod) throw new Error(`internal: handler ${h.module}.${h.handler} has no code`);
-  const args = `DispatchHandle=${hex(h.handle)}, Context=${context ? hex(context) : 'NULL'}, CommBuffer=${commBuffer ? hex(commBuffer) : 'NULL'}, CommBufferSize=${commBufferSize ? hex(commBufferSize.value) : 'NULL'}`;
-  yield { phase: 'handler', cpu: fw.cpu, level: 'event', text: `${kind} handler ${h.module}.${h.handler}(${args})`, handler: h.handler };
+  const sizeNow = commBufferSize ? commBufferSize.value : -1;
+  const enter = lazyEv('handler', fw.cpu, () => {
+    const args = `DispatchHandle=${hex(h.handle)}, Context=${context ? hex(context) : 'NULL'}, CommBuffer=${commBuffer ? hex(commBuffer) : 'NULL'}, CommBufferSize=${sizeNow >= 0 ? hex(sizeNow) : 'NULL'}`;
+    return `${kind} handler ${h.module}.${h.handler}(${args})`;
+  });
+  enter.handler = h.handler;
+  yield enter;
   const status = yield* fn({ m, mod, cpu: fw.cpu }, h.handle, context, commBuffer, commBufferSize);
   m.s.currentSmi?.handlersCalled.push({ handler: h.handler, module: h.module, kind, returned: status });
-  yield ev('handler', fw.cpu, `${h.module}.${h.handler} returned ${status}`, 'phase');
+  yield lazyEv('handler', fw.cpu, () => `${h.module}.${h.handler} returned ${status}`, 'phase');
   return status;
 }

@@ -6,7 +6,7 @@
  */
 
 import type { Machine } from '../machine/Machine';
-import { ev, type Fw, type Gen } from './Fw';
+import { type Fw, type Gen, lazyEv } from './Fw';
 import { SmmEntryPoint } from './SmmEntryPoint';
 
 function coreFw(m: Machine, cpu: number): Fw {
@@ -20,7 +20,7 @@ function* checkInAp(m: Machine, ap: number, when: string): Gen<void> {
   mp.checkedIn[ap] = true;
   mp.present[ap] = true;
   m.s.cpus[ap].activity = 'ap-wait';
-  yield ev('rendezvous', ap, `CPU${ap}: SmiRendezvous: checks in; BSP already in progress (InsideSmm) -> APHandler: Present, waits for the BSP's release${when}`);
+  yield lazyEv('rendezvous', ap, () => `CPU${ap}: SmiRendezvous: checks in; BSP already in progress (InsideSmm) -> APHandler: Present, waits for the BSP's release${when}`);
 }
 
 /** Everything between SMM entry and RSM, for the CPUs in `arrival` order (first = first to check in). */
@@ -36,23 +36,20 @@ export function* smiRendezvous(m: Machine, arrival: number[]): Gen<number> {
   mp.bspIndex = bsp;
   m.s.cpus[bsp].activity = 'bsp';
   if (m.s.currentSmi) m.s.currentSmi.bsp = bsp;
-  yield ev('rendezvous', bsp, `CPU${bsp}: SmiRendezvous: PlatformValidSmi()=TRUE, InsideSmm=FALSE -> checks in first, wins the BSP election (BspIndex=${bsp}) -> BSPHandler`);
+  yield lazyEv('rendezvous', bsp, () => `CPU${bsp}: SmiRendezvous: PlatformValidSmi()=TRUE, InsideSmm=FALSE -> checks in first, wins the BSP election (BspIndex=${bsp}) -> BSPHandler`);
   mp.insideSmm = true;
   mp.present[bsp] = true;
-  yield ev('rendezvous', bsp, `BSP CPU${bsp}: InsideSmm=TRUE; ClearTopLevelSmiStatus() before the handlers run; SmmCoreEntryContext.CurrentlyExecutingCpu=${bsp}`);
+  yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp}: InsideSmm=TRUE; ClearTopLevelSmiStatus() before the handlers run; SmmCoreEntryContext.CurrentlyExecutingCpu=${bsp}`);
 
   if (traditional) {
     for (const ap of aps) yield* checkInAp(m, ap, '');
     mp.allCpusInSync = true;
     mp.doorLocked = true;
-    yield ev(
-      'rendezvous',
-      bsp,
-      `BSP CPU${bsp} (traditional sync): SmmWaitForApArrival: ${aps.length} AP(s) arrived within PcdCpuSmmApSyncTimeout (${mp.apSyncTimeout} us); AllCpusInSync=TRUE; door locked (CpuCount=${arrival.length}); ReleaseAllAPs`,
+    yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp} (traditional sync): SmmWaitForApArrival: ${aps.length} AP(s) arrived within PcdCpuSmmApSyncTimeout (${mp.apSyncTimeout} us); AllCpusInSync=TRUE; door locked (CpuCount=${arrival.length}); ReleaseAllAPs`,
       'phase',
     );
   } else {
-    yield ev('rendezvous', bsp, `BSP CPU${bsp} (relaxed sync): does not wait for APs; runs SmmEntryPoint now${aps.length ? ` while ${aps.length} AP(s) are still arriving` : ''}`, 'phase');
+    yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp} (relaxed sync): does not wait for APs; runs SmmEntryPoint now${aps.length ? ` while ${aps.length} AP(s) are still arriving` : ''}`, 'phase');
   }
 
   yield* SmmEntryPoint(coreFw(m, bsp));
@@ -61,7 +58,7 @@ export function* smiRendezvous(m: Machine, arrival: number[]): Gen<number> {
     for (const ap of aps) yield* checkInAp(m, ap, ' (arrived while the BSP ran the handlers)');
     mp.allCpusInSync = true;
     mp.doorLocked = true;
-    yield ev('exit', bsp, `BSP CPU${bsp} (relaxed sync): after the handlers: AllCpusInSync=TRUE, door locked, waits until the ${aps.length} arrived AP(s) are Present`);
+    yield lazyEv('exit', bsp, () => `BSP CPU${bsp} (relaxed sync): after the handlers: AllCpusInSync=TRUE, door locked, waits until the ${aps.length} arrived AP(s) are Present`);
   }
 
   mp.insideSmm = false;
@@ -70,7 +67,7 @@ export function* smiRendezvous(m: Machine, arrival: number[]): Gen<number> {
     mp.present[ap] = false;
   }
   m.s.cpus[bsp].activity = 'released';
-  yield ev('exit', bsp, `BSP CPU${bsp}: SmmEntryPoint returned (InSmm=FALSE); InsideSmm=FALSE; ReleaseAllAPs -> APs leave their wait loop; BspIndex=MAX_UINT32; AllCpusInSync=FALSE`, 'phase');
+  yield lazyEv('exit', bsp, () => `BSP CPU${bsp}: SmmEntryPoint returned (InSmm=FALSE); InsideSmm=FALSE; ReleaseAllAPs -> APs leave their wait loop; BspIndex=MAX_UINT32; AllCpusInSync=FALSE`, 'phase');
   mp.present[bsp] = false;
   mp.bspIndex = -1;
   mp.allCpusInSync = false;

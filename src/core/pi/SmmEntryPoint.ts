@@ -7,7 +7,7 @@ import { serialWrite } from '../machine/Machine';
 import { read64, readBytes } from '../machine/Memory';
 import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 import type { EfiStatus } from './EfiStatus';
-import { ev, type Fw, type Gen, hex } from './Fw';
+import { ev, type Fw, type Gen, hex, lazyEv } from './Fw';
 import { guidFromBytes, guidName } from './Guid';
 import { MmiManage } from './Mmi';
 import { smmIsBufferOutsideSmmValid } from './SmmMemLib';
@@ -22,11 +22,12 @@ export function* SmmEntryPoint(fw: Fw): Gen<void> {
   smm.currentlyExecutingCpu = cpu;
   smm.numberOfCpus = m.s.cpus.length;
   const first = m.s.cpus[0];
-  yield ev(
+  const commNow = priv.commBuffer;
+  yield lazyEv(
     'smm-entry',
     cpu,
-    `SmmEntryPoint on CPU${cpu}: gSmst <- EFI_SMM_ENTRY_CONTEXT {CurrentlyExecutingCpu=${cpu}, NumberOfCpus=${m.s.cpus.length}, CpuSaveStateSize[i]=0x400, CpuSaveState[0]=${hex(first.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)}..}; ` +
-      `PlatformHookBeforeSmmDispatch; InSmm=TRUE; CommunicationBuffer=${priv.commBuffer ? hex(priv.commBuffer) : 'NULL'}`,
+    () => `SmmEntryPoint on CPU${cpu}: gSmst <- EFI_SMM_ENTRY_CONTEXT {CurrentlyExecutingCpu=${cpu}, NumberOfCpus=${m.s.cpus.length}, CpuSaveStateSize[i]=0x400, CpuSaveState[0]=${hex(first.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)}..}; ` +
+      `PlatformHookBeforeSmmDispatch; InSmm=TRUE; CommunicationBuffer=${commNow ? hex(commNow) : 'NULL'}`,
     'phase',
   );
   priv.inSmm = true;
