@@ -1,0 +1,54 @@
+/**
+ * Step-to-screen latency in Chromium: press F10 (step phase) in the real page and measure, inside
+ * the page, from the keypress to the first animation frame after React committed the snapshot
+ * that answers it (the UI records these in window.__smiscopeLatency).
+ */
+
+import { chromium } from '@playwright/test';
+
+export interface Latency {
+  cpus: number;
+  samples: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+export async function stepLatency(url: string, cpuCounts: number[], smis: number): Promise<Latency[]> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const out: Latency[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { __smiscope?: { ready: boolean } }).__smiscope?.ready === true);
+    for (const cpus of cpuCounts) {
+      await page.evaluate((n) => (window as unknown as { __smiscope: { send(l: string): void } }).__smiscope.send(`platform ovmf --cpus ${n}`), cpus);
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="cpu-tile-"]').length === n, cpus, { timeout: 60_000 });
+      await page.evaluate(() => ((window as unknown as { __smiscopeLatency: number[] }).__smiscopeLatency = []));
+      for (let i = 0; i < smis; i++) {
+        await page.evaluate(() => (window as unknown as { __smiscope: { send(l: string): void } }).__smiscope.send('smi 0x04 --cpu 1'));
+        await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.getAttribute('data-mode') === 'paused');
+        for (;;) {
+          const before = await page.evaluate(() => (window as unknown as { __smiscopeLatency: number[] }).__smiscopeLatency.length);
+          await page.keyboard.press('F10');
+          await page.waitForFunction((b) => (window as unknown as { __smiscopeLatency: number[] }).__smiscopeLatency.length > b, before);
+          const mode = await page.evaluate(() => document.querySelector('[data-testid="status"]')?.getAttribute('data-mode'));
+          if (mode !== 'paused') break;
+        }
+      }
+      const xs = await page.evaluate(() => (window as unknown as { __smiscopeLatency: number[] }).__smiscopeLatency);
+      out.push({ cpus, samples: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs) });
+    }
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
