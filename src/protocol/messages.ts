@@ -18,7 +18,11 @@ export type UiToWorker =
   | { type: 'command'; id: number; line: string }
   | { type: 'action'; id: number; action: DebugAction }
   /** What the panels currently look at; the worker sends only these windows. */
-  | { type: 'view'; view: ViewRequest };
+  | { type: 'view'; view: ViewRequest }
+  /** Ask for the session file (platform + console lines); answered with 'session'. */
+  | { type: 'session-export'; id: number }
+  /** Replace the session by replaying a session file (JSON text); answered with 'output'. */
+  | { type: 'session-import'; id: number; text: string };
 
 export type WorkerToUi =
   | { type: 'ready'; protocolVersion: number }
@@ -28,7 +32,9 @@ export type WorkerToUi =
   | { type: 'log'; firstSeq: number; lines: string[] }
   | { type: 'snapshot'; snapshot: ViewSnapshot }
   /** The worker is running (continue) and will accept `pause`. */
-  | { type: 'busy'; busy: boolean };
+  | { type: 'busy'; busy: boolean }
+  /** A session file as JSON text (for download, autosave and permalinks). */
+  | { type: 'session'; id: number; text: string };
 
 export interface ViewRequest {
   selectedCpu: number;

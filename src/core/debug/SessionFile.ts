@@ -1,0 +1,42 @@
+/**
+ * Session files: a session is its platform options plus the console lines that changed the
+ * machine since the last `platform`. Because the core is deterministic, replaying them rebuilds
+ * the exact state (including a paused SMI mid-way). Imported files are validated with zod so a
+ * malformed file is reported where it is wrong and the current session is left untouched.
+ */
+
+import { z } from 'zod';
+
+export const SESSION_FORMAT = 'smiscope-session';
+export const SESSION_VERSION = 1;
+
+export const SessionFileSchema = z.object({
+  format: z.literal(SESSION_FORMAT),
+  version: z.literal(SESSION_VERSION),
+  platform: z.object({
+    cpus: z.number().int().min(1).max(256),
+    broadcast: z.boolean(),
+    syncMode: z.enum(['traditional', 'relaxed']).nullable(),
+    modules: z.array(z.string().max(64)).max(16),
+  }),
+  commands: z.array(z.string().max(4096)).max(100_000),
+});
+
+export type SessionFile = z.infer<typeof SessionFileSchema>;
+
+/** Parses and validates; returns the file or a message naming the first problem and where. */
+export function parseSessionFile(text: string): { ok: true; file: SessionFile } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${(e as Error).message}` };
+  }
+  const r = SessionFileSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue.path.length ? issue.path.join('.') : '(top level)';
+    return { ok: false, error: `${where}: ${issue.message}` };
+  }
+  return { ok: true, file: r.data };
+}
