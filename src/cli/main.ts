@@ -26,6 +26,11 @@ export function runScript(text: string, write: (s: string) => void): number {
     const r = session.exec(line);
     flushLog();
     for (const l of r.lines) write(l + '\n');
+    while (session.busy()) {
+      const more = session.runSlice(50_000);
+      flushLog();
+      for (const l of more.lines) write(l + '\n');
+    }
     if (r.error) {
       process.stderr.write(`smiscope: line ${i + 1}: ${r.lines.join(' ')}\n`);
       return 1;

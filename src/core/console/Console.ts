@@ -22,6 +22,12 @@ import { stateJson } from './StateJson';
 
 export class ConsoleError extends Error {}
 
+/**
+ * Events a stepping command runs before it yields to its host (Session.busy / runSlice): the
+ * worker stays responsive to `pause`, the CLI simply keeps going.
+ */
+export const RUN_SLICE = 50_000;
+
 interface Command {
   usage: string;
   help: string;
@@ -215,8 +221,13 @@ const COMMANDS: Record<string, Command> = {
       const port = parseNumber(a.pos[0], 'PORT', 0xffff);
       const width = (flag(a, 'width') !== undefined ? parseNumber(flag(a, 'width')!, '--width') : ioWidthFor(port, s.m)) as IoWidth;
       if (![1, 2, 4].includes(width)) throw new ConsoleError('--width takes 1, 2 or 4');
-      const r = ioRead(s.m, port, width);
-      return [`IN ${hex(port, 2)} = ${hex(r.value, 2 * width)} (${r.device})`];
+      try {
+        const r = ioRead(s.m, port, width);
+        return [`IN ${hex(port, 2)} = ${hex(r.value, 2 * width)} (${r.device})`];
+      } catch (e) {
+        if (e instanceof IoError) throw new ConsoleError(e.message);
+        throw e;
+      }
     },
   },
   smi: {
@@ -291,7 +302,7 @@ const COMMANDS: Record<string, Command> = {
       const count = countText !== undefined ? parseNumber(countText, 'COUNT', 1_000_000) : 1;
       if (count < 1) throw new ConsoleError('COUNT must be at least 1');
       if (!s.run) throw new ConsoleError(s.m.s.hung ? 'the machine is hung; `platform ovmf` resets' : 'no SMI in progress: raise one with `smi 0x04` (or `communicate ...`)');
-      return s.advance(g, g === 'smi' ? 1 : count);
+      return s.advance(g, g === 'smi' ? 1 : count, RUN_SLICE);
     },
   },
   back: {
@@ -310,7 +321,7 @@ const COMMANDS: Record<string, Command> = {
     run: (s, a) => {
       checkPositional(a, 0, 0, 'continue');
       if (!s.run) throw new ConsoleError('no SMI in progress');
-      return s.advance('continue', 1);
+      return s.advance('continue', 1, RUN_SLICE);
     },
   },
   break: {

@@ -1,0 +1,148 @@
+import { expect, type Page, test } from '@playwright/test';
+
+/** Helpers that read like what a person does in the page. */
+async function openDebugger(page: Page, cpus = 4): Promise<void> {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.goto('/');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle', { timeout: 20_000 });
+  await expect(page.locator('[data-testid^="cpu-tile-"]')).toHaveCount(cpus);
+}
+
+async function typeInTerminal(page: Page, line: string): Promise<void> {
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+async function stepPhase(page: Page): Promise<void> {
+  const before = await page.getByTestId('timeline-current').textContent();
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('timeline-current')).not.toHaveText(before ?? '');
+}
+
+const tile = (page: Page, n: number) => page.getByTestId(`cpu-tile-${n}`);
+
+test('boots OVMF and shows the SMM state: handlers, protocols, modules', async ({ page }) => {
+  await openDebugger(page);
+  await expect(page.getByTestId('platform-line')).toContainText('4');
+  const handlers = page.getByTestId('handlers-panel');
+  await expect(handlers.locator('[data-testid="handler-row"][data-kind="root"]')).toHaveCount(1);
+  await expect(handlers.locator('[data-testid="handler-row"][data-kind="root"]')).toContainText('CpuHotplugMmi');
+  await expect(page.getByTestId('terminal')).toContainText('Loading SMM driver at');
+  await page.screenshot({ path: 'test-results/screens/01-booted.png' });
+});
+
+test('smi 0x04 --cpu 1 from the terminal, stepped phase by phase', async ({ page }) => {
+  await openDebugger(page);
+  await tile(page, 1).click(); // show CPU1's save-state map
+  await typeInTerminal(page, 'smi 0x04 --cpu 1');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
+  await expect(page.getByTestId('timeline-current')).toContainText('OUT 0xB3');
+
+  await stepPhase(page); // trigger: OUT 0xB2 raises a broadcast SMI
+  await expect(page.getByTestId('timeline-current')).toContainText('OUT 0xB2, 0x04');
+  await stepPhase(page); // SMI# latched on every CPU
+  for (const n of [0, 1, 2, 3]) await expect(tile(page, n)).toHaveAttribute('data-activity', 'smi-pending');
+
+  await stepPhase(page); // every CPU saved its state into SMRAM
+  for (const n of [0, 1, 2, 3]) await expect(tile(page, n)).toHaveAttribute('data-activity', 'rendezvous');
+  const ss = page.getByTestId('savestate-panel');
+  // The map is decoded from SMRAM bytes: saved RAX holds the 0x04 the OS wrote with OUT; SMMRevId is QEMU's.
+  await expect(ss.getByTestId('ss-field-RAX')).toContainText(/0x0+4\b/);
+  await expect(ss.getByTestId('ss-field-SMMRevId')).toContainText('00020064');
+  await expect(ss.getByTestId('ss-field-RIP')).toHaveAttribute('data-changed', 'true');
+  await expect(ss.getByTestId('ss-field-IO_DWord')).toContainText('not written');
+  await page.screenshot({ path: 'test-results/screens/02-saved-state.png' });
+
+  await stepPhase(page); // rendezvous: CPU1 checked in first and is the BSP
+  await expect(tile(page, 1)).toHaveAttribute('data-activity', 'bsp');
+  for (const n of [0, 2, 3]) await expect(tile(page, n)).toHaveAttribute('data-activity', 'ap-wait');
+
+  await stepPhase(page); // SmmEntryPoint
+  await expect(page.getByTestId('timeline-current')).toContainText('SmmEntryPoint on CPU1');
+  await stepPhase(page); // the root handler ran
+  await expect(page.getByTestId('last-smi')).toContainText('CpuHotplugMmi');
+  await expect(page.getByTestId('last-smi')).toContainText('EFI_SUCCESS');
+  await page.screenshot({ path: 'test-results/screens/03-handler.png' });
+
+  await page.keyboard.press('F5'); // continue to RSM
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle');
+  for (const n of [0, 1, 2, 3]) await expect(tile(page, n)).toHaveAttribute('data-activity', 'os');
+  await expect(page.getByTestId('last-smi')).toContainText('finished');
+  await expect(page.getByTestId('terminal')).toContainText('CpuHotplugSmm.CpuHotplugMmi -> EFI_SUCCESS');
+});
+
+test('smi 0x05 is quiesced by CpuHotplugSmm', async ({ page }) => {
+  await openDebugger(page);
+  await typeInTerminal(page, 'smi 0x05 --cpu 2 --run');
+  await expect(page.getByTestId('last-smi')).toContainText('EFI_WARN_INTERRUPT_SOURCE_QUIESCED');
+  await expect(page.getByTestId('terminal')).toContainText('CpuHotplugMmi -> EFI_WARN_INTERRUPT_SOURCE_QUIESCED');
+  await expect(tile(page, 2)).toHaveAttribute('data-activity', 'os');
+});
+
+test('a Communicate reaches the GUID handler before the root handlers', async ({ page }) => {
+  await openDebugger(page);
+  // SMM_VARIABLE_COMMUNICATE_HEADER {Function = 3 (SET_VARIABLE), ReturnStatus} + ACCESS_VARIABLE for L"A" = 0x5A
+  const guid = '00'.repeat(16);
+  const payload = '0300000000000000' + '0000000000000000' + guid + '0100000000000000' + '0400000000000000' + '07000000' + '41000000' + '5A';
+  await typeInTerminal(page, `communicate gEfiSmmVariableProtocolGuid ${payload}`);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
+  await page.keyboard.press('F5');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle');
+  const calls = page.getByTestId('last-smi').locator('.call');
+  await expect(calls).toHaveCount(2);
+  await expect(calls.nth(0)).toContainText('SmmVariableHandler');
+  await expect(calls.nth(0)).toContainText('guid');
+  await expect(calls.nth(1)).toContainText('CpuHotplugMmi');
+  // Communicate writes command 0 to 0xB2: not for CpuHotplugSmm.
+  await expect(calls.nth(1)).toContainText('EFI_WARN_INTERRUPT_SOURCE_QUIESCED');
+  await expect(page.getByTestId('terminal')).toContainText('Communicate returned EFI_SUCCESS');
+  await page.screenshot({ path: 'test-results/screens/04-communicate.png' });
+});
+
+test('the seed thread: a depex on gEfiSmmSwDispatch2ProtocolGuid never loads, locating it hangs', async ({ page }) => {
+  await openDebugger(page);
+  await typeInTerminal(page, 'platform ovmf --module SwDispatch2Depex');
+  await page.getByRole('tab', { name: /Modules/ }).click();
+  const row = page.getByTestId('module-row-SwDispatch2Depex');
+  await expect(row).toContainText('dependent');
+  await expect(row).toContainText('gEfiSmmSwDispatch2ProtocolGuid');
+  await expect(page.getByTestId('terminal')).toContainText('was discovered but not loaded!!');
+
+  await typeInTerminal(page, 'platform ovmf --module SwDispatch2Locate');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'hung');
+  await expect(page.getByTestId('terminal')).toContainText('SmmSwDispatch2Protocol Status: 0xE');
+  await expect(page.getByTestId('terminal')).toContainText('ASSERT_EFI_ERROR (Status = Not Found)');
+  await expect(page.getByTestId('module-row-SwDispatch2Locate')).toContainText('hung');
+  await page.screenshot({ path: 'test-results/screens/05-hung.png' });
+  // A bad line is reported at the prompt and changes nothing.
+  await typeInTerminal(page, 'smi 0x04');
+  await expect(page.getByTestId('terminal')).toContainText('the machine is hung');
+});
+
+test('bad input gets a clear message and the session survives a reload', async ({ page }) => {
+  await openDebugger(page);
+  await typeInTerminal(page, 'smi 0x1FF');
+  await expect(page.getByTestId('terminal')).toContainText('CMD: 0x1FF is out of range');
+  await typeInTerminal(page, 'smi 0x04 --cpu 3 --run');
+  await expect(page.getByTestId('last-smi')).toContainText('CPU 3');
+  await page.waitForTimeout(800); // autosave is debounced
+  await page.reload();
+  // The autosaved session (platform + console lines) is replayed on the fresh machine.
+  await expect(page.getByTestId('last-smi')).toContainText('CPU 3', { timeout: 20_000 });
+  await expect(page.getByTestId('last-smi')).toContainText('CpuHotplugMmi');
+});
+
+test('256 CPUs render and step', async ({ page }) => {
+  await openDebugger(page);
+  await typeInTerminal(page, 'platform ovmf --cpus 256');
+  await expect(page.locator('[data-testid^="cpu-tile-"]')).toHaveCount(256, { timeout: 30_000 });
+  await typeInTerminal(page, 'smi 0x04 --cpu 200');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
+  await stepPhase(page);
+  await stepPhase(page);
+  await stepPhase(page);
+  await expect(tile(page, 255)).toHaveAttribute('data-activity', 'rendezvous');
+  await page.screenshot({ path: 'test-results/screens/06-256cpus.png' });
+});

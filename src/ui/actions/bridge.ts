@@ -1,0 +1,58 @@
+import { PROTOCOL_VERSION, type UiToWorker, type WorkerToUi } from '../../protocol/messages';
+import { appendTerm } from '../store/terminalSlice';
+import { appStore, applyWorkerMessage } from '../store/store';
+
+let worker: Worker | null = null;
+let nextId = 1;
+
+/** Starts the emulation worker and wires its messages into the store; returns a disposer. */
+export function connectWorker(): () => void {
+  const w = new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'smiscope' });
+  worker = w;
+  let hexPlaced = false;
+  w.onmessage = (e: MessageEvent<WorkerToUi>) => {
+    applyWorkerMessage(e.data);
+    if (e.data.type !== 'snapshot') return;
+    if (!hexPlaced) hexPlaced = placeInitialHexWindow();
+    keepSelectionInRange();
+  };
+  w.onerror = (e: ErrorEvent) => {
+    appStore.setState((s) => appendTerm(s, 'error', [`worker error: ${e.message || 'failed to load'}`]));
+  };
+  post({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
+  return () => {
+    w.terminate();
+    if (worker === w) worker = null;
+  };
+}
+
+export function post(msg: UiToWorker): void {
+  worker?.postMessage(msg);
+}
+
+export function newRequestId(): number {
+  return nextId++;
+}
+
+/**
+ * The worker starts the hex window at the TSEG base, which is usually unused pool. Once the
+ * SMRAM regions are known, start at something worth reading: the SMM core's data (the
+ * SMI_HANDLER / SMI_ENTRY records the handler table points at). Returns true once done (or
+ * once the user has moved the window).
+ */
+function placeInitialHexWindow(): boolean {
+  const { regions, snapshot, selectedCpu, hexLength } = appStore.getState();
+  if (!snapshot || regions.length === 0) return false;
+  if (snapshot.smram.hexAddress !== snapshot.platform.tsegBase) return true;
+  const entry = regions.find((r) => r.kind === 'core-data') ?? regions.find((r) => r.kind !== 'tseg');
+  if (entry) post({ type: 'view', view: { selectedCpu, hexAddress: entry.base, hexLength } });
+  return true;
+}
+
+/** After `platform ovmf --cpus N` the selected CPU may no longer exist: fall back to CPU 0. */
+function keepSelectionInRange(): void {
+  const { snapshot, selectedCpu, hexLength } = appStore.getState();
+  if (!snapshot || selectedCpu < snapshot.cpus.length) return;
+  appStore.setState({ selectedCpu: 0 });
+  post({ type: 'view', view: { selectedCpu: 0, hexAddress: snapshot.smram.hexAddress, hexLength } });
+}

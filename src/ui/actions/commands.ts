@@ -1,0 +1,69 @@
+import type { DebugAction } from '../../protocol/messages';
+import { appendTerm } from '../store/terminalSlice';
+import { appStore } from '../store/store';
+import { newRequestId, post } from './bridge';
+import { DEBUG_ACTIONS } from './debugActions';
+import { markActionSent } from './testHooks';
+
+/**
+ * Sends one console line. `echo` prints it at the prompt first: buttons use it so the user
+ * sees the command they could have typed.
+ */
+export function sendCommand(line: string, echo?: { note?: string }): void {
+  const text = line.trim();
+  if (!text) return;
+  if (echo) appStore.setState((s) => appendTerm(s, 'echo', [text], echo.note));
+  post({ type: 'command', id: newRequestId(), line: text });
+}
+
+export function runDebugAction(action: DebugAction, source: 'button' | 'key'): void {
+  const spec = DEBUG_ACTIONS[action];
+  const note = source === 'key' && spec.keyHint ? spec.keyHint : spec.label;
+  appStore.setState((s) => appendTerm(s, 'echo', [spec.consoleLine ?? '(pause)'], note));
+  markActionSent();
+  post({ type: 'action', id: newRequestId(), action });
+}
+
+function postView(selectedCpu: number, hexAddress: number): void {
+  const { hexLength } = appStore.getState();
+  post({ type: 'view', view: { selectedCpu, hexAddress: hexAddress >>> 0, hexLength } });
+}
+
+function currentHexAddress(): number {
+  const snap = appStore.getState().snapshot;
+  return snap ? snap.smram.hexAddress : 0x7f000000;
+}
+
+export function selectCpu(cpu: number): void {
+  appStore.setState({ selectedCpu: cpu });
+  postView(cpu, currentHexAddress());
+}
+
+export function setHexAddress(address: number): void {
+  postView(appStore.getState().selectedCpu, address);
+}
+
+/**
+ * Session files (platform + the console lines since): export downloads one, import replays
+ * one in the worker; the worker reports the result at the prompt.
+ */
+export function exportSession(): void {
+  const id = newRequestId();
+  const unsub = appStore.subscribe((s) => {
+    if (s.sessionFile?.id !== id) return;
+    unsub();
+    const url = URL.createObjectURL(new Blob([s.sessionFile.text], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'smiscope-session.json';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    appStore.setState((st) => appendTerm(st, 'info', ['session file downloaded: smiscope-session.json']));
+  });
+  post({ type: 'session-export', id });
+}
+
+export function importSession(text: string, name: string): void {
+  appStore.setState((s) => appendTerm(s, 'info', [`loading session file ${name}…`]));
+  post({ type: 'session-import', id: newRequestId(), text });
+}

@@ -1,0 +1,151 @@
+import { memo } from 'react';
+import type { CpuView } from '../../protocol/messages';
+import { selectCpu } from '../actions/commands';
+import { addr, hex, hexStr } from '../format';
+import { useApp } from '../store/store';
+import { ACTIVITY, ACTIVITY_ORDER } from './legend';
+import { Panel } from './Panel';
+
+type Density = 'large' | 'medium' | 'small';
+
+function density(n: number): Density {
+  if (n <= 8) return 'large';
+  if (n <= 32) return 'medium';
+  return 'small';
+}
+
+function tileTitle(c: CpuView): string {
+  return [
+    `CPU ${c.index} (APIC ID ${c.apicId})`,
+    `${ACTIVITY[c.activity].label}: ${ACTIVITY[c.activity].help}`,
+    `SMBASE ${addr(c.smbase)}  (entry ${addr(c.smbase + 0x8000)}, save state ${addr(c.smbase + 0xfc00)})`,
+    `MSR_SMI_COUNT ${c.smiCount}`,
+    `RIP ${hexStr(c.rip)}   RAX ${hexStr(c.rax)}`,
+    c.inSmm ? 'in SMM' : 'not in SMM',
+    c.halted ? 'halted' : '',
+    c.smiPending ? 'SMI pending' : '',
+    c.isBsp ? 'elected BSP of this SMI' : '',
+    c.isOutCpu ? 'executed the OUT to 0xB2 that raised this SMI' : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+const Tile = memo(function Tile({ cpu, selected, size }: { cpu: CpuView; selected: boolean; size: Density }) {
+  const act = ACTIVITY[cpu.activity];
+  return (
+    <button
+      type="button"
+      className={`cpu-tile cpu-${size}${selected ? ' selected' : ''}${cpu.inSmm ? ' in-smm' : ''}`}
+      data-testid={`cpu-tile-${cpu.index}`}
+      data-activity={cpu.activity}
+      data-selected={selected || undefined}
+      aria-pressed={selected}
+      title={tileTitle(cpu)}
+      style={{ ['--act' as string]: act.color }}
+      onClick={() => selectCpu(cpu.index)}
+    >
+      {size === 'small' ? (
+        <span className="cpu-num">{cpu.index}</span>
+      ) : (
+        <>
+          <span className="cpu-row">
+            <span className="cpu-name">{size === 'large' ? `CPU ${cpu.index}` : cpu.index}</span>
+            {cpu.isBsp && <span className="badge badge-bsp">BSP</span>}
+            {cpu.isOutCpu && <span className="badge badge-out">OUT</span>}
+            {size === 'large' && cpu.inSmm && (
+              <span className="badge badge-smm" title="in SMM">
+                SMM
+              </span>
+            )}
+          </span>
+          <span className="cpu-activity">{act.label}</span>
+          {size === 'large' && (
+            <>
+              <span className="cpu-kv">
+                <span>SMBASE</span>
+                <span className="mono">{addr(cpu.smbase)}</span>
+              </span>
+              <span className="cpu-kv" title="MSR_SMI_COUNT (0x34): SMM entries so far">
+                <span>SMI count</span>
+                <span className="mono">{cpu.smiCount}</span>
+              </span>
+            </>
+          )}
+        </>
+      )}
+      {size === 'medium' && cpu.inSmm && <span className="smm-dot" aria-label="in SMM" />}
+    </button>
+  );
+});
+
+function SelectedCpu({ cpu }: { cpu: CpuView }) {
+  const act = ACTIVITY[cpu.activity];
+  return (
+    <dl className="cpu-detail" data-testid="cpu-detail">
+      <h3>
+        CPU {cpu.index} <span className="muted">(selected)</span>
+      </h3>
+      <dt>activity</dt>
+      <dd style={{ color: act.color, fontFamily: 'var(--sans)', fontWeight: 700 }} title={act.help}>
+        {act.label}: <span className="muted" style={{ fontWeight: 400 }}>{act.help}</span>
+      </dd>
+      <dt>APIC ID</dt>
+      <dd>{hex(cpu.apicId)}</dd>
+      <dt>SMBASE</dt>
+      <dd>
+        {addr(cpu.smbase)} <span className="dim">entry {addr(cpu.smbase + 0x8000)}</span>
+      </dd>
+      <dt>RIP</dt>
+      <dd>{hexStr(cpu.rip)}</dd>
+      <dt>RAX</dt>
+      <dd>{hexStr(cpu.rax)}</dd>
+      <dt>state</dt>
+      <dd style={{ fontFamily: 'var(--sans)' }}>
+        {[cpu.inSmm ? 'in SMM' : 'outside SMM', cpu.halted ? 'halted' : 'running', cpu.smiPending ? 'SMI pending' : '']
+          .filter(Boolean)
+          .join(' · ')}
+      </dd>
+    </dl>
+  );
+}
+
+export function CpusPanel() {
+  const cpus = useApp((s) => s.snapshot?.cpus);
+  const selected = useApp((s) => s.selectedCpu);
+  const list = cpus ?? [];
+  const size = density(list.length);
+  const inSmm = list.filter((c) => c.inSmm).length;
+  return (
+    <Panel
+      area="cpus"
+      testId="cpus-panel"
+      title="CPUs"
+      extra={list.length > 0 && <span className="muted">{inSmm} of {list.length} in SMM</span>}
+    >
+      <div className={`cpu-grid cpu-grid-${size}`}>
+        {list.map((c) => (
+          <Tile key={c.index} cpu={c} selected={c.index === selected} size={size} />
+        ))}
+      </div>
+      {list[selected] && <SelectedCpu cpu={list[selected]} />}
+      <ul className="legend" aria-label="CPU activity legend">
+        {ACTIVITY_ORDER.map((a) => (
+          <li key={a} title={ACTIVITY[a].help}>
+            <span className="swatch" style={{ background: ACTIVITY[a].color }} />
+            {ACTIVITY[a].label}
+          </li>
+        ))}
+        <li title="this CPU executed the OUT to APM_CNT (0xB2)">
+          <span className="badge badge-out">OUT</span>
+        </li>
+        <li title="elected bootstrap processor of the SMI">
+          <span className="badge badge-bsp">BSP</span>
+        </li>
+        <li title="the CPU is in SMM (between SMI entry and RSM)">
+          <span className="badge badge-smm">SMM</span>
+        </li>
+      </ul>
+    </Panel>
+  );
+}

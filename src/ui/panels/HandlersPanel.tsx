@@ -1,0 +1,251 @@
+import { useMemo } from 'react';
+import type { HandlerRow, ModuleRow, ProtocolRow } from '../../protocol/messages';
+import { setHexAddress } from '../actions/commands';
+import { addr, guidText, hex } from '../format';
+import { appStore, useApp } from '../store/store';
+import type { HandlersTab } from '../store/selectionSlice';
+import { MODULE_STATE } from './legend';
+import { Panel } from './Panel';
+
+/** DispatchHandle = the SMI_HANDLER record ('smih') in SMRAM; a click shows it in the hex view. */
+function Handle({ h }: { h: HandlerRow }) {
+  return (
+    <button
+      type="button"
+      className="link mono"
+      title="DispatchHandle: the SMI_HANDLER record in SMRAM (signature 'smih'). Click: show it in the SMRAM hex view"
+      onClick={() => setHexAddress(h.handle)}
+    >
+      {addr(h.handle)}
+    </button>
+  );
+}
+
+function HandlerLine({ h, n }: { h: HandlerRow; n?: number }) {
+  return (
+    <tr className={h.toRemove ? 'to-remove' : ''} data-testid="handler-row" data-kind={h.kind}>
+      <td className="num dim">{n ?? ''}</td>
+      <td>
+        <span className="fn">{h.handler}</span>
+        <span className="module-name">{h.module}</span>
+      </td>
+      <td>
+        <Handle h={h} />
+      </td>
+      <td>{h.toRemove && <span className="chip chip-warn" title="unregistered during dispatch; removed when MmiManage depth returns to 0">ToRemove</span>}</td>
+    </tr>
+  );
+}
+
+function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
+  const { root, guidGroups, sw } = useMemo(() => {
+    const groups = new Map<string, { name: string; rows: HandlerRow[] }>();
+    for (const h of handlers) {
+      if (h.kind !== 'guid') continue;
+      const key = h.guid ?? '?';
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { name: h.guidName ?? key, rows: [] }));
+      g.rows.push(h);
+    }
+    return {
+      root: handlers.filter((h) => h.kind === 'root'),
+      guidGroups: [...groups.entries()],
+      sw: handlers.filter((h) => h.kind === 'sw').sort((a, b) => (a.swValue ?? 0) - (b.swValue ?? 0)),
+    };
+  }, [handlers]);
+  return (
+    <table className="grid-table handlers-table">
+      <tbody>
+        <tr className="group-head">
+          <th colSpan={4}>
+            Root MMI handlers <span className="muted">· called on every SMI, in this order (MmiManage(NULL))</span>
+          </th>
+        </tr>
+        {root.length === 0 && (
+          <tr>
+            <td colSpan={4} className="muted">
+              none registered
+            </td>
+          </tr>
+        )}
+        {root.map((h, i) => (
+          <HandlerLine key={h.handle} h={h} n={i + 1} />
+        ))}
+        <tr className="group-head">
+          <th colSpan={4}>
+            GUID handlers <span className="muted">· MmiManage(&amp;Guid) from Communicate; first EFI_SUCCESS stops</span>
+          </th>
+        </tr>
+        {guidGroups.length === 0 && (
+          <tr>
+            <td colSpan={4} className="muted">
+              none registered
+            </td>
+          </tr>
+        )}
+        {guidGroups.map(([guid, g]) => [
+          <tr key={guid} className="guid-head">
+            <td />
+            <td colSpan={3}>
+              <span className="guid-name">{g.name}</span> <span className="mono dim guid">{guidText(guid)}</span>
+            </td>
+          </tr>,
+          ...g.rows.map((h, i) => <HandlerLine key={h.handle} h={h} n={i + 1} />),
+        ])}
+        {sw.length > 0 && (
+          <>
+            <tr className="group-head">
+              <th colSpan={4}>
+                SW MMI registrations <span className="muted">· SwMmiInputValue → child, dispatched by the SW dispatcher&apos;s root handler</span>
+              </th>
+            </tr>
+            {sw.map((h) => (
+              <tr key={h.handle} className={h.toRemove ? 'to-remove' : ''} data-testid="handler-row" data-kind="sw">
+                <td className="mono sw-value">{h.swValue !== undefined ? hex(h.swValue, 2) : '?'}</td>
+                <td>
+                  <span className="fn">{h.handler}</span>
+                  <span className="module-name">{h.module}</span>
+                </td>
+                <td>
+                  <Handle h={h} />
+                </td>
+                <td>{h.toRemove && <span className="chip chip-warn">ToRemove</span>}</td>
+              </tr>
+            ))}
+          </>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+function ProtocolsTab({ protocols }: { protocols: ProtocolRow[] }) {
+  return (
+    <table className="grid-table protocols-table">
+      <thead>
+        <tr>
+          <th>Protocol</th>
+          <th>Producer</th>
+          <th>DB</th>
+        </tr>
+      </thead>
+      <tbody>
+        {protocols.map((p, i) => (
+          <tr key={`${p.guid}-${i}`} data-testid="protocol-row" title={`interface at ${addr(p.interface)}`}>
+            <td>
+              <span className="fn">{p.name}</span>
+              <span className="mono dim guid">{guidText(p.guid)}</span>
+            </td>
+            <td className="module-name-cell">{p.module}</td>
+            <td>
+              <span className={`chip chip-db-${p.database}`} title={p.database === 'smm' ? 'SMST protocol database (inside SMRAM)' : 'gBS protocol database (boot services)'}>
+                {p.database.toUpperCase()}
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ModuleCard({ m }: { m: ModuleRow }) {
+  const st = MODULE_STATE[m.state];
+  return (
+    <div
+      className={`module-row${st.problem ? ' problem' : ''}`}
+      style={{ ['--state' as string]: st.color }}
+      data-testid={`module-row-${m.name}`}
+      data-state={m.state}
+    >
+      <div className="module-line">
+        <span className="fn">{m.name}</span>
+        <span className="chip chip-state" style={{ background: st.color }}>
+          {st.label}
+        </span>
+        {m.imageBase !== 0 && (
+          <span className="mono dim module-image" title="image base and size">
+            {addr(m.imageBase)} +{hex(m.imageSize)}
+          </span>
+        )}
+      </div>
+      <div className="module-detail">
+        <span className="label">depex</span> <span className="mono depex">{m.depex || '(none)'}</span>
+      </div>
+      {m.missing.length > 0 && (
+        <div className="module-detail missing">
+          <span className="label">missing</span>
+          {m.missing.map((g) => (
+            <span key={g} className="mono missing-guid">
+              {guidText(g)}
+            </span>
+          ))}
+        </div>
+      )}
+      {m.reason && <div className={`module-reason${st.problem ? ' problem' : ''}`}>{m.reason}</div>}
+    </div>
+  );
+}
+
+/** Modules that did not load come first: that is the question this tab answers. */
+function ModulesTab({ modules }: { modules: ModuleRow[] }) {
+  const problems = modules.filter((m) => MODULE_STATE[m.state].problem);
+  const rest = modules.filter((m) => !MODULE_STATE[m.state].problem);
+  return (
+    <div className="modules">
+      {problems.length > 0 && (
+        <>
+          <div className="modules-head problem">Not loaded, failed or hung ({problems.length})</div>
+          {problems.map((m) => (
+            <ModuleCard key={m.guid + m.name} m={m} />
+          ))}
+          <div className="modules-head">Loaded, in dispatch order ({rest.length})</div>
+        </>
+      )}
+      {rest.map((m) => (
+        <ModuleCard key={m.guid + m.name} m={m} />
+      ))}
+    </div>
+  );
+}
+
+export function HandlersPanel() {
+  const tab = useApp((s) => s.handlersTab);
+  const tables = useApp((s) => s.tables);
+  const problems = tables.modules.filter((m) => MODULE_STATE[m.state].problem).length;
+  const tabs: { id: HandlersTab; label: string; count: number; alert?: number }[] = [
+    { id: 'mmi', label: 'MMI handlers', count: tables.handlers.length },
+    { id: 'protocols', label: 'Protocols', count: tables.protocols.length },
+    { id: 'modules', label: 'Modules', count: tables.modules.length, alert: problems },
+  ];
+  return (
+    <Panel
+      area="handlers"
+      testId="handlers-panel"
+      title={
+        <span className="tabs" role="tablist">
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.id}
+              className={`tab${tab === t.id ? ' active' : ''}`}
+              onClick={() => appStore.setState({ handlersTab: t.id })}
+              title={t.alert ? `${t.alert} module(s) not dispatched, failed or hung` : undefined}
+            >
+              {t.label} <span className="tab-count">{t.count}</span>
+              {t.alert ? <span className="tab-alert">{t.alert}</span> : null}
+            </button>
+          ))}
+        </span>
+      }
+    >
+      <div className="scroll fill" role="tabpanel">
+        {tab === 'mmi' && <MmiTab handlers={tables.handlers} />}
+        {tab === 'protocols' && <ProtocolsTab protocols={tables.protocols} />}
+        {tab === 'modules' && <ModulesTab modules={tables.modules} />}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,259 @@
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import type { SaveStateFieldDesc, SaveStateLayoutDesc, SaveStateView } from '../../protocol/messages';
+import { addr, byteHex, hex, readLE } from '../format';
+import { useApp } from '../store/store';
+import { useElementSize } from '../useElementSize';
+import { Panel } from './Panel';
+
+/** Field offsets count from SMBASE + 0x8000 (SDM / edk2 convention). */
+const SMM_HANDLER_OFFSET = 0x8000;
+
+interface Decoded {
+  field: SaveStateFieldDesc;
+  /** Index of the first byte within the map bytes. */
+  index: number;
+  value: number | bigint;
+  changed: boolean;
+}
+
+/** Upper-case hex of `size` bytes with leading zeros dimmed, which makes long values easy to read. */
+function Value({ value, size }: { value: number | bigint; size: number }) {
+  const digits = value.toString(16).toUpperCase().padStart(size * 2, '0');
+  const nz = digits.search(/[^0]/);
+  const lead = nz < 0 ? digits.slice(0, -1) : digits.slice(0, nz);
+  return (
+    <span className="mono">
+      0x<span className="lz">{lead}</span>
+      {digits.slice(lead.length)}
+    </span>
+  );
+}
+
+function decode(layout: SaveStateLayoutDesc, ss: SaveStateView) {
+  const changed = new Set(ss.changedOffsets);
+  const byteField = new Int32Array(ss.bytes.length).fill(-1);
+  const base = SMM_HANDLER_OFFSET - layout.mapOffset;
+  // Highest offset first, as the SDM tables list the map (GPRs, RIP, control registers, SMBASE, ...).
+  const fields = [...layout.fields].sort((a, b) => b.offset - a.offset);
+  const rows: Decoded[] = fields.map((field, i) => {
+    const index = base + field.offset;
+    let isChanged = false;
+    for (let b = index; b < index + field.size; b++) {
+      if (b >= 0 && b < byteField.length) byteField[b] = i;
+      if (changed.has(b)) isChanged = true;
+    }
+    return { field, index, value: readLE(ss.bytes, index, field.size), changed: isChanged };
+  });
+  return { rows, byteField, changed };
+}
+
+const FieldTable = memo(function FieldTable(props: {
+  rows: Decoded[];
+  hover: number;
+  setHover: (i: number) => void;
+  address: number;
+  /** Narrow panel: no size column (the digits of the value show it). */
+  compact: boolean;
+}) {
+  return (
+    <div className="ss-table-wrap scroll">
+      <table className="grid-table ss-table">
+        <thead>
+          <tr>
+            <th title="offset from SMBASE + 0x8000">Offset</th>
+            <th>Field</th>
+            {!props.compact && <th title="bytes">Sz</th>}
+            <th>Value</th>
+          </tr>
+        </thead>
+        <tbody onMouseLeave={() => props.setHover(-1)}>
+          {props.rows.map((r, i) => {
+            const f = r.field;
+            const cls = [r.changed ? 'changed' : '', f.written ? '' : 'unwritten', i === props.hover ? 'hover' : '']
+              .filter(Boolean)
+              .join(' ');
+            const physical = props.address + r.index;
+            return (
+              <tr
+                key={f.name}
+                className={cls}
+                data-testid={`ss-field-${f.name}`}
+                data-changed={r.changed || undefined}
+                onMouseEnter={() => props.setHover(i)}
+                title={`${f.name} at SMBASE+${hex(0x8000 + f.offset, 4)} = ${addr(physical)}${f.note ? `\n${f.note}` : ''}${
+                  f.written ? '' : '\nnot written by the CPU on SMM entry (QEMU TCG): holds whatever was there before'
+                }${f.restored ? '\nrestored by RSM' : '\nnot restored by RSM'}`}
+              >
+                <td className="mono dim">{hex(f.offset, 4)}</td>
+                <td className="ss-name">
+                  {f.name}
+                  {!f.written && <span className="chip chip-unwritten">not written</span>}
+                </td>
+                {!props.compact && <td className="mono dim num">{f.size}</td>}
+                <td>
+                  <Value value={r.value} size={f.size} />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+});
+
+const HexDump = memo(function HexDump(props: {
+  ss: SaveStateView;
+  byteField: Int32Array;
+  changed: Set<number>;
+  hover: number;
+  hoverFrom: 'table' | 'hex';
+  setHover: (i: number) => void;
+  rows: Decoded[];
+  perRow: number;
+}) {
+  const { ss, byteField, changed, hover, perRow } = props;
+  const lines = [];
+  for (let row = 0; row < ss.bytes.length; row += perRow) {
+    const cells = [];
+    for (let i = row; i < Math.min(row + perRow, ss.bytes.length); i++) {
+      const f = byteField[i];
+      const cls = ['hb', changed.has(i) ? 'changed' : '', f < 0 ? 'nofield' : '', f >= 0 && f === hover ? 'hover' : '', ss.bytes[i] === 0 ? 'zero' : '']
+        .filter(Boolean)
+        .join(' ');
+      cells.push(
+        <span key={i} className={cls} data-i={i}>
+          {byteHex(ss.bytes[i])}
+        </span>,
+      );
+    }
+    lines.push(
+      <div key={row} className="hex-line">
+        <span className="hex-addr">{addr(ss.address + row)}</span>
+        {cells}
+      </div>,
+    );
+  }
+  const onOver = (e: MouseEvent) => {
+    const t = e.target as HTMLElement;
+    const i = t.dataset.i;
+    if (i !== undefined) props.setHover(byteField[Number(i)]);
+  };
+  const dumpRef = useRef<HTMLDivElement>(null);
+  // A field hovered in the table is brought into view in the dump.
+  useEffect(() => {
+    if (hover < 0 || props.hoverFrom !== 'table') return;
+    const row = props.rows[hover];
+    const el = dumpRef.current?.querySelector<HTMLElement>(`[data-i="${row.index}"]`);
+    el?.scrollIntoView({ block: 'nearest' });
+  }, [hover, props.hoverFrom, props.rows]);
+  // The table starts at the top of the map (RAX at SMBASE+0xFFF8): start the dump at its end too.
+  useEffect(() => {
+    const el = dumpRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [ss.cpu, ss.address, perRow]);
+  return (
+    <div className="ss-hex hex-dump scroll" ref={dumpRef} onMouseOver={onOver} onMouseLeave={() => props.setHover(-1)}>
+      {lines}
+    </div>
+  );
+});
+
+function HoverLine({ row, address }: { row: Decoded | undefined; address: number }) {
+  return (
+    <div className="hex-hover">
+      {row ? (
+        <>
+          <b className="mono">{row.field.name}</b>
+          <span className="mono">
+            {' '}
+            @ SMBASE+{hex(0x8000 + row.field.offset, 4)} = {addr(address + row.index)}, {row.field.size} byte{row.field.size === 1 ? '' : 's'} ={' '}
+          </span>
+          <Value value={row.value} size={row.field.size} />
+          {!row.field.written && <span className="chip chip-unwritten">not written on entry</span>}
+          <span className="muted">{row.field.restored ? ' · restored by RSM' : ' · not restored by RSM'}</span>
+          {row.field.note && <span className="ss-note"> · {row.field.note}</span>}
+        </>
+      ) : (
+        <span className="muted">hover a field or a byte: the field and its bytes light up together</span>
+      )}
+    </div>
+  );
+}
+
+export function SaveStatePanel() {
+  const ss = useApp((s) => s.snapshot?.saveState);
+  const layout = useApp((s) => s.layout);
+  const [hoverState, setHoverState] = useState<{ i: number; from: 'table' | 'hex' }>({ i: -1, from: 'table' });
+  const hover = hoverState.i;
+  const setTableHover = useCallback((i: number) => setHoverState({ i, from: 'table' }), []);
+  const setHexHover = useCallback((i: number) => setHoverState({ i, from: 'hex' }), []);
+  const [containerRef, { width }] = useElementSize<HTMLDivElement>();
+  // Side by side when the table (~400 px) fits next to a 16- or 8-byte dump; else stacked.
+  const wide = width === 0 || width >= 780;
+  const stacked = !wide && width < 596;
+  const perRow = wide || stacked ? 16 : 8;
+  const decoded = useMemo(() => (ss && layout ? decode(layout, ss) : null), [ss, layout]);
+
+  if (!ss || !layout || !decoded) {
+    return (
+      <Panel area="save" testId="savestate-panel" title="Save state">
+        <div className="empty">waiting for the first snapshot…</div>
+      </Panel>
+    );
+  }
+  const smbase = ss.address - layout.mapOffset;
+  const changedFields = decoded.rows.filter((r) => r.changed).length;
+  return (
+    <Panel
+      area="save"
+      testId="savestate-panel"
+      title={
+        <>
+          Save state · CPU {ss.cpu}
+          <span className="head-sub">{layout.name}</span>
+        </>
+      }
+      extra={
+        <span className="mono muted" title={`SMBASE ${addr(smbase)}`}>
+          {addr(ss.address)}..{addr(ss.address + layout.mapSize)} = SMBASE+{hex(layout.mapOffset, 4)}..+{hex(layout.mapOffset + layout.mapSize)}
+        </span>
+      }
+    >
+      <div className="ss-status">
+        {ss.live ? (
+          <span className="live">
+            live: saved on this SMM entry
+            {changedFields > 0 && (
+              <>
+                {' '}
+                · <span className="changed-text">{changedFields} field{changedFields === 1 ? '' : 's'} changed</span> this step
+              </>
+            )}
+          </span>
+        ) : (
+          <span className="hint">
+            no SMI in progress for this CPU: the bytes are what the last SMM entry left in SMRAM
+          </span>
+        )}
+        <span className="muted">SMBASE {addr(smbase)}</span>
+      </div>
+      <div className="ss-container" ref={containerRef}>
+        <div className={`ss-body${stacked ? ' stacked' : ''}`}>
+          <FieldTable rows={decoded.rows} hover={hover} setHover={setTableHover} address={ss.address} compact={!wide && !stacked} />
+          <HexDump
+            ss={ss}
+            byteField={decoded.byteField}
+            changed={decoded.changed}
+            hover={hover}
+            hoverFrom={hoverState.from}
+            setHover={setHexHover}
+            rows={decoded.rows}
+            perRow={perRow}
+          />
+        </div>
+      </div>
+      <HoverLine row={hover >= 0 ? decoded.rows[hover] : undefined} address={ss.address} />
+    </Panel>
+  );
+}

@@ -1,0 +1,311 @@
+import { useEffect, useRef } from 'react';
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { sendCommand } from '../actions/commands';
+import { actionForKey } from '../actions/debugActions';
+import { appStore, useApp } from '../store/store';
+import type { TermEntry } from '../store/terminalSlice';
+import { Panel } from './Panel';
+
+const PROMPT_TEXT = 'smiscope> ';
+const PROMPT = `\x1b[1;36msmiscope>\x1b[0m `;
+const DIM = '\x1b[90m';
+const RED = '\x1b[31m';
+const CYAN = '\x1b[36m';
+const RESET = '\x1b[0m';
+const HISTORY_MAX = 200;
+
+const WELCOME = [
+  `${CYAN}SmiScope${RESET} · QEMU Q35 + OVMF SMM, emulated in your browser.`,
+  `${DIM}Firmware DEBUG/serial output is grey; console replies are white; errors red.${RESET}`,
+  `${DIM}Try: ${RESET}smi 0x04 --cpu 1${DIM}, then F10 (step phase), F11 (step event), F5 (continue). ${RESET}help${DIM} lists commands.${RESET}`,
+];
+
+function entryText(e: TermEntry): string {
+  switch (e.kind) {
+    case 'log':
+      return e.lines.map((l) => `${DIM}${l}${RESET}\r\n`).join('');
+    case 'output':
+      return e.lines.map((l) => `${l}\r\n`).join('');
+    case 'error':
+      return e.lines.map((l) => `${RED}${l}${RESET}\r\n`).join('');
+    case 'info':
+      return e.lines.map((l) => `${CYAN}${l}${RESET}\r\n`).join('');
+    case 'echo':
+      return e.lines.map((l) => `${PROMPT}\x1b[1m${l}${RESET}${e.note ? `${DIM}   # ${e.note}${RESET}` : ''}\r\n`).join('');
+    default: {
+      const never: never = e.kind;
+      return String(never);
+    }
+  }
+}
+
+/**
+ * A small line editor on top of xterm: the input line is redrawn after each burst of output
+ * so asynchronous firmware log lines never mix with what the user is typing.
+ */
+class LineEditor {
+  private input = '';
+  private cursor = 0;
+  private history: string[] = [];
+  private histIndex = 0;
+  private draft = '';
+  /** Row of the cursor within the rendered prompt+input, counted from the prompt's row. */
+  private cursorRow = 0;
+
+  constructor(
+    private readonly term: Terminal,
+    private readonly submit: (line: string) => void,
+  ) {}
+
+  /** Text that erases the current prompt line(s) and puts the cursor at its start. */
+  private erase(): string {
+    return (this.cursorRow > 0 ? `\x1b[${this.cursorRow}A` : '') + '\r\x1b[0J';
+  }
+
+  private render(): string {
+    const cols = Math.max(1, this.term.cols);
+    const start = PROMPT_TEXT.length;
+    const end = start + this.input.length;
+    // After exactly filling a row xterm keeps the cursor on it (wrap pending).
+    const endRow = end > 0 && end % cols === 0 ? end / cols - 1 : Math.floor(end / cols);
+    let s = PROMPT + this.input;
+    if (this.cursor < this.input.length) {
+      const pos = start + this.cursor;
+      this.cursorRow = Math.floor(pos / cols);
+      const up = endRow - this.cursorRow;
+      const col = pos % cols;
+      s += (up > 0 ? `\x1b[${up}A` : '') + '\r' + (col > 0 ? `\x1b[${col}C` : '');
+    } else {
+      this.cursorRow = endRow;
+    }
+    return s;
+  }
+
+  redraw(): void {
+    this.term.write(this.erase() + this.render());
+  }
+
+  /** Prints output above the input line, then restores the input line. */
+  print(text: string): void {
+    this.term.write(this.erase() + text + this.render());
+  }
+
+  start(): void {
+    this.term.write(this.render());
+  }
+
+  private setInput(text: string, cursor = text.length): void {
+    const erase = this.erase();
+    this.input = text;
+    this.cursor = cursor;
+    this.term.write(erase + this.render());
+  }
+
+  private enter(): void {
+    const line = this.input;
+    this.cursor = this.input.length;
+    this.term.write(this.erase() + this.render() + '\r\n');
+    this.input = '';
+    this.cursor = 0;
+    this.cursorRow = 0;
+    const trimmed = line.trim();
+    if (trimmed) {
+      if (this.history[this.history.length - 1] !== trimmed) this.history.push(trimmed);
+      if (this.history.length > HISTORY_MAX) this.history.shift();
+    }
+    this.histIndex = this.history.length;
+    this.draft = '';
+    if (trimmed === 'clear') {
+      this.term.clear();
+    } else if (trimmed) {
+      this.submit(trimmed);
+    }
+    this.term.write(this.render());
+  }
+
+  private historyMove(delta: number): void {
+    if (this.history.length === 0) return;
+    if (this.histIndex === this.history.length) this.draft = this.input;
+    const next = Math.max(0, Math.min(this.history.length, this.histIndex + delta));
+    if (next === this.histIndex) return;
+    this.histIndex = next;
+    this.setInput(next === this.history.length ? this.draft : this.history[next]);
+  }
+
+  onData(data: string): void {
+    let i = 0;
+    while (i < data.length) {
+      const ch = data[i];
+      if (ch === '\x1b') {
+        const m = /^\x1b(\[[0-9;]*[A-Za-z~]|O[A-Za-z])/.exec(data.slice(i));
+        const seq = m ? m[0] : ch;
+        i += seq.length;
+        this.escape(seq);
+        continue;
+      }
+      i++;
+      if (ch === '\r' || ch === '\n') {
+        if (ch === '\n' && data[i - 2] === '\r') continue;
+        this.enter();
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (this.cursor > 0) this.setInput(this.input.slice(0, this.cursor - 1) + this.input.slice(this.cursor), this.cursor - 1);
+      } else if (ch === '\x03') {
+        // Ctrl+C: abandon the line, as a shell does.
+        this.cursor = this.input.length;
+        this.term.write(this.erase() + this.render() + `${DIM}^C${RESET}\r\n`);
+        this.input = '';
+        this.cursor = 0;
+        this.cursorRow = 0;
+        this.histIndex = this.history.length;
+        this.term.write(this.render());
+      } else if (ch === '\x0c') {
+        this.term.clear();
+        this.redraw();
+      } else if (ch === '\x15') {
+        this.setInput('', 0);
+      } else if (ch === '\x01') {
+        this.setInput(this.input, 0);
+      } else if (ch === '\x05') {
+        this.setInput(this.input);
+      } else if (ch >= ' ') {
+        this.setInput(this.input.slice(0, this.cursor) + ch + this.input.slice(this.cursor), this.cursor + 1);
+      }
+    }
+  }
+
+  private escape(seq: string): void {
+    switch (seq) {
+      case '\x1b[A':
+      case '\x1bOA':
+        this.historyMove(-1);
+        break;
+      case '\x1b[B':
+      case '\x1bOB':
+        this.historyMove(1);
+        break;
+      case '\x1b[C':
+      case '\x1bOC':
+        if (this.cursor < this.input.length) this.setInput(this.input, this.cursor + 1);
+        break;
+      case '\x1b[D':
+      case '\x1bOD':
+        if (this.cursor > 0) this.setInput(this.input, this.cursor - 1);
+        break;
+      case '\x1b[H':
+      case '\x1bOH':
+      case '\x1b[1~':
+        this.setInput(this.input, 0);
+        break;
+      case '\x1b[F':
+      case '\x1bOF':
+      case '\x1b[4~':
+        this.setInput(this.input);
+        break;
+      case '\x1b[3~':
+        if (this.cursor < this.input.length) this.setInput(this.input.slice(0, this.cursor) + this.input.slice(this.cursor + 1), this.cursor);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+export function TerminalPanel() {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const busy = useApp((s) => s.busy);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const term = new Terminal({
+      convertEol: true,
+      cursorBlink: true,
+      fontFamily: "'DejaVu Sans Mono', 'Liberation Mono', ui-monospace, monospace",
+      fontSize: 12.5,
+      lineHeight: 1.15,
+      scrollback: 5000,
+      allowProposedApi: false,
+      theme: {
+        background: '#0a0f1a',
+        foreground: '#d5dde9',
+        cursor: '#7dd3fc',
+        selectionBackground: '#334155',
+        brightBlack: '#7c8799',
+        red: '#f87171',
+        cyan: '#67e8f9',
+      },
+    });
+    termRef.current = term;
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(host);
+    const safeFit = () => {
+      if (host.clientWidth > 0 && host.clientHeight > 0) {
+        try {
+          fit.fit();
+        } catch {
+          // not laid out yet
+        }
+      }
+    };
+    safeFit();
+
+    // F-keys belong to the debugger (handled on window); Ctrl+C with a selection copies.
+    term.attachCustomKeyEventHandler((e) => {
+      if (actionForKey(e)) return false;
+      if (e.type === 'keydown' && e.ctrlKey && e.key === 'c' && term.hasSelection()) return false;
+      return true;
+    });
+
+    const editor = new LineEditor(term, (line) => sendCommand(line));
+    term.write(WELCOME.join('\r\n') + '\r\n');
+
+    let lastId = 0;
+    const writeNew = (entries: TermEntry[]) => {
+      let text = '';
+      for (const e of entries) {
+        if (e.id <= lastId) continue;
+        text += entryText(e);
+        lastId = e.id;
+      }
+      if (text) editor.print(text);
+    };
+    writeNew(appStore.getState().termEntries);
+    editor.start();
+    const unsub = appStore.subscribe((s, prev) => {
+      if (s.termEntries !== prev.termEntries) writeNew(s.termEntries);
+    });
+    const dataSub = term.onData((d) => editor.onData(d));
+    const ro = new ResizeObserver(() => safeFit());
+    ro.observe(host);
+    return () => {
+      ro.disconnect();
+      dataSub.dispose();
+      unsub();
+      term.dispose();
+      termRef.current = null;
+    };
+  }, []);
+
+  return (
+    <Panel
+      area="term"
+      testId="terminal-panel"
+      title="Terminal · serial log + console"
+      extra={busy ? <span className="chip chip-live">running… F6 pauses</span> : <span className="muted">type help</span>}
+      className="terminal-panel"
+    >
+      <div
+        className="terminal-host"
+        data-testid="terminal"
+        ref={hostRef}
+        onMouseDown={() => {
+          // Clicks on the padding around the xterm screen should focus it too.
+          setTimeout(() => termRef.current?.focus(), 0);
+        }}
+      />
+    </Panel>
+  );
+}

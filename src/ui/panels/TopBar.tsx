@@ -1,0 +1,220 @@
+import { useMemo, useRef, useState } from 'react';
+import { copyPermalink } from '../actions/persistence';
+import { useShallow } from 'zustand/react/shallow';
+import type { DebugAction, DebugStatus } from '../../protocol/messages';
+import { exportSession, importSession, runDebugAction, sendCommand } from '../actions/commands';
+import { ACTION_ORDER, DEBUG_ACTIONS } from '../actions/debugActions';
+import { addr, sizeText } from '../format';
+import { useApp } from '../store/store';
+import { PHASE_LABEL } from './legend';
+
+function PlatformLine() {
+  const p = useApp((s) => s.snapshot?.platform);
+  if (!p) return <div className="platform-line">booting firmware…</div>;
+  const parts = [
+    p.name,
+    `${p.cpuCount} CPU${p.cpuCount === 1 ? '' : 's'}`,
+    p.broadcast ? 'broadcast SMI' : 'unicast SMI',
+    `${p.syncMode} sync`,
+    `TSEG ${addr(p.tsegBase)} (${sizeText(p.tsegSize)})`,
+  ];
+  return (
+    <div className="platform-line" data-testid="platform-line">
+      {parts.join(' · ')}
+    </div>
+  );
+}
+
+function statusWord(status: DebugStatus | undefined, busy: boolean, ready: boolean): { word: string; cls: string } {
+  if (!ready || !status) return { word: 'starting', cls: 'idle' };
+  if (busy) return { word: 'running', cls: 'running' };
+  switch (status.mode) {
+    case 'idle':
+      return { word: 'idle', cls: 'idle' };
+    case 'paused':
+      return { word: status.phase ? `paused at ${PHASE_LABEL[status.phase]}` : 'paused', cls: 'paused' };
+    case 'hung':
+      return { word: 'hung', cls: 'hung' };
+    default: {
+      const never: never = status.mode;
+      return { word: String(never), cls: 'idle' };
+    }
+  }
+}
+
+function Status() {
+  const { status, busy, ready } = useApp(useShallow((s) => ({ status: s.snapshot?.status, busy: s.busy, ready: s.ready })));
+  const { word, cls } = statusWord(status, busy, ready);
+  const message = status?.message || (status?.mode === 'idle' ? 'No SMI in progress. Trigger one below or type a command.' : '');
+  return (
+    <div className={`status status-${cls}`} data-testid="status" data-mode={busy ? 'running' : (status?.mode ?? 'starting')}>
+      <span className="status-word">{word}</span>
+      {status && status.mode === 'paused' && status.eventSeq > 0 && <span className="status-seq">event #{status.eventSeq}</span>}
+      <span className="status-message" title={message}>
+        {message}
+      </span>
+    </div>
+  );
+}
+
+function Toolbar() {
+  const { busy, ready } = useApp(useShallow((s) => ({ busy: s.busy, ready: s.ready })));
+  const enabled = (a: DebugAction) => ready && (a === 'pause' ? busy : !busy);
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Debugger">
+      {ACTION_ORDER.map((a) => {
+        const spec = DEBUG_ACTIONS[a];
+        return (
+          <button
+            key={a}
+            type="button"
+            className={`btn btn-${a}`}
+            disabled={!enabled(a)}
+            title={`${spec.title}${spec.consoleLine ? `  —  console: ${spec.consoleLine}` : ''}`}
+            onClick={() => runDebugAction(a, 'button')}
+            data-testid={`action-${a}`}
+          >
+            {spec.label}
+            {spec.keyHint && <kbd>{spec.keyHint}</kbd>}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+function hex2(n: number): string {
+  return '0x' + n.toString(16).toUpperCase().padStart(2, '0');
+}
+
+function Triggers() {
+  const { busy, ready, cpu, handlers } = useApp(
+    useShallow((s) => ({ busy: s.busy, ready: s.ready, cpu: s.selectedCpu, handlers: s.tables.handlers })),
+  );
+  const guids = useMemo(() => {
+    const seen = new Map<string, { guid: string; name: string; core: boolean }>();
+    for (const h of handlers) {
+      if (h.kind === 'guid' && h.guid && !seen.has(h.guid)) {
+        seen.set(h.guid, { guid: h.guid, name: h.guidName ?? h.guid, core: h.module === 'PiSmmCore' });
+      }
+    }
+    // Module handlers first: the core's own (dispatch, ready-to-lock, ...) are for the IPL to call.
+    return [...seen.values()].sort((a, b) => Number(a.core) - Number(b.core));
+  }, [handlers]);
+  const [guid, setGuid] = useState('');
+  const chosen = guids.find((g) => g.guid === guid) ?? guids[0];
+  const disabled = !ready || busy;
+  const smi = (command: number, what: string) => {
+    const line = `smi ${hex2(command)} --cpu ${cpu}`;
+    return (
+      <button
+        type="button"
+        className="btn btn-trigger"
+        disabled={disabled}
+        title={`CPU ${cpu} (the selected CPU) writes ${hex2(command)} to APM_CNT (port 0xB2)  —  console: ${line}`}
+        onClick={() => sendCommand(line, { note: 'button' })}
+      >
+        SMI {hex2(command)}
+        {what && <span className="btn-sub"> ({what})</span>}
+      </button>
+    );
+  };
+  return (
+    <div className="triggers">
+      <span className="triggers-label">from CPU {cpu}:</span>
+      {smi(0x04, 'CPU hotplug')}
+      {smi(0x05, '')}
+      <span className="communicate">
+        <select
+          aria-label="Communicate GUID"
+          value={chosen?.guid ?? ''}
+          onChange={(e) => setGuid(e.target.value)}
+          disabled={disabled || guids.length === 0}
+        >
+          {guids.length === 0 && <option value="">no GUID handlers</option>}
+          {guids.map((g) => (
+            <option key={g.guid} value={g.guid}>
+              {g.name}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="btn btn-trigger"
+          disabled={disabled || !chosen}
+          title={chosen ? `CPU ${cpu} calls EFI_SMM_COMMUNICATION_PROTOCOL.Communicate for the ${chosen.name} handler  —  console: communicate ${chosen.guid} --cpu ${cpu}` : ''}
+          onClick={() => chosen && sendCommand(`communicate ${chosen.guid} --cpu ${cpu}`, { note: 'button' })}
+        >
+          Communicate
+        </button>
+      </span>
+    </div>
+  );
+}
+
+function SessionButtons() {
+  const { busy, ready } = useApp(useShallow((s) => ({ busy: s.busy, ready: s.ready })));
+  const fileRef = useRef<HTMLInputElement>(null);
+  return (
+    <span className="session-buttons">
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={!ready}
+        title="Download the session (platform + the console lines since) as JSON; replaying it rebuilds this exact state"
+        onClick={exportSession}
+      >
+        Export
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={!ready || busy}
+        title="Load a session file: a fresh machine replays it (the current session stays if the file is rejected)"
+        onClick={() => fileRef.current?.click()}
+      >
+        Import
+      </button>
+      <button
+        type="button"
+        className="btn btn-small"
+        disabled={!ready}
+        data-testid="permalink"
+        title="Put this session in the URL (#session=...) and copy the link; opening it replays the session"
+        onClick={() => void copyPermalink()}
+      >
+        Link
+      </button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) importSession(await f.text(), f.name);
+        }}
+      />
+    </span>
+  );
+}
+
+export function TopBar() {
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <div className="brand-row">
+          <h1>SmiScope</h1>
+          <SessionButtons />
+        </div>
+        <PlatformLine />
+      </div>
+      <Status />
+      <div className="controls">
+        <Toolbar />
+        <Triggers />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,67 @@
+import type { StateCreator } from 'zustand/vanilla';
+import type {
+  HandlerRow,
+  ModuleRow,
+  ProtocolRow,
+  SaveStateLayoutDesc,
+  SmramRegion,
+  TimelineEvent,
+  ViewSnapshot,
+} from '../../protocol/messages';
+import type { AppState } from './store';
+
+export interface Tables {
+  handlers: HandlerRow[];
+  protocols: ProtocolRow[];
+  modules: ModuleRow[];
+}
+
+/**
+ * The machine as the worker last described it. Snapshots carry some parts only when they
+ * change (layout, SMRAM regions, tables) and the timeline as a delta, so the slice keeps
+ * the last full copy of each.
+ */
+export interface MachineSlice {
+  /** The worker answered the hello. */
+  ready: boolean;
+  /** The worker is running a long command (continue) and accepts pause. */
+  busy: boolean;
+  snapshot: ViewSnapshot | null;
+  layout: SaveStateLayoutDesc | null;
+  regions: SmramRegion[];
+  tables: Tables;
+  /** Events of the current SMI, in seq order. */
+  timeline: TimelineEvent[];
+  /** The last session file the worker sent (answer to session-export). */
+  sessionFile: { id: number; text: string } | null;
+}
+
+export const createMachineSlice: StateCreator<AppState, [], [], MachineSlice> = () => ({
+  ready: false,
+  busy: false,
+  snapshot: null,
+  layout: null,
+  regions: [],
+  tables: { handlers: [], protocols: [], modules: [] },
+  timeline: [],
+  sessionFile: null,
+});
+
+/** The next machine state after a snapshot message (pure; used by the one setState per message). */
+export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<MachineSlice> {
+  let timeline = state.timeline;
+  if (snap.timeline.reset) {
+    timeline = snap.timeline.events;
+  } else if (snap.timeline.events.length > 0) {
+    const lastSeq = timeline.length > 0 ? timeline[timeline.length - 1].seq : -Infinity;
+    const fresh = snap.timeline.events.filter((e) => e.seq > lastSeq);
+    if (fresh.length > 0) timeline = [...timeline, ...fresh];
+  }
+  return {
+    snapshot: snap,
+    layout: snap.layout ?? state.layout,
+    regions: snap.smram.regions ?? state.regions,
+    tables: snap.tables ?? state.tables,
+    timeline,
+  };
+}

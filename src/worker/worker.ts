@@ -1,0 +1,227 @@
+/// <reference lib="webworker" />
+/**
+ * The worker host: owns one debugger Session and turns UI messages into console lines.
+ * It never interprets the machine itself; it forwards console output, the firmware log
+ * and view snapshots. Long-running commands (continue) are run in bounded slices with a
+ * macrotask between them, so a 'pause' message can get in.
+ */
+import { Session } from '../core/debug/Session';
+import {
+  PROTOCOL_VERSION,
+  type DebugAction,
+  type UiToWorker,
+  type ViewRequest,
+  type ViewSnapshot,
+  type WorkerToUi,
+} from '../protocol/messages';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Events per runSlice call while busy; small enough that a slice takes a few ms. */
+const SLICE_EVENTS = 2000;
+/** While running, post at most one snapshot + log per animation frame. */
+const FRAME_MS = 16;
+const DEFAULT_HEX_ADDRESS = 0x7f000000;
+const DEFAULT_HEX_LENGTH = 256;
+
+let session: Session | null = null;
+let view: ViewRequest = { selectedCpu: 0, hexAddress: DEFAULT_HEX_ADDRESS, hexLength: DEFAULT_HEX_LENGTH };
+/** Until the UI picks an address, the hex window follows the TSEG base of the platform. */
+let hexChosenByUi = false;
+let pumping = false;
+let pumpId = 0;
+let lastFlush = 0;
+
+function post(msg: WorkerToUi): void {
+  self.postMessage(msg);
+}
+
+function actionLine(action: Exclude<DebugAction, 'pause'>): string {
+  switch (action) {
+    case 'step-phase':
+      return 'step phase';
+    case 'step-event':
+      return 'step event';
+    case 'step-smi':
+      return 'step smi';
+    case 'continue':
+      return 'continue';
+    case 'reset':
+      return 'reset';
+    default: {
+      const never: never = action;
+      throw new Error(`unknown action ${String(never)}`);
+    }
+  }
+}
+
+/** A typed-array view of a larger buffer would clone the whole buffer: copy the window. */
+function compact(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+/** Fold snapshot `b` (taken right after `a`) onto `a`, keeping the one-shot deltas of `a`. */
+function merge(a: ViewSnapshot, b: ViewSnapshot): ViewSnapshot {
+  return {
+    ...b,
+    layout: b.layout ?? a.layout,
+    tables: b.tables ?? a.tables,
+    smram: { ...b.smram, regions: b.smram.regions ?? a.smram.regions },
+    timeline: b.timeline.reset
+      ? b.timeline
+      : { reset: a.timeline.reset, events: [...a.timeline.events, ...b.timeline.events] },
+  };
+}
+
+function takeSnapshot(s: Session): ViewSnapshot {
+  let snap = s.view(view);
+  if (!hexChosenByUi && snap.platform.tsegBase !== view.hexAddress) {
+    view = { ...view, hexAddress: snap.platform.tsegBase };
+    snap = merge(snap, s.view(view));
+  }
+  return {
+    ...snap,
+    saveState: { ...snap.saveState, bytes: compact(snap.saveState.bytes) },
+    smram: { ...snap.smram, hexBytes: compact(snap.smram.hexBytes) },
+  };
+}
+
+function flushLog(s: Session): void {
+  const log = s.drainLog();
+  if (log.lines.length > 0) post({ type: 'log', firstSeq: log.firstSeq, lines: log.lines });
+}
+
+function flush(s: Session): void {
+  flushLog(s);
+  post({ type: 'snapshot', snapshot: takeSnapshot(s) });
+  lastFlush = performance.now();
+}
+
+function reportError(id: number, err: unknown): void {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  post({ type: 'output', id, lines: [`internal error: ${text}`], error: true });
+}
+
+function getSession(): Session {
+  if (!session) session = Session.create();
+  return session;
+}
+
+/** Runs the Session's pending work in slices until it is done or paused. */
+function startPump(id: number): void {
+  if (pumping) return;
+  pumping = true;
+  const myPump = ++pumpId;
+  post({ type: 'busy', busy: true });
+  const tick = (): void => {
+    if (myPump !== pumpId || !session) return;
+    const s = session;
+    try {
+      if (s.busy()) {
+        const r = s.runSlice(SLICE_EVENTS);
+        if (r.lines.length > 0) post({ type: 'output', id, lines: r.lines, error: r.error });
+      }
+      if (s.busy()) {
+        if (performance.now() - lastFlush >= FRAME_MS) flush(s);
+        setTimeout(tick, 0);
+        return;
+      }
+    } catch (err) {
+      reportError(id, err);
+    }
+    stopPump();
+    if (session) flush(session);
+  };
+  setTimeout(tick, 0);
+}
+
+function stopPump(): void {
+  if (!pumping) return;
+  pumping = false;
+  pumpId++;
+  post({ type: 'busy', busy: false });
+}
+
+/** Runs one console line (or the pause action) and reports output, log and a fresh snapshot. */
+function run(id: number, fn: (s: Session) => { lines: string[]; error: boolean }): void {
+  let s: Session;
+  try {
+    s = getSession();
+  } catch (err) {
+    reportError(id, err);
+    return;
+  }
+  try {
+    const r = fn(s);
+    post({ type: 'output', id, lines: r.lines, error: r.error });
+  } catch (err) {
+    reportError(id, err);
+  }
+  try {
+    flush(s);
+    if (s.busy()) startPump(id);
+    else stopPump();
+  } catch (err) {
+    reportError(id, err);
+  }
+}
+
+self.onmessage = (e: MessageEvent<UiToWorker>): void => {
+  const msg = e.data;
+  switch (msg.type) {
+    case 'hello': {
+      post({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
+      if (msg.protocolVersion !== PROTOCOL_VERSION) {
+        post({
+          type: 'output',
+          id: 0,
+          lines: [`protocol mismatch: UI speaks v${msg.protocolVersion}, worker v${PROTOCOL_VERSION}; reload the page`],
+          error: true,
+        });
+      }
+      try {
+        flush(getSession());
+      } catch (err) {
+        reportError(0, err);
+      }
+      break;
+    }
+    case 'command':
+      run(msg.id, (s) => s.exec(msg.line));
+      break;
+    case 'action': {
+      const action = msg.action;
+      if (action === 'pause') run(msg.id, (s) => s.pause());
+      else run(msg.id, (s) => s.exec(actionLine(action)));
+      break;
+    }
+    case 'view': {
+      view = { ...msg.view };
+      hexChosenByUi = true;
+      if (session) {
+        try {
+          post({ type: 'snapshot', snapshot: takeSnapshot(session) });
+        } catch (err) {
+          reportError(0, err);
+        }
+      }
+      break;
+    }
+    case 'session-export': {
+      try {
+        post({ type: 'session', id: msg.id, text: JSON.stringify(getSession().exportSession(), null, 2) });
+      } catch (err) {
+        reportError(msg.id, err);
+      }
+      break;
+    }
+    case 'session-import':
+      stopPump();
+      run(msg.id, (s) => s.importSession(msg.text));
+      break;
+    default: {
+      const never: never = msg;
+      reportError(0, new Error(`unknown message ${JSON.stringify(never)}`));
+    }
+  }
+};
