@@ -1,7 +1,7 @@
 /**
  * Step-to-screen latency in Chromium: press F10 (step phase) in the real page and measure, inside
- * the page, from the keypress to the first animation frame after React committed the snapshot
- * that answers it (the UI records these in window.__smiscopeLatency).
+ * the page, from the keypress until React committed the answering snapshot and the browser laid
+ * it out (window.__smiscopeLatency), and until the next animation frame (__smiscopeFrameLatency).
  */
 
 import { chromium } from '@playwright/test';
@@ -12,6 +12,9 @@ export interface Latency {
   p50: number;
   p95: number;
   max: number;
+  /** Up to the next animation frame (includes the vsync wait). */
+  frameP50: number;
+  frameP95: number;
 }
 
 function pct(xs: number[], p: number): number {
@@ -32,7 +35,11 @@ export async function stepLatency(url: string, cpuCounts: number[], smis: number
     for (const cpus of cpuCounts) {
       await page.evaluate((n) => (window as unknown as { __smiscope: { send(l: string): void } }).__smiscope.send(`platform ovmf --cpus ${n}`), cpus);
       await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="cpu-tile-"]').length === n, cpus, { timeout: 60_000 });
-      await page.evaluate(() => ((window as unknown as { __smiscopeLatency: number[] }).__smiscopeLatency = []));
+      await page.evaluate(() => {
+        const w = window as unknown as { __smiscopeLatency: number[]; __smiscopeFrameLatency: number[] };
+        w.__smiscopeLatency = [];
+        w.__smiscopeFrameLatency = [];
+      });
       for (let i = 0; i < smis; i++) {
         await page.evaluate(() => (window as unknown as { __smiscope: { send(l: string): void } }).__smiscope.send('smi 0x04 --cpu 1'));
         await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.getAttribute('data-mode') === 'paused');
@@ -44,8 +51,12 @@ export async function stepLatency(url: string, cpuCounts: number[], smis: number
           if (mode !== 'paused') break;
         }
       }
-      const xs = await page.evaluate(() => (window as unknown as { __smiscopeLatency: number[] }).__smiscopeLatency);
-      out.push({ cpus, samples: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs) });
+      await page.waitForTimeout(100);
+      const [xs, fs] = await page.evaluate(() => {
+        const w = window as unknown as { __smiscopeLatency: number[]; __smiscopeFrameLatency: number[] };
+        return [w.__smiscopeLatency, w.__smiscopeFrameLatency];
+      });
+      out.push({ cpus, samples: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs), frameP50: pct(fs, 50), frameP95: pct(fs, 95) });
     }
   } finally {
     await browser.close();
