@@ -19,7 +19,9 @@ describe('Cpu: SMM entry state (§6.3, §10.8)', () => {
   it('§6.3 entry: RIP 0x8000, CS.base = SMBASE, CS sel = (SMBASE>>4) & 0xFFFF, CR4 = 0, EFER = 0, DR7 = 0x400, RFLAGS = 0x2', () => {
     const mem = createMemory();
     const cpu = osCpu(1, 0x7ff9c000);
+    setReg(cpu.regs, REG.DR7, 0x000f0455); // a debugger had breakpoints armed
     smmEnter(cpu, mem, L);
+    expect(read32(mem, 0x7ff9c000 + 0xff60)).toBe(0x000f0455); // saved first (§6.1 DR7 @ 0x7F60)
     const r = cpu.regs;
     expect(getReg(r, REG.RIP)).toBe(0x8000n);
     expect(getReg(r, REG.CS_BASE)).toBe(0x7ff9c000n);

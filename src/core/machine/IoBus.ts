@@ -76,8 +76,10 @@ export function ioRead(m: Machine, port: number, width: IoWidth): { value: numbe
   const lpc = m.s.lpc;
   const pm = pmBase(lpc);
   const ones = width === 4 ? 0xffffffff : width === 2 ? 0xffff : 0xff;
-  if (port === ICH9_APM_CNT) return { value: lpc.apmc, device: 'APM_CNT' };
-  if (port === ICH9_APM_STS) return { value: lpc.apms, device: 'APM_STS' };
+  if (port === ICH9_APM_CNT || port === ICH9_APM_STS) {
+    if (width !== 1) throw new IoError(`port 0x${port.toString(16).toUpperCase()} (APM) takes byte accesses only (QEMU's APM region is byte-wide)`);
+    return port === ICH9_APM_CNT ? { value: lpc.apmc, device: 'APM_CNT' } : { value: lpc.apms, device: 'APM_STS' };
+  }
   if (port === 0xcf8 && width === 4) return { value: m.s.pciConfigAddress, device: 'PCI CONFIG_ADDRESS' };
   if (port >= 0xcfc && port <= 0xcff) {
     const off = lpcConfigOffset(m.s.pciConfigAddress);

@@ -7,7 +7,7 @@
 
 import { addRegion, bumpTables, type Machine, serialNote } from '../machine/Machine';
 import { writeBytes } from '../machine/Memory';
-import { DEBUG, DEBUG_DISPATCH, DEBUG_ERROR, DEBUG_INFO, DEBUG_LOAD } from './Debug';
+import { ASSERT, DEBUG, DEBUG_DISPATCH, DEBUG_ERROR, DEBUG_INFO, DEBUG_LOAD } from './Debug';
 import { DEPEX_OP, evaluateDepex } from './Depex';
 import type { EfiStatus } from './EfiStatus';
 import { ev, type Fw, type Gen, hex } from './Fw';
@@ -38,6 +38,8 @@ function evaluate(fw: Fw, rec: ModuleRecord): boolean {
   rec.depexTrace = r.trace;
   rec.missing = r.missing;
   for (const line of r.trace) DEBUG(fw, DEBUG_DISPATCH, '%a\n', line);
+  // SmmIsSchedulable's ASSERT (FALSE) (NULL depex; BEFORE/AFTER not first): a DEBUG build dead-loops here.
+  if (r.assertion) ASSERT(fw, false, r.assertion.expression, r.assertion.file, 0);
   return r.result;
 }
 
@@ -87,7 +89,10 @@ export function* SmmDispatcher(fw: Fw): Gen<EfiStatus> {
   if (smm.dispatcherRunning) return 'EFI_ALREADY_STARTED';
   smm.dispatcherRunning = true;
   try {
-    const scheduled: ModuleRecord[] = m.s.modules.filter((r) => r.dispatch === 'scheduled');
+    const scheduled: ModuleRecord[] = smm.scheduledQueue
+      .map((name) => m.s.modules.find((r) => r.name === name))
+      .filter((r): r is ModuleRecord => r !== undefined && r.dispatch === 'scheduled');
+    smm.scheduledQueue = [];
     for (;;) {
       while (scheduled.length > 0) {
         const rec = scheduled.shift()!;
@@ -97,6 +102,7 @@ export function* SmmDispatcher(fw: Fw): Gen<EfiStatus> {
           serialNote(m, 'SmmDispatcher: the SMM entry point was just registered: SmmDispatcher returns EFI_NOT_READY');
           yield ev('handler', fw.cpu, 'SmmDispatcher: SMM entry point registered by the driver just started -> return EFI_NOT_READY (the IPL dispatches again, now through an SMI)');
           for (const r of scheduled) r.dispatch = 'scheduled';
+          smm.scheduledQueue = scheduled.map((r) => r.name);
           return 'EFI_NOT_READY';
         }
       }
@@ -107,7 +113,7 @@ export function* SmmDispatcher(fw: Fw): Gen<EfiStatus> {
         rec.dispatch = 'dependent';
         if (evaluate(fw, rec)) {
           const anchored = (op: 'BEFORE' | 'AFTER') =>
-            dependent.filter((x) => x.dispatch === 'dependent' && orderingOf(x)?.op === op && orderingOf(x)?.guid === rec.fileGuid);
+            dependent.filter((x) => (x.dispatch === 'dependent' || x.dispatch === 'discovered') && orderingOf(x)?.op === op && orderingOf(x)?.guid === rec.fileGuid);
           for (const b of anchored('BEFORE')) (b.dispatch = 'scheduled'), scheduled.push(b);
           rec.dispatch = 'scheduled';
           scheduled.push(rec);

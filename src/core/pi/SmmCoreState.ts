@@ -57,6 +57,8 @@ export interface SmmCoreState {
   endOfDxe: boolean;
   readyToLock: boolean;
   dispatcherRunning: boolean;
+  /** mScheduledQueue (module names, in order): survives the EFI_NOT_READY return so BEFORE/AFTER order is kept. */
+  scheduledQueue: string[];
   requestDispatch: boolean;
   /** SMRAM page allocator: pages are taken top-down. */
   allocTop: number;

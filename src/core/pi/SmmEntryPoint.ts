@@ -3,7 +3,7 @@
  * BSP of every SMI: the synchronous Communicate part first, then - always - the root MMI handlers.
  */
 
-import { serialWrite } from '../machine/Machine';
+import { serialNote, serialWrite } from '../machine/Machine';
 import { read64, readBytes } from '../machine/Memory';
 import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 import type { EfiStatus } from './EfiStatus';
@@ -35,7 +35,9 @@ export function* SmmEntryPoint(fw: Fw): Gen<void> {
   if (priv.commBuffer !== 0) {
     const buf = priv.commBuffer;
     const size = priv.bufferSize;
-    let denied: string | null = smmIsBufferOutsideSmmValid(m, buf, size);
+    // Only SmmIsBufferOutsideSmmValid prints (DEBUG_ERROR); SmmEntryPoint itself prints nothing when it rejects.
+    const memLibLine = smmIsBufferOutsideSmmValid(m, buf, size);
+    let denied: string | null = memLibLine;
     if (!denied && buf < priv.address + priv.size && priv.address < buf + size) {
       denied = `CommBuffer overlaps gSmmCorePrivate (${hex(priv.address)})`;
     }
@@ -43,7 +45,8 @@ export function* SmmEntryPoint(fw: Fw): Gen<void> {
       denied = `BufferSize ${hex(size)} < OFFSET_OF (EFI_SMM_COMMUNICATE_HEADER, Data) = 0x18`;
     }
     if (denied) {
-      serialWrite(m, denied);
+      if (memLibLine) serialWrite(m, memLibLine);
+      else serialNote(m, `SmmEntryPoint rejects the CommBuffer: ${denied}`);
       priv.commBuffer = 0;
       priv.returnStatus = 'EFI_ACCESS_DENIED';
       yield ev(

@@ -79,6 +79,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       endOfDxe: false,
       readyToLock: false,
       dispatcherRunning: false,
+      scheduledQueue: [],
       requestDispatch: false,
       allocTop: config.tsegBase + config.tsegSize,
       allocBottom: config.tsegBase,
