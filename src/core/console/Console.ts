@@ -433,7 +433,12 @@ const COMMANDS: Record<string, Command> = {
       if (!smm.root.length) out.push('  (none)');
       out.push('GUID handlers (Communicate targets):');
       for (const e of smm.entries) for (const h of e.handlers) out.push(`  ${guidName(e.guid)}: ${h.module}.${h.handler}  DispatchHandle=${hex(h.handle)}${h.toRemove ? ' ToRemove' : ''}`);
-      out.push('SW MMI registrations (EFI_MM_SW_DISPATCH_PROTOCOL): none - OVMF has no SW dispatcher');
+      if (s.m.s.sw.length === 0) {
+        out.push(`SW MMI registrations (EFI_MM_SW_DISPATCH_PROTOCOL): none${s.m.defs.has('GenericSwDispatcher') ? '' : ' - stock OVMF has no SW dispatcher (try --module GenericSwDispatcher)'}`);
+      } else {
+        out.push('SW MMI registrations (GenericSwDispatcher, called from its root handler):');
+        for (const r of s.m.s.sw) out.push(`  ${hex(r.value, 2)}: ${r.module}.${r.handler}  DispatchHandle=${hex(r.handle)}`);
+      }
       return out;
     },
   },

@@ -52,7 +52,7 @@ export function stateJson(s: Session) {
     handlers: {
       root: smm.root.map((x) => ({ module: x.module, handler: x.handler, handle: h(x.handle), toRemove: x.toRemove })),
       guid: smm.entries.flatMap((e) => e.handlers.map((x) => ({ guid: e.guid, guidName: guidName(e.guid), module: x.module, handler: x.handler, handle: h(x.handle), toRemove: x.toRemove }))),
-      sw: [] as { value: string; module: string; handler: string }[],
+      sw: st.sw.map((r) => ({ value: hex(r.value, 2), module: r.module, handler: r.handler, handle: h(r.handle) })),
     },
     protocols: [...smm.protocols, ...st.uefiProtocols].map((p) => ({ name: guidName(p.guid), guid: p.guid, module: p.module, database: p.database })),
     modules: st.modules.map((r) => ({

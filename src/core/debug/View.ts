@@ -52,6 +52,7 @@ export function tables(session: Session): NonNullable<ViewSnapshot['tables']> {
       ...smm.entries.flatMap((e) =>
         e.handlers.map((h) => ({ kind: 'guid' as const, guid: e.guid, guidName: guidName(e.guid), module: h.module, handler: h.handler, handle: h.handle, toRemove: h.toRemove })),
       ),
+      ...s.sw.map((r) => ({ kind: 'sw' as const, swValue: r.value, module: r.module, handler: r.handler, handle: r.handle, toRemove: false })),
     ],
     protocols: [...smm.protocols, ...s.uefiProtocols].map((p) => ({ name: guidName(p.guid), guid: p.guid, module: p.module, database: p.database, interface: p.iface })),
     modules: s.modules.map((r) => ({

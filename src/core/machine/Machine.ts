@@ -58,6 +58,14 @@ export interface SmiRecord {
   cpus: number[];
 }
 
+/** A child of EFI_MM_SW_DISPATCH_PROTOCOL (GenericSwDispatcher); the record lives in SMRAM at `handle`. */
+export interface SwRegistration {
+  value: number;
+  module: string;
+  handler: string;
+  handle: number;
+}
+
 export interface HungInfo {
   cpu: number;
   module: string;
@@ -75,6 +83,8 @@ export interface MachineState {
   smm: SmmCoreState;
   mp: MpSyncState;
   modules: ModuleRecord[];
+  /** SW MMI registrations of a SW dispatcher (empty on stock OVMF: it has none). */
+  sw: SwRegistration[];
   /** The UEFI (gBS) protocol database, as far as SMM depex evaluation and PiSmmIpl care. */
   uefiProtocols: ProtocolEntry[];
   /** Serial port: DEBUG() output. `firstSeq` is the sequence number of lines[0] (bounded log). */
@@ -112,6 +122,7 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     smm,
     mp,
     modules: [],
+    sw: [],
     uefiProtocols: [],
     serial: { firstSeq: 0, lines: [] },
     smiSeq: 0,

@@ -11,16 +11,32 @@ import { GUIDS, registerGuidName } from '../pi/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmLocateProtocol } from '../pi/ProtocolDb';
 import { MmCpuIoRead } from './CpuIo2Smm';
+import { readSwContext, SW_SMI_INPUT_VALUE_ANY, SwDispatchRegister } from './GenericSwDispatcher';
 import type { ModuleDef } from './ModuleDef';
 import { EFI_MM_SAVE_STATE_REGISTER, EFI_MM_SAVE_STATE_IO_INFO_SIZE, MmCpuReadSaveState, MmCpuWriteSaveState } from './PiSmmCpuDxeSmm';
 
-/** The seed thread's module: depex TRUE, locates EFI_SMM_SW_DISPATCH2_PROTOCOL, ASSERT_EFI_ERROR. */
+/**
+ * The seed thread's module: locate EFI_SMM_SW_DISPATCH2_PROTOCOL, ASSERT_EFI_ERROR, then register
+ * a SW MMI handler for a value the dispatcher picks ((UINTN)-1). On stock OVMF the locate fails.
+ */
 function* swDispatch2LocateEntry(fw: Fw): Gen<EfiStatus> {
   const [status] = yield* SmmLocateProtocol(fw, GUIDS.gEfiSmmSwDispatch2ProtocolGuid);
   DEBUG(fw, DEBUG_INFO, 'SmmSwDispatch2Protocol Status: 0x%x\n', { status });
-  ASSERT_EFI_ERROR(fw, status, 'SwDispatch2Locate/SwDispatch2Locate.c', 42);
+  ASSERT_EFI_ERROR(fw, status, `${fw.mod.name}/${fw.mod.name}.c`, 42);
+  const [rs, value, handle] = yield* SwDispatchRegister(fw, 'SwMmiSampleHandler', SW_SMI_INPUT_VALUE_ANY);
+  DEBUG(fw, DEBUG_INFO, 'SwDispatch->Register: %r, SwSmiInputValue = 0x%x\n', { status: rs }, value);
+  ASSERT_EFI_ERROR(fw, rs, `${fw.mod.name}/${fw.mod.name}.c`, 51);
+  fw.mod.globals.mSwHandle = handle;
   return 'EFI_SUCCESS';
 }
+
+/** The child: answers in the saved RAX of the CPU the dispatcher names (0x5A5A00dd, dd = DataPort). */
+const SwMmiSampleHandler: MmiHandlerFn = function* (fw, _handle, _context, commBuffer) {
+  const ctx = readSwContext(fw.m, commBuffer);
+  yield ev('handler', fw.cpu, `${fw.mod.name}.SwMmiSampleHandler: EFI_MM_SW_CONTEXT at ${hex(commBuffer)}: SwMmiCpuIndex=${ctx.cpu}, CommandPort=${hex(ctx.command, 2)}, DataPort=${hex(ctx.data, 2)}`);
+  yield* MmCpuWriteSaveState(fw, 8, EFI_MM_SAVE_STATE_REGISTER.RAX, ctx.cpu, 0x5a5a0000n | BigInt(ctx.data));
+  return 'EFI_SUCCESS';
+};
 
 export const SwDispatch2Locate: ModuleDef = {
   name: 'SwDispatch2Locate',
@@ -29,7 +45,7 @@ export const SwDispatch2Locate: ModuleDef = {
   depex: 'TRUE',
   imageSize: 0x3000,
   entry: swDispatch2LocateEntry,
-  handlers: {},
+  handlers: { SwMmiSampleHandler },
   summary: 'seed thread, first try: SmmLocateProtocol (gEfiSmmSwDispatch2ProtocolGuid) -> EFI_NOT_FOUND on OVMF -> ASSERT_EFI_ERROR hangs the boot',
 };
 
@@ -41,7 +57,7 @@ export const SwDispatch2Depex: ModuleDef = {
   depex: 'gEfiSmmSwDispatch2ProtocolGuid',
   imageSize: 0x3000,
   entry: swDispatch2LocateEntry,
-  handlers: {},
+  handlers: { SwMmiSampleHandler },
   summary: 'seed thread, second try: [Depex] gEfiSmmSwDispatch2ProtocolGuid -> nobody on OVMF produces it -> never loaded',
 };
 

@@ -123,7 +123,7 @@ export function* SmmDispatcher(fw: Fw): Gen<EfiStatus> {
           rec.state = 'dependent';
           rec.reason = rec.depex === null
             ? 'no [Depex] section: SmmIsSchedulable ASSERTs "All SMM drivers must have a valid depex expression" and returns FALSE'
-            : `depex ${rec.depexText} is FALSE` + (rec.missing.length ? `: not installed: ${rec.missing.map(guidName).join(', ')}` : '');
+            : `depex ${rec.depexText} was FALSE at its last evaluation` + (rec.missing.length ? `: not installed then: ${rec.missing.map(guidName).join(', ')}` : '');
           bumpTables(m);
         }
       }

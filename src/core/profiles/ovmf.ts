@@ -9,6 +9,7 @@ import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
 import { layoutById } from '../machine/SaveStateMap';
 import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
 import { CpuIo2Smm } from '../modules/CpuIo2Smm';
+import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
 import type { ModuleDef } from '../modules/ModuleDef';
 import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
 import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
@@ -23,7 +24,7 @@ import { GUIDS, registerGuidName } from '../pi/Guid';
 /** Modules of the `ovmf` profile in firmware-volume order. */
 export const OVMF_MODULES: ModuleDef[] = [SmmControl2Dxe, PiSmmIpl, PiSmmCore, PiSmmCpuDxeSmm, CpuIo2Smm, CpuHotplugSmm, VariableSmmLite];
 /** Modules a user can add with --module. */
-export const SAMPLE_MODULES: ModuleDef[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample];
+export const SAMPLE_MODULES: ModuleDef[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample, GenericSwDispatcher];
 
 for (const d of [...OVMF_MODULES, ...SAMPLE_MODULES]) registerGuidName(d.fileGuid, d.name);
 

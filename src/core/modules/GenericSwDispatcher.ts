@@ -1,0 +1,178 @@
+/**
+ * The "universal" EFI_MM_SW_DISPATCH_PROTOCOL producer Laszlo Ersek describes in the seed thread
+ * (not part of upstream OVMF; add it with `platform ovmf --module GenericSwDispatcher`). Its five
+ * responsibilities, as the thread lists them:
+ *  (1) install a root MMI handler;
+ *  (2) fetch Command and Data from the same registers SmmControl2's Trigger writes (0xB2, 0xB3);
+ *  (3) look the Command up in the dictionary Register()/UnRegister() manage;
+ *  (4) on a match call the child with EFI_MM_SW_CONTEXT, passing Data (from 0xB3) along;
+ *  (5) never hand out, for SwMmiInputValue (UINTN)-1, the command value Trigger writes for a
+ *      Communicate (0, CommandPort NULL) - else a Communicate would be mistaken for that SW MMI.
+ * Register follows the chipset dispatchers (facts §9): (UINTN)-1 -> first free value in 1..0xFE;
+ * > 0xFF or a duplicate -> EFI_INVALID_PARAMETER. SwMmiCpuIndex: like Quark's SwGetBuffer, the first
+ * CPU whose save state shows the OUT to 0xB2; on QEMU none does (ReadSaveState(IO) = EFI_NOT_FOUND,
+ * facts §5.1), so it falls back to gSmst->CurrentlyExecutingCpu and says so.
+ */
+
+import { bumpTables, type Machine } from '../machine/Machine';
+import { read64, write64, write8 } from '../machine/Memory';
+import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
+import type { EfiStatus } from '../pi/EfiStatus';
+import { ev, type Fw, type Gen, hex, lazyEv, type MmiHandlerFn } from '../pi/Fw';
+import { GUIDS } from '../pi/Guid';
+import { MmiHandlerRegister } from '../pi/Mmi';
+import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
+export type { SwRegistration } from '../machine/Machine';
+import { smmAllocatePool } from '../pi/SmramAlloc';
+import { MmCpuIoRead } from './CpuIo2Smm';
+import type { ModuleDef } from './ModuleDef';
+import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER, readSaveState } from './PiSmmCpuDxeSmm';
+
+/** MaximumSwiValue of the protocol instance. */
+export const MAXIMUM_SWI_VALUE = 0xff;
+/** (UINTN)-1 on X64: "allocate a value for me". */
+export const SW_SMI_INPUT_VALUE_ANY = 0xffffffffffffffffn;
+/** sizeof (EFI_MM_SW_CONTEXT) on X64: UINTN SwMmiCpuIndex, UINT8 CommandPort, UINT8 DataPort (+ padding). */
+export const EFI_MM_SW_CONTEXT_SIZE = 16;
+
+/**
+ * Values (UINTN)-1 never yields: 0 (responsibility 5), 0x02/0x03 (QEMU's ICH9 swallows them as
+ * ACPI enable/disable, facts §4.4: a child there would never run), 0x04 (OVMF's CPU hotplug MMI,
+ * handled by CpuHotplugSmm's root handler) and 0xFF (kept free, as Alder Lake's dispatcher does).
+ */
+export const NEVER_ALLOCATED = [0x00, 0x02, 0x03, 0x04, 0xff];
+
+function dispatcherInstalled(m: Machine): boolean {
+  return m.s.smm.protocols.some((p) => p.guid === GUIDS.gEfiSmmSwDispatch2ProtocolGuid && p.module === 'GenericSwDispatcher');
+}
+
+/**
+ * EFI_MM_SW_DISPATCH_PROTOCOL.Register, called by a child module `fw` for its function `handler`.
+ * `requested` is RegisterContext->SwMmiInputValue; the value used is written back (IN OUT).
+ * @retval EFI_SUCCESS, EFI_INVALID_PARAMETER (> MaximumSwiValue, or already registered),
+ *         EFI_OUT_OF_RESOURCES (no free value / pool exhausted), EFI_NOT_FOUND (no dispatcher in this firmware).
+ */
+export function* SwDispatchRegister(fw: Fw, handler: string, requested: bigint): Gen<[EfiStatus, number, number]> {
+  const { m } = fw;
+  const regs = m.s.sw;
+  const reqText = requested === SW_SMI_INPUT_VALUE_ANY ? '(UINTN)-1' : hex(requested, 2);
+  let status: EfiStatus;
+  let value = -1;
+  let why: string;
+  if (!dispatcherInstalled(m)) {
+    status = 'EFI_NOT_FOUND';
+    why = 'no EFI_MM_SW_DISPATCH_PROTOCOL in this firmware';
+  } else if (requested === SW_SMI_INPUT_VALUE_ANY) {
+    // Responsibility (5): never 0 (Communicate's command byte); see NEVER_ALLOCATED for the rest.
+    for (let v = 1; v < MAXIMUM_SWI_VALUE; v++) {
+      if (!NEVER_ALLOCATED.includes(v) && !regs.some((r) => r.value === v)) {
+        value = v;
+        break;
+      }
+    }
+    status = value < 0 ? 'EFI_OUT_OF_RESOURCES' : 'EFI_SUCCESS';
+    why = value < 0 ? 'no free value in 0x01..0xFE' : `allocated ${hex(value, 2)} (first free value; never 0x00 = Communicate's command, 0x02/0x03 = swallowed by QEMU, 0x04 = CPU hotplug)`;
+  } else if (requested > BigInt(MAXIMUM_SWI_VALUE)) {
+    status = 'EFI_INVALID_PARAMETER';
+    why = `SwMmiInputValue ${reqText} > MaximumSwiValue 0xFF`;
+  } else if (regs.some((r) => BigInt(r.value) === requested)) {
+    status = 'EFI_INVALID_PARAMETER';
+    why = `${reqText} is already registered (only a single child per value)`;
+  } else {
+    value = Number(requested);
+    status = 'EFI_SUCCESS';
+    why = value === 0 ? 'registered 0x00: every Communicate SMI writes 0 to 0xB2 and will look like this SW MMI' : `registered ${reqText}`;
+  }
+  let handle = 0;
+  if (status === 'EFI_SUCCESS') {
+    const rec = smmAllocatePool(m, 8 + EFI_MM_SW_CONTEXT_SIZE);
+    if (rec === null) {
+      status = 'EFI_OUT_OF_RESOURCES';
+      why = 'SMRAM pool exhausted';
+    } else {
+      handle = rec;
+      write64(m.s.mem, rec, BigInt(value)); // EFI_MM_SW_REGISTER_CONTEXT.SwMmiInputValue
+      regs.push({ value, module: fw.mod.name, handler, handle });
+      bumpTables(m);
+    }
+  }
+  yield ev('handler', fw.cpu, `${fw.mod.name}: SwDispatch->Register (${handler}, SwMmiInputValue=${reqText}) = ${status}: ${why}`);
+  return [status, value, handle];
+}
+
+/** EFI_MM_SW_DISPATCH_PROTOCOL.UnRegister. */
+export function* SwDispatchUnRegister(fw: Fw, handle: number): Gen<EfiStatus> {
+  const regs = fw.m.s.sw;
+  const i = regs.findIndex((r) => r.handle === handle);
+  const status: EfiStatus = i < 0 ? 'EFI_INVALID_PARAMETER' : 'EFI_SUCCESS';
+  if (i >= 0) {
+    regs.splice(i, 1);
+    bumpTables(fw.m);
+  }
+  yield ev('handler', fw.cpu, `${fw.mod.name}: SwDispatch->UnRegister (${hex(handle)}) = ${status}`);
+  return status;
+}
+
+/** Quark-style SwGetBuffer: the first CPU whose save state shows an OUT to 0xB2. */
+function swMmiCpuIndex(m: Machine): { cpu: number; how: string } {
+  for (let i = 0; i < m.s.cpus.length; i++) {
+    const r = readSaveState(m, EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER.IO, i);
+    if (r.status === 'EFI_SUCCESS' && r.io?.ioPort === ICH9_APM_CNT) return { cpu: i, how: `CPU${i}'s save state shows the OUT to 0xB2` };
+  }
+  const bsp = m.s.smm.currentlyExecutingCpu;
+  return { cpu: bsp, how: `no CPU's save state describes the OUT (QEMU: ReadSaveState(IO) = EFI_NOT_FOUND), so SwMmiCpuIndex = CurrentlyExecutingCpu = ${bsp}` };
+}
+
+/** Responsibilities (2)-(4): the root MMI handler. */
+const GenericSwMmiHandler: MmiHandlerFn = function* (fw) {
+  const { m } = fw;
+  const [, command] = yield* MmCpuIoRead(fw, 0, ICH9_APM_CNT);
+  const [, data] = yield* MmCpuIoRead(fw, 0, ICH9_APM_STS);
+  const matches = m.s.sw.filter((r) => r.value === command);
+  if (matches.length === 0) {
+    yield lazyEv('handler', fw.cpu, () => `GenericSwMmiHandler: command ${hex(command, 2)} has no registered child -> EFI_WARN_INTERRUPT_SOURCE_QUIESCED`);
+    return 'EFI_WARN_INTERRUPT_SOURCE_QUIESCED';
+  }
+  const who = swMmiCpuIndex(m);
+  for (const rec of matches) {
+    const ctx = rec.handle + 8;
+    write64(m.s.mem, ctx, BigInt(who.cpu)); // SwMmiCpuIndex
+    write8(m.s.mem, ctx + 8, command); // CommandPort
+    write8(m.s.mem, ctx + 9, data); // DataPort
+    const def = m.defs.get(rec.module);
+    const mod = m.s.modules.find((x) => x.name === rec.module);
+    const fn = def?.handlers[rec.handler];
+    if (!fn || !mod) continue;
+    const enter = ev('handler', fw.cpu, `GenericSwMmiHandler: command ${hex(command, 2)} -> child ${rec.module}.${rec.handler} (EFI_MM_SW_CONTEXT {SwMmiCpuIndex=${who.cpu}, CommandPort=${hex(command, 2)}, DataPort=${hex(data, 2)}}; ${who.how})`);
+    enter.handler = rec.handler;
+    yield enter;
+    const size = { value: EFI_MM_SW_CONTEXT_SIZE };
+    const status = yield* fn({ m, mod, cpu: fw.cpu }, rec.handle, rec.handle, ctx, size);
+    m.s.currentSmi?.handlersCalled.push({ handler: rec.handler, module: rec.module, kind: 'sw', returned: status });
+    yield ev('handler', fw.cpu, `${rec.module}.${rec.handler} returned ${status}`, 'phase');
+  }
+  return 'EFI_SUCCESS';
+};
+
+/** Reads a child's EFI_MM_SW_CONTEXT from SMRAM (what the child sees through CommBuffer). */
+export function readSwContext(m: Machine, commBuffer: number): { cpu: number; command: number; data: number } {
+  const b = m.s.mem;
+  return { cpu: Number(read64(b, commBuffer)), command: Number(read64(b, commBuffer + 8) & 0xffn), data: Number((read64(b, commBuffer + 8) >> 8n) & 0xffn) };
+}
+
+function* entry(fw: Fw): Gen<EfiStatus> {
+  const [status] = yield* MmiHandlerRegister(fw, 'GenericSwMmiHandler', null);
+  if (status !== 'EFI_SUCCESS') return status;
+  return yield* SmmInstallProtocolInterface(fw, GUIDS.gEfiSmmSwDispatch2ProtocolGuid);
+}
+
+export const GenericSwDispatcher: ModuleDef = {
+  name: 'GenericSwDispatcher',
+  fileGuid: 'c0ffee10-5a5a-4e1d-8b2a-0123456789ab',
+  kind: 'DXE_SMM_DRIVER',
+  depex: 'gEfiMmCpuIoProtocolGuid AND gEfiSmmCpuProtocolGuid',
+  imageSize: 0x5000,
+  entry,
+  handlers: { GenericSwMmiHandler },
+  summary: "the seed thread's 'universal' SW dispatcher: EFI_MM_SW_DISPATCH_PROTOCOL over 0xB2/0xB3 (not in upstream OVMF)",
+};
