@@ -147,8 +147,10 @@ const GenericSwMmiHandler: MmiHandlerFn = function* (fw) {
     enter.handler = rec.handler;
     yield enter;
     const size = { value: EFI_MM_SW_CONTEXT_SIZE };
+    const call = { handler: rec.handler, module: rec.module, kind: 'sw' as const, returned: '(running)' };
+    m.s.currentSmi?.handlersCalled.push(call);
     const status = yield* fn({ m, mod, cpu: fw.cpu }, rec.handle, rec.handle, ctx, size);
-    m.s.currentSmi?.handlersCalled.push({ handler: rec.handler, module: rec.module, kind: 'sw', returned: status });
+    call.returned = status;
     yield ev('handler', fw.cpu, `${rec.module}.${rec.handler} returned ${status}`, 'phase');
   }
   return 'EFI_SUCCESS';

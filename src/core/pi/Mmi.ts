@@ -223,8 +223,11 @@ function* callHandler(
   });
   enter.handler = h.handler;
   yield enter;
+  // Recorded in call order; `returned` is filled in when the handler returns.
+  const call = { handler: h.handler, module: h.module, kind, returned: '(running)' };
+  m.s.currentSmi?.handlersCalled.push(call);
   const status = yield* fn({ m, mod, cpu: fw.cpu }, h.handle, context, commBuffer, commBufferSize);
-  m.s.currentSmi?.handlersCalled.push({ handler: h.handler, module: h.module, kind, returned: status });
+  call.returned = status;
   yield lazyEv('handler', fw.cpu, () => `${h.module}.${h.handler} returned ${status}`, 'phase');
   return status;
 }
