@@ -8,7 +8,7 @@ import type { Session } from '../debug/Session';
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import { IoError, ioRead, ioWidthFor, ioWrite, type IoWidth } from '../machine/IoBus';
 import { isSmram, type Machine } from '../machine/Machine';
-import { readBytes, write64, writeBytes } from '../machine/Memory';
+import { readBytes, write8 } from '../machine/Memory';
 import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
 import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { smiLifecycle, type PortWrite } from '../machine/SmiLifecycle';
@@ -249,7 +249,7 @@ const COMMANDS: Record<string, Command> = {
   },
   communicate: {
     usage: 'communicate GUID [HEXBYTES] [--at ADDR] [--size N] [--cpu N] [--run]',
-    help: 'EFI_SMM_COMMUNICATION_PROTOCOL.Communicate from the OS: writes EFI_SMM_COMMUNICATE_HEADER {GUID, MessageLength} + data at ADDR, then PiSmmIpl triggers an SMI (0 to 0xB3, 0 to 0xB2). --size overrides *CommSize.',
+    help: 'EFI_SMM_COMMUNICATION_PROTOCOL.Communicate from the OS: writes EFI_SMM_COMMUNICATE_HEADER {GUID, MessageLength} + data at ADDR, then PiSmmIpl triggers an SMI (0 to 0xB3, 0 to 0xB2). *CommSize = header + data unless --size N.',
     run: (s, a) => {
       checkFlags(a, ['at', 'size', 'cpu', 'run']);
       checkPositional(a, 1, 2, COMMANDS.communicate.usage);
@@ -263,16 +263,26 @@ const COMMANDS: Record<string, Command> = {
       const m = s.m;
       const total = SMM_COMMUNICATE_HEADER_SIZE + data.length;
       if (at + total > 0x100000000) throw new ConsoleError('--at: the buffer would run past 4 GiB');
-      writeBytes(m.s.mem, at, guidToBytes(guid));
-      write64(m.s.mem, at + 16, BigInt(data.length));
-      writeBytes(m.s.mem, at + SMM_COMMUNICATE_HEADER_SIZE, data);
-      const out = [`Communicate ${guidName(guid)}: ${total} bytes at ${hex(at)}${isSmram(m, at, total) ? ' (inside SMRAM: expect EFI_ACCESS_DENIED)' : ''}`];
+      const inSmram = isSmram(m, at, total);
+      // The OS builds the buffer; bytes that fall into (locked) SMRAM are dropped, as Q35 drops
+      // non-SMM writes to TSEG.
+      const buf = new Uint8Array(total);
+      buf.set(guidToBytes(guid), 0);
+      new DataView(buf.buffer).setBigUint64(16, BigInt(data.length), true);
+      buf.set(data, SMM_COMMUNICATE_HEADER_SIZE);
+      buf.forEach((b, i) => {
+        if (!isSmram(m, at + i)) write8(m.s.mem, at + i, b);
+      });
+      const out = [
+        `Communicate ${guidName(guid)}: ${total} bytes at ${hex(at)}` +
+          (inSmram ? ' - inside SMRAM: the OS cannot write there (locked SMRAM drops non-SMM writes), and SmmEntryPoint will answer EFI_ACCESS_DENIED' : ''),
+      ];
       out.push(
         ...s.startRun(
           {
             kind: 'lifecycle',
             describe: `communicate ${guidName(guid)}`,
-            make: (mm) => SmmCommunicationCommunicate(mm, cpu, at, size),
+            make: (mm) => SmmCommunicationCommunicate(mm, cpu, at, size ?? total),
             onDone: (mm, result) => {
               const r = result as CommunicateResult;
               const shown = Math.min(Math.max(0, r.commSize - SMM_COMMUNICATE_HEADER_SIZE), 64);
