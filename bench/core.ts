@@ -54,18 +54,26 @@ export interface MessageSize {
   meanStepBytes: number;
 }
 
-/** Bytes of each 'snapshot' message while stepping one SMI phase by phase (after the first frame). */
+/** Bytes of each message the worker posts while stepping one SMI phase by phase (after the first frame). */
 export function messageSizes(cpus: number): MessageSize {
   const s = Session.create({ cpus });
   const req = { selectedCpu: 1, hexAddress: s.m.s.config.tsegBase + s.m.s.config.tsegSize - 0x1000, hexLength: 256 };
-  const first = serialize({ type: 'snapshot', snapshot: s.view(req) }).length;
+  // What the worker posts per command: one 'batch' of output, new serial lines and the snapshot.
+  const batch = (id: number, r: { lines: string[]; error: boolean }) => {
+    const log = s.drainLog();
+    return serialize({
+      type: 'batch',
+      messages: [
+        { type: 'output', id, lines: r.lines, error: r.error },
+        ...(log.lines.length ? [{ type: 'log', ...log }] : []),
+        { type: 'snapshot', snapshot: s.view(req) },
+      ],
+    }).length;
+  };
+  const first = batch(0, { lines: [], error: false });
   const sizes: number[] = [];
-  s.exec('smi 0x04 --cpu 1');
-  sizes.push(serialize({ type: 'snapshot', snapshot: s.view(req) }).length);
-  while (s.run) {
-    s.exec('step');
-    sizes.push(serialize({ type: 'snapshot', snapshot: s.view(req) }).length);
-  }
+  sizes.push(batch(1, s.exec('smi 0x04 --cpu 1')));
+  for (let id = 2; s.run; id++) sizes.push(batch(id, s.exec('step')));
   return {
     cpus,
     steps: sizes.length,

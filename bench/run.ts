@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   for (const r of rates) console.log(`   ${String(r.cpus).padStart(3)} CPUs: ${Math.round(r.smisPerSecond).toLocaleString('en-US').padStart(9)} SMIs/s   ${r.microsPerSmi.toFixed(2).padStart(8)} us/SMI   ${(r.microsPerSmi / r.cpus).toFixed(3)} us/SMI/CPU`);
   const r8 = rates.find((r) => r.cpus === 8)!;
   console.log(`   target at 8 CPUs >= 100,000 SMIs/s: ${r8.smisPerSecond >= 100000 ? 'met' : 'NOT met'}`);
-  console.log('\n2. Worker per-step snapshot message (structured-clone bytes), stepping one SMI phase by phase');
+  console.log('\n2. Worker per-step message (structured-clone bytes of the batch: output + serial lines + snapshot), stepping one SMI phase by phase');
   for (const n of [64, 256]) {
     const m = core.messageSizes(n);
     console.log(`   ${String(n).padStart(3)} CPUs: first frame ${m.firstBytes} B (tables, layout, SMRAM map), per step max ${m.maxStepBytes} B, mean ${m.meanStepBytes} B over ${m.steps} steps${n === 64 ? `   target < 65536 B: ${m.maxStepBytes < 65536 ? 'met' : 'NOT met'}` : ''}`);

@@ -4,7 +4,7 @@
  * error until both ends handle it. The UI never emulates; it renders ViewSnapshots.
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Debugger granularities, coarse to fine. */
 export type StepGranularity = 'smi' | 'phase' | 'event';
@@ -24,7 +24,8 @@ export type UiToWorker =
   /** Replace the session by replaying a session file (JSON text); answered with 'output'. */
   | { type: 'session-import'; id: number; text: string };
 
-export type WorkerToUi =
+/** One thing the worker reports. */
+export type WorkerMessage =
   | { type: 'ready'; protocolVersion: number }
   /** Console output for a command/action; `error` lines are reported at the prompt. */
   | { type: 'output'; id: number; lines: string[]; error: boolean }
@@ -35,6 +36,13 @@ export type WorkerToUi =
   | { type: 'busy'; busy: boolean }
   /** A session file as JSON text (for download, autosave and permalinks). */
   | { type: 'session'; id: number; text: string };
+
+/**
+ * What goes over the wire. Everything one UI message (or one slice of a running command)
+ * produces, typically output + log + snapshot, travels as one `batch` (several messages, in
+ * order), so the UI folds a step into its state at once instead of message by message.
+ */
+export type WorkerToUi = WorkerMessage | { type: 'batch'; messages: WorkerMessage[] };
 
 export interface ViewRequest {
   selectedCpu: number;

@@ -31,15 +31,25 @@ function useGlobalKeys(): void {
   }, []);
 }
 
+/**
+ * Reports each committed snapshot to the latency hook. Its own component, so a new snapshot
+ * re-renders only the panels whose data changed, not the whole tree under App. Layout effects
+ * run after React has applied every DOM mutation of the commit, wherever the probe sits.
+ */
+function CommitProbe() {
+  const seq = useApp((s) => s.snapshot?.seq ?? 0);
+  useLayoutEffect(() => markSnapshotCommitted(), [seq]);
+  return null;
+}
+
 export function App() {
   useEffect(() => connectWorker(), []);
   useEffect(() => installTestHooks(), []);
   useGlobalKeys();
   useSessionPersistence();
-  const seq = useApp((s) => s.snapshot?.seq ?? 0);
-  useLayoutEffect(() => markSnapshotCommitted(), [seq]);
   return (
     <div className="app">
+      <CommitProbe />
       <TopBar />
       <div className="row row-upper">
         <CpusPanel />

@@ -12,6 +12,7 @@ import {
   type UiToWorker,
   type ViewRequest,
   type ViewSnapshot,
+  type WorkerMessage,
   type WorkerToUi,
 } from '../protocol/messages';
 
@@ -31,9 +32,23 @@ let hexChosenByUi = false;
 let pumping = false;
 let pumpId = 0;
 let lastFlush = 0;
+/**
+ * What handling one UI message (or one slice of a running command) produced. It goes out as one
+ * postMessage at the end, so the UI gets output, log and snapshot of a step together.
+ */
+let outbox: WorkerMessage[] = [];
 
-function post(msg: WorkerToUi): void {
-  self.postMessage(msg);
+function post(msg: WorkerMessage): void {
+  outbox.push(msg);
+}
+
+/** Sends the outbox: a lone message as itself, several as one batch (in order). */
+function send(): void {
+  if (outbox.length === 0) return;
+  const messages = outbox;
+  outbox = [];
+  const wire: WorkerToUi = messages.length === 1 ? messages[0] : { type: 'batch', messages };
+  self.postMessage(wire);
 }
 
 function actionLine(action: Exclude<DebugAction, 'pause'>): string {
@@ -113,7 +128,7 @@ function startPump(id: number): void {
   pumping = true;
   const myPump = ++pumpId;
   post({ type: 'busy', busy: true });
-  const tick = (): void => {
+  const slice = (): void => {
     if (myPump !== pumpId || !session) return;
     const s = session;
     try {
@@ -131,6 +146,13 @@ function startPump(id: number): void {
     }
     stopPump();
     if (session) flush(session);
+  };
+  const tick = (): void => {
+    try {
+      slice();
+    } finally {
+      send();
+    }
   };
   setTimeout(tick, 0);
 }
@@ -167,7 +189,14 @@ function run(id: number, fn: (s: Session) => { lines: string[]; error: boolean }
 }
 
 self.onmessage = (e: MessageEvent<UiToWorker>): void => {
-  const msg = e.data;
+  try {
+    handle(e.data);
+  } finally {
+    send();
+  }
+};
+
+function handle(msg: UiToWorker): void {
   switch (msg.type) {
     case 'hello': {
       post({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
@@ -178,6 +207,9 @@ self.onmessage = (e: MessageEvent<UiToWorker>): void => {
           lines: [`protocol mismatch: UI speaks v${msg.protocolVersion}, worker v${PROTOCOL_VERSION}; reload the page`],
           error: true,
         });
+        // A UI of another version may not know 'batch': tell it one message at a time.
+        for (const m of outbox) self.postMessage(m);
+        outbox = [];
       }
       try {
         flush(getSession());
@@ -224,4 +256,4 @@ self.onmessage = (e: MessageEvent<UiToWorker>): void => {
       reportError(0, new Error(`unknown message ${JSON.stringify(never)}`));
     }
   }
-};
+}

@@ -1,6 +1,5 @@
 import { PROTOCOL_VERSION, type UiToWorker, type WorkerToUi } from '../../protocol/messages';
-import { appendTerm } from '../store/terminalSlice';
-import { appStore, applyWorkerMessage } from '../store/store';
+import { appStore, applyWorkerMessage, termAppend } from '../store/store';
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -11,13 +10,16 @@ export function connectWorker(): () => void {
   worker = w;
   let hexPlaced = false;
   w.onmessage = (e: MessageEvent<WorkerToUi>) => {
-    applyWorkerMessage(e.data);
-    if (e.data.type !== 'snapshot') return;
-    if (!hexPlaced) hexPlaced = placeInitialHexWindow();
-    keepSelectionInRange();
+    const msg = e.data;
+    const hasSnapshot = msg.type === 'snapshot' || (msg.type === 'batch' && msg.messages.some((m) => m.type === 'snapshot'));
+    applyWorkerMessage(msg, () => {
+      if (!hasSnapshot) return;
+      if (!hexPlaced) hexPlaced = placeInitialHexWindow();
+      keepSelectionInRange();
+    });
   };
   w.onerror = (e: ErrorEvent) => {
-    appStore.setState((s) => appendTerm(s, 'error', [`worker error: ${e.message || 'failed to load'}`]));
+    termAppend('error', [`worker error: ${e.message || 'failed to load'}`]);
   };
   post({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
   return () => {

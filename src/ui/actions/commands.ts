@@ -1,6 +1,5 @@
 import type { DebugAction } from '../../protocol/messages';
-import { appendTerm } from '../store/terminalSlice';
-import { appStore } from '../store/store';
+import { appStore, echoWithAnswer, termAppend } from '../store/store';
 import { newRequestId, post } from './bridge';
 import { DEBUG_ACTIONS } from './debugActions';
 import { markActionSent } from './testHooks';
@@ -12,14 +11,14 @@ import { markActionSent } from './testHooks';
 export function sendCommand(line: string, echo?: { note?: string }): void {
   const text = line.trim();
   if (!text) return;
-  if (echo) appStore.setState((s) => appendTerm(s, 'echo', [text], echo.note));
+  if (echo) termAppend('echo', [text], echo.note);
   post({ type: 'command', id: newRequestId(), line: text });
 }
 
 export function runDebugAction(action: DebugAction, source: 'button' | 'key'): void {
   const spec = DEBUG_ACTIONS[action];
   const note = source === 'key' && spec.keyHint ? spec.keyHint : spec.label;
-  appStore.setState((s) => appendTerm(s, 'echo', [spec.consoleLine ?? '(pause)'], note));
+  echoWithAnswer(spec.consoleLine ?? '(pause)', note);
   markActionSent();
   post({ type: 'action', id: newRequestId(), action });
 }
@@ -58,12 +57,12 @@ export function exportSession(): void {
     a.download = 'smiscope-session.json';
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
-    appStore.setState((st) => appendTerm(st, 'info', ['session file downloaded: smiscope-session.json']));
+    termAppend('info', ['session file downloaded: smiscope-session.json']);
   });
   post({ type: 'session-export', id });
 }
 
 export function importSession(text: string, name: string): void {
-  appStore.setState((s) => appendTerm(s, 'info', [`loading session file ${name}…`]));
+  termAppend('info', [`loading session file ${name}…`]);
   post({ type: 'session-import', id: newRequestId(), text });
 }

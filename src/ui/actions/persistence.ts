@@ -6,8 +6,7 @@
  */
 
 import { useEffect } from 'react';
-import { appStore } from '../store/store';
-import { appendTerm } from '../store/terminalSlice';
+import { appStore, termAppend } from '../store/store';
 import { newRequestId, post } from './bridge';
 
 const AUTOSAVE_KEY = 'smiscope.session';
@@ -45,9 +44,9 @@ export async function copyPermalink(): Promise<string> {
   history.replaceState(null, '', url);
   try {
     await navigator.clipboard.writeText(url);
-    appStore.setState((s) => appendTerm(s, 'info', ['permalink copied to the clipboard (and put in the address bar)']));
+    termAppend('info', ['permalink copied to the clipboard (and put in the address bar)']);
   } catch {
-    appStore.setState((s) => appendTerm(s, 'info', ['permalink is in the address bar (clipboard not available here)']));
+    termAppend('info', ['permalink is in the address bar (clipboard not available here)']);
   }
   return url;
 }
@@ -60,7 +59,7 @@ function restore(): void {
       text = fromBase64Url(location.hash.slice(HASH_PREFIX.length));
       source = 'the link';
     } catch {
-      appStore.setState((s) => appendTerm(s, 'error', ['the #session= part of this link is not valid base64url: starting a fresh session']));
+      termAppend('error', ['the #session= part of this link is not valid base64url: starting a fresh session']);
     }
   }
   if (text === null) {
@@ -69,7 +68,7 @@ function restore(): void {
   }
   if (text === null) return;
   const file = text;
-  appStore.setState((s) => appendTerm(s, 'info', [`restoring the session from ${source}…`]));
+  termAppend('info', [`restoring the session from ${source}…`]);
   const from = appStore.getState().termNextId;
   const unsub = appStore.subscribe((s) => {
     const reply = s.termEntries.find((e) => e.id >= from && (e.kind === 'error' || e.kind === 'output') && /^session (loaded|file rejected)/.test(e.lines[0] ?? ''));
@@ -77,7 +76,7 @@ function restore(): void {
     unsub();
     if (reply.kind === 'error') {
       localStorage.setItem(REJECTED_KEY, file);
-      appStore.setState((st) => appendTerm(st, 'info', [`the rejected session file is kept in localStorage["${REJECTED_KEY}"]`]));
+      termAppend('info', [`the rejected session file is kept in localStorage["${REJECTED_KEY}"]`]);
     }
   });
   post({ type: 'session-import', id: newRequestId(), text: file });

@@ -1,8 +1,9 @@
-import { memo } from 'react';
+import { cpuTitleOnHover } from './hoverTitle';
+import { memo, type SyntheticEvent } from 'react';
 import type { CpuView } from '../../protocol/messages';
 import { selectCpu } from '../actions/commands';
 import { addr, hex, hexStr } from '../format';
-import { useApp } from '../store/store';
+import { appStore, useApp } from '../store/store';
 import { ACTIVITY, ACTIVITY_ORDER } from './legend';
 import { Panel } from './Panel';
 
@@ -31,19 +32,48 @@ function tileTitle(c: CpuView): string {
     .join('\n');
 }
 
-const Tile = memo(function Tile({ cpu, selected, size }: { cpu: CpuView; selected: boolean; size: Density }) {
+function showTileTitle(e: SyntheticEvent<HTMLElement>, index: number): void {
+  cpuTitleOnHover(e, index, tileTitle);
+}
+
+interface TileProps {
+  cpu: CpuView;
+  selected: boolean;
+  size: Density;
+}
+
+/** Re-render only for what the tile shows (RIP, RAX, SMI count are in the tooltip and the detail). */
+function sameTile(a: TileProps, b: TileProps): boolean {
+  if (a.selected !== b.selected || a.size !== b.size) return false;
+  const x = a.cpu;
+  const y = b.cpu;
+  if (x === y) return true;
+  return (
+    x.index === y.index &&
+    x.activity === y.activity &&
+    x.inSmm === y.inSmm &&
+    x.isBsp === y.isBsp &&
+    x.isOutCpu === y.isOutCpu &&
+    (b.size !== 'large' || (x.smbase === y.smbase && x.smiCount === y.smiCount))
+  );
+}
+
+const Tile = memo(function Tile({ cpu, selected, size }: TileProps) {
   const act = ACTIVITY[cpu.activity];
+  const index = cpu.index;
   return (
     <button
       type="button"
       className={`cpu-tile cpu-${size}${selected ? ' selected' : ''}${cpu.inSmm ? ' in-smm' : ''}`}
-      data-testid={`cpu-tile-${cpu.index}`}
+      data-testid={`cpu-tile-${index}`}
       data-activity={cpu.activity}
       data-selected={selected || undefined}
       aria-pressed={selected}
-      title={tileTitle(cpu)}
+      aria-label={size === 'small' ? `CPU ${index}: ${act.label}${cpu.isBsp ? ', BSP' : ''}${cpu.isOutCpu ? ', did the OUT' : ''}` : undefined}
+      onMouseEnter={(e) => showTileTitle(e, index)}
+      onFocus={(e) => showTileTitle(e, index)}
       style={{ ['--act' as string]: act.color }}
-      onClick={() => selectCpu(cpu.index)}
+      onClick={() => selectCpu(index)}
     >
       {size === 'small' ? (
         <span className="cpu-num">{cpu.index}</span>
@@ -77,7 +107,7 @@ const Tile = memo(function Tile({ cpu, selected, size }: { cpu: CpuView; selecte
       {size === 'medium' && cpu.inSmm && <span className="smm-dot" aria-label="in SMM" />}
     </button>
   );
-});
+}, sameTile);
 
 function SelectedCpu({ cpu }: { cpu: CpuView }) {
   const act = ACTIVITY[cpu.activity];
@@ -110,6 +140,27 @@ function SelectedCpu({ cpu }: { cpu: CpuView }) {
   );
 }
 
+/** Static: built once, so React skips it on every snapshot. */
+const LEGEND = (
+  <ul className="legend" aria-label="CPU activity legend">
+    {ACTIVITY_ORDER.map((a) => (
+      <li key={a} title={ACTIVITY[a].help}>
+        <span className="swatch" style={{ background: ACTIVITY[a].color }} />
+        {ACTIVITY[a].label}
+      </li>
+    ))}
+    <li title="this CPU executed the OUT to APM_CNT (0xB2)">
+      <span className="badge badge-out">OUT</span>
+    </li>
+    <li title="elected bootstrap processor of the SMI">
+      <span className="badge badge-bsp">BSP</span>
+    </li>
+    <li title="the CPU is in SMM (between SMI entry and RSM)">
+      <span className="badge badge-smm">SMM</span>
+    </li>
+  </ul>
+);
+
 export function CpusPanel() {
   const cpus = useApp((s) => s.snapshot?.cpus);
   const selected = useApp((s) => s.selectedCpu);
@@ -129,23 +180,7 @@ export function CpusPanel() {
         ))}
       </div>
       {list[selected] && <SelectedCpu cpu={list[selected]} />}
-      <ul className="legend" aria-label="CPU activity legend">
-        {ACTIVITY_ORDER.map((a) => (
-          <li key={a} title={ACTIVITY[a].help}>
-            <span className="swatch" style={{ background: ACTIVITY[a].color }} />
-            {ACTIVITY[a].label}
-          </li>
-        ))}
-        <li title="this CPU executed the OUT to APM_CNT (0xB2)">
-          <span className="badge badge-out">OUT</span>
-        </li>
-        <li title="elected bootstrap processor of the SMI">
-          <span className="badge badge-bsp">BSP</span>
-        </li>
-        <li title="the CPU is in SMM (between SMI entry and RSM)">
-          <span className="badge badge-smm">SMM</span>
-        </li>
-      </ul>
+      {LEGEND}
     </Panel>
   );
 }

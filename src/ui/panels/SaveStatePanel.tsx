@@ -47,6 +47,46 @@ function decode(layout: SaveStateLayoutDesc, ss: SaveStateView) {
   return { rows, byteField, changed };
 }
 
+function fieldTitle(f: SaveStateFieldDesc, physical: number): string {
+  return `${f.name} at SMBASE+${hex(0x8000 + f.offset, 4)} = ${addr(physical)}${f.note ? `\n${f.note}` : ''}${
+    f.written ? '' : '\nnot written by the CPU on SMM entry (QEMU TCG): holds whatever was there before'
+  }${f.restored ? '\nrestored by RSM' : '\nnot restored by RSM'}`;
+}
+
+/** One field row; re-renders only when its value, highlight or geometry changes. */
+const FieldRow = memo(function FieldRow(props: {
+  field: SaveStateFieldDesc;
+  i: number;
+  value: number | bigint;
+  changed: boolean;
+  hover: boolean;
+  physical: number;
+  compact: boolean;
+  setHover: (i: number) => void;
+}) {
+  const { field: f, i, changed, hover, compact, setHover } = props;
+  const cls = [changed ? 'changed' : '', f.written ? '' : 'unwritten', hover ? 'hover' : ''].filter(Boolean).join(' ');
+  return (
+    <tr
+      className={cls}
+      data-testid={`ss-field-${f.name}`}
+      data-changed={changed || undefined}
+      onMouseEnter={() => setHover(i)}
+      title={fieldTitle(f, props.physical)}
+    >
+      <td className="mono dim">{hex(f.offset, 4)}</td>
+      <td className="ss-name">
+        {f.name}
+        {!f.written && <span className="chip chip-unwritten">not written</span>}
+      </td>
+      {!compact && <td className="mono dim num">{f.size}</td>}
+      <td>
+        <Value value={props.value} size={f.size} />
+      </td>
+    </tr>
+  );
+});
+
 const FieldTable = memo(function FieldTable(props: {
   rows: Decoded[];
   hover: number;
@@ -67,40 +107,68 @@ const FieldTable = memo(function FieldTable(props: {
           </tr>
         </thead>
         <tbody onMouseLeave={() => props.setHover(-1)}>
-          {props.rows.map((r, i) => {
-            const f = r.field;
-            const cls = [r.changed ? 'changed' : '', f.written ? '' : 'unwritten', i === props.hover ? 'hover' : '']
-              .filter(Boolean)
-              .join(' ');
-            const physical = props.address + r.index;
-            return (
-              <tr
-                key={f.name}
-                className={cls}
-                data-testid={`ss-field-${f.name}`}
-                data-changed={r.changed || undefined}
-                onMouseEnter={() => props.setHover(i)}
-                title={`${f.name} at SMBASE+${hex(0x8000 + f.offset, 4)} = ${addr(physical)}${f.note ? `\n${f.note}` : ''}${
-                  f.written ? '' : '\nnot written by the CPU on SMM entry (QEMU TCG): holds whatever was there before'
-                }${f.restored ? '\nrestored by RSM' : '\nnot restored by RSM'}`}
-              >
-                <td className="mono dim">{hex(f.offset, 4)}</td>
-                <td className="ss-name">
-                  {f.name}
-                  {!f.written && <span className="chip chip-unwritten">not written</span>}
-                </td>
-                {!props.compact && <td className="mono dim num">{f.size}</td>}
-                <td>
-                  <Value value={r.value} size={f.size} />
-                </td>
-              </tr>
-            );
-          })}
+          {props.rows.map((r, i) => (
+            <FieldRow
+              key={r.field.name}
+              field={r.field}
+              i={i}
+              value={r.value}
+              changed={r.changed}
+              hover={i === props.hover}
+              physical={props.address + r.index}
+              compact={props.compact}
+              setHover={props.setHover}
+            />
+          ))}
         </tbody>
       </table>
     </div>
   );
 });
+
+interface HexRowProps {
+  bytes: Uint8Array;
+  /** Index of the row's first byte in `bytes`. */
+  start: number;
+  perRow: number;
+  address: number;
+  byteField: Int32Array;
+  changed: Set<number>;
+  hover: number;
+}
+
+/** A row is unchanged when its bytes, their change marks, fields and hover state are. */
+function sameHexRow(a: HexRowProps, b: HexRowProps): boolean {
+  if (a.start !== b.start || a.perRow !== b.perRow || a.address !== b.address) return false;
+  const end = Math.min(b.start + b.perRow, b.bytes.length);
+  if (Math.min(a.start + a.perRow, a.bytes.length) !== end) return false;
+  for (let i = b.start; i < end; i++) {
+    if (a.bytes[i] !== b.bytes[i] || a.byteField[i] !== b.byteField[i] || a.changed.has(i) !== b.changed.has(i)) return false;
+    if ((a.byteField[i] >= 0 && a.byteField[i] === a.hover) !== (b.byteField[i] >= 0 && b.byteField[i] === b.hover)) return false;
+  }
+  return true;
+}
+
+const HexRow = memo(function HexRow({ bytes, start, perRow, address, byteField, changed, hover }: HexRowProps) {
+  const cells = [];
+  for (let i = start; i < Math.min(start + perRow, bytes.length); i++) {
+    const f = byteField[i];
+    const cls = ['hb', changed.has(i) ? 'changed' : '', f < 0 ? 'nofield' : '', f >= 0 && f === hover ? 'hover' : '', bytes[i] === 0 ? 'zero' : '']
+      .filter(Boolean)
+      .join(' ');
+    cells.push(
+      <span key={i} className={cls} data-i={i}>
+        {byteHex(bytes[i])}
+      </span>,
+    );
+  }
+  return (
+    <div className="hex-line">
+      <span className="hex-addr">{addr(address + start)}</span>
+      {cells}
+    </div>
+  );
+}, sameHexRow);
 
 const HexDump = memo(function HexDump(props: {
   ss: SaveStateView;
@@ -115,23 +183,8 @@ const HexDump = memo(function HexDump(props: {
   const { ss, byteField, changed, hover, perRow } = props;
   const lines = [];
   for (let row = 0; row < ss.bytes.length; row += perRow) {
-    const cells = [];
-    for (let i = row; i < Math.min(row + perRow, ss.bytes.length); i++) {
-      const f = byteField[i];
-      const cls = ['hb', changed.has(i) ? 'changed' : '', f < 0 ? 'nofield' : '', f >= 0 && f === hover ? 'hover' : '', ss.bytes[i] === 0 ? 'zero' : '']
-        .filter(Boolean)
-        .join(' ');
-      cells.push(
-        <span key={i} className={cls} data-i={i}>
-          {byteHex(ss.bytes[i])}
-        </span>,
-      );
-    }
     lines.push(
-      <div key={row} className="hex-line">
-        <span className="hex-addr">{addr(ss.address + row)}</span>
-        {cells}
-      </div>,
+      <HexRow key={row} bytes={ss.bytes} start={row} perRow={perRow} address={ss.address} byteField={byteField} changed={changed} hover={hover} />,
     );
   }
   const onOver = (e: MouseEvent) => {
@@ -188,7 +241,7 @@ export function SaveStatePanel() {
   const hover = hoverState.i;
   const setTableHover = useCallback((i: number) => setHoverState({ i, from: 'table' }), []);
   const setHexHover = useCallback((i: number) => setHoverState({ i, from: 'hex' }), []);
-  const [containerRef, { width }] = useElementSize<HTMLDivElement>();
+  const [containerRef, { width }] = useElementSize<HTMLDivElement>(true);
   // Side by side when the table (~400 px) fits next to a 16- or 8-byte dump; else stacked.
   const wide = width === 0 || width >= 780;
   const stacked = !wide && width < 596;

@@ -113,8 +113,46 @@ function rowShape(width: number): { perRow: number; ascii: boolean } {
   return { perRow: 4, ascii: false };
 }
 
+interface HexLineProps {
+  bytes: Uint8Array;
+  start: number;
+  perRow: number;
+  address: number;
+  ascii: boolean;
+}
+
+function sameHexLine(a: HexLineProps, b: HexLineProps): boolean {
+  if (a.start !== b.start || a.perRow !== b.perRow || a.address !== b.address || a.ascii !== b.ascii) return false;
+  const end = Math.min(b.start + b.perRow, b.bytes.length);
+  if (Math.min(a.start + a.perRow, a.bytes.length) !== end) return false;
+  for (let i = b.start; i < end; i++) if (a.bytes[i] !== b.bytes[i]) return false;
+  return true;
+}
+
+/** One line of the dump; re-renders only when its bytes (or the row shape) change. */
+const HexLine = memo(function HexLine({ bytes, start, perRow, address, ascii: showAscii }: HexLineProps) {
+  const cells = [];
+  let ascii = '';
+  for (let i = start; i < Math.min(start + perRow, bytes.length); i++) {
+    const b = bytes[i];
+    cells.push(
+      <span key={i} className={b === 0 ? 'hb zero' : 'hb'}>
+        {byteHex(b)}
+      </span>,
+    );
+    ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+  }
+  return (
+    <div className="hex-line">
+      <span className="hex-addr">{addr(address + start)}</span>
+      {cells}
+      {showAscii && <span className="hex-ascii">{ascii}</span>}
+    </div>
+  );
+}, sameHexLine);
+
 function HexView({ address, bytes, pageSize }: { address: number; bytes: Uint8Array; pageSize: number }) {
-  const [ref, { width }] = useElementSize<HTMLDivElement>();
+  const [ref, { width }] = useElementSize<HTMLDivElement>(true);
   const { perRow, ascii: showAscii } = rowShape(width);
   const [text, setText] = useState(addr(address));
   const [error, setError] = useState<string | null>(null);
@@ -134,24 +172,7 @@ function HexView({ address, bytes, pageSize }: { address: number; bytes: Uint8Ar
   };
   const rows = [];
   for (let off = 0; off < bytes.length; off += perRow) {
-    const cells = [];
-    let ascii = '';
-    for (let i = off; i < Math.min(off + perRow, bytes.length); i++) {
-      const b = bytes[i];
-      cells.push(
-        <span key={i} className={b === 0 ? 'hb zero' : 'hb'}>
-          {byteHex(b)}
-        </span>,
-      );
-      ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
-    }
-    rows.push(
-      <div key={off} className="hex-line">
-        <span className="hex-addr">{addr(address + off)}</span>
-        {cells}
-        {showAscii && <span className="hex-ascii">{ascii}</span>}
-      </div>,
-    );
+    rows.push(<HexLine key={off} bytes={bytes} start={off} perRow={perRow} address={address} ascii={showAscii} />);
   }
   return (
     <div className="hexview" ref={ref}>

@@ -5,6 +5,7 @@ import { sendCommand } from '../actions/commands';
 import { actionForKey } from '../actions/debugActions';
 import { appStore, useApp } from '../store/store';
 import type { TermEntry } from '../store/terminalSlice';
+import { terminalWriteStarted } from '../store/terminalWrites';
 import { Panel } from './Panel';
 
 const PROMPT_TEXT = 'smiscope> ';
@@ -86,9 +87,9 @@ class LineEditor {
     this.term.write(this.erase() + this.render());
   }
 
-  /** Prints output above the input line, then restores the input line. */
-  print(text: string): void {
-    this.term.write(this.erase() + text + this.render());
+  /** Prints output above the input line, then restores the input line; `parsed` runs once xterm has parsed it. */
+  print(text: string, parsed?: () => void): void {
+    this.term.write(this.erase() + text + this.render(), parsed);
   }
 
   start(): void {
@@ -263,6 +264,8 @@ export function TerminalPanel() {
     term.write(WELCOME.join('\r\n') + '\r\n');
 
     let lastId = 0;
+    /** Parse callbacks of writes xterm has not parsed yet (released if the terminal goes away). */
+    const unparsed = new Set<() => void>();
     const writeNew = (entries: TermEntry[]) => {
       let text = '';
       for (const e of entries) {
@@ -270,7 +273,13 @@ export function TerminalPanel() {
         text += entryText(e);
         lastId = e.id;
       }
-      if (text) editor.print(text);
+      if (!text) return;
+      const done = terminalWriteStarted();
+      unparsed.add(done);
+      editor.print(text, () => {
+        unparsed.delete(done);
+        done();
+      });
     };
     writeNew(appStore.getState().termEntries);
     editor.start();
@@ -284,6 +293,8 @@ export function TerminalPanel() {
       ro.disconnect();
       dataSub.dispose();
       unsub();
+      for (const done of unparsed) done();
+      unparsed.clear();
       term.dispose();
       termRef.current = null;
     };

@@ -1,7 +1,8 @@
-import { memo, useEffect, useMemo, useState, type MouseEvent } from 'react';
+import { cpuTitleOnHover } from './hoverTitle';
+import { memo, useEffect, useMemo, useState, type CSSProperties, type MouseEvent, type SyntheticEvent, type UIEvent } from 'react';
 import type { CpuView, SmiSummary, TimelineEvent } from '../../protocol/messages';
 import { hex } from '../format';
-import { useApp } from '../store/store';
+import { appStore, useApp } from '../store/store';
 import { useElementSize } from '../useElementSize';
 import { ACTIVITY, PHASE_COLOR, PHASE_LABEL, PHASE_ORDER } from './legend';
 import { Panel } from './Panel';
@@ -35,39 +36,125 @@ function phaseRuns(events: TimelineEvent[]) {
   return runs;
 }
 
-const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; cpus: CpuView[]; colW: number; laneH: number }) {
-  const { events, cpus, colW, laneH } = props;
-  const roomy = laneH >= 14;
-  const laneOf = (cpu: number) => (cpu < 0 ? 0 : cpu + 1);
-  const lanes = cpus.length + 1;
-  const width = Math.max(1, events.length) * colW;
-  const runs = phaseRuns(events);
-  const last = events.length - 1;
+function laneTitle(c: CpuView): string {
+  return `CPU ${c.index}: ${ACTIVITY[c.activity].label}${c.isBsp ? ' · BSP' : ''}${c.isOutCpu ? ' · did the OUT' : ''}`;
+}
+
+function showLaneTitle(e: SyntheticEvent<HTMLElement>, index: number): void {
+  cpuTitleOnHover(e, index, laneTitle);
+}
+
+interface LaneLabelProps {
+  c: CpuView;
+  laneH: number;
+  roomy: boolean;
+}
+
+function sameLane(a: LaneLabelProps, b: LaneLabelProps): boolean {
   return (
-    <div className="tl-inner" style={{ width: LABEL_W + width }}>
-      <div className="tl-labels" style={{ width: LABEL_W }}>
-        <div className="tl-label tl-ruler-label" style={{ height: RULER_H }}>
-          phase
-        </div>
-        <div className="tl-label" style={{ height: laneH }} title="platform: events that belong to no single CPU (chipset, SMM core)">
+    a.laneH === b.laneH &&
+    a.roomy === b.roomy &&
+    (a.c === b.c || (a.c.index === b.c.index && a.c.activity === b.c.activity && a.c.isBsp === b.c.isBsp && a.c.isOutCpu === b.c.isOutCpu))
+  );
+}
+
+const LaneLabel = memo(function LaneLabel({ c, laneH, roomy }: LaneLabelProps) {
+  return (
+    <div
+      className={`tl-label${roomy ? '' : ' thin'}`}
+      style={{ top: RULER_H + (c.index + 1) * laneH, height: laneH }}
+      onMouseEnter={(e) => showLaneTitle(e, c.index)}
+    >
+      <span className="swatch" style={{ background: ACTIVITY[c.activity].color, height: Math.min(10, laneH - 2) }} />
+      {/* Thin lanes: label every 8th CPU (and the BSP / OUT CPU) so the text does not overlap. */}
+      {(roomy || c.index % 8 === 0 || c.isBsp || c.isOutCpu) && <span className="tl-lane-name">{roomy ? `CPU ${c.index}` : c.index}</span>}
+      {(roomy || c.isBsp) && c.isBsp && <span className="badge badge-bsp">BSP</span>}
+      {(roomy || c.isOutCpu) && c.isOutCpu && <span className="badge badge-out">OUT</span>}
+    </div>
+  );
+}, sameLane);
+
+/** Lanes and columns drawn beyond the visible part of the timeline, so a scroll rarely shows a gap. */
+const OVERSCAN_LANES = 6;
+const OVERSCAN_COLS = 24;
+
+/** The part of the timeline that is drawn: lanes [lane0, lane1] and event columns [col0, col1]. */
+interface TimelineWindow {
+  lane0: number;
+  lane1: number;
+  col0: number;
+  col1: number;
+}
+
+/**
+ * The lane labels. Only the lanes in the window are in the DOM (256 CPUs make 257 lanes, of
+ * which a dozen or two are visible); each sits at its lane's offset in a column of full height.
+ */
+const LaneLabels = memo(function LaneLabels({ cpus, laneH, lane0, lane1 }: { cpus: CpuView[]; laneH: number; lane0: number; lane1: number }) {
+  const roomy = laneH >= 14;
+  const shown: CpuView[] = [];
+  for (let lane = Math.max(1, lane0); lane <= lane1 && lane <= cpus.length; lane++) shown.push(cpus[lane - 1]);
+  return (
+    <div className="tl-labels" style={{ width: LABEL_W, height: RULER_H + (cpus.length + 1) * laneH }}>
+      <div className="tl-label tl-ruler-label" style={{ top: 0, height: RULER_H }}>
+        phase
+      </div>
+      {lane0 === 0 && (
+        <div className="tl-label" style={{ top: RULER_H, height: laneH }} title="platform: events that belong to no single CPU (chipset, SMM core)">
           {roomy && <span className="tl-lane-name">platform</span>}
         </div>
-        {cpus.map((c) => (
-          <div
-            key={c.index}
-            className={`tl-label${roomy ? '' : ' thin'}`}
-            style={{ height: laneH }}
-            title={`CPU ${c.index}: ${ACTIVITY[c.activity].label}${c.isBsp ? ' · BSP' : ''}${c.isOutCpu ? ' · did the OUT' : ''}`}
-          >
-            <span className="swatch" style={{ background: ACTIVITY[c.activity].color, height: Math.min(10, laneH - 2) }} />
-            {/* Thin lanes: label every 8th CPU (and the BSP / OUT CPU) so the text does not overlap. */}
-            {(roomy || c.index % 8 === 0 || c.isBsp || c.isOutCpu) && <span className="tl-lane-name">{roomy ? `CPU ${c.index}` : c.index}</span>}
-            {(roomy || c.isBsp) && c.isBsp && <span className="badge badge-bsp">BSP</span>}
-            {(roomy || c.isOutCpu) && c.isOutCpu && <span className="badge badge-out">OUT</span>}
-          </div>
-        ))}
-      </div>
-      <div className="tl-canvas" style={{ width, height: RULER_H + lanes * laneH }}>
+      )}
+      {shown.map((c) => (
+        <LaneLabel key={c.index} c={c} laneH={laneH} roomy={roomy} />
+      ))}
+    </div>
+  );
+});
+
+/**
+ * One event block. Its place comes from CSS variables: --i (column) and --lane here, the column
+ * width and lane height on the canvas, so a resize or a narrower column re-renders nothing.
+ */
+const EventBlock = memo(function EventBlock({ e, i, current }: { e: TimelineEvent; i: number; current: boolean }) {
+  return (
+    <div
+      data-i={i}
+      className={`tl-ev${current ? ' current' : ''}${e.level === 'phase' ? ' phase' : ''}`}
+      style={{ ['--i' as string]: i, ['--lane' as string]: e.cpu < 0 ? 0 : e.cpu + 1, background: PHASE_COLOR[e.phase] }}
+    />
+  );
+});
+
+/**
+ * The lanes: phase ruler, stripes, event blocks and the "now" line. The canvas has the full
+ * size (it is what scrolls) but only the events inside the window are in the DOM.
+ */
+const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; cpus: CpuView[]; colW: number; laneH: number } & TimelineWindow) {
+  const { events, cpus, colW, laneH, lane0, lane1, col0, col1 } = props;
+  const lanes = cpus.length + 1;
+  const width = Math.max(1, events.length) * colW;
+  const runs = useMemo(() => phaseRuns(events), [events]);
+  const last = events.length - 1;
+  const blocks = [];
+  for (let i = Math.max(0, col0); i <= col1 && i <= last; i++) {
+    const e = events[i];
+    const lane = e.cpu < 0 ? 0 : e.cpu + 1;
+    if (lane >= lane0 && lane <= lane1) blocks.push(<EventBlock key={e.seq} e={e} i={i} current={i === last} />);
+  }
+  const canvasVars = {
+    width,
+    height: RULER_H + lanes * laneH,
+    '--cw': `${colW}px`,
+    '--lh': `${laneH}px`,
+    '--ruler': `${RULER_H}px`,
+    '--ev-x': `${colW > 6 ? 1 : 0}px`,
+    '--ev-w': `${colW > 6 ? colW - 2 : colW}px`,
+    '--ev-inset': `${Math.max(1, Math.floor(laneH / 5))}px`,
+  } as CSSProperties;
+  return (
+    <div className="tl-inner" style={{ width: LABEL_W + width }}>
+      <LaneLabels cpus={cpus} laneH={laneH} lane0={lane0} lane1={lane1} />
+      <div className="tl-canvas" style={canvasVars}>
         {runs.map((r) => (
           <div
             key={r.start}
@@ -78,33 +165,19 @@ const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; cpus: CpuVie
             {r.count * colW >= 44 ? PHASE_LABEL[r.phase] : ''}
           </div>
         ))}
-        {Array.from({ length: lanes }, (_, i) => (
-          <div key={i} className={`tl-stripe${i % 2 ? ' odd' : ''}`} style={{ top: RULER_H + i * laneH, height: laneH }} />
-        ))}
-        {events.map((e, i) => {
-          const inset = e.level === 'event' ? Math.max(1, Math.floor(laneH / 5)) : 1;
-          return (
-            <div
-              key={e.seq}
-              data-i={i}
-              className={`tl-ev${i === last ? ' current' : ''}${e.level === 'phase' ? ' phase' : ''}`}
-              style={{
-                left: i * colW + (colW > 6 ? 1 : 0),
-                width: colW > 6 ? colW - 2 : colW,
-                top: RULER_H + laneOf(e.cpu) * laneH + inset,
-                height: laneH - 2 * inset,
-                background: PHASE_COLOR[e.phase],
-              }}
-            />
-          );
-        })}
-        {last >= 0 && <div className="tl-now" style={{ left: last * colW + colW / 2 - 1, height: RULER_H + lanes * laneH }} />}
+        <div className="tl-stripes" style={{ height: lanes * laneH }} />
+        {/* A containing block whose size never changes: the canvas widens with every step,
+            which would otherwise lay out every block in it again. */}
+        <div className="tl-events">
+          {blocks}
+          {last >= 0 && <div className="tl-now" style={{ left: last * colW + colW / 2 - 1, height: RULER_H + lanes * laneH }} />}
+        </div>
       </div>
     </div>
   );
 });
 
-function Summary({ smi }: { smi: SmiSummary | null }) {
+const Summary = memo(function Summary({ smi }: { smi: SmiSummary | null }) {
   if (!smi) return <div className="tl-summary muted">No SMI yet. Try the “SMI 0x04 (CPU hotplug)” button, or type smi 0x04 --cpu 1</div>;
   return (
     <div className="tl-summary" data-testid="last-smi">
@@ -144,7 +217,19 @@ function Summary({ smi }: { smi: SmiSummary | null }) {
       </div>
     </div>
   );
-}
+});
+
+/** Static: built once, so React skips it on every snapshot. */
+const PHASE_LEGEND = (
+  <ul className="legend" aria-label="phase legend">
+    {PHASE_ORDER.map((p) => (
+      <li key={p}>
+        <span className="swatch" style={{ background: PHASE_COLOR[p] }} />
+        {PHASE_LABEL[p]}
+      </li>
+    ))}
+  </ul>
+);
 
 export function TimelinePanel() {
   const events = useApp((s) => s.timeline);
@@ -152,7 +237,15 @@ export function TimelinePanel() {
   const lastSmi = useApp((s) => s.snapshot?.lastSmi ?? null);
   const breakpoints = useApp((s) => s.snapshot?.breakpoints);
   const [setScrollEl, { width, height }, scrollEl] = useElementSize<HTMLDivElement>();
-  const [hover, setHover] = useState<number>(-1);
+  /**
+   * Scroll position as of the last scroll event that moved the view away from the newest event
+   * (or vertically), with the number of events then. Scrolled to the end, only `top` matters.
+   */
+  const [scroll, setScroll] = useState({ left: 0, top: 0, atEnd: true, events: -1 });
+  // Hover is tied to the event list it was made on: a new step drops it without an effect.
+  const [hoverState, setHoverState] = useState<{ events: TimelineEvent[]; i: number }>({ events, i: -1 });
+  const hover = hoverState.events === events ? hoverState.i : -1;
+  const setHover = (i: number) => setHoverState((h) => (h.events === events && h.i === i ? h : { events, i }));
   const cpuList = useMemo(() => cpus ?? [], [cpus]);
   const laneH = laneHeight(cpuList.length + 1, height);
   const minColW = events.length > 400 ? 3 : events.length > 150 ? 5 : 8;
@@ -161,7 +254,32 @@ export function TimelinePanel() {
   useEffect(() => {
     if (scrollEl) scrollEl.scrollLeft = scrollEl.scrollWidth;
   }, [events.length, colW, scrollEl]);
-  useEffect(() => setHover(-1), [events]);
+
+  // The drawn window. After a step the effect above scrolls to the newest event, so the window
+  // is placed there already: the commit that shows the step needs no second render.
+  const lanes = cpuList.length + 1;
+  const viewW = Math.max(0, (width || 800) - LABEL_W);
+  const viewH = height || 600;
+  const fullW = Math.max(1, events.length) * colW;
+  const left = scroll.atEnd || scroll.events !== events.length ? Math.max(0, fullW - viewW) : scroll.left;
+  const top = Math.min(scroll.top, Math.max(0, RULER_H + lanes * laneH - viewH));
+  const win: TimelineWindow = {
+    lane0: Math.max(0, Math.floor((top - RULER_H) / laneH) - OVERSCAN_LANES),
+    lane1: Math.min(lanes - 1, Math.ceil((top + viewH - RULER_H) / laneH) + OVERSCAN_LANES),
+    col0: Math.max(0, Math.floor(left / colW) - OVERSCAN_COLS),
+    col1: Math.ceil((left + viewW) / colW) + OVERSCAN_COLS,
+  };
+  // The scroll to the newest event after each step changes nothing here (no re-render).
+  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+    const el = e.currentTarget;
+    const n = events.length;
+    const atEnd = el.scrollLeft >= el.scrollWidth - el.clientWidth - 2;
+    setScroll((s) =>
+      s.top === el.scrollTop && s.atEnd === atEnd && (atEnd || (s.left === el.scrollLeft && s.events === n))
+        ? s
+        : { left: el.scrollLeft, top: el.scrollTop, atEnd, events: n },
+    );
+  };
 
   const onOver = (e: MouseEvent) => {
     const i = (e.target as HTMLElement).dataset.i;
@@ -187,17 +305,10 @@ export function TimelinePanel() {
           <span className="muted">no events: the timeline fills as you step through an SMI</span>
         )}
       </div>
-      <div className="tl-scroll scroll" ref={setScrollEl} onMouseOver={onOver} onMouseLeave={() => setHover(-1)}>
-        <Lanes events={events} cpus={cpuList} colW={colW} laneH={laneH} />
+      <div className="tl-scroll scroll" ref={setScrollEl} onScroll={onScroll} onMouseOver={onOver} onMouseLeave={() => setHover(-1)}>
+        <Lanes events={events} cpus={cpuList} colW={colW} laneH={laneH} {...win} />
       </div>
-      <ul className="legend" aria-label="phase legend">
-        {PHASE_ORDER.map((p) => (
-          <li key={p}>
-            <span className="swatch" style={{ background: PHASE_COLOR[p] }} />
-            {PHASE_LABEL[p]}
-          </li>
-        ))}
-      </ul>
+      {PHASE_LEGEND}
       <Summary smi={lastSmi} />
       {breakpoints && breakpoints.length > 0 && (
         <div className="breakpoints">

@@ -9,6 +9,7 @@ import type {
   ViewSnapshot,
 } from '../../protocol/messages';
 import type { AppState } from './store';
+import { share } from './share';
 
 export interface Tables {
   handlers: HandlerRow[];
@@ -47,7 +48,11 @@ export const createMachineSlice: StateCreator<AppState, [], [], MachineSlice> = 
   sessionFile: null,
 });
 
-/** The next machine state after a snapshot message (pure; used by the one setState per message). */
+/**
+ * The next machine state after a snapshot message (pure). Parts equal to what the store already
+ * holds keep their old identity (structural sharing), so a panel whose data did not change this
+ * step is not re-rendered; the timeline grows by the fresh events only.
+ */
 export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<MachineSlice> {
   let timeline = state.timeline;
   if (snap.timeline.reset) {
@@ -55,13 +60,26 @@ export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<
   } else if (snap.timeline.events.length > 0) {
     const lastSeq = timeline.length > 0 ? timeline[timeline.length - 1].seq : -Infinity;
     const fresh = snap.timeline.events.filter((e) => e.seq > lastSeq);
-    if (fresh.length > 0) timeline = [...timeline, ...fresh];
+    if (fresh.length > 0) timeline = timeline.concat(fresh);
   }
+  const prev = state.snapshot;
+  const snapshot: ViewSnapshot = {
+    seq: snap.seq,
+    platform: share(prev?.platform, snap.platform),
+    status: share(prev?.status, snap.status),
+    cpus: share(prev?.cpus, snap.cpus),
+    // The one-shot parts (layout, regions, tables) live in their own fields below.
+    saveState: share(prev?.saveState, snap.saveState),
+    smram: share(prev?.smram, { hexAddress: snap.smram.hexAddress, hexBytes: snap.smram.hexBytes }),
+    timeline: snap.timeline,
+    lastSmi: share(prev?.lastSmi, snap.lastSmi),
+    breakpoints: share(prev?.breakpoints, snap.breakpoints),
+  };
   return {
-    snapshot: snap,
-    layout: snap.layout ?? state.layout,
-    regions: snap.smram.regions ?? state.regions,
-    tables: snap.tables ?? state.tables,
+    snapshot,
+    layout: snap.layout ? share(state.layout, snap.layout) : state.layout,
+    regions: snap.smram.regions ? share(state.regions, snap.smram.regions) : state.regions,
+    tables: snap.tables ? share(state.tables, snap.tables) : state.tables,
     timeline,
   };
 }

@@ -1,9 +1,10 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { PROTOCOL_VERSION, type WorkerToUi } from '../../protocol/messages';
+import { PROTOCOL_VERSION, type WorkerMessage, type WorkerToUi } from '../../protocol/messages';
 import { createMachineSlice, mergeSnapshot, type MachineSlice } from './machineSlice';
 import { createSelectionSlice, type SelectionSlice } from './selectionSlice';
-import { appendTerm, createTerminalSlice, type TerminalSlice } from './terminalSlice';
+import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
+import { afterTerminalWrites } from './terminalWrites';
 
 export type AppState = MachineSlice & SelectionSlice & TerminalSlice;
 
@@ -18,39 +19,115 @@ export function useApp<T>(selector: (s: AppState) => T): T {
   return useStore(appStore, selector);
 }
 
-/** Folds one worker message into the store: exactly one setState per message. */
-export function applyWorkerMessage(msg: WorkerToUi): void {
+/**
+ * Echoes of debugger actions (F10, toolbar buttons) wait for the worker's answer and are
+ * printed with its output in one terminal write. Written at the key press, the echo would make
+ * xterm ask for a frame right away, and Chromium holds back the worker's answer until a frame
+ * pending at a key press is drawn. If no answer comes within ECHO_WAIT_MS, they print on their own.
+ */
+const ECHO_WAIT_MS = 100;
+let pendingEchoes: TermItem[] = [];
+let echoTimer: ReturnType<typeof setTimeout> | null = null;
+
+function takeEchoes(): TermItem[] {
+  const items = pendingEchoes;
+  pendingEchoes = [];
+  if (echoTimer !== null) {
+    clearTimeout(echoTimer);
+    echoTimer = null;
+  }
+  return items;
+}
+
+export function echoWithAnswer(line: string, note?: string): void {
+  pendingEchoes.push({ kind: 'echo', lines: [line], note });
+  echoTimer ??= setTimeout(() => {
+    echoTimer = null;
+    termAppend([]);
+  }, ECHO_WAIT_MS);
+}
+
+/** Prints to the terminal (after any echo still waiting for its answer). */
+export function termAppend(items: TermItem[]): void;
+export function termAppend(kind: TermKind, lines: string[], note?: string): void;
+export function termAppend(a: TermItem[] | TermKind, lines: string[] = [], note?: string): void {
+  const items = [...takeEchoes(), ...(typeof a === 'string' ? [{ kind: a, lines, note }] : a)];
+  if (items.length > 0) appStore.setState((s) => appendTermItems(s, items));
+}
+
+/** What a worker message prints at the prompt (in order). */
+function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
   switch (msg.type) {
     case 'ready':
-      appStore.setState((s) =>
-        msg.protocolVersion === PROTOCOL_VERSION
-          ? { ready: true }
-          : {
-              ready: true,
-              ...appendTerm(s, 'error', [
-                `worker speaks protocol v${msg.protocolVersion}, this UI v${PROTOCOL_VERSION}: reload the page`,
-              ]),
-            },
-      );
-      break;
+      if (msg.protocolVersion !== PROTOCOL_VERSION) {
+        out.push({ kind: 'error', lines: [`worker speaks protocol v${msg.protocolVersion}, this UI v${PROTOCOL_VERSION}: reload the page`] });
+      }
+      return;
     case 'output':
-      if (msg.lines.length > 0) appStore.setState((s) => appendTerm(s, msg.error ? 'error' : 'output', msg.lines));
-      break;
+      if (msg.lines.length > 0) out.push({ kind: msg.error ? 'error' : 'output', lines: msg.lines });
+      return;
     case 'log':
-      if (msg.lines.length > 0) appStore.setState((s) => appendTerm(s, 'log', msg.lines));
-      break;
+      if (msg.lines.length > 0) out.push({ kind: 'log', lines: msg.lines });
+      return;
     case 'snapshot':
-      appStore.setState((s) => mergeSnapshot(s, msg.snapshot));
-      break;
     case 'busy':
-      appStore.setState({ busy: msg.busy });
-      break;
     case 'session':
-      appStore.setState({ sessionFile: { id: msg.id, text: msg.text } });
-      break;
+      return;
     default: {
       const never: never = msg;
       console.warn('unknown worker message', never);
     }
   }
+}
+
+/** What a worker message changes in the machine state (pure); null for nothing. */
+function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null {
+  switch (msg.type) {
+    case 'ready':
+      return { ready: true };
+    case 'output':
+    case 'log':
+      return null;
+    case 'snapshot':
+      return mergeSnapshot(s, msg.snapshot);
+    case 'busy':
+      return { busy: msg.busy };
+    case 'session':
+      return { sessionFile: { id: msg.id, text: msg.text } };
+    default: {
+      const never: never = msg;
+      console.warn('unknown worker message', never);
+      return null;
+    }
+  }
+}
+
+function applyMachine(messages: WorkerMessage[]): void {
+  let state = appStore.getState();
+  let patch: Partial<AppState> | null = null;
+  for (const m of messages) {
+    const p = machinePatch(state, m);
+    if (!p) continue;
+    patch = { ...(patch ?? {}), ...p };
+    state = { ...state, ...p };
+  }
+  if (patch) appStore.setState(patch);
+}
+
+/**
+ * Folds one worker message, or a whole batch, into the store: the terminal lines (with any
+ * action echo waiting for them) in one update, then the machine state (snapshot, busy, ...) in
+ * one update once the terminal has parsed those lines (see terminalWrites.ts), so that one
+ * frame paints the panels and the terminal. `onApplied` runs once the machine state is in.
+ */
+export function applyWorkerMessage(msg: WorkerToUi, onApplied?: () => void): void {
+  const messages = msg.type === 'batch' ? msg.messages : [msg];
+  const term = takeEchoes();
+  for (const m of messages) terminalItems(m, term);
+  if (term.length > 0) appStore.setState((s) => appendTermItems(s, term));
+  const machine = messages.filter((m) => m.type !== 'output' && m.type !== 'log');
+  afterTerminalWrites(() => {
+    if (machine.length > 0) applyMachine(machine);
+    onApplied?.();
+  });
 }

@@ -32,9 +32,18 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
   termNextId: 1,
 });
 
-export function appendTerm(state: TerminalSlice, kind: TermKind, lines: string[], note?: string): Partial<TerminalSlice> {
-  const entry: TermEntry = { id: state.termNextId, kind, lines, note };
-  const entries = state.termEntries.length >= TERM_KEEP ? state.termEntries.slice(-(TERM_KEEP - 1)) : state.termEntries.slice();
-  entries.push(entry);
-  return { termEntries: entries, termNextId: state.termNextId + 1 };
+export interface TermItem {
+  kind: TermKind;
+  lines: string[];
+  note?: string;
+}
+
+/** Appends several entries in order (one copy of the list, one store update). */
+export function appendTermItems(state: TerminalSlice, items: TermItem[]): Partial<TerminalSlice> {
+  if (items.length === 0) return {};
+  const entries = state.termEntries.slice(Math.max(0, state.termEntries.length + items.length - TERM_KEEP));
+  let id = state.termNextId;
+  for (const { kind, lines, note } of items) entries.push({ id: id++, kind, lines, note });
+  if (entries.length > TERM_KEEP) entries.splice(0, entries.length - TERM_KEEP);
+  return { termEntries: entries, termNextId: id };
 }
