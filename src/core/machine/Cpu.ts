@@ -95,6 +95,37 @@ export function osRegs(r: RegFile, index: number, halted: boolean): void {
   setReg(r, REG.TR_BASE, 0xfffffe0000003000n + BigInt(index) * 0x10000n);
 }
 
+/**
+ * DXE-phase context (OVMF X64 before the OS): identity-mapped long mode, OVMF's GDT code selector
+ * 0x38, the BSP in the DXE core, APs parked in the MP services' wait loop.
+ */
+export function dxeRegs(r: RegFile, index: number, halted: boolean): void {
+  osRegs(r, index, halted);
+  setReg(r, REG.RIP, halted ? 0x7fea4c5e : 0x7feb3d21);
+  setReg(r, REG.RSP, 0x7ff9e7a8 - index * 0x8000);
+  setReg(r, REG.RBP, 0);
+  setReg(r, REG.RDI, 0);
+  setReg(r, REG.CR3, 0x7fc01000);
+  setReg(r, REG.CR4, 0x668);
+  setReg(r, REG.EFER, 0x500); // LME | LMA
+  setReg(r, REG.CS_SEL, 0x38);
+  setReg(r, REG.CS_ATTR, 0xa09b);
+  for (const s of ['SS', 'DS', 'ES', 'FS', 'GS'] as const) {
+    setReg(r, REG[`${s}_SEL`], 0x30);
+    setReg(r, REG[`${s}_ATTR`], 0xc093);
+    setReg(r, REG[`${s}_LIMIT`], 0xffffffff);
+    setReg(r, REG[`${s}_BASE`], 0);
+  }
+  setReg(r, REG.GDTR_LIMIT, 0x47);
+  setReg(r, REG.GDTR_BASE, 0x7f9de000);
+  setReg(r, REG.IDTR_LIMIT, 0xfff);
+  setReg(r, REG.IDTR_BASE, 0x7f4e7018);
+  setReg(r, REG.TR_SEL, 0);
+  setReg(r, REG.TR_ATTR, 0);
+  setReg(r, REG.TR_LIMIT, 0xffff);
+  setReg(r, REG.TR_BASE, 0);
+}
+
 const CR0_PE = 1, CR0_EM = 1 << 2, CR0_TS = 1 << 3, CR0_PG = 0x80000000;
 
 /** do_smm_enter: save state into SMRAM, then load the SMM entry state (facts §6.3). */

@@ -3,7 +3,7 @@
  * volume, where RAM, TSEG and runtime data live, and the boot path that brings SMM up.
  */
 
-import { createCpu, osRegs } from '../machine/Cpu';
+import { createCpu, dxeRegs, osRegs } from '../machine/Cpu';
 import { createMachineState, type Machine, type MachineState, type PlatformConfig, serialNote, serialWrite } from '../machine/Machine';
 import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
 import { layoutById } from '../machine/SaveStateMap';
@@ -129,9 +129,9 @@ export function* bootOvmf(m: Machine): Gen<void> {
     rec.entryStatus = status;
     if (status !== 'EFI_SUCCESS') return;
   }
-  // DXE has its page tables and the OS-to-be is not running yet: CPUs idle in DXE's long mode.
+  // DXE runs on the BSP in identity-mapped long mode; the APs wait in the MP services' loop.
   s.cpus.forEach((c, i) => {
-    osRegs(c.regs, i, i !== 0);
+    dxeRegs(c.regs, i, i !== 0);
     c.halted = i !== 0;
   });
   yield* smmIplDispatchDriver(m);
