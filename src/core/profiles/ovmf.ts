@@ -72,7 +72,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       root: [],
       entries: [],
       callingDepth: 0,
-      priv: { address: config.runtimeDataBase, size: 0x100, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false },
+      priv: { address: config.runtimeDataBase, size: 0x68 /* sizeof (SMM_CORE_PRIVATE_DATA) on X64 */, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false },
       currentlyExecutingCpu: 0,
       numberOfCpus: config.cpuCount,
       smramOpen: false,
