@@ -171,6 +171,10 @@ export function* MmiManage(
         case 'EFI_SUCCESS':
           returnStatus = 'EFI_SUCCESS';
           if (handlerType !== null) stop = true;
+          else if (i < list.length - 1) {
+            yield lazyEv(phase, fw.cpu, () =>
+              'root walk goes on after EFI_SUCCESS: PiMmCis.h says SUCCESS means "no other handlers should be called", but edk2\'s SmiManage calls every root handler (the code, not the comment, runs; facts §11.6)');
+          }
           break;
         case 'EFI_WARN_INTERRUPT_SOURCE_QUIESCED':
           returnStatus = 'EFI_SUCCESS';
