@@ -99,3 +99,18 @@ describe('CpuHotplugSmm: entry point (§4.5)', () => {
     expect(m.s.smm.root).toEqual([]);
   });
 });
+
+describe('§1.5 / §11.6 the root walk after EFI_SUCCESS', () => {
+  it('§11.6 CpuHotplugMmi returns EFI_SUCCESS for 0x04 and the next root handler is still called; the trace says the comment disagrees', async () => {
+    const { Session } = await import('../debug/Session');
+    const s = Session.create();
+    expect(s.exec('platform ovmf --module RootMmiSample').error).toBe(false);
+    s.exec('smi 0x04 --cpu 1');
+    s.exec('continue');
+    expect(s.m.s.lastSmi?.handlersCalled.map((c) => [c.handler, c.returned])).toEqual([
+      ['CpuHotplugMmi', 'EFI_SUCCESS'],
+      ['RootMmiSampleHandler', 'EFI_WARN_INTERRUPT_SOURCE_QUIESCED'],
+    ]);
+    expect(s.timeline.some((e) => e.text.includes('facts §11.6'))).toBe(true);
+  });
+});
