@@ -146,3 +146,40 @@ test('256 CPUs render and step', async ({ page }) => {
   await expect(tile(page, 255)).toHaveAttribute('data-activity', 'rendezvous');
   await page.screenshot({ path: 'test-results/screens/06-256cpus.png' });
 });
+
+test('a handler breakpoint stops the SMI there, and back steps in reverse by replay', async ({ page }) => {
+  await openDebugger(page);
+  await typeInTerminal(page, 'break handler CpuHotplugMmi');
+  await typeInTerminal(page, 'smi 0x04 --cpu 1');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
+  await page.keyboard.press('F5');
+  await expect(page.getByTestId('timeline-current')).toContainText('CpuHotplugSmm.CpuHotplugMmi(DispatchHandle=');
+  await expect(tile(page, 1)).toHaveAttribute('data-activity', 'bsp');
+  await expect(page.getByTestId('last-smi')).toContainText('(running)');
+  await typeInTerminal(page, 'back 20');
+  // Replayed from the SMI's checkpoint to an earlier event: no CPU has entered SMM yet.
+  for (const n of [0, 1, 2, 3]) await expect(tile(page, n)).not.toHaveAttribute('data-activity', 'bsp');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
+  await page.keyboard.press('F5'); // stops at the breakpoint again: deterministic
+  await expect(page.getByTestId('timeline-current')).toContainText('CpuHotplugMmi(DispatchHandle=');
+  await page.keyboard.press('F5');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle');
+  await expect(page.getByTestId('last-smi')).toContainText('EFI_SUCCESS');
+});
+
+test('a permalink opens the same session in a fresh browser profile', async ({ page, browser }) => {
+  await openDebugger(page);
+  await typeInTerminal(page, 'platform ovmf --cpus 2 --module RootMmiSample');
+  await expect(page.locator('[data-testid^="cpu-tile-"]')).toHaveCount(2);
+  await typeInTerminal(page, 'smi 0x42 0x07 --cpu 1 --run');
+  await expect(page.getByTestId('last-smi')).toContainText('RootMmiSampleHandler');
+  await page.getByTestId('permalink').click();
+  await expect(page).toHaveURL(/#session=/);
+  const url = page.url();
+  const fresh = await browser.newContext(); // no autosave there: only the link carries the session
+  const other = await fresh.newPage();
+  await other.goto(url);
+  await expect(other.locator('[data-testid^="cpu-tile-"]')).toHaveCount(2, { timeout: 20_000 });
+  await expect(other.getByTestId('last-smi')).toContainText('RootMmiSampleHandler');
+  await fresh.close();
+});

@@ -127,7 +127,7 @@ describe('Session: breakpoints', () => {
     expect(s.lastEvent!.handler).toBe('CpuHotplugMmi');
     expect(s.currentPhase()).toBe('handler');
     expect(s.m.s.cpus.every((c) => c.inSmm)).toBe(true);
-    expect(s.m.s.currentSmi!.handlersCalled).toEqual([]);
+    expect(s.m.s.currentSmi!.handlersCalled).toEqual([{ handler: 'CpuHotplugMmi', module: 'CpuHotplugSmm', kind: 'root', returned: '(running)' }]);
     expect(s.breakpoints[0].hits).toBe(1);
     const c = s.exec('continue');
     expect(c.lines.at(-1)).toBe('SMI #4 finished: command 0x04, data 0x00, BSP CPU1; CpuHotplugSmm.CpuHotplugMmi -> EFI_SUCCESS');

@@ -220,6 +220,9 @@ function* callHandler(
   const fn = def?.handlers[h.handler];
   const mod = m.s.modules.find((x) => x.name === h.module);
   if (!fn || !mod) throw new Error(`internal: handler ${h.module}.${h.handler} has no code`);
+  // Recorded in call order, before the entry event (a breakpoint there shows it running).
+  const call = { handler: h.handler, module: h.module, kind, returned: '(running)' };
+  m.s.currentSmi?.handlersCalled.push(call);
   const sizeNow = commBufferSize ? commBufferSize.value : -1;
   const enter = lazyEv('handler', fw.cpu, () => {
     const args = `DispatchHandle=${hex(h.handle)}, Context=${context ? hex(context) : 'NULL'}, CommBuffer=${commBuffer ? hex(commBuffer) : 'NULL'}, CommBufferSize=${sizeNow >= 0 ? hex(sizeNow) : 'NULL'}`;
@@ -227,9 +230,6 @@ function* callHandler(
   });
   enter.handler = h.handler;
   yield enter;
-  // Recorded in call order; `returned` is filled in when the handler returns.
-  const call = { handler: h.handler, module: h.module, kind, returned: '(running)' };
-  m.s.currentSmi?.handlersCalled.push(call);
   const status = yield* fn({ m, mod, cpu: fw.cpu }, h.handle, context, commBuffer, commBufferSize);
   call.returned = status;
   yield lazyEv('handler', fw.cpu, () => `${h.module}.${h.handler} returned ${status}`, 'phase');
