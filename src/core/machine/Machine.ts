@@ -3,7 +3,7 @@
  * the save-state layout). structuredClone(state) between SMIs is a complete checkpoint.
  */
 
-import type { Phase, SmramRegion } from '../../protocol/messages';
+import type { HandlerCall, SmiSummary, SmramRegion } from '../../protocol/messages';
 import type { ModuleDef } from '../modules/ModuleDef';
 import type { ModuleRecord } from '../pi/ModuleRecord';
 import type { MpSyncState, SyncMode } from '../pi/MpSyncState';
@@ -35,28 +35,9 @@ export interface PlatformConfig {
   debugPrintErrorLevel: number;
 }
 
-export interface HandlerCallRec {
-  handler: string;
-  module: string;
-  kind: 'root' | 'guid' | 'sw';
-  returned: string;
-}
-
-export interface SmiRecord {
-  number: number;
-  command: number;
-  data: number;
-  cpu: number;
-  bsp: number | null;
-  communicate: string | null;
-  phasesRun: Phase[];
-  handlersCalled: HandlerCallRec[];
-  finished: boolean;
-  raised: boolean;
-  note: string;
-  /** CPUs that took SMI# in this SMI. */
-  cpus: number[];
-}
+/** The SMI record is exactly what the UI's summary shows: one shape, defined in the protocol. */
+export type HandlerCallRec = HandlerCall;
+export type SmiRecord = SmiSummary;
 
 /** A child of EFI_MM_SW_DISPATCH_PROTOCOL (GenericSwDispatcher); the record lives in SMRAM at `handle`. */
 export interface SwRegistration {
