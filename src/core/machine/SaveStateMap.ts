@@ -154,21 +154,6 @@ export function fieldAddress(smbase: number, field: { offset: number }): number 
   return smbase + SMM_HANDLER_OFFSET + field.offset;
 }
 
-function writeField(bytes: Uint8Array, at: number, size: number, lo: number, hi: number): void {
-  const n = Math.min(size, 4);
-  for (let i = 0; i < n; i++) bytes[at + i] = (lo >>> (8 * i)) & 0xff;
-  for (let i = 4; i < size; i++) bytes[at + i] = (hi >>> (8 * (i - 4))) & 0xff;
-}
-
-function readField(bytes: Uint8Array, at: number, size: number): [number, number] {
-  let lo = 0;
-  let hi = 0;
-  const n = Math.min(size, 4);
-  for (let i = 0; i < n; i++) lo |= bytes[at + i] << (8 * i);
-  for (let i = 4; i < size; i++) hi |= bytes[at + i] << (8 * (i - 4));
-  return [lo >>> 0, hi >>> 0];
-}
-
 /**
  * Word views over memory pages: derived (never part of MachineState), rebuilt on demand. The map's
  * fields are naturally aligned, so 2/4/8-byte fields are copied as 16/32-bit words. Typed arrays
@@ -202,6 +187,19 @@ function put(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, at: number, 
   }
 }
 
+function get(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, at: number, size: number): [number, number] {
+  switch (size) {
+    case 8:
+      return [w32[at >> 2], w32[(at >> 2) + 1]];
+    case 4:
+      return [w32[at >> 2], 0];
+    case 2:
+      return [w16[at >> 1], 0];
+    default:
+      return [bytes[at], 0];
+  }
+}
+
 /** SMM entry: the CPU writes its state into the map at SMBASE + 0xFC00 (only the fields it writes). */
 export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): void {
   const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
@@ -226,23 +224,9 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
     if (plan[i + 5] === 0 || plan[i + 2] !== SRC_REG) continue;
     const at = base + plan[i];
     const r = 2 * plan[i + 3];
-    switch (plan[i + 1]) {
-      case 8:
-        regs[r] = w32[at >> 2];
-        regs[r + 1] = w32[(at >> 2) + 1];
-        break;
-      case 4:
-        regs[r] = w32[at >> 2];
-        regs[r + 1] = 0;
-        break;
-      case 2:
-        regs[r] = w16[at >> 1];
-        regs[r + 1] = 0;
-        break;
-      default:
-        regs[r] = bytes[at];
-        regs[r + 1] = 0;
-    }
+    const [lo, hi] = get(bytes, w32, w16, at, plan[i + 1]);
+    regs[r] = lo;
+    regs[r + 1] = hi;
   }
   const rev = w32[(base + l.revisionOffset - MAP_FIELD_BASE) >> 2];
   // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4).
@@ -253,14 +237,16 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
 /** Read one field as a bigint from SMRAM bytes. */
 export function readSaveStateField(mem: MemoryState, smbase: number, fld: SaveStateField): bigint {
   const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
-  const [lo, hi] = readField(bytes, base + fld.offset - MAP_FIELD_BASE, fld.size);
+  const { w32, w16 } = wordView(bytes);
+  const [lo, hi] = get(bytes, w32, w16, base + fld.offset - MAP_FIELD_BASE, fld.size);
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 export function writeSaveStateField(mem: MemoryState, smbase: number, fld: SaveStateField, v: bigint): void {
   const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
   const b = BigInt.asUintN(64, v);
-  writeField(bytes, base + fld.offset - MAP_FIELD_BASE, fld.size, Number(b & 0xffffffffn), Number(b >> 32n));
+  const { w32, w16 } = wordView(bytes);
+  put(bytes, w32, w16, base + fld.offset - MAP_FIELD_BASE, fld.size, Number(b & 0xffffffffn), Number(b >> 32n));
 }
 
 /** Register field of this layout that holds `reg` (for EFI_MM_CPU_PROTOCOL Read/WriteSaveState). */

@@ -56,33 +56,11 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
   return (
     <table className="grid-table handlers-table">
       <tbody>
-        <tr className="group-head">
-          <th colSpan={4}>
-            Root MMI handlers <span className="muted">· called on every SMI, in this order (MmiManage(NULL))</span>
-          </th>
-        </tr>
-        {root.length === 0 && (
-          <tr>
-            <td colSpan={4} className="muted">
-              none registered
-            </td>
-          </tr>
-        )}
+        <GroupHead title="Root MMI handlers" note="called on every SMI, in this order (MmiManage(NULL))" empty={root.length === 0} />
         {root.map((h, i) => (
           <HandlerLine key={h.handle} h={h} n={i + 1} />
         ))}
-        <tr className="group-head">
-          <th colSpan={4}>
-            GUID handlers <span className="muted">· MmiManage(&amp;Guid) from Communicate; first EFI_SUCCESS stops</span>
-          </th>
-        </tr>
-        {guidGroups.length === 0 && (
-          <tr>
-            <td colSpan={4} className="muted">
-              none registered
-            </td>
-          </tr>
-        )}
+        <GroupHead title="GUID handlers" note="MmiManage(&Guid) from Communicate; first EFI_SUCCESS stops" empty={guidGroups.length === 0} />
         {guidGroups.map(([guid, g]) => [
           <tr key={guid} className="guid-head">
             <td />
@@ -94,11 +72,7 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
         ])}
         {sw.length > 0 && (
           <>
-            <tr className="group-head">
-              <th colSpan={4}>
-                SW MMI registrations <span className="muted">· SwMmiInputValue → child, dispatched by the SW dispatcher&apos;s root handler</span>
-              </th>
-            </tr>
+            <GroupHead title="SW MMI registrations" note="SwMmiInputValue → child, dispatched by the SW dispatcher's root handler" empty={false} />
             {sw.map((h) => (
               <tr key={h.handle} className={h.toRemove ? 'to-remove' : ''} data-testid="handler-row" data-kind="sw">
                 <td className="mono sw-value">{h.swValue !== undefined ? hex(h.swValue, 2) : '?'}</td>
@@ -247,5 +221,25 @@ export function HandlersPanel() {
         {tab === 'modules' && <ModulesTab modules={tables.modules} />}
       </div>
     </Panel>
+  );
+}
+
+/** A section heading row of the handler table, with a "none registered" row when it is empty. */
+function GroupHead(props: { title: string; note: string; empty: boolean }) {
+  return (
+    <>
+      <tr className="group-head">
+        <th colSpan={4}>
+          {props.title} <span className="muted">· {props.note}</span>
+        </th>
+      </tr>
+      {props.empty && (
+        <tr>
+          <td colSpan={4} className="muted">
+            none registered
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
