@@ -224,9 +224,24 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
     if (plan[i + 5] === 0 || plan[i + 2] !== SRC_REG) continue;
     const at = base + plan[i];
     const r = 2 * plan[i + 3];
-    const [lo, hi] = get(bytes, w32, w16, at, plan[i + 1]);
-    regs[r] = lo;
-    regs[r + 1] = hi;
+    // Inline (no tuple per field): this loop is the RSM hot path.
+    switch (plan[i + 1]) {
+      case 8:
+        regs[r] = w32[at >> 2];
+        regs[r + 1] = w32[(at >> 2) + 1];
+        break;
+      case 4:
+        regs[r] = w32[at >> 2];
+        regs[r + 1] = 0;
+        break;
+      case 2:
+        regs[r] = w16[at >> 1];
+        regs[r + 1] = 0;
+        break;
+      default:
+        regs[r] = bytes[at];
+        regs[r + 1] = 0;
+    }
   }
   const rev = w32[(base + l.revisionOffset - MAP_FIELD_BASE) >> 2];
   // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4).
