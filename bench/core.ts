@@ -5,8 +5,9 @@
  */
 
 import { serialize } from 'node:v8';
-import { Session } from '../src/core/debug/Session';
-import { smiLifecycle, type PortWrite } from '../src/core/machine/SmiLifecycle';
+import { Session } from '../src/core/console/Session';
+import { smiLifecycle } from '../src/core/system/SmiLifecycle';
+import { type PortWrite } from '../src/core/machine/IoBus';
 
 export interface SmiRate {
   cpus: number;

@@ -5,7 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { Session } from '../core/debug/Session';
+import { Session } from '../core/console/Session';
 
 function usage(): never {
   process.stderr.write('usage: smiscope run FILE   (FILE = - for standard input)\n       smiscope help\n');

@@ -5,16 +5,8 @@
  * and view snapshots. Long-running commands (continue) are run in bounded slices with a
  * macrotask between them, so a 'pause' message can get in.
  */
-import { Session } from '../core/debug/Session';
-import {
-  PROTOCOL_VERSION,
-  type DebugAction,
-  type UiToWorker,
-  type ViewRequest,
-  type ViewSnapshot,
-  type WorkerMessage,
-  type WorkerToUi,
-} from '../protocol/messages';
+import { Session } from '../core/console/Session';
+import { PROTOCOL_VERSION, type DebugAction, type UiToWorker, type ViewRequest, type ViewSnapshot, type WorkerMessage, type WorkerToUi } from '../protocol/messages';
 
 declare const self: DedicatedWorkerGlobalScope;
 

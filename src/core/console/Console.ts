@@ -4,14 +4,15 @@
  * nothing.
  */
 
-import type { Session } from '../debug/Session';
+import type { Debugger } from '../debug/Debugger';
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import { IoError, ioRead, ioWidthFor, ioWrite, type IoWidth } from '../machine/IoBus';
-import { isSmram, type Machine } from '../machine/Machine';
+import { isSmram, type Machine } from '../pi/Platform';
 import { readBytes, write8 } from '../machine/Memory';
 import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
 import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
-import { smiLifecycle, type PortWrite } from '../machine/SmiLifecycle';
+import { smiLifecycle } from '../system/SmiLifecycle';
+import { type PortWrite } from '../machine/IoBus';
 import { type CommunicateResult, SmmCommunicationCommunicate } from '../modules/PiSmmIpl';
 import { statusHex } from '../pi/EfiStatus';
 import { hex } from '../pi/Fw';
@@ -31,7 +32,7 @@ export const RUN_SLICE = 50_000;
 interface Command {
   usage: string;
   help: string;
-  run(s: Session, args: Args): string[];
+  run(s: Debugger, args: Args): string[];
 }
 
 /** Positional words and --flags (a flag takes the next word as its value unless it is boolean). */
@@ -85,7 +86,7 @@ function checkPositional(a: Args, min: number, max: number, usage: string): void
   if (a.pos.length < min || a.pos.length > max) throw new ConsoleError(`usage: ${usage}`);
 }
 
-function cpuFlag(s: Session, a: Args, dflt = 0): number {
+function cpuFlag(s: Debugger, a: Args, dflt = 0): number {
   const v = flag(a, 'cpu');
   if (v === undefined) return dflt;
   const n = parseNumber(v, '--cpu');
@@ -93,7 +94,7 @@ function cpuFlag(s: Session, a: Args, dflt = 0): number {
   return n;
 }
 
-function requireRunnable(s: Session): void {
+function requireRunnable(s: Debugger): void {
   if (s.m.s.hung) throw new ConsoleError(`the machine is hung (${s.m.s.hung.message}); reset with \`platform ovmf\``);
   if (s.run) throw new ConsoleError(`an SMI is in progress (paused at ${s.currentPhase()}): \`continue\` or \`step smi\` finishes it first`);
   if (s.m.s.stage !== 'os') throw new ConsoleError('the machine has not finished booting');
@@ -111,7 +112,7 @@ function hexDump(m: Machine, addr: number, len: number): string[] {
   return out;
 }
 
-function startLifecycle(s: Session, cpu: number, writes: PortWrite[], describe: string, runThrough: boolean): string[] {
+function startLifecycle(s: Debugger, cpu: number, writes: PortWrite[], describe: string, runThrough: boolean): string[] {
   const out = [`${describe}`];
   out.push(
     ...s.startRun(
@@ -487,7 +488,7 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-function describeBp(b: Parameters<Session['addBreakpoint']>[0]): string {
+function describeBp(b: Parameters<Debugger['addBreakpoint']>[0]): string {
   return b.kind === 'smi' ? 'smi' : b.kind === 'apm' ? `apm ${hex(b.value, 2)}` : `handler ${b.name}`;
 }
 
@@ -497,7 +498,7 @@ export function tokenize(line: string): string[] {
   return line.trim().split(/\s+/).filter(Boolean);
 }
 
-export function runConsoleLine(s: Session, line: string): { lines: string[]; error: boolean } {
+export function runConsoleLine(s: Debugger, line: string): { lines: string[]; error: boolean } {
   const words = tokenize(line.replace(/#.*$/, ''));
   if (words.length === 0) return { lines: [], error: false };
   const [name, ...rest] = words;

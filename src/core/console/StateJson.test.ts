@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
+import { Session } from './Session';
 
 const HEX = /^0x[0-9A-F]+$/;
 const MODULE_STATES = ['dispatched', 'dependent', 'failed', 'hung'];

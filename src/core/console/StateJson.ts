@@ -3,14 +3,14 @@
  * fields are only ever added. Numbers that are addresses or register values are "0x.." strings.
  */
 
-import type { Session } from '../debug/Session';
+import type { Debugger } from '../debug/Debugger';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
 import { guidName } from '../pi/Guid';
 
 const h = (n: number | bigint) => '0x' + n.toString(16).toUpperCase();
 
-export function stateJson(s: Session) {
+export function stateJson(s: Debugger) {
   const st = s.m.s;
   const smm = st.smm;
   const smi = st.currentSmi ?? st.lastSmi;

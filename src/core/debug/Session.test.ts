@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ViewRequest, ViewSnapshot } from '../../protocol/messages';
-import { machineFromState } from '../machine/Machine';
+import type { ViewRequest, ViewSnapshot } from './ViewTypes';
+import { machineFromState } from '../pi/Platform';
 import { readBytes } from '../machine/Memory';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { CORE_GUIDS } from '../modules/PiSmmCore';
-import { Session } from './Session';
+import { Session } from '../console/Session';
 
 const ZEROS16 = '00'.repeat(16);
 
@@ -57,7 +57,7 @@ describe('Session: determinism', () => {
     const a = Session.create({ cpus: 4 });
     a.exec('smi 0x04 --cpu 1 --run');
     const b = Session.create({ cpus: 4 });
-    b.m = machineFromState(structuredClone(a.m.s), a.m.defs);
+    b.m = machineFromState(structuredClone(a.m.s), a.m.defs, a.m.smi);
     const cmds = ['smi 0x05 --cpu 2 --run', `communicate gEfiSmmVariableProtocolGuid ${ZEROS16} --cpu 3 --run`, 'smi 0x04 --cpu 3', 'step event 7', 'back 2', 'step', 'continue'];
     for (const c of cmds) {
       const ra = a.exec(c);

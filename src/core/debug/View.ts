@@ -4,27 +4,19 @@
  * as the selected CPU's 1 KiB save-state map and the hex window on screen, never all of SMRAM.
  */
 
-import type { CpuView, ViewRequest, ViewSnapshot } from '../../protocol/messages';
+import type { CpuView, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import { readBytes } from '../machine/Memory';
 import { regHex, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { guidName } from '../pi/Guid';
 import { disassembleDepex } from '../pi/Depex';
 import { describeBreakpoint } from './Breakpoints';
-import type { Session } from './Session';
+import type { Debugger } from './Debugger';
 
-export interface ViewCursor {
-  layoutEpoch: number;
-  regionsVersion: number;
-  tablesVersion: number;
-  timelineEpoch: number;
-  timelineSent: number;
-  seq: number;
-}
 
 export const MAX_HEX_WINDOW = 4096;
 
-export function cpuViews(session: Session): CpuView[] {
+export function cpuViews(session: Debugger): CpuView[] {
   const s = session.m.s;
   const smi = s.currentSmi ?? s.lastSmi;
   return s.cpus.map((c) => ({
@@ -43,7 +35,7 @@ export function cpuViews(session: Session): CpuView[] {
   }));
 }
 
-export function tables(session: Session): NonNullable<ViewSnapshot['tables']> {
+export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
   const s = session.m.s;
   const smm = s.smm;
   return {
@@ -68,7 +60,7 @@ export function tables(session: Session): NonNullable<ViewSnapshot['tables']> {
   };
 }
 
-export function buildView(session: Session, req: ViewRequest, cur: ViewCursor): ViewSnapshot {
+export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor): ViewSnapshot {
   const s = session.m.s;
   const cpuIndex = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
   const cpu = s.cpus[cpuIndex];

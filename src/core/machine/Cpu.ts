@@ -3,10 +3,21 @@
  * SMM entry and RSM follow QEMU TCG (facts §6.3, §6.4): the state goes through SMRAM bytes.
  */
 
-import type { CpuActivity } from '../../protocol/messages';
 import type { MemoryState } from './Memory';
 import { createRegFile, getReg, REG, type RegFile, setReg } from './Registers';
 import { decodeSaveState, encodeSaveState, type SaveStateLayout, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET } from './SaveStateMap';
+
+/** What a CPU is doing at this point of the SMI (tile colour and label). */
+export type CpuActivity =
+  | 'os' // outside SMM, running the OS
+  | 'smi-pending' // SMI# latched, not yet taken
+  | 'saving-state' // writing the save-state map on SMM entry
+  | 'rendezvous' // checked in, waiting for the BSP to be elected / APs to arrive
+  | 'bsp' // elected BSP, running SmmEntryPoint
+  | 'ap-wait' // AP in APHandler, waiting for the BSP's release
+  | 'released' // released by the BSP, about to RSM
+  | 'rsm' // executed RSM this step
+  | 'hung'; // CpuDeadLoop (ASSERT) inside SMM
 
 export interface CpuState {
   index: number;

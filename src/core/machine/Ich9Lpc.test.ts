@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
-import {
-  apmCntWrite, broadcastNegotiated, configRead, configWrite, createIch9Lpc, ICH9_APM_ACPI_DISABLE, ICH9_APM_ACPI_ENABLE,
-  ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK,
-  ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE, ICH9_PMBASE_MASK,
-  ICH9_PMBASE_OFS_SMI_EN, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, pmBase, smiLocked, writeSmiEn,
-} from './Ich9Lpc';
+import { Session } from '../console/Session';
+import { apmCntWrite, broadcastNegotiated, configRead, configWrite, createIch9Lpc, ICH9_APM_ACPI_DISABLE, ICH9_APM_ACPI_ENABLE, ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE, ICH9_PMBASE_MASK, ICH9_PMBASE_OFS_SMI_EN, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, pmBase, smiLocked, writeSmiEn } from './Ich9Lpc';
 
 const notAcpi = fc.integer({ min: 0, max: 0xff }).filter((v) => v !== 2 && v !== 3);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
+import { Session } from '../console/Session';
 import { createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
 import { ICH9_SMI_EN_APMC_EN, smiLocked } from './Ich9Lpc';
 import { IoError, ioRead, ioWidthFor, ioWrite } from './IoBus';

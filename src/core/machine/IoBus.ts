@@ -4,13 +4,22 @@
  * SMI_STS) and QEMU's CPU hotplug block at 0x0CD8. Other ports are unassigned (reads return all 1s).
  */
 
-import {
-  type ApmOutcome, apmCntWrite, configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE,
-  ICH9_PMBASE_OFS_PM1_CNT, ICH9_PMBASE_OFS_SMI_EN, ICH9_PMBASE_OFS_SMI_STS, pmBase, writeSmiEn,
-} from './Ich9Lpc';
-import type { Machine } from './Machine';
+import { type ApmOutcome, apmCntWrite, configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE, ICH9_PMBASE_OFS_PM1_CNT, ICH9_PMBASE_OFS_SMI_EN, ICH9_PMBASE_OFS_SMI_STS, pmBase, writeSmiEn } from './Ich9Lpc';
+import type { HardwareState } from './Hardware';
+
+/** What the I/O bus decodes against: the hardware state (a Machine passes as itself). */
+type Bus = { s: HardwareState };
 
 export type IoWidth = 1 | 2 | 4;
+
+/** One OUT a CPU executes: port, value, width, and who executes it (for the trace). */
+export interface PortWrite {
+  port: number;
+  value: number;
+  width: IoWidth;
+  /** Who executes it, for the trace ("SmmControl2Dxe Trigger", "chipsec-style smi send"). */
+  by: string;
+}
 
 export interface IoWriteResult {
   /** Set when the write went to APM_CNT: whether and to whom the chipset raised SMI#. */
@@ -26,14 +35,14 @@ function lpcConfigOffset(addr: number): number | null {
   return addr & 0xfc;
 }
 
-export function ioWidthFor(port: number, m: Machine): IoWidth {
+export function ioWidthFor(port: number, m: Bus): IoWidth {
   const pm = pmBase(m.s.lpc);
   if (port === 0xcf8 || (pm !== 0 && (port === pm + ICH9_PMBASE_OFS_SMI_EN || port === pm + ICH9_PMBASE_OFS_SMI_STS))) return 4;
   if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_PM1_CNT) return 2;
   return 1;
 }
 
-export function ioWrite(m: Machine, port: number, width: IoWidth, value: number): IoWriteResult {
+export function ioWrite(m: Bus, port: number, width: IoWidth, value: number): IoWriteResult {
   const lpc = m.s.lpc;
   const pm = pmBase(lpc);
   if (port === ICH9_APM_CNT || port === ICH9_APM_STS) {
@@ -72,7 +81,7 @@ export function ioWrite(m: Machine, port: number, width: IoWidth, value: number)
   return { device: 'unassigned (write ignored)' };
 }
 
-export function ioRead(m: Machine, port: number, width: IoWidth): { value: number; device: string } {
+export function ioRead(m: Bus, port: number, width: IoWidth): { value: number; device: string } {
   const lpc = m.s.lpc;
   const pm = pmBase(lpc);
   const ones = width === 4 ? 0xffffffff : width === 2 ? 0xffff : 0xff;

@@ -7,9 +7,30 @@
  * target/i386/tcg/system/smm_helper.c; edk2 MdePkg/Include/Register/Amd/SmramSaveStateMap.h).
  */
 
-import type { SaveStateFieldDesc, SaveStateLayoutDesc } from '../../protocol/messages';
 import { type MemoryState, pageView } from './Memory';
 import { REG, type RegFile, SEGMENTS, type RegName } from './Registers';
+
+/** One save-state map field, described as data so the UI can decode it from bytes. */
+export interface SaveStateFieldDesc {
+  name: string;
+  /** Offset from SMBASE + 0x8000 (as the SDM and edk2 headers count). */
+  offset: number;
+  size: 1 | 2 | 4 | 8;
+  /** Written by the CPU on SMM entry (QEMU TCG writes only some fields of the AMD64 map). */
+  written: boolean;
+  /** Restored by RSM. */
+  restored: boolean;
+  note?: string;
+}
+
+export interface SaveStateLayoutDesc {
+  name: string; // e.g. "AMD64 (QEMU TCG, revision 0x00020064)"
+  revision: number;
+  /** Map begins at SMBASE + mapOffset (0xFC00) and is mapSize (0x400) bytes long. */
+  mapOffset: number;
+  mapSize: number;
+  fields: SaveStateFieldDesc[];
+}
 
 export const SMM_DEFAULT_SMBASE = 0x30000;
 export const SMM_HANDLER_OFFSET = 0x8000;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
-import type { Machine } from '../machine/Machine';
+import { Session } from '../console/Session';
+import type { Machine } from '../pi/Platform';
 import { CpuDeadLoop, type Gen } from '../pi/Fw';
 import { bootOvmf, createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
 import { CpuHotplugSmm } from './CpuHotplugSmm';
@@ -102,7 +102,7 @@ describe('CpuHotplugSmm: entry point (§4.5)', () => {
 
 describe('§1.5 / §11.6 the root walk after EFI_SUCCESS', () => {
   it('§11.6 CpuHotplugMmi returns EFI_SUCCESS for 0x04 and the next root handler is still called; the trace says the comment disagrees', async () => {
-    const { Session } = await import('../debug/Session');
+    const { Session } = await import('../console/Session');
     const s = Session.create();
     expect(s.exec('platform ovmf --module RootMmiSample').error).toBe(false);
     s.exec('smi 0x04 --cpu 1');

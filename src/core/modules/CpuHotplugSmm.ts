@@ -5,16 +5,17 @@
  * handler is how OVMF handles its one software MMI (seed thread, commit 17efae27acaf).
  */
 
-import { addRegion } from '../machine/Machine';
+import { addRegion } from '../pi/Platform';
 import { ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG } from '../machine/Ich9Lpc';
 import { ASSERT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Gen, type Fw, type MmiHandlerFn, hex, lazyEv } from '../pi/Fw';
+import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
+import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { GUIDS } from '../pi/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmLocateProtocol } from '../pi/ProtocolDb';
 import { MmCpuIoRead } from './CpuIo2Smm';
-import type { ModuleDef } from './ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 
 const FILE = 'OvmfPkg/CpuHotplugSmm/CpuHotplug.c';
 

@@ -2,10 +2,11 @@
 
 import { ioRead, type IoWidth } from '../machine/IoBus';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { type Fw, type Gen, hex, lazyEv } from '../pi/Fw';
+import { type Fw } from '../pi/Platform';
+import { type Gen, hex, lazyEv } from '../pi/Fw';
 import { GUIDS } from '../pi/Guid';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
-import type { ModuleDef } from './ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 
 /** MM_IO_UINT8 = 0, MM_IO_UINT16 = 1, MM_IO_UINT32 = 2. */
 export function* MmCpuIoRead(fw: Fw, width: 0 | 1 | 2, port: number): Gen<[EfiStatus, number]> {

@@ -3,7 +3,7 @@
  * dispatchers' Register rules (facts §9.1, §9.2, §3.2).
  */
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
+import { Session } from '../console/Session';
 import { read64 } from '../machine/Memory';
 import { getReg, REG } from '../machine/Registers';
 import type { Gen } from '../pi/Fw';

@@ -14,18 +14,19 @@
  * facts §5.1), so it falls back to gSmst->CurrentlyExecutingCpu and says so.
  */
 
-import { bumpTables, type Machine } from '../machine/Machine';
+import { bumpTables, type Machine } from '../pi/Platform';
 import { read64, write64, write8 } from '../machine/Memory';
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Fw, type Gen, hex, lazyEv, type MmiHandlerFn } from '../pi/Fw';
+import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
+import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { GUIDS } from '../pi/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
-export type { SwRegistration } from '../machine/Machine';
+export type { SwRegistration } from '../pi/Platform';
 import { smmAllocatePool } from '../pi/SmramAlloc';
 import { MmCpuIoRead } from './CpuIo2Smm';
-import type { ModuleDef } from './ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER, readSaveState } from './PiSmmCpuDxeSmm';
 
 /** MaximumSwiValue of the protocol instance. */

@@ -5,19 +5,20 @@
  * handlers it no longer needs (inside SmiManage, so the removal is deferred).
  */
 
-import { bumpTables, type Machine } from '../machine/Machine';
+import { bumpTables, type Machine } from '../pi/Platform';
 import { write8 } from '../machine/Memory';
 import { compileDepex, DepexSyntaxError } from '../pi/Depex';
 import { displayDiscoveredNotDispatched, loadImage, SmmDispatcher } from '../pi/Dispatcher';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Fw, type Gen, type MmiHandlerFn } from '../pi/Fw';
+import { ev, type Gen } from '../pi/Fw';
+import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { type Guid, GUIDS, registerGuidName } from '../pi/Guid';
 import { MmiHandlerRegister, MmiHandlerUnRegister } from '../pi/Mmi';
 import type { ModuleRecord } from '../pi/ModuleRecord';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
 import { smmAllocatePages } from '../pi/SmramAlloc';
-import type { ModuleDef } from './ModuleDef';
-import { COMM_BUFFER_SMM_DISPATCH_ERROR, COMM_BUFFER_SMM_DISPATCH_RESTART, COMM_BUFFER_SMM_DISPATCH_SUCCESS } from './PiSmmIpl';
+import type { ModuleDef } from '../pi/Platform';
+import { COMM_BUFFER_SMM_DISPATCH_ERROR, COMM_BUFFER_SMM_DISPATCH_RESTART, COMM_BUFFER_SMM_DISPATCH_SUCCESS } from '../pi/SmmCoreState';
 
 export const CORE_GUIDS = {
   gEfiEventLegacyBootGuid: '2a571201-4966-47f6-8b86-f31e41f32f10',

@@ -6,19 +6,17 @@
 
 import type { EfiStatus } from '../pi/EfiStatus';
 import { rsm, smmEnter } from '../machine/Cpu';
-import { addRegion, type Machine } from '../machine/Machine';
+import { addRegion, type Machine } from '../pi/Platform';
 import { readBytes, read32, writeBytes } from '../machine/Memory';
 import { REG } from '../machine/Registers';
-import {
-  fieldByName, fieldAddress, readSaveStateField, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET,
-  SMRAM_SAVE_STATE_MAP_OFFSET, writeSaveStateField,
-} from '../machine/SaveStateMap';
+import { fieldByName, fieldAddress, readSaveStateField, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, writeSaveStateField } from '../machine/SaveStateMap';
 import { DEBUG, DEBUG_INFO } from '../pi/Debug';
-import { ev, type Fw, type Gen, hex } from '../pi/Fw';
+import { ev, type Gen, hex } from '../pi/Fw';
+import { type Fw } from '../pi/Platform';
 import { GUIDS } from '../pi/Guid';
 import { installUefiProtocol, SmmInstallProtocolInterface } from '../pi/ProtocolDb';
 import { smmAllocatePages } from '../pi/SmramAlloc';
-import type { ModuleDef } from './ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 import { smmIplSmmConfigurationEventNotify } from './PiSmmIpl';
 
 export const SMM_PSD_OFFSET = 0xfb00;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
-import type { Machine } from '../machine/Machine';
+import { Session } from '../console/Session';
+import type { Machine } from '../pi/Platform';
 import { write64, writeBytes } from '../machine/Memory';
 import { type Gen, type TraceEvent } from '../pi/Fw';
 import { GUIDS, guidToBytes } from '../pi/Guid';

@@ -4,26 +4,22 @@
  * §1.6) and drives the SMM driver dispatcher and the EndOfDxe / ReadyToLock events through it.
  */
 
-import { serialNote } from '../machine/Machine';
+import { serialNote } from '../pi/Platform';
 import { read8, write64, writeBytes } from '../machine/Memory';
-import { smiLifecycle } from '../machine/SmiLifecycle';
 import { DEBUG, DEBUG_INFO } from '../pi/Debug';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Fw, type Gen, hex } from '../pi/Fw';
+import { ev, type Gen, hex } from '../pi/Fw';
+import { type Fw } from '../pi/Platform';
 import { type Guid, GUIDS, guidName, guidToBytes, guidFromBytes } from '../pi/Guid';
 import { MmiManage } from '../pi/Mmi';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import { SMM_COMMUNICATE_HEADER_SIZE } from '../pi/SmmEntryPoint';
 import { readBytes } from '../machine/Memory';
-import type { Machine } from '../machine/Machine';
-import type { ModuleDef } from './ModuleDef';
+import type { Machine } from '../pi/Platform';
+import type { ModuleDef } from '../pi/Platform';
+import { COMM_BUFFER_SMM_DISPATCH_RESTART } from '../pi/SmmCoreState';
 import { smmControl2Trigger } from './SmmControl2Dxe';
 import { loadSmmCore } from './PiSmmCore';
-
-/** COMM_BUFFER_SMM_DISPATCH_* (PiSmmCorePrivateData.h): what SmmDriverDispatchHandler reports back. */
-export const COMM_BUFFER_SMM_DISPATCH_ERROR = 0x00;
-export const COMM_BUFFER_SMM_DISPATCH_SUCCESS = 0x01;
-export const COMM_BUFFER_SMM_DISPATCH_RESTART = 0x02;
 
 export function iplFw(m: Machine, cpu = 0): Fw {
   const mod = m.s.modules.find((x) => x.name === 'PiSmmIpl');
@@ -55,7 +51,7 @@ export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer
   if (!priv.inSmm && priv.smmEntryPointRegistered) {
     const writes = smmControl2Trigger(null, null, false, 0);
     if (writes === 'EFI_DEVICE_ERROR') return { status: 'EFI_UNSUPPORTED', commSize: size, why: 'Trigger failed' };
-    yield* smiLifecycle(m, { cpu, writes, communicate: { address: commBuffer, size, guid } });
+    yield* m.smi(m, { cpu, writes, communicate: { address: commBuffer, size, guid } });
     return { status: priv.returnStatus, commSize: priv.bufferSize, why: 'via SMI (SmmControl2 Trigger)' };
   }
   if (!priv.inSmm && (!m.s.smm.smramOpen || m.s.smm.smramLocked)) {

@@ -3,16 +3,17 @@
  * with OVMF", Laszlo Ersek's answer): every claim in it, reproduced on the model.
  */
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
+import { Session } from '../console/Session';
 import { read32 } from '../machine/Memory';
 import { getReg, REG } from '../machine/Registers';
 import { fieldByName, readSaveStateField } from '../machine/SaveStateMap';
 import { loadImage } from '../pi/Dispatcher';
-import { ev, type Gen, type MmiHandlerFn } from '../pi/Fw';
+import { ev, type Gen } from '../pi/Fw';
+import { type MmiHandlerFn } from '../pi/Platform';
 import { GUIDS } from '../pi/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { MmCpuIoRead } from './CpuIo2Smm';
-import type { ModuleDef } from './ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 import { newModuleRecord } from './PiSmmCore';
 import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER as R, readSaveState } from './PiSmmCpuDxeSmm';
 import { SwDispatch2Depex, SwDispatch2Locate } from './Samples';

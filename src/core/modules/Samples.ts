@@ -6,13 +6,14 @@
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import { ASSERT_EFI_ERROR, DEBUG, DEBUG_INFO } from '../pi/Debug';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Fw, type Gen, type MmiHandlerFn, hex } from '../pi/Fw';
+import { ev, type Gen, hex } from '../pi/Fw';
+import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { GUIDS, registerGuidName } from '../pi/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmLocateProtocol } from '../pi/ProtocolDb';
 import { MmCpuIoRead } from './CpuIo2Smm';
 import { readSwContext, SW_SMI_INPUT_VALUE_ANY, SwDispatchRegister } from './GenericSwDispatcher';
-import type { ModuleDef } from './ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 import { EFI_MM_SAVE_STATE_REGISTER, EFI_MM_SAVE_STATE_IO_INFO_SIZE, MmCpuReadSaveState, MmCpuWriteSaveState } from './PiSmmCpuDxeSmm';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
+import { Session } from '../console/Session';
 import { ICH9_SMI_EN_APMC_EN, smiLocked } from '../machine/Ich9Lpc';
 import { CpuDeadLoop, type Gen } from '../pi/Fw';
 import { createOvmfMachine, ovmfConfig } from '../profiles/ovmf';

@@ -5,17 +5,14 @@
  */
 
 import type { EfiStatus } from '../pi/EfiStatus';
-import {
-  configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK,
-  ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE,
-  ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, OVMF_PMBASE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN,
-} from '../machine/Ich9Lpc';
-import type { PortWrite } from '../machine/SmiLifecycle';
+import { configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, OVMF_PMBASE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN } from '../machine/Ich9Lpc';
+import type { PortWrite } from '../machine/IoBus';
 import { ASSERT, DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
-import { ev, type Fw, type Gen } from '../pi/Fw';
+import { ev, type Gen } from '../pi/Fw';
+import { type Fw } from '../pi/Platform';
 import { GUIDS } from '../pi/Guid';
 import { installUefiProtocol } from '../pi/ProtocolDb';
-import type { ModuleDef } from './ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 
 const FILE = 'OvmfPkg/SmmControl2Dxe/SmmControl2Dxe.c';
 

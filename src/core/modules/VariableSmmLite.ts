@@ -11,12 +11,13 @@
 import { read32, read64, readBytes, write64, writeBytes } from '../machine/Memory';
 import { DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import { type EfiStatus, statusValue } from '../pi/EfiStatus';
-import { ev, type Fw, type Gen, type MmiHandlerFn } from '../pi/Fw';
+import { ev, type Gen } from '../pi/Fw';
+import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { guidFromBytes, GUIDS } from '../pi/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
 import { smmIsBufferOutsideSmmValid } from '../pi/SmmMemLib';
-import type { ModuleDef } from './ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 
 export const SMM_VARIABLE_COMMUNICATE_HEADER_SIZE = 16; // OFFSET_OF (..., Data)
 export const SMM_VARIABLE_FUNCTION_GET_VARIABLE = 1;

@@ -5,9 +5,10 @@
  */
 
 import { edk2SprintLf, type PrintArg } from '../lib/PrintLib';
-import { serialWrite } from '../machine/Machine';
+import { serialWrite } from './Platform';
 import { type EfiStatus, isError } from './EfiStatus';
-import { CpuDeadLoop, type Fw } from './Fw';
+import { CpuDeadLoop } from './Fw';
+import { type Fw } from './Platform';
 
 export const DEBUG_INIT = 0x00000001;
 export const DEBUG_WARN = 0x00000002;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Machine } from '../machine/Machine';
-import type { ModuleDef } from '../modules/ModuleDef';
+import type { Machine } from './Platform';
+import type { ModuleDef } from './Platform';
 import { newModuleRecord } from '../modules/PiSmmCore';
 import { bootOvmf, createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
 import { SmmDispatcher } from './Dispatcher';
@@ -45,7 +45,7 @@ function bootWith(extra: ModuleDef[], cpus = 2): { m: Machine; events: TraceEven
     defs.set(d.name, d);
     base.s.modules.push(newModuleRecord(d));
   }
-  const m: Machine = { s: base.s, layout: base.layout, defs };
+  const m: Machine = { s: base.s, layout: base.layout, defs, smi: base.smi };
   const events: TraceEvent[] = [];
   let hang: CpuDeadLoop | null = null;
   try {

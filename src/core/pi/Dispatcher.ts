@@ -5,12 +5,13 @@
  * becomes TRUE stay Dependent forever; nothing reports it until SmmReadyToLock.
  */
 
-import { addRegion, bumpTables, type Machine, serialNote } from '../machine/Machine';
+import { addRegion, bumpTables, type Machine, serialNote } from './Platform';
 import { writeBytes } from '../machine/Memory';
 import { ASSERT, DEBUG, DEBUG_DISPATCH, DEBUG_ERROR, DEBUG_INFO, DEBUG_LOAD } from './Debug';
 import { DEPEX_OP, evaluateDepex } from './Depex';
 import type { EfiStatus } from './EfiStatus';
-import { ev, type Fw, type Gen, hex } from './Fw';
+import { ev, type Gen, hex } from './Fw';
+import { type Fw } from './Platform';
 import { guidFromBytes, guidName } from './Guid';
 import type { ModuleRecord } from './ModuleRecord';
 import { smmAllocatePages } from './SmramAlloc';

@@ -5,10 +5,19 @@
  * and a step inside an SMI is reached again by deterministic replay from the SMI's checkpoint.
  */
 
-import type { Phase } from '../../protocol/messages';
-import type { Machine } from '../machine/Machine';
-import type { EfiStatus } from './EfiStatus';
-import type { ModuleRecord } from './ModuleRecord';
+/** Where in an SMI (or the boot) an event happens; the timeline's swimlane phases. */
+export type Phase =
+  | 'trigger'
+  | 'smi-delivery'
+  | 'save-state'
+  | 'rendezvous'
+  | 'smm-entry'
+  | 'communicate'
+  | 'mmi-manage'
+  | 'handler'
+  | 'exit'
+  | 'rsm'
+  | 'done';
 
 export interface TraceEvent {
   phase: Phase;
@@ -30,28 +39,6 @@ export class CpuDeadLoop extends Error {
     super(message);
   }
 }
-
-/** The context a firmware function runs in: the machine, its module, the CPU executing it. */
-export interface Fw {
-  m: Machine;
-  mod: ModuleRecord;
-  cpu: number;
-}
-
-/**
- * EFI_SMM_HANDLER_ENTRY_POINT2: (DispatchHandle, Context, CommBuffer, CommBufferSize).
- * CommBuffer is a physical address (0 = NULL); CommBufferSize is the UINTN the caller passes by
- * pointer (null = NULL), so a handler can change it as edk2 handlers do.
- */
-export type MmiHandlerFn = (
-  fw: Fw,
-  dispatchHandle: number,
-  context: number,
-  commBuffer: number,
-  commBufferSize: { value: number } | null,
-) => Gen<EfiStatus>;
-
-export type EntryPointFn = (fw: Fw) => Gen<EfiStatus>;
 
 export function ev(phase: Phase, cpu: number, text: string, level: 'phase' | 'event' = 'event'): TraceEvent {
   return { phase, cpu, level, text };

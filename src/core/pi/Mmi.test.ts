@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSmram, type Machine } from '../machine/Machine';
+import { isSmram, type Machine } from './Platform';
 import { read32, read8, readBytes } from '../machine/Memory';
-import type { ModuleDef } from '../modules/ModuleDef';
+import type { ModuleDef } from './Platform';
 import { newModuleRecord } from '../modules/PiSmmCore';
 import { createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
 import type { EfiStatus } from './EfiStatus';
-import { CpuDeadLoop, type Fw, type Gen, type MmiHandlerFn, type TraceEvent } from './Fw';
+import { CpuDeadLoop, type Gen, type TraceEvent } from './Fw';
+import { type Fw, type MmiHandlerFn } from './Platform';
 import { type Guid, guidToBytes } from './Guid';
 import { MmiHandlerRegister, MmiHandlerUnRegister, MmiManage } from './Mmi';
 
@@ -72,7 +73,7 @@ function setup() {
   };
   const defs = new Map(base.defs);
   defs.set(def.name, def);
-  const m: Machine = { s: base.s, layout: base.layout, defs };
+  const m: Machine = { s: base.s, layout: base.layout, defs, smi: base.smi };
   const rec = newModuleRecord(def);
   rec.imageBase = 0x7f800000;
   m.s.modules.push(rec);

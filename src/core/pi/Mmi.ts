@@ -4,11 +4,12 @@
  * MdeModulePkg/Core/PiSmmCore/Smi.c). Facts §1.2-§1.5.
  */
 
-import { bumpTables } from '../machine/Machine';
+import { bumpTables } from './Platform';
 import { write32, write8, writeBytes } from '../machine/Memory';
 import { ASSERT } from './Debug';
 import type { EfiStatus } from './EfiStatus';
-import { ev, type Fw, type Gen, hex, lazyEv } from './Fw';
+import { ev, type Gen, hex, lazyEv } from './Fw';
+import { type Fw } from './Platform';
 import { type Guid, guidName, guidToBytes } from './Guid';
 import type { SmiEntryRec, SmiHandlerRec, SmmCoreState } from './SmmCoreState';
 import { smmAllocatePool } from './SmramAlloc';

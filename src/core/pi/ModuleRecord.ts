@@ -3,8 +3,9 @@
  * The module's code lives in its ModuleDef, found by name.
  */
 
-import type { ModuleState } from '../../protocol/messages';
 import type { Guid } from './Guid';
+
+export type ModuleState = 'dispatched' | 'dependent' | 'failed' | 'hung' | 'unloaded';
 
 export type DispatchState = 'discovered' | 'dependent' | 'scheduled' | 'initialized';
 

@@ -3,9 +3,10 @@
  * MdeModulePkg/Core/PiSmmCore/Handle.c, Locate.c) and, as far as SMM cares, gBS's.
  */
 
-import { bumpTables } from '../machine/Machine';
+import { bumpTables } from './Platform';
 import type { EfiStatus } from './EfiStatus';
-import { ev, type Fw, type Gen, hex } from './Fw';
+import { ev, type Gen, hex } from './Fw';
+import { type Fw } from './Platform';
 import { type Guid, guidName } from './Guid';
 import type { ProtocolEntry } from './SmmCoreState';
 

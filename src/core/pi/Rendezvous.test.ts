@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Session } from '../debug/Session';
+import { Session } from '../console/Session';
 import { write32 } from '../machine/Memory';
 import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER as R, readSaveState, writeSaveState } from '../modules/PiSmmCpuDxeSmm';
 

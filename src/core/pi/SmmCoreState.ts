@@ -7,6 +7,11 @@
 import type { EfiStatus } from './EfiStatus';
 import type { Guid } from './Guid';
 
+/** COMM_BUFFER_SMM_DISPATCH_* (PiSmmCorePrivateData.h, shared by PiSmmIpl and PiSmmCore): what SmmDriverDispatchHandler reports back. */
+export const COMM_BUFFER_SMM_DISPATCH_ERROR = 0x00;
+export const COMM_BUFFER_SMM_DISPATCH_SUCCESS = 0x01;
+export const COMM_BUFFER_SMM_DISPATCH_RESTART = 0x02;
+
 /** SMI_HANDLER ('smih'): `handle` is the record's SMRAM address, which is also its DispatchHandle. */
 export interface SmiHandlerRec {
   handle: number;

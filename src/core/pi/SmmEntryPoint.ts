@@ -3,11 +3,12 @@
  * BSP of every SMI: the synchronous Communicate part first, then - always - the root MMI handlers.
  */
 
-import { serialNote, serialWrite } from '../machine/Machine';
+import { serialNote, serialWrite } from './Platform';
 import { read64, readBytes } from '../machine/Memory';
 import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 import type { EfiStatus } from './EfiStatus';
-import { ev, type Fw, type Gen, hex, lazyEv } from './Fw';
+import { ev, type Gen, hex, lazyEv } from './Fw';
+import { type Fw } from './Platform';
 import { guidFromBytes, guidName } from './Guid';
 import { MmiManage } from './Mmi';
 import { smmIsBufferOutsideSmmValid } from './SmmMemLib';

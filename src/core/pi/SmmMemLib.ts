@@ -4,7 +4,7 @@
  * must lie inside one valid communication region of the UEFI memory map.
  */
 
-import type { Machine } from '../machine/Machine';
+import type { Machine } from './Platform';
 import { hex } from './Fw';
 
 const MAX_ADDRESS = 2 ** 52; // the model's "max supported address" (PhysicalAddressBits = 52)

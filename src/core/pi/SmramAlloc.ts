@@ -3,8 +3,8 @@
  * out the highest free pages), and a small pool for the core's own records.
  */
 
-import type { SmramRegionKind } from '../../protocol/messages';
-import { addRegion, type Machine } from '../machine/Machine';
+import type { SmramRegionKind } from './SmramMap';
+import { addRegion, type Machine } from './Platform';
 import { PAGE_SIZE } from '../machine/Memory';
 
 export function smmAllocatePages(m: Machine, bytes: number, label: string | null, kind: SmramRegionKind = 'core-data'): number | null {

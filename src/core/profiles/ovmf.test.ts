@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Machine } from '../machine/Machine';
+import type { Machine } from '../pi/Platform';
 import { read32 } from '../machine/Memory';
 import { getReg, REG } from '../machine/Registers';
 import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';

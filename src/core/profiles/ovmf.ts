@@ -4,13 +4,13 @@
  */
 
 import { createCpu, dxeRegs, osRegs } from '../machine/Cpu';
-import { createMachineState, type Machine, type MachineState, type PlatformConfig, serialNote, serialWrite } from '../machine/Machine';
+import { createMachineState, type Machine, type MachineState, type PlatformConfig, serialNote, serialWrite } from '../pi/Platform';
 import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
 import { layoutById } from '../machine/SaveStateMap';
 import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
 import { CpuIo2Smm } from '../modules/CpuIo2Smm';
 import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
-import type { ModuleDef } from '../modules/ModuleDef';
+import type { ModuleDef } from '../pi/Platform';
 import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
 import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
 import { PiSmmIpl, iplFw, smmIplDispatchDriver, smmIplSignalEvent } from '../modules/PiSmmIpl';
@@ -20,6 +20,7 @@ import { VariableSmmLite } from '../modules/VariableSmmLite';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
 import { ev, type Gen, hex } from '../pi/Fw';
 import { GUIDS, registerGuidName } from '../pi/Guid';
+import { smiLifecycle } from '../system/SmiLifecycle';
 
 /** Modules of the `ovmf` profile in firmware-volume order. */
 export const OVMF_MODULES: ModuleDef[] = [SmmControl2Dxe, PiSmmIpl, PiSmmCore, PiSmmCpuDxeSmm, CpuIo2Smm, CpuHotplugSmm, VariableSmmLite];
@@ -108,7 +109,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
     s.smramRegions.push({ base: d.base, size: d.size, kind: 'default-smbase', label: 'SMRAM at the default SMBASE 0x30000 (QEMU >= 5.1, PcdQ35SmramAtDefaultSmbase)' });
   }
   void createCpu;
-  return { s, layout: layoutById(config.layout), defs };
+  return { s, layout: layoutById(config.layout), defs, smi: smiLifecycle };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { DebugAction } from '../../protocol/messages';
 import { appStore, echoWithAnswer, termAppend } from '../store/store';
 import { newRequestId, post } from './bridge';
 import { DEBUG_ACTIONS } from './debugActions';
-import { markActionSent } from './testHooks';
+import { markActionSent } from './latency';
 
 /**
  * Sends one console line. `echo` prints it at the prompt first: buttons use it so the user

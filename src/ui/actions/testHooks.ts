@@ -1,11 +1,7 @@
 /**
  * Hooks for tests and the benchmark, installed on window:
  *  - window.__smiscope.send(line): type a console line (echoed like a typed one); .ready once the worker answered.
- *  - window.__smiscopeLatency: step-to-screen latencies (ms): from a debugger key/button press until
- *    React has committed the answering snapshot and the browser has laid it out (style + layout
- *    forced in the layout effect), i.e. the frame is ready to paint.
- *  - window.__smiscopeFrameLatency: the same, up to the next animation frame callback (adds the
- *    wait for vsync, 0..16.7 ms, which no amount of work saved can remove).
+ *  - window.__smiscopeLatency / __smiscopeFrameLatency: see ./latency.
  */
 
 import { appStore } from '../store/store';
@@ -22,25 +18,6 @@ declare global {
     __smiscopeLatency?: number[];
     __smiscopeFrameLatency?: number[];
   }
-}
-
-let pendingSince: number | null = null;
-
-/** Called when a debugger action is sent. */
-export function markActionSent(): void {
-  pendingSince = performance.now();
-}
-
-/** Called after React committed a new snapshot (useLayoutEffect). */
-export function markSnapshotCommitted(): void {
-  if (pendingSince === null) return;
-  const t0 = pendingSince;
-  pendingSince = null;
-  void document.body.offsetHeight; // force style and layout of the committed DOM
-  (window.__smiscopeLatency ??= []).push(performance.now() - t0);
-  requestAnimationFrame(() => {
-    (window.__smiscopeFrameLatency ??= []).push(performance.now() - t0);
-  });
 }
 
 export function installTestHooks(): () => void {

@@ -1,14 +1,4 @@
-import type { StateCreator } from 'zustand/vanilla';
-import type {
-  HandlerRow,
-  ModuleRow,
-  ProtocolRow,
-  SaveStateLayoutDesc,
-  SmramRegion,
-  TimelineEvent,
-  ViewSnapshot,
-} from '../../protocol/messages';
-import type { AppState } from './store';
+import type { HandlerRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
 import { share } from './share';
 
 export interface Tables {
@@ -37,7 +27,8 @@ export interface MachineSlice {
   sessionFile: { id: number; text: string } | null;
 }
 
-export const createMachineSlice: StateCreator<AppState, [], [], MachineSlice> = () => ({
+/** The slice's initial state (the store composes the slices). */
+export const createMachineSlice = (): MachineSlice => ({
   ready: false,
   busy: false,
   snapshot: null,

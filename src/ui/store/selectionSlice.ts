@@ -1,5 +1,3 @@
-import type { StateCreator } from 'zustand/vanilla';
-import type { AppState } from './store';
 
 export type HandlersTab = 'mmi' | 'protocols' | 'modules';
 
@@ -14,7 +12,8 @@ export interface SelectionSlice {
 
 export const HEX_PAGE = 256;
 
-export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice> = () => ({
+/** The slice's initial state (the store composes the slices). */
+export const createSelectionSlice = (): SelectionSlice => ({
   selectedCpu: 0,
   hexLength: HEX_PAGE,
   handlersTab: 'mmi',

@@ -8,10 +8,10 @@ import { afterTerminalWrites } from './terminalWrites';
 
 export type AppState = MachineSlice & SelectionSlice & TerminalSlice;
 
-export const appStore = createStore<AppState>()((...a) => ({
-  ...createMachineSlice(...a),
-  ...createSelectionSlice(...a),
-  ...createTerminalSlice(...a),
+export const appStore = createStore<AppState>()(() => ({
+  ...createMachineSlice(),
+  ...createSelectionSlice(),
+  ...createTerminalSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */

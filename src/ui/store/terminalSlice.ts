@@ -1,5 +1,3 @@
-import type { StateCreator } from 'zustand/vanilla';
-import type { AppState } from './store';
 
 /**
  * log: firmware serial/DEBUG output; output/error: console replies; echo: a command sent by a
@@ -27,7 +25,8 @@ export interface TerminalSlice {
 /** Entries kept for a terminal that mounts late; xterm keeps its own scrollback. */
 export const TERM_KEEP = 2000;
 
-export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> = () => ({
+/** The slice's initial state (the store composes the slices). */
+export const createTerminalSlice = (): TerminalSlice => ({
   termEntries: [],
   termNextId: 1,
 });

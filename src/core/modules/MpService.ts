@@ -5,9 +5,10 @@
  * CPUs run concurrently on hardware; the model interleaves them in one deterministic order.
  */
 
-import type { Machine } from '../machine/Machine';
-import { type Fw, type Gen, lazyEv } from './Fw';
-import { SmmEntryPoint } from './SmmEntryPoint';
+import type { Machine } from '../pi/Platform';
+import { type Fw } from '../pi/Platform';
+import { type Gen, lazyEv } from '../pi/Fw';
+import { SmmEntryPoint } from '../pi/SmmEntryPoint';
 
 function coreFw(m: Machine, cpu: number): Fw {
   const mod = m.s.modules.find((x) => x.name === 'PiSmmCore');

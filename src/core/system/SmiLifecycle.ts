@@ -7,28 +7,13 @@
 
 import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
 import { guidName, type Guid } from '../pi/Guid';
-import { smiRendezvous } from '../pi/MpSync';
-import { rsm, smmEnter } from './Cpu';
-import { ICH9_APM_CNT } from './Ich9Lpc';
-import { ioWrite, type IoWidth } from './IoBus';
-import type { Machine, SmiRecord } from './Machine';
-import { hex64, REG, regHex } from './Registers';
-import { fieldByName, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET } from './SaveStateMap';
-
-export interface PortWrite {
-  port: number;
-  value: number;
-  width: IoWidth;
-  /** Who executes it, for the trace ("SmmControl2Dxe Trigger", "chipsec-style smi send"). */
-  by: string;
-}
-
-export interface SmiTrigger {
-  cpu: number;
-  writes: PortWrite[];
-  /** Set for PiSmmIpl's Communicate: the buffer gSmmCorePrivate points at. */
-  communicate?: { address: number; size: number; guid: Guid };
-}
+import { smiRendezvous } from '../modules/MpService';
+import { rsm, smmEnter } from '../machine/Cpu';
+import { ICH9_APM_CNT } from '../machine/Ich9Lpc';
+import { ioWrite, type IoWidth, type PortWrite } from '../machine/IoBus';
+import type { Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
+import { hex64, REG, regHex } from '../machine/Registers';
+import { fieldByName, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 
 /** The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it). */
 function executeOut(m: Machine, cpu: number, w: PortWrite): void {

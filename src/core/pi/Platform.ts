@@ -1,17 +1,25 @@
 /**
- * The whole machine as plain data (MachineState) plus the code it runs (module definitions and
- * the save-state layout). structuredClone(state) between SMIs is a complete checkpoint.
+ * The platform firmware runs on, as the PI core and the drivers see it: the hardware state
+ * (machine/Hardware) plus the firmware's own data (SMM core databases, dispatcher records, the
+ * DEBUG log), all plain data, so structuredClone(state) between SMIs is a complete checkpoint; and
+ * the code that runs on it (module images, the save-state layout, the platform's SMI flow).
+ *
+ * The type lives here, at the PI floor, because PI code and drivers operate on it and a type may
+ * not point up; system/ builds the whole machine and runs the flows that span hardware and
+ * firmware (the SMI lifecycle, the boot stages).
  */
 
-import type { HandlerCall, SmiSummary, SmramRegion } from '../../protocol/messages';
-import type { ModuleDef } from '../modules/ModuleDef';
-import type { ModuleRecord } from '../pi/ModuleRecord';
-import type { MpSyncState, SyncMode } from '../pi/MpSyncState';
-import type { ProtocolEntry, SmmCoreState } from '../pi/SmmCoreState';
-import { type CpuState, createCpu } from './Cpu';
-import { createIch9Lpc, type Ich9LpcState } from './Ich9Lpc';
-import { createMemory, type MemoryState } from './Memory';
-import { type SaveStateLayout, layoutById } from './SaveStateMap';
+import { createHardware, type HardwareState } from '../machine/Hardware';
+import type { PortWrite } from '../machine/IoBus';
+import { type SaveStateLayout, layoutById } from '../machine/SaveStateMap';
+import type { EfiStatus } from './EfiStatus';
+import type { Gen } from './Fw';
+import type { Guid } from './Guid';
+import type { ModuleRecord } from './ModuleRecord';
+import type { MpSyncState, SyncMode } from './MpSyncState';
+import type { ProtocolEntry, SmmCoreState } from './SmmCoreState';
+import type { HandlerCall, SmiSummary } from './SmiRecord';
+import type { SmramRegion } from './SmramMap';
 
 export interface PlatformConfig {
   profile: 'ovmf';
@@ -53,14 +61,10 @@ export interface HungInfo {
   message: string;
 }
 
-export interface MachineState {
+export interface MachineState extends HardwareState {
   format: 'smiscope-machine';
   version: 1;
   config: PlatformConfig;
-  cpus: CpuState[];
-  mem: MemoryState;
-  lpc: Ich9LpcState;
-  pciConfigAddress: number;
   smm: SmmCoreState;
   mp: MpSyncState;
   modules: ModuleRecord[];
@@ -81,25 +85,73 @@ export interface MachineState {
   regionsVersion: number;
 }
 
+/** What raises an SMI: the OUTs one CPU executes (and, for PiSmmIpl's Communicate, the buffer). */
+export interface SmiTrigger {
+  cpu: number;
+  writes: PortWrite[];
+  /** Set for PiSmmIpl's Communicate: the buffer gSmmCorePrivate points at. */
+  communicate?: { address: number; size: number; guid: Guid };
+}
+
+/**
+ * Everything that happens from an OUT to the last RSM. The system layer supplies it when it builds
+ * the machine, so a driver that triggers an SMI (SmmControl2 Trigger from PiSmmIpl's Communicate)
+ * runs the platform's flow without importing upward.
+ */
+export type SmiFlow = (m: Machine, t: SmiTrigger) => Gen<void>;
+
 export interface Machine {
   s: MachineState;
   layout: SaveStateLayout;
   defs: ReadonlyMap<string, ModuleDef>;
+  smi: SmiFlow;
+}
+
+/** The context a firmware function runs in: the machine, its module, the CPU executing it. */
+export interface Fw {
+  m: Machine;
+  mod: ModuleRecord;
+  cpu: number;
+}
+
+/**
+ * EFI_SMM_HANDLER_ENTRY_POINT2: (DispatchHandle, Context, CommBuffer, CommBufferSize).
+ * CommBuffer is a physical address (0 = NULL); CommBufferSize is the UINTN the caller passes by
+ * pointer (null = NULL), so a handler can change it as edk2 handlers do.
+ */
+export type MmiHandlerFn = (
+  fw: Fw,
+  dispatchHandle: number,
+  context: number,
+  commBuffer: number,
+  commBufferSize: { value: number } | null,
+) => Gen<EfiStatus>;
+
+export type EntryPointFn = (fw: Fw) => Gen<EfiStatus>;
+
+/** The code side of a firmware module: what the build would put in an FFS file. */
+export interface ModuleDef {
+  name: string;
+  fileGuid: Guid;
+  kind: ModuleRecord['kind'];
+  /** The .inf [Depex] expression (DXE_SMM_DRIVER only); null = no depex section. */
+  depex: string | null;
+  imageSize: number;
+  entry: EntryPointFn;
+  /** Functions the module can register as MMI handlers, by C name. */
+  handlers: Record<string, MmiHandlerFn>;
+  /** One line on what the module is and where it comes from (edk2 path). */
+  summary: string;
 }
 
 export const SERIAL_LOG_LIMIT = 20000;
 
 export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp: MpSyncState): MachineState {
-  const cpus: CpuState[] = [];
-  for (let i = 0; i < config.cpuCount; i++) cpus.push(createCpu(i));
   return {
     format: 'smiscope-machine',
     version: 1,
     config,
-    cpus,
-    mem: createMemory(),
-    lpc: createIch9Lpc(config.broadcast),
-    pciConfigAddress: 0,
+    ...createHardware(config.cpuCount, config.broadcast),
     smm,
     mp,
     modules: [],
@@ -117,8 +169,8 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
   };
 }
 
-export function machineFromState(s: MachineState, defs: ReadonlyMap<string, ModuleDef>): Machine {
-  return { s, layout: layoutById(s.config.layout), defs };
+export function machineFromState(s: MachineState, defs: ReadonlyMap<string, ModuleDef>, smi: SmiFlow): Machine {
+  return { s, layout: layoutById(s.config.layout), defs, smi };
 }
 
 export function serialWrite(m: Machine, text: string): void {

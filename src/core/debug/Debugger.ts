@@ -1,20 +1,18 @@
 /**
- * The debugger around one Machine: runs boot and SMIs as event streams, stops at phase / event /
+ * The debugger around one Machine (the console's Session extends it with the command language): runs boot and SMIs as event streams, stops at phase / event /
  * SMI granularity and at breakpoints, keeps a checkpoint at the start of the SMI in progress (so
  * any step in it is reached again by deterministic replay: `back`), and builds the UI's
  * ViewSnapshots (deltas and visible windows only). Used by the worker, the CLI and the tests.
  */
 
-import type { Phase, TimelineEvent, ViewRequest, ViewSnapshot } from '../../protocol/messages';
-import { runConsoleLine } from '../console/Console';
-import type { Machine, MachineState } from '../machine/Machine';
+import type { Phase } from '../pi/Fw';
+import type { TimelineEvent, ViewCursor } from './ViewTypes';
+import type { Machine, MachineState } from '../pi/Platform';
 import { readBytes } from '../machine/Memory';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, describeLayout } from '../machine/SaveStateMap';
 import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
 import { bootOvmf, createOvmfMachine, moduleDefs, ovmfConfig } from '../profiles/ovmf';
 import { type Breakpoint, type BreakpointSpec, describeBreakpoint, matches } from './Breakpoints';
-import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } from './SessionFile';
-import { buildView, type ViewCursor } from './View';
 
 export type StepGranularity = 'event' | 'phase' | 'smi';
 
@@ -43,12 +41,10 @@ interface ActiveRun {
   sawSave: boolean;
 }
 
-/** Commands that only read state; they are not part of a session's history. */
-const READ_ONLY = /^\s*(help|in|cpus|regs|savestate|x|handlers|protocols|modules|state)\b/i;
 
 export const DEFAULT_PLATFORM: PlatformOptions = { cpus: 4, broadcast: true, syncMode: null, modules: [] };
 
-export class Session {
+export class Debugger {
   m!: Machine;
   platform: PlatformOptions = DEFAULT_PLATFORM;
   run: ActiveRun | null = null;
@@ -63,12 +59,12 @@ export class Session {
   platformEpoch = 0;
   /** Console lines that succeeded since the last platform reset (the session file's body). */
   history: string[] = [];
-  private cursor: ViewCursor = { layoutEpoch: -1, regionsVersion: -1, tablesVersion: -1, timelineEpoch: -1, timelineSent: 0, seq: 0 };
-  private logDrained = 0;
-  private pendingSlice: { target: StepGranularity | 'continue'; remaining: number } | null = null;
+  protected cursor: ViewCursor = { layoutEpoch: -1, regionsVersion: -1, tablesVersion: -1, timelineEpoch: -1, timelineSent: 0, seq: 0 };
+  protected logDrained = 0;
+  protected pendingSlice: { target: StepGranularity | 'continue'; remaining: number } | null = null;
 
-  static create(opts: Partial<PlatformOptions> = {}): Session {
-    const s = new Session();
+  static create<T extends Debugger>(this: new () => T, opts: Partial<PlatformOptions> = {}): T {
+    const s = new this();
     s.reset({ ...DEFAULT_PLATFORM, ...opts });
     return s;
   }
@@ -213,49 +209,6 @@ export class Session {
     for (const c of this.m.s.cpus) this.prevMaps.set(c.index, readBytes(this.m.s.mem, c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE));
   }
 
-  /** One console line (the same language as the CLI). Errors change nothing. */
-  exec(line: string): ConsoleResult {
-    const before = this.prevMaps;
-    this.prevMaps = new Map();
-    this.snapshotMaps();
-    const epoch = this.platformEpoch;
-    const r = runConsoleLine(this, line);
-    if (r.error) this.prevMaps = before; // a bad line changes nothing, not even the highlights
-    else if (this.platformEpoch !== epoch) this.history = [];
-    else if (!READ_ONLY.test(line)) this.history.push(line.trim());
-    return r;
-  }
-
-  exportSession(): SessionFile {
-    return { format: SESSION_FORMAT, version: SESSION_VERSION, platform: { ...this.platform, modules: [...this.platform.modules] }, commands: [...this.history] };
-  }
-
-  /**
-   * Replaces this session with the file's, replayed on a fresh machine. On any error (invalid
-   * file, a line that fails) the current session is kept as it was and the error says where.
-   */
-  importSession(text: string): ConsoleResult {
-    const parsed = parseSessionFile(text);
-    if (!parsed.ok) return { lines: [`session file rejected: ${parsed.error}`], error: true };
-    const file = parsed.file;
-    const trial = new Session();
-    try {
-      trial.reset({ ...file.platform });
-    } catch (e) {
-      return { lines: [`session file rejected: platform: ${(e as Error).message}`], error: true };
-    }
-    for (let i = 0; i < file.commands.length; i++) {
-      const r = trial.exec(file.commands[i]);
-      if (r.error) return { lines: [`session file rejected: commands.${i} ("${file.commands[i]}"): ${r.lines.join(' ')}`], error: true };
-    }
-    Object.assign(this, { m: trial.m, platform: trial.platform, run: trial.run, timeline: trial.timeline, eventSeq: trial.eventSeq, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
-    this.timelineEpoch++;
-    this.platformEpoch++;
-    this.logDrained = 0;
-    this.snapshotMaps();
-    return { lines: [`session loaded: ${file.platform.cpus} CPU(s), ${file.commands.length} command(s) replayed`], error: false };
-  }
-
   busy(): boolean {
     return this.pendingSlice !== null && this.run !== null;
   }
@@ -286,9 +239,6 @@ export class Session {
     return this.run && this.lastEvent ? this.lastEvent.phase : null;
   }
 
-  view(req: ViewRequest): ViewSnapshot {
-    return buildView(this, req, this.cursor);
-  }
 
   layoutDesc() {
     return describeLayout(this.m.layout);

@@ -1,0 +1,66 @@
+/**
+ * A debugging session: the Debugger plus the console language that drives it, and the session
+ * file (platform + console lines) that replays it. The worker, the CLI and the tests use this.
+ */
+
+import { type ConsoleResult, Debugger } from '../debug/Debugger';
+import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../debug/SessionFile';
+import { buildView } from '../debug/View';
+import type { ViewRequest, ViewSnapshot } from '../debug/ViewTypes';
+import { runConsoleLine } from './Console';
+
+export { DEFAULT_PLATFORM } from '../debug/Debugger';
+export type { ConsoleResult, PlatformOptions, RunStart, StepGranularity } from '../debug/Debugger';
+
+/** Commands that only read state; they are not part of a session's history. */
+const READ_ONLY = /^\s*(help|in|cpus|regs|savestate|x|handlers|protocols|modules|state)\b/i;
+
+export class Session extends Debugger {
+  /** One console line (the same language as the CLI). Errors change nothing. */
+  exec(line: string): ConsoleResult {
+    const before = this.prevMaps;
+    this.prevMaps = new Map();
+    this.snapshotMaps();
+    const epoch = this.platformEpoch;
+    const r = runConsoleLine(this, line);
+    if (r.error) this.prevMaps = before; // a bad line changes nothing, not even the highlights
+    else if (this.platformEpoch !== epoch) this.history = [];
+    else if (!READ_ONLY.test(line)) this.history.push(line.trim());
+    return r;
+  }
+
+  exportSession(): SessionFile {
+    return { format: SESSION_FORMAT, version: SESSION_VERSION, platform: { ...this.platform, modules: [...this.platform.modules] }, commands: [...this.history] };
+  }
+
+  /**
+   * Replaces this session with the file's, replayed on a fresh machine. On any error (invalid
+   * file, a line that fails) the current session is kept as it was and the error says where.
+   */
+  importSession(text: string): ConsoleResult {
+    const parsed = parseSessionFile(text);
+    if (!parsed.ok) return { lines: [`session file rejected: ${parsed.error}`], error: true };
+    const file = parsed.file;
+    const trial = new Session();
+    try {
+      trial.reset({ ...file.platform });
+    } catch (e) {
+      return { lines: [`session file rejected: platform: ${(e as Error).message}`], error: true };
+    }
+    for (let i = 0; i < file.commands.length; i++) {
+      const r = trial.exec(file.commands[i]);
+      if (r.error) return { lines: [`session file rejected: commands.${i} ("${file.commands[i]}"): ${r.lines.join(' ')}`], error: true };
+    }
+    Object.assign(this, { m: trial.m, platform: trial.platform, run: trial.run, timeline: trial.timeline, eventSeq: trial.eventSeq, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
+    this.timelineEpoch++;
+    this.platformEpoch++;
+    this.logDrained = 0;
+    this.snapshotMaps();
+    return { lines: [`session loaded: ${file.platform.cpus} CPU(s), ${file.commands.length} command(s) replayed`], error: false };
+  }
+
+  /** The UI's view of the machine: deltas and the windows it looks at (debug/View). */
+  view(req: ViewRequest): ViewSnapshot {
+    return buildView(this, req, this.cursor);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * What the debugger shows of the machine: the ViewSnapshot a host (the worker) sends to a UI,
+ * built from the machine's bytes by debug/View. The core owns these types; src/protocol imports
+ * them for the wire contract.
+ */
+
+import type { CpuActivity } from '../machine/Cpu';
+import type { SaveStateLayoutDesc } from '../machine/SaveStateMap';
+import type { Phase } from '../pi/Fw';
+import type { ModuleState } from '../pi/ModuleRecord';
+import type { SmiSummary } from '../pi/SmiRecord';
+import type { SmramRegion } from '../pi/SmramMap';
+
+export interface ViewRequest {
+  selectedCpu: number;
+  /** Hex window: physical address and length (at most 4096 bytes). */
+  hexAddress: number;
+  hexLength: number;
+}
+
+/** Numbers that can exceed 2^53 (64-bit registers, EFI_STATUS) travel as "0x.." strings. */
+export type Hex = string;
+
+export interface CpuView {
+  index: number;
+  apicId: number;
+  smbase: number;
+  inSmm: boolean;
+  halted: boolean;
+  smiPending: boolean;
+  activity: CpuActivity;
+  /** MSR_SMI_COUNT (QEMU increments it on every SMM entry). */
+  smiCount: number;
+  rip: Hex;
+  rax: Hex;
+  /** Executed the OUT that raised the current / last SMI. */
+  isOutCpu: boolean;
+  /** Elected BSP of the current / last SMI. */
+  isBsp: boolean;
+}
+
+export interface SaveStateView {
+  cpu: number;
+  /** Physical address of the first byte of `bytes` (SMBASE + 0xFC00). */
+  address: number;
+  bytes: Uint8Array;
+  /** Offsets within `bytes` that changed since the previous step. */
+  changedOffsets: number[];
+  /** True while the map holds a state saved for the current SMI. */
+  live: boolean;
+}
+
+export interface HandlerRow {
+  /** Root, GUID or SW registration. */
+  kind: 'root' | 'guid' | 'sw';
+  guid?: string;
+  guidName?: string;
+  swValue?: number;
+  module: string;
+  handler: string;
+  /** DispatchHandle (the SMI_HANDLER record's SMRAM address). */
+  handle: number;
+  toRemove: boolean;
+}
+
+export interface ProtocolRow {
+  name: string;
+  guid: string;
+  module: string;
+  /** 'smm' = in the SMST protocol database; 'uefi' = in gBS (boot services). */
+  database: 'smm' | 'uefi';
+  interface: number;
+}
+
+export interface ModuleRow {
+  name: string;
+  guid: string;
+  state: ModuleState;
+  reason: string;
+  depex: string;
+  missing: string[];
+  imageBase: number;
+  imageSize: number;
+}
+
+export interface TimelineEvent {
+  seq: number;
+  phase: Phase;
+  /** -1 for events that belong to no single CPU. */
+  cpu: number;
+  text: string;
+  level: 'phase' | 'event';
+}
+
+export interface DebugStatus {
+  mode: 'idle' | 'paused' | 'hung';
+  /** Why the machine is hung / what the debugger paused on. */
+  message: string;
+  phase: Phase | null;
+  eventSeq: number;
+}
+
+export interface ViewSnapshot {
+  seq: number;
+  platform: {
+    name: string;
+    cpuCount: number;
+    broadcast: boolean;
+    syncMode: 'traditional' | 'relaxed';
+    tsegBase: number;
+    tsegSize: number;
+  };
+  status: DebugStatus;
+  cpus: CpuView[];
+  /** Sent when it changes (platform reset), otherwise omitted. */
+  layout?: SaveStateLayoutDesc;
+  saveState: SaveStateView;
+  smram: { regions?: SmramRegion[]; hexAddress: number; hexBytes: Uint8Array };
+  /** Tables are sent only when they changed since the previous snapshot. */
+  tables?: { handlers: HandlerRow[]; protocols: ProtocolRow[]; modules: ModuleRow[] };
+  /** Events of the current SMI: `reset` = replace, else append. */
+  timeline: { reset: boolean; events: TimelineEvent[] };
+  lastSmi: SmiSummary | null;
+  breakpoints: { id: number; text: string; hits: number }[];
+}
+
+export interface ViewCursor {
+  layoutEpoch: number;
+  regionsVersion: number;
+  tablesVersion: number;
+  timelineEpoch: number;
+  timelineSent: number;
+  seq: number;
+}

@@ -1,0 +1,31 @@
+/**
+ * The record of one SMI as the model keeps it: who raised it, which CPUs took it, which phases
+ * ran and which MMI handlers were called with what result. MmiManage appends to it; the SMI
+ * lifecycle opens and closes it; the debugger shows it as the SMI summary.
+ */
+
+import type { Phase } from './Fw';
+
+export interface HandlerCall {
+  handler: string;
+  module: string;
+  kind: 'root' | 'guid' | 'sw';
+  returned: string;
+}
+
+export interface SmiSummary {
+  number: number;
+  command: number;
+  data: number;
+  cpu: number;
+  bsp: number | null;
+  communicate: string | null;
+  phasesRun: Phase[];
+  handlersCalled: HandlerCall[];
+  finished: boolean;
+  /** False when the APM write raised no SMI (0x02/0x03, APMC_EN clear); `note` says why. */
+  raised: boolean;
+  note: string;
+  /** CPUs that took SMI#. */
+  cpus: number[];
+}
