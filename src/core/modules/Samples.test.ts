@@ -14,7 +14,7 @@ import { MmiHandlerRegister } from '../pi/Mmi';
 import { MmCpuIoRead } from './CpuIo2Smm';
 import type { ModuleDef } from './ModuleDef';
 import { newModuleRecord } from './PiSmmCore';
-import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER as R, readSaveState } from './PiSmmCpuDxeSmm';
+import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER as R, readSaveState } from './SmmCpuSaveState';
 import { SwDispatch2Depex, SwDispatch2Locate } from './Samples';
 
 const SW_DISPATCH2 = GUIDS.gEfiSmmSwDispatch2ProtocolGuid;
