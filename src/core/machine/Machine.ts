@@ -31,7 +31,7 @@ export interface PlatformConfig {
   /** gSmmCorePrivate and PiSmmIpl's communication buffer live here (EfiRuntimeServicesData). */
   runtimeDataBase: number;
   runtimeDataSize: number;
-  /** PcdDebugPrintErrorLevel: which DEBUG() levels reach the serial port. */
+  /** PcdDebugPrintErrorLevel: which DEBUG() levels reach the debugcon port. */
   debugPrintErrorLevel: number;
 }
 
@@ -68,8 +68,12 @@ export interface MachineState {
   sw: SwRegistration[];
   /** The UEFI (gBS) protocol database, as far as SMM depex evaluation and PiSmmIpl care. */
   uefiProtocols: ProtocolEntry[];
-  /** Serial port: DEBUG() output. `firstSeq` is the sequence number of lines[0] (bounded log). */
-  serial: { firstSeq: number; lines: string[] };
+  /**
+   * The firmware log: DEBUG() output as the debugcon device (port 0x402, Debugcon.ts) receives it,
+   * plus SmiScope's notes. The field keeps its old name. `firstSeq` is the sequence number of
+   * lines[0] (bounded log); `partial` holds bytes after the last line end.
+   */
+  serial: { firstSeq: number; lines: string[]; partial: string };
   smiSeq: number;
   currentSmi: SmiRecord | null;
   lastSmi: SmiRecord | null;
@@ -105,7 +109,7 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     modules: [],
     sw: [],
     uefiProtocols: [],
-    serial: { firstSeq: 0, lines: [] },
+    serial: { firstSeq: 0, lines: [], partial: '' },
     smiSeq: 0,
     currentSmi: null,
     lastSmi: null,
@@ -121,12 +125,15 @@ export function machineFromState(s: MachineState, defs: ReadonlyMap<string, Modu
   return { s, layout: layoutById(s.config.layout), defs };
 }
 
+/**
+ * Appends to the firmware log: `text` is one or more lines separated by "\n"; a final "\n" ends
+ * the last line. Empty lines in between are kept (ASSERT_EFI_ERROR prints a blank line first).
+ */
 export function serialWrite(m: Machine, text: string): void {
   const ser = m.s.serial;
-  for (const line of text.split('\n')) {
-    if (line === '' ) continue;
-    ser.lines.push(line);
-  }
+  const parts = text.split('\n');
+  const n = parts[parts.length - 1] === '' ? parts.length - 1 : parts.length;
+  for (let i = 0; i < n; i++) ser.lines.push(parts[i]);
   const extra = ser.lines.length - SERIAL_LOG_LIMIT;
   if (extra > 0) {
     ser.lines.splice(0, extra);

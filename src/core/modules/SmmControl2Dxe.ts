@@ -36,7 +36,7 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   const pm = pmBase(lpc);
   if (lpc.smiEn & ICH9_SMI_EN_APMC_EN) {
     DEBUG(fw, DEBUG_ERROR, '%a: this Q35 implementation lacks SMI\n', 'SmmControl2DxeEntryPoint');
-    ASSERT(fw, false, 'FALSE', FILE, 0);
+    ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 325); // goto FatalError
   }
   writeSmiEn(lpc, lpc.smiEn | ICH9_SMI_EN_APMC_EN | ICH9_SMI_EN_GBL_SMI_EN);
   configWrite(lpc, ICH9_GEN_PMCON_1, 1, configRead(lpc, ICH9_GEN_PMCON_1, 1) | ICH9_GEN_PMCON_1_SMI_LOCK);
@@ -44,7 +44,7 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   writeSmiEn(lpc, lpc.smiEn & ~ICH9_SMI_EN_GBL_SMI_EN);
   if (!(lpc.smiEn & ICH9_SMI_EN_GBL_SMI_EN)) {
     DEBUG(fw, DEBUG_ERROR, '%a: failed to lock down GBL_SMI_EN\n', 'SmmControl2DxeEntryPoint');
-    ASSERT(fw, false, 'FALSE', FILE, 0);
+    ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 325); // goto FatalError
   }
   yield ev('trigger', fw.cpu, `SmmControl2Dxe: SMI_EN (PMBASE ${'0x' + pm.toString(16).toUpperCase()} + 0x${ICH9_PMBASE_OFS_SMI_EN.toString(16).toUpperCase()}) |= APMC_EN | GBL_SMI_EN; GEN_PMCON_1.SMI_LOCK set`);
 

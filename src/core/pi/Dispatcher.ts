@@ -39,7 +39,7 @@ function evaluate(fw: Fw, rec: ModuleRecord): boolean {
   rec.missing = r.missing;
   for (const line of r.trace) DEBUG(fw, DEBUG_DISPATCH, '%a\n', line);
   // SmmIsSchedulable's ASSERT (FALSE) (NULL depex; BEFORE/AFTER not first): a DEBUG build dead-loops here.
-  if (r.assertion) ASSERT(fw, false, r.assertion.expression, r.assertion.file, 0);
+  if (r.assertion) ASSERT(fw, false, r.assertion.expression, r.assertion.file, r.assertion.line);
   return r.result;
 }
 
