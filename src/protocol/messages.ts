@@ -29,7 +29,7 @@ export type WorkerMessage =
   | { type: 'ready'; protocolVersion: number }
   /** Console output for a command/action; `error` lines are reported at the prompt. */
   | { type: 'output'; id: number; lines: string[]; error: boolean }
-  /** Firmware serial (DEBUG) lines since the previous message, with their running sequence number. */
+  /** Firmware debugcon (DEBUG, port 0x402) lines since the previous message, with their running sequence number. */
   | { type: 'log'; firstSeq: number; lines: string[] }
   | { type: 'snapshot'; snapshot: ViewSnapshot }
   /** The worker is running (continue) and will accept `pause`. */
@@ -103,7 +103,7 @@ export interface SaveStateFieldDesc {
   /** Offset from SMBASE + 0x8000 (as the SDM and edk2 headers count). */
   offset: number;
   size: 1 | 2 | 4 | 8;
-  /** Written by the CPU on SMM entry (QEMU TCG writes only some fields of the AMD64 map). */
+  /** Written on SMM entry (QEMU TCG writes only some fields of the AMD64 map; KVM zeroes the rest). */
   written: boolean;
   /** Restored by RSM. */
   restored: boolean;
@@ -112,6 +112,12 @@ export interface SaveStateFieldDesc {
 
 export interface SaveStateLayoutDesc {
   name: string; // e.g. "AMD64 (QEMU TCG, revision 0x00020064)"
+  /** The accelerator whose SMM entry wrote the map (`platform ovmf --accel`). */
+  accel: 'tcg' | 'kvm';
+  /** Who writes the map, with the upstream file and function. */
+  writer: string;
+  /** What that accelerator means for the fields the CPU does not save. */
+  accelNote: string;
   revision: number;
   /** Map begins at SMBASE + mapOffset (0xFC00) and is mapSize (0x400) bytes long. */
   mapOffset: number;
@@ -231,6 +237,8 @@ export interface ViewSnapshot {
     cpuCount: number;
     broadcast: boolean;
     syncMode: 'traditional' | 'relaxed';
+    /** `--accel`: which accelerator runs the vCPUs (and writes the save state). */
+    accel: 'tcg' | 'kvm';
     tsegBase: number;
     tsegSize: number;
   };

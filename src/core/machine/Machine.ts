@@ -11,7 +11,7 @@ import type { ProtocolEntry, SmmCoreState } from '../pi/SmmCoreState';
 import { type CpuState, createCpu } from './Cpu';
 import { createIch9Lpc, type Ich9LpcState } from './Ich9Lpc';
 import { createMemory, type MemoryState } from './Memory';
-import { type SaveStateLayout, layoutById } from './SaveStateMap';
+import { type Accel, type SaveStateLayout, layoutById } from './SaveStateMap';
 
 export interface PlatformConfig {
   profile: 'ovmf';
@@ -23,6 +23,8 @@ export interface PlatformConfig {
   /** Extra (sample / user) SMM modules in the firmware volume, by name. */
   extraModules: string[];
   layout: SaveStateLayout['id'];
+  /** `--accel`: QEMU TCG or KVM runs the vCPUs; decides who writes the save state (facts §12.10). */
+  accel: Accel;
   ramSize: number;
   tsegBase: number;
   tsegSize: number;
