@@ -61,8 +61,8 @@ function AccelLine({ layout }: { layout: SaveStateLayoutDesc }) {
       <span className={`chip ${kvm ? 'chip-kvm' : 'chip-tcg'}`}>{kvm ? 'KVM' : 'TCG'}</span>
       <span className="muted">
         {kvm
-          ? 'KVM enter_smm (arch/x86/kvm/smm.c) zeroes SMBASE+0xFE00..0xFFFF first: IO_DWord, IORestart, AutoHALTRestart read 0 · RSM always reloads SMBASE'
-          : 'QEMU do_smm_enter (tcg/system/smm_helper.c) skips IO_DWord, IORestart, AutoHALTRestart: they keep old SMRAM bytes · RSM reloads SMBASE if revision bit 17 is set'}
+          ? 'enter_smm zeroed SMBASE+0xFE00..0xFFFF first: unsaved fields read 0 · RSM always reloads SMBASE'
+          : 'do_smm_enter skips IO_DWord, IORestart, AutoHALT: old bytes stay · RSM reloads SMBASE if rev bit 17'}
       </span>
     </div>
   );
