@@ -114,11 +114,34 @@ test('the seed thread: a depex on gEfiSmmSwDispatch2ProtocolGuid never loads, lo
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'hung');
   await expect(page.getByTestId('terminal')).toContainText('SmmSwDispatch2Protocol Status: 0xE');
   await expect(page.getByTestId('terminal')).toContainText('ASSERT_EFI_ERROR (Status = Not Found)');
+  // PlatformDebugLibIoPort's ASSERT line: the file's basename, no [Module].
+  await expect(page.getByTestId('terminal')).toContainText('ASSERT SwDispatch2Locate.c(42): !(((RETURN_STATUS)(Status)) >= 0x8000000000000000ULL)');
   await expect(page.getByTestId('module-row-SwDispatch2Locate')).toContainText('hung');
   await page.screenshot({ path: 'test-results/screens/05-hung.png' });
   // A bad line is reported at the prompt and changes nothing.
   await typeInTerminal(page, 'smi 0x04');
   await expect(page.getByTestId('terminal')).toContainText('the machine is hung');
+});
+
+test('--accel kvm: the save-state panel says KVM wrote the map and the unsaved fields read 0 (1366x768)', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await openDebugger(page);
+  await expect(page.getByTestId('terminal-panel')).toContainText('debugcon log (port 0x402)');
+  await expect(page.getByTestId('ss-accel')).toHaveAttribute('data-accel', 'tcg');
+  await typeInTerminal(page, 'platform ovmf --accel kvm');
+  await expect(page.getByTestId('platform-line')).toContainText('KVM');
+  await expect(page.getByTestId('ss-accel')).toHaveAttribute('data-accel', 'kvm');
+  await tile(page, 1).click();
+  await typeInTerminal(page, 'smi 0x04 --cpu 1');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
+  for (let i = 0; i < 3; i++) await stepPhase(page); // trigger, SMI# delivery, save state
+  const ss = page.getByTestId('savestate-panel');
+  await expect(ss.getByTestId('ss-accel')).toContainText('zeroed SMBASE+0xFE00..0xFFFF first: unsaved fields read 0');
+  await expect(ss.getByTestId('ss-field-IO_DWord')).not.toContainText('not written');
+  await expect(ss.getByTestId('ss-field-IO_DWord')).toContainText('0x00000000');
+  await expect(ss.getByTestId('ss-field-RAX')).toContainText(/0x0+4\b/);
+  await ss.screenshot({ path: 'test-results/screens/09-savestate-kvm-1366.png' });
+  await page.screenshot({ path: 'test-results/screens/09-kvm-1366.png' });
 });
 
 test('bad input gets a clear message and the session survives a reload', async ({ page }) => {

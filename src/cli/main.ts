@@ -1,52 +1,34 @@
 /**
- * `smiscope run FILE|-`: runs a script of console lines against a fresh default platform and
- * prints what the page's terminal would (firmware serial lines included, prefixed "serial| ").
- * Exits 1 with the line number on the first bad line, 2 on usage errors.
+ * `smiscope run FILE|- [--log-prefix serial|debugcon]`: runs a script of console lines against a
+ * fresh default platform and prints what the page's terminal would, firmware debugcon log lines
+ * included (prefixed "serial| " unless --log-prefix debugcon). Exits 1 with the line number on
+ * the first bad line, 2 on usage errors.
  */
 
 import { readFileSync } from 'node:fs';
 import { Session } from '../core/console/Session';
+import { parseRunArgs, runScript } from './run';
 
 function usage(): never {
-  process.stderr.write('usage: smiscope run FILE   (FILE = - for standard input)\n       smiscope help\n');
+  process.stderr.write(
+    'usage: smiscope run FILE [--log-prefix serial|debugcon]   (FILE = - for standard input)\n' +
+      '       smiscope help\n' +
+      '  Firmware lines are the debugcon log (OVMF DEBUG output on I/O port 0x402), prefixed "serial| "\n' +
+      '  by default, or "debugcon| " with --log-prefix debugcon.\n',
+  );
   process.exit(2);
 }
 
-export function runScript(text: string, write: (s: string) => void): number {
-  const session = Session.create();
-  const flushLog = () => {
-    for (const l of session.drainLog().lines) write(`serial| ${l}\n`);
-  };
-  flushLog();
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line.trim() || line.trim().startsWith('#')) continue;
-    write(`smiscope> ${line.trim()}\n`);
-    const r = session.exec(line);
-    flushLog();
-    for (const l of r.lines) write(l + '\n');
-    while (session.busy()) {
-      const more = session.runSlice(50_000);
-      flushLog();
-      for (const l of more.lines) write(l + '\n');
-    }
-    if (r.error) {
-      process.stderr.write(`smiscope: line ${i + 1}: ${r.lines.join(' ')}\n`);
-      return 1;
-    }
-  }
-  return 0;
-}
-
 function main(argv: string[]): void {
-  const [cmd, file] = argv;
+  const [cmd, ...rest] = argv;
   if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const s = Session.create();
     process.stdout.write(s.exec('help').lines.join('\n') + '\n');
     return;
   }
-  if (cmd !== 'run' || !file || argv.length > 2) usage();
+  const args = cmd === 'run' ? parseRunArgs(rest) : null;
+  if (!args) usage();
+  const { file, logPrefix } = args;
   let text: string;
   try {
     text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
@@ -55,7 +37,7 @@ function main(argv: string[]): void {
     process.exit(2);
   }
   const out: string[] = [];
-  const code = runScript(text, (s) => out.push(s));
+  const code = runScript(text, (s) => out.push(s), logPrefix);
   process.stdout.write(out.join(''));
   process.exitCode = code;
 }

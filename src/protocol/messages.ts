@@ -39,7 +39,7 @@ export type WorkerMessage =
   | { type: 'ready'; protocolVersion: number }
   /** Console output for a command/action; `error` lines are reported at the prompt. */
   | { type: 'output'; id: number; lines: string[]; error: boolean }
-  /** Firmware serial (DEBUG) lines since the previous message, with their running sequence number. */
+  /** Firmware debugcon (DEBUG, port 0x402) lines since the previous message, with their running sequence number. */
   | { type: 'log'; firstSeq: number; lines: string[] }
   | { type: 'snapshot'; snapshot: ViewSnapshot }
   /** The worker is running (continue) and will accept `pause`. */

@@ -158,10 +158,10 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   platform: {
-    usage: 'platform ovmf [--cpus N] [--broadcast on|off] [--sync traditional|relaxed] [--module NAME]...',
-    help: `Power on a QEMU Q35 + OVMF machine and boot it (reset). --cpus 1..${MAX_CPUS} (default 4); --broadcast: whether QEMU offers broadcast SMI (default on); --sync overrides PcdCpuSmmSyncMode; --module adds a sample SMM module: ${SAMPLE_MODULES.map((d) => d.name).join(', ')}.`,
+    usage: 'platform ovmf [--cpus N] [--broadcast on|off] [--sync traditional|relaxed] [--accel tcg|kvm] [--module NAME]...',
+    help: `Power on a QEMU Q35 + OVMF machine and boot it (reset). --cpus 1..${MAX_CPUS} (default 4); --broadcast: whether QEMU offers broadcast SMI (default on); --sync overrides PcdCpuSmmSyncMode; --accel: QEMU TCG (default) or KVM writes the save state on SMM entry (KVM zeroes the unsaved fields and always reloads SMBASE on RSM); --module adds a sample SMM module: ${SAMPLE_MODULES.map((d) => d.name).join(', ')}.`,
     run: (s, a) => {
-      checkFlags(a, ['cpus', 'broadcast', 'sync', 'module']);
+      checkFlags(a, ['cpus', 'broadcast', 'sync', 'accel', 'module']);
       checkPositional(a, 1, 1, COMMANDS.platform.usage);
       if (a.pos[0] !== 'ovmf') throw new ConsoleError(`unknown platform "${a.pos[0]}" (available: ovmf)`);
       const cpus = flag(a, 'cpus') !== undefined ? parseNumber(flag(a, 'cpus')!, '--cpus') : 4;
@@ -170,12 +170,14 @@ const COMMANDS: Record<string, Command> = {
       if (b !== 'on' && b !== 'off') throw new ConsoleError('--broadcast takes on or off');
       const sync = flag(a, 'sync') ?? null;
       if (sync !== null && sync !== 'traditional' && sync !== 'relaxed') throw new ConsoleError('--sync takes traditional or relaxed');
+      const accel = flag(a, 'accel') ?? 'tcg';
+      if (accel !== 'tcg' && accel !== 'kvm') throw new ConsoleError('--accel takes tcg or kvm');
       const modules = a.flags.get('module') ?? [];
       for (const n of modules) if (!SAMPLE_MODULES.some((d) => d.name.toLowerCase() === n.toLowerCase())) throw new ConsoleError(`unknown module "${n}" (known: ${SAMPLE_MODULES.map((d) => d.name).join(', ')})`);
-      const out = s.reset({ cpus, broadcast: b === 'on', syncMode: sync, modules });
+      const out = s.reset({ cpus, broadcast: b === 'on', syncMode: sync, modules, accel });
       const st = s.m.s;
       return [
-        `platform ovmf: ${cpus} CPU(s), broadcast SMI ${st.lpc.smiFeatures & 1 ? 'negotiated' : 'not offered'}, ${st.mp.syncMode} sync mode, TSEG ${hex(st.config.tsegBase)}..${hex(st.config.tsegBase + st.config.tsegSize - 1)}`,
+        `platform ovmf: ${cpus} CPU(s), broadcast SMI ${st.lpc.smiFeatures & 1 ? 'negotiated' : 'not offered'}, ${st.mp.syncMode} sync mode, TSEG ${hex(st.config.tsegBase)}..${hex(st.config.tsegBase + st.config.tsegSize - 1)}, accel ${accel === 'kvm' ? 'KVM' : 'TCG'}`,
         ...out,
       ];
     },

@@ -21,6 +21,7 @@ export function stateJson(s: Debugger) {
       cpuCount: st.cpus.length,
       broadcastSmi: (st.lpc.smiFeatures & 1) !== 0,
       syncMode: st.mp.syncMode,
+      accel: st.config.accel,
       saveStateLayout: s.m.layout.name,
       tseg: { base: h(st.config.tsegBase), size: h(st.config.tsegSize) },
       stage: st.stage,

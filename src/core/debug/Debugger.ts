@@ -9,7 +9,7 @@ import type { Phase } from '../pi/Fw';
 import type { TimelineEvent, ViewCursor } from './ViewTypes';
 import type { Machine, MachineState } from '../pi/Platform';
 import { readBytes } from '../machine/Memory';
-import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, describeLayout } from '../machine/SaveStateMap';
+import { type Accel, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, describeLayout } from '../machine/SaveStateMap';
 import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
 import { bootOvmf, createOvmfMachine, moduleDefs, ovmfConfig } from '../profiles/ovmf';
 import { type Breakpoint, type BreakpointSpec, describeBreakpoint, matches } from './Breakpoints';
@@ -26,6 +26,8 @@ export interface PlatformOptions {
   broadcast: boolean;
   syncMode: 'traditional' | 'relaxed' | null;
   modules: string[];
+  /** `--accel tcg|kvm`: who runs the vCPUs and writes the save state (default tcg). */
+  accel: Accel;
 }
 
 /** How a run began, so it can be replayed from its checkpoint. */
@@ -42,7 +44,7 @@ interface ActiveRun {
 }
 
 
-export const DEFAULT_PLATFORM: PlatformOptions = { cpus: 4, broadcast: true, syncMode: null, modules: [] };
+export const DEFAULT_PLATFORM: PlatformOptions = { cpus: 4, broadcast: true, syncMode: null, modules: [], accel: 'tcg' };
 
 export class Debugger {
   m!: Machine;
@@ -71,7 +73,7 @@ export class Debugger {
 
   /** `platform ovmf ...`: power on a fresh machine and boot it to the OS. */
   reset(opts: PlatformOptions): string[] {
-    const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, syncMode: opts.syncMode, modules: opts.modules });
+    const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
     moduleDefs(config); // throws on an unknown module name before anything changes
     this.platform = opts;
     this.m = createOvmfMachine(config);
@@ -92,7 +94,7 @@ export class Debugger {
       if (!(e instanceof CpuDeadLoop)) throw e;
       this.markHung(e);
       out.push(`boot HUNG: ${e.message}`);
-      out.push(`CPU${e.cpu} spins in CpuDeadLoop() inside SMM (module ${e.module}). See the serial log and the Modules table; reset with \`platform ovmf\`.`);
+      out.push(`CPU${e.cpu} spins in CpuDeadLoop() inside SMM (module ${e.module}). See the debugcon log and the Modules table; reset with \`platform ovmf\`.`);
     }
     this.snapshotMaps();
     return out;

@@ -18,11 +18,13 @@ export const SessionFileSchema = z.object({
     broadcast: z.boolean(),
     syncMode: z.enum(['traditional', 'relaxed']).nullable(),
     modules: z.array(z.string().max(64)).max(16),
+    /** Added with `--accel`; files written before it load as TCG. */
+    accel: z.enum(['tcg', 'kvm']).default('tcg'),
   }),
   commands: z.array(z.string().max(4096)).max(100_000),
 });
 
-export type SessionFile = z.infer<typeof SessionFileSchema>;
+export type SessionFile = z.output<typeof SessionFileSchema>;
 
 /** Parses and validates; returns the file or a message naming the first problem and where. */
 export function parseSessionFile(text: string): { ok: true; file: SessionFile } | { ok: false; error: string } {

@@ -79,6 +79,7 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
       cpuCount: s.cpus.length,
       broadcast: (s.lpc.smiFeatures & 1) !== 0,
       syncMode: s.mp.syncMode,
+      accel: s.config.accel,
       tsegBase: s.config.tsegBase,
       tsegSize: s.config.tsegSize,
     },

@@ -107,6 +107,8 @@ export interface ViewSnapshot {
     cpuCount: number;
     broadcast: boolean;
     syncMode: 'traditional' | 'relaxed';
+    /** `--accel`: which accelerator runs the vCPUs (and writes the save state). */
+    accel: 'tcg' | 'kvm';
     tsegBase: number;
     tsegSize: number;
   };

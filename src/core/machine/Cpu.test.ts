@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCpu, osRegs, rsm, smmEnter } from './Cpu';
+import { createCpu, osRegs, rsm, SMM_ENTRY_SEGMENT_ATTRIBUTES, smmEnter } from './Cpu';
 import { createMemory, read32, read64, write32 } from './Memory';
 import { getReg, REG, setReg } from './Registers';
-import { AMD64_QEMU_LAYOUT as L, fieldByName, SMM_DEFAULT_SMBASE, writeSaveStateField } from './SaveStateMap';
+import { AMD64_KVM_LAYOUT as K, AMD64_QEMU_LAYOUT as L, fieldByName, SMM_DEFAULT_SMBASE, writeSaveStateField } from './SaveStateMap';
 
 const CR0_PE = 1, CR0_EM = 4, CR0_TS = 8, CR0_PG = 0x80000000;
 
@@ -150,5 +150,89 @@ describe('Cpu: RSM (§6.4)', () => {
     write32(mem, 0x3ff00, 0x7ff9a000);
     rsm(cpu, mem, L);
     expect(cpu.smbase).toBe(SMM_DEFAULT_SMBASE);
+  });
+});
+
+describe('Cpu: entry segment attributes and the accelerator (§12.10)', () => {
+  const SEGS = ['CS', 'DS', 'ES', 'SS', 'FS', 'GS'] as const;
+
+  it('§12.10 do_smm_enter loads CS, DS, ES, SS, FS, GS with P|S|W|G|A = 0x8093 (16-bit, not the OS 64-bit code 0xA09B), TCG and KVM alike', () => {
+    expect(SMM_ENTRY_SEGMENT_ATTRIBUTES).toBe(0x80 | 0x10 | 0x02 | 0x8000 | 0x01);
+    expect(SMM_ENTRY_SEGMENT_ATTRIBUTES).toBe(0x8093);
+    for (const layout of [L, K]) {
+      const mem = createMemory();
+      const cpu = osCpu(1, 0x7ff9c000);
+      expect(getReg(cpu.regs, REG.CS_ATTR)).toBe(0xa09bn);
+      smmEnter(cpu, mem, layout);
+      for (const s of SEGS) expect(getReg(cpu.regs, REG[`${s}_ATTR`]), `${layout.accel} ${s}`).toBe(0x8093n);
+      expect(read32(mem, 0x7ff9c000 + 0xfe12) & 0xffff).toBe(0xa09b); // the OS CS attributes were saved first
+      rsm(cpu, mem, layout);
+      expect(getReg(cpu.regs, REG.CS_ATTR)).toBe(0xa09bn);
+    }
+  });
+
+  it('§12.10 KVM sets the IDT base and limit to 0 on entry; QEMU TCG leaves the IDTR as it was', () => {
+    const tcg = osCpu(0, 0x7ff9a000);
+    const idtBase = getReg(tcg.regs, REG.IDTR_BASE);
+    smmEnter(tcg, createMemory(), L);
+    expect(getReg(tcg.regs, REG.IDTR_LIMIT)).toBe(0xfffn);
+    expect(getReg(tcg.regs, REG.IDTR_BASE)).toBe(idtBase);
+    const kvm = osCpu(0, 0x7ff9a000);
+    const mem = createMemory();
+    smmEnter(kvm, mem, K);
+    expect(getReg(kvm.regs, REG.IDTR_LIMIT)).toBe(0n);
+    expect(getReg(kvm.regs, REG.IDTR_BASE)).toBe(0n);
+    expect(read64(mem, 0x7ff9a000 + 0xfe88)).toBe(idtBase); // saved before it was cleared
+    rsm(kvm, mem, K);
+    expect(getReg(kvm.regs, REG.IDTR_BASE)).toBe(idtBase);
+  });
+
+  it('§12.10 KVM zeroes the 512-byte image at SMBASE+0xFE00 on entry (IO_DWord, AutoHALT read 0); TCG leaves unwritten fields as they were', () => {
+    for (const [layout, want] of [[L, 0xdeadbeef], [K, 0]] as const) {
+      const mem = createMemory();
+      const smbase = 0x7ff9e000;
+      write32(mem, smbase + 0xfec0, 0xdeadbeef); // IO_DWord: stale
+      write32(mem, smbase + 0xfec8, 0x01010101); // IORestart, AutoHALTRestart: stale
+      write32(mem, smbase + 0xfdfc, 0x11223344); // just below the AMD64 area: nobody writes it
+      const cpu = osCpu(2, smbase);
+      smmEnter(cpu, mem, layout);
+      expect(read32(mem, smbase + 0xfec0), layout.accel).toBe(want);
+      expect(read32(mem, smbase + 0xfec8), layout.accel).toBe(want === 0 ? 0 : 0x01010101);
+      expect(read32(mem, smbase + 0xfdfc), layout.accel).toBe(0x11223344);
+      expect(read32(mem, smbase + 0xfefc)).toBe(0x00020064);
+    }
+    expect(K.fields.filter((f) => !f.written)).toEqual([]);
+    expect(fieldByName(K, 'IO_DWord')!.note).toMatch(/KVM zeroes it/);
+    expect(fieldByName(K, 'CR0')!.size).toBe(8); // KVM stores CR0, CR4, DR6, DR7 as 64 bits
+    expect(fieldByName(L, 'CR0')!.size).toBe(4);
+  });
+
+  it('§12.10 KVM reloads SMBASE on RSM whatever the revision says; TCG only with revision bit 17', () => {
+    for (const [layout, want] of [[L, SMM_DEFAULT_SMBASE], [K, 0x7ff9a000]] as const) {
+      const mem = createMemory();
+      const cpu = osCpu(0, SMM_DEFAULT_SMBASE);
+      smmEnter(cpu, mem, layout);
+      write32(mem, 0x3fefc, 0x00000064); // revision without bit 17
+      write32(mem, 0x3ff00, 0x7ff9a000);
+      rsm(cpu, mem, layout);
+      expect(cpu.smbase, layout.accel).toBe(want);
+    }
+    expect(K.smbaseReloadAlways).toBe(true);
+    expect(L.smbaseReloadAlways).toBe(false);
+  });
+
+  it('§12.10 KVM: enter + RSM with untouched bytes gives back exactly the interrupted register file', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 255 }), fc.boolean(), (index, halted) => {
+        const mem = createMemory();
+        const cpu = osCpu(index, 0x7f000000 + index * 0x2000, halted);
+        const before = cpu.regs.slice();
+        smmEnter(cpu, mem, K);
+        rsm(cpu, mem, K);
+        expect(cpu.regs).toEqual(before);
+        expect(cpu.smbase).toBe(0x7f000000 + index * 0x2000);
+      }),
+      { numRuns: 30 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 /**
  * One logical CPU: the registers a save-state map holds, SMBASE, SMM/halt flags, MSR_SMI_COUNT.
- * SMM entry and RSM follow QEMU TCG (facts §6.3, §6.4): the state goes through SMRAM bytes.
+ * SMM entry and RSM follow QEMU TCG (facts §6.3, §6.4) or KVM (facts §12.10), as the layout says:
+ * the state goes through SMRAM bytes.
  */
 
 import type { MemoryState } from './Memory';
@@ -139,7 +140,19 @@ export function dxeRegs(r: RegFile, index: number, halted: boolean): void {
 
 const CR0_PE = 1, CR0_EM = 1 << 2, CR0_TS = 1 << 3, CR0_PG = 0x80000000;
 
-/** do_smm_enter: save state into SMRAM, then load the SMM entry state (facts §6.3). */
+/**
+ * Segment attributes on SMM entry, packed as the save-state map stores them ((flags >> 8) & 0xF0FF):
+ * QEMU's do_smm_enter loads CS, DS, ES, SS, FS and GS with DESC_P | DESC_S | DESC_W | DESC_G |
+ * DESC_A = 0x80 | 0x10 | 0x02 | 0x8000 | 0x01 (a 16-bit, 4 GiB, accessed read/write segment, not
+ * 64-bit code); KVM's enter_smm builds the same (type 3, S, P, G) (facts §12.10).
+ */
+export const SMM_ENTRY_SEGMENT_ATTRIBUTES = 0x8093;
+
+/**
+ * do_smm_enter (QEMU TCG) / enter_smm (KVM): save state into SMRAM, then load the SMM entry state
+ * (facts §6.3, §12.10). KVM also sets the IDT base and limit to 0 ("Undocumented: IDT limit is
+ * set to zero on entry to SMM"); TCG leaves the IDTR alone.
+ */
 export function smmEnter(cpu: CpuState, mem: MemoryState, layout: SaveStateLayout): void {
   cpu.smiCount++;
   cpu.inSmm = true;
@@ -163,17 +176,26 @@ export function smmEnter(cpu: CpuState, mem: MemoryState, layout: SaveStateLayou
   set32(REG.CS_SEL, (cpu.smbase >>> 4) & 0xffff);
   set32(REG.CS_BASE, cpu.smbase);
   set32(REG.CS_LIMIT, 0xffffffff);
+  set32(REG.CS_ATTR, SMM_ENTRY_SEGMENT_ATTRIBUTES);
   for (const id of FLAT_SEGMENTS) {
     set32(id, 0);
+    set32(id + 1, SMM_ENTRY_SEGMENT_ATTRIBUTES); // _ATTR
     set32(id + 3, 0); // _BASE
     set32(id + 2, 0xffffffff); // _LIMIT
+  }
+  if (layout.accel === 'kvm') {
+    set32(REG.IDTR_BASE, 0);
+    set32(REG.IDTR_LIMIT, 0);
   }
 }
 
 /** DS, ES, SS, FS, GS selector slots (SEL, ATTR, LIMIT, BASE are consecutive). */
 const FLAT_SEGMENTS = [REG.DS_SEL, REG.ES_SEL, REG.SS_SEL, REG.FS_SEL, REG.GS_SEL];
 
-/** helper_rsm: reload the state from SMRAM bytes; SMBASE changes if the map's SMBASE field was written (facts §6.4). */
+/**
+ * helper_rsm (QEMU TCG) / rsm_load_state_64 (KVM): reload the state from SMRAM bytes. SMBASE comes
+ * from the map when revision bit 17 is set (TCG, facts §6.4) or always (KVM, facts §12.10).
+ */
 export function rsm(cpu: CpuState, mem: MemoryState, layout: SaveStateLayout): void {
   cpu.smbase = decodeSaveState(mem, cpu.smbase, cpu.regs, layout);
   cpu.inSmm = false;

@@ -14,11 +14,18 @@ export interface HardwareState {
   lpc: Ich9LpcState;
   /** CONFIG_ADDRESS (0xCF8) as last written. */
   pciConfigAddress: number;
+  /**
+   * The debugcon log (port 0x402, Debugcon.ts): the firmware's DEBUG() output as the device's
+   * character backend receives it, plus SmiScope's notes. The field keeps its old name.
+   * `firstSeq` is the sequence number of lines[0] (bounded log); `partial` holds the bytes after
+   * the last line end.
+   */
+  serial: { firstSeq: number; lines: string[]; partial: string };
 }
 
 /** Power-on hardware: CPUs at reset, empty memory, the LPC bridge with the SMI features QEMU offers. */
 export function createHardware(cpuCount: number, offersBroadcast: boolean): HardwareState {
   const cpus: CpuState[] = [];
   for (let i = 0; i < cpuCount; i++) cpus.push(createCpu(i));
-  return { cpus, mem: createMemory(), lpc: createIch9Lpc(offersBroadcast), pciConfigAddress: 0 };
+  return { cpus, mem: createMemory(), lpc: createIch9Lpc(offersBroadcast), pciConfigAddress: 0, serial: { firstSeq: 0, lines: [], partial: '' } };
 }

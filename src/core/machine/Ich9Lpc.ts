@@ -24,8 +24,12 @@ export const ICH9_CPU_HOTPLUG_BASE = 0x0cd8;
 export const ICH9_LPC_SMI_F_BROADCAST = 1 << 0;
 export const ICH9_LPC_SMI_F_CPU_HOTPLUG = 1 << 1;
 export const ICH9_LPC_SMI_F_CPU_HOT_UNPLUG = 1 << 2;
-/** OVMF's PcdAcpiPmBaseAddress: PlatformPei programs PMBASE to 0x600. */
-export const OVMF_PMBASE = 0x600;
+/**
+ * ICH9_PMBASE_VALUE (edk2 OvmfPkg/Include/OvmfPlatforms.h): the PMBASE OVMF programs into the LPC
+ * bridge, in PlatformInitLib's PlatformMiscInitialization (OvmfPkg/Library/PlatformInitLib/Platform.c,
+ * run by PlatformPei) on a Q35 host bridge. A fact of OVMF, not a choice of this model (facts §12.10).
+ */
+export const ICH9_PMBASE_VALUE = 0x600;
 
 export interface Ich9LpcState {
   apmc: number;

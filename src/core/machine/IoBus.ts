@@ -1,9 +1,11 @@
 /**
  * The I/O port space as Q35 decodes it for this model: APM (0xB2/0xB3), PCI config mechanism #1
  * (0xCF8/0xCFC) reaching the ICH9 LPC function, the ACPI PM block at PMBASE (PM1_CNT, SMI_EN,
- * SMI_STS) and QEMU's CPU hotplug block at 0x0CD8. Other ports are unassigned (reads return all 1s).
+ * SMI_STS), QEMU's CPU hotplug block at 0x0CD8 and the debugcon device at 0x402 (Debugcon.ts).
+ * Other ports are unassigned (reads return all 1s).
  */
 
+import { DEBUGCON_IOBASE, DEBUGCON_READBACK, debugconWrite } from './Debugcon';
 import { type ApmOutcome, apmCntWrite, configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE, ICH9_PMBASE_OFS_PM1_CNT, ICH9_PMBASE_OFS_SMI_EN, ICH9_PMBASE_OFS_SMI_STS, pmBase, writeSmiEn } from './Ich9Lpc';
 import type { HardwareState } from './Hardware';
 
@@ -78,6 +80,10 @@ export function ioWrite(m: Bus, port: number, width: IoWidth, value: number): Io
   if (port >= ICH9_CPU_HOTPLUG_BASE && port < ICH9_CPU_HOTPLUG_BASE + 12) {
     return { device: 'QEMU CPU hotplug register block (no hotplug events in this model)' };
   }
+  if (port === DEBUGCON_IOBASE) {
+    debugconWrite(m, String.fromCharCode(value & 0xff));
+    return { device: 'debugcon (firmware log)' };
+  }
   return { device: 'unassigned (write ignored)' };
 }
 
@@ -99,7 +105,20 @@ export function ioRead(m: Bus, port: number, width: IoWidth): { value: number; d
   if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_SMI_STS) return { value: lpc.smiSts, device: 'SMI_STS' };
   if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_PM1_CNT) return { value: lpc.pm1Cnt, device: 'PM1_CNT' };
   if (port >= ICH9_CPU_HOTPLUG_BASE && port < ICH9_CPU_HOTPLUG_BASE + 12) return { value: 0, device: 'QEMU CPU hotplug' };
+  if (port === DEBUGCON_IOBASE) return { value: DEBUGCON_READBACK, device: 'debugcon (readback 0xE9)' };
   return { value: ones, device: 'unassigned' };
+}
+
+/**
+ * IoWriteFifo8 (MdePkg IoLib, `rep outsb`): `bytes` (Latin-1) to one port, byte after byte. The
+ * debugcon port takes the whole string at once; the result is the same as one OUT per byte.
+ */
+export function ioWriteFifo8(m: Bus, port: number, bytes: string): void {
+  if (port === DEBUGCON_IOBASE) {
+    debugconWrite(m, bytes);
+    return;
+  }
+  for (let i = 0; i < bytes.length; i++) ioWrite(m, port, 1, bytes.charCodeAt(i) & 0xff);
 }
 
 export class IoError extends Error {}

@@ -5,6 +5,9 @@
  * Offsets count from SMBASE + 0x8000 as the SDM and edk2 headers do; the 0x400-byte map lives at
  * SMBASE + 0xFC00 (facts §7.1). The AMD64 layout is what QEMU TCG writes (facts §6.1, qemu
  * target/i386/tcg/system/smm_helper.c; edk2 MdePkg/Include/Register/Amd/SmramSaveStateMap.h).
+ * With KVM the same map is written by the Linux kernel (arch/x86/kvm/smm.c, enter_smm), which
+ * zeroes the whole 512-byte AMD64 area first and stores the control and debug registers as
+ * 64-bit values (facts §12.10); that is a second layout with the same offsets.
  */
 
 import { type MemoryState, pageView } from './Memory';
@@ -16,7 +19,7 @@ export interface SaveStateFieldDesc {
   /** Offset from SMBASE + 0x8000 (as the SDM and edk2 headers count). */
   offset: number;
   size: 1 | 2 | 4 | 8;
-  /** Written by the CPU on SMM entry (QEMU TCG writes only some fields of the AMD64 map). */
+  /** Written on SMM entry (QEMU TCG writes only some fields of the AMD64 map; KVM zeroes the rest). */
   written: boolean;
   /** Restored by RSM. */
   restored: boolean;
@@ -25,6 +28,12 @@ export interface SaveStateFieldDesc {
 
 export interface SaveStateLayoutDesc {
   name: string; // e.g. "AMD64 (QEMU TCG, revision 0x00020064)"
+  /** The accelerator whose SMM entry wrote the map (`platform ovmf --accel`). */
+  accel: 'tcg' | 'kvm';
+  /** Who writes the map, with the upstream file and function. */
+  writer: string;
+  /** What that accelerator means for the fields the CPU does not save. */
+  accelNote: string;
   revision: number;
   /** Map begins at SMBASE + mapOffset (0xFC00) and is mapSize (0x400) bytes long. */
   mapOffset: number;
@@ -46,8 +55,22 @@ export interface SaveStateField extends SaveStateFieldDesc {
   source: FieldSource;
 }
 
+/** The accelerator that runs the vCPUs, and so writes the save state on SMM entry (`--accel`). */
+export type Accel = 'tcg' | 'kvm';
+
+/** KVM's enter_smm builds a 512-byte image of SMBASE + 0xFE00..0xFFFF, zeroed, and writes it whole. */
+export const KVM_SMRAM_IMAGE_OFFSET = 0xfe00;
+export const KVM_SMRAM_IMAGE_SIZE = 0x200;
+
 export interface SaveStateLayout {
-  id: 'amd64-qemu';
+  id: 'amd64-qemu' | 'amd64-kvm';
+  accel: Accel;
+  /** Who writes the map on SMM entry, with the upstream file and function. */
+  writer: string;
+  /** Bytes zeroed at SMBASE + KVM_SMRAM_IMAGE_OFFSET before the fields are written (0: none). */
+  zeroOnEntry: number;
+  /** RSM reloads SMBASE from the map: KVM always; QEMU TCG only when revision bit 17 is set. */
+  smbaseReloadAlways: boolean;
   /** The field table flattened for the hot path: see compilePlan. */
   plan: Int32Array;
   name: string;
@@ -137,9 +160,31 @@ function compilePlan(fields: SaveStateField[]): Int32Array {
 
 const amd64 = amd64Fields();
 
+/**
+ * The same map as KVM writes it (Linux arch/x86/kvm/smm.c enter_smm_save_state_64): every field
+ * is in the zeroed 512-byte image, so the ones QEMU TCG leaves alone read 0; CR0, CR4, DR6 and
+ * DR7 are stored as 64-bit values; RSM (rsm_load_state_64) reloads SMBASE unconditionally.
+ */
+function kvmFields(): SaveStateField[] {
+  const wide = new Set(['CR0', 'CR4', 'DR6', 'DR7']);
+  return amd64.map((fld) => {
+    if (fld.source === 'none') {
+      return { ...fld, written: true, note: `KVM zeroes it: enter_smm fills the 512-byte image at SMBASE+0xFE00 with 0 before writing the map, so it reads 0${fld.name === 'IO_DWord' ? ' (bit 1, valid, clear: ReadSaveState(IO) -> EFI_NOT_FOUND)' : ''}` };
+    }
+    if (wide.has(fld.name)) return { ...fld, size: 8 as const, note: 'KVM stores 64 bits' };
+    if (fld.name === 'SMBASE') return { ...fld, note: 'RSM always reloads SMBASE from here with KVM (rsm_load_state_64), whatever the revision says' };
+    return fld;
+  });
+}
+const kvm = kvmFields();
+
 /** QEMU x86_64 TCG: revision 0x00020064, SMBASE at 0x7F00 (facts §6.1, §5.2). */
 export const AMD64_QEMU_LAYOUT: SaveStateLayout = {
   id: 'amd64-qemu',
+  accel: 'tcg',
+  writer: 'QEMU TCG: do_smm_enter (qemu target/i386/tcg/system/smm_helper.c)',
+  zeroOnEntry: 0,
+  smbaseReloadAlways: false,
   plan: compilePlan(amd64),
   name: 'AMD64 (QEMU TCG, SMMRevId 0x00020064)',
   revision: 0x00020064,
@@ -148,16 +193,47 @@ export const AMD64_QEMU_LAYOUT: SaveStateLayout = {
   fields: amd64,
 };
 
+/** QEMU + KVM: the kernel writes the map; same revision and offsets (facts §12.10). */
+export const AMD64_KVM_LAYOUT: SaveStateLayout = {
+  id: 'amd64-kvm',
+  accel: 'kvm',
+  writer: 'KVM: enter_smm (Linux arch/x86/kvm/smm.c)',
+  zeroOnEntry: KVM_SMRAM_IMAGE_SIZE,
+  smbaseReloadAlways: true,
+  plan: compilePlan(kvm),
+  name: 'AMD64 (QEMU + KVM, SMMRevId 0x00020064)',
+  revision: 0x00020064,
+  smbaseOffset: 0x7f00,
+  revisionOffset: 0x7efc,
+  fields: kvm,
+};
+
 export function layoutById(id: SaveStateLayout['id']): SaveStateLayout {
   switch (id) {
     case 'amd64-qemu':
       return AMD64_QEMU_LAYOUT;
+    case 'amd64-kvm':
+      return AMD64_KVM_LAYOUT;
   }
+}
+
+export function layoutForAccel(accel: Accel): SaveStateLayout {
+  return accel === 'kvm' ? AMD64_KVM_LAYOUT : AMD64_QEMU_LAYOUT;
+}
+
+/** What the accelerator means for the fields the CPU does not save (for the UI and `savestate`). */
+export function accelNote(l: SaveStateLayout): string {
+  return l.accel === 'kvm'
+    ? 'KVM wrote this map (Linux arch/x86/kvm/smm.c enter_smm): it zeroes the 512 bytes at SMBASE+0xFE00 first, so IO_DWord, IORestart and AutoHALTRestart read 0; RSM always reloads SMBASE.'
+    : 'QEMU TCG wrote this map (target/i386/tcg/system/smm_helper.c do_smm_enter): fields it does not save (IO_DWord, IORestart, AutoHALTRestart) keep whatever SMRAM held before; RSM reloads SMBASE only when revision bit 17 is set.';
 }
 
 export function describeLayout(l: SaveStateLayout): SaveStateLayoutDesc {
   return {
     name: l.name,
+    accel: l.accel,
+    writer: l.writer,
+    accelNote: accelNote(l),
     revision: l.revision,
     mapOffset: SMRAM_SAVE_STATE_MAP_OFFSET,
     mapSize: SMRAM_SAVE_STATE_MAP_SIZE,
@@ -221,10 +297,17 @@ function get(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, at: number, 
   }
 }
 
-/** SMM entry: the CPU writes its state into the map at SMBASE + 0xFC00 (only the fields it writes). */
+/**
+ * SMM entry: the CPU writes its state into the map at SMBASE + 0xFC00 (only the fields it writes;
+ * with KVM the 512-byte image at SMBASE + 0xFE00 is zeroed first).
+ */
 export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): void {
   const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
   const { w32, w16 } = wordView(bytes);
+  if (l.zeroOnEntry) {
+    const at = base + KVM_SMRAM_IMAGE_OFFSET - SMRAM_SAVE_STATE_MAP_OFFSET;
+    bytes.fill(0, at, at + l.zeroOnEntry);
+  }
   const plan = l.plan;
   for (let i = 0; i < plan.length; i += PLAN_STRIDE) {
     if (plan[i + 4] === 0) continue;
@@ -265,8 +348,9 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
     }
   }
   const rev = w32[(base + l.revisionOffset - MAP_FIELD_BASE) >> 2];
-  // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4).
-  if (rev & 0x20000) return w32[(base + l.smbaseOffset - MAP_FIELD_BASE) >> 2];
+  // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4);
+  // KVM's rsm_load_state_64 reloads it unconditionally (facts §12.10).
+  if (l.smbaseReloadAlways || rev & 0x20000) return w32[(base + l.smbaseOffset - MAP_FIELD_BASE) >> 2];
   return smbase;
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
 import type { Machine } from '../pi/Platform';
 import { CpuDeadLoop, type Gen } from '../pi/Fw';
+import { GUIDS } from '../pi/Guid';
 import { bootOvmf, createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
 import { CpuHotplugSmm } from './CpuHotplugSmm';
 
@@ -97,6 +98,42 @@ describe('CpuHotplugSmm: entry point (§4.5)', () => {
     const rec = m.s.modules.find((r) => r.name === 'CpuHotplugSmm')!;
     expect(rec.entryStatus).toBe('EFI_UNSUPPORTED');
     expect(m.s.smm.root).toEqual([]);
+  });
+});
+
+describe('CpuHotplugSmm: CpuHotplugEntry failures goto Fatal (§12.10)', () => {
+  /** Runs the entry point again on a booted machine whose SMM protocol database lacks `guid`. */
+  function entryWithout(guid: string) {
+    const s = Session.create();
+    const m = s.m;
+    m.s.smm.protocols = m.s.smm.protocols.filter((p) => p.guid !== guid);
+    const rec = m.s.modules.find((r) => r.name === 'CpuHotplugSmm')!;
+    let thrown: unknown;
+    let returned: unknown;
+    try {
+      returned = drain(CpuHotplugSmm.entry({ m, mod: rec, cpu: 0 }));
+    } catch (e) {
+      thrown = e;
+    }
+    return { m, thrown, returned };
+  }
+
+  it.each([
+    ['gEfiMmCpuIoProtocolGuid', GUIDS.gEfiMmCpuIoProtocolGuid, 'CpuHotplugEntry: locate MmCpuIo: Not Found'],
+    ['gEfiSmmCpuServiceProtocolGuid', GUIDS.gEfiSmmCpuServiceProtocolGuid, 'CpuHotplugEntry: locate MmCpuService: Not Found'],
+  ])('§12.10 no %s: DEBUG_ERROR line, then ASSERT (FALSE) at CpuHotplug.c(930) and CpuDeadLoop - no status is returned', (_name, guid, line) => {
+    const { m, thrown, returned } = entryWithout(guid);
+    expect(returned).toBeUndefined();
+    expect(thrown).toBeInstanceOf(CpuDeadLoop);
+    expect((thrown as CpuDeadLoop).module).toBe('CpuHotplugSmm');
+    expect(m.s.serial.lines.slice(-2)).toEqual([line, 'ASSERT CpuHotplug.c(930): ((BOOLEAN)(0==1))']);
+  });
+
+  it('§12.10 the paths that legitimately return stay: one possible CPU -> EFI_UNSUPPORTED (after the two locates, as upstream)', () => {
+    const s = Session.create({ cpus: 1 });
+    const rec = s.m.s.modules.find((r) => r.name === 'CpuHotplugSmm')!;
+    expect(rec.entryStatus).toBe('EFI_UNSUPPORTED');
+    expect(s.m.s.hung).toBeNull();
   });
 });
 

@@ -7,9 +7,9 @@
 
 import { addRegion } from '../pi/Platform';
 import { ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG } from '../machine/Ich9Lpc';
-import { ASSERT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
+import { ASSERT, ASSERT_FALSE_TEXT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
+import { CpuDeadLoop, ev, type Gen, hex, lazyEv } from '../pi/Fw';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { GUIDS } from '../pi/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
@@ -20,12 +20,12 @@ import type { ModuleDef } from '../pi/Platform';
 const FILE = 'OvmfPkg/CpuHotplugSmm/CpuHotplug.c';
 
 const CpuHotplugMmi: MmiHandlerFn = function* (fw, dispatchHandle, context) {
-  ASSERT(fw, dispatchHandle === fw.mod.globals.mDispatchHandle, 'DispatchHandle == mDispatchHandle', FILE, 0);
-  ASSERT(fw, context === 0, 'Context == NULL', FILE, 0);
+  ASSERT(fw, dispatchHandle === fw.mod.globals.mDispatchHandle, 'DispatchHandle == mDispatchHandle', FILE, 621);
+  ASSERT(fw, context === 0, 'Context == NULL', FILE, 627);
   const [status, apmControl] = yield* MmCpuIoRead(fw, 0, ICH9_APM_CNT);
   if (status !== 'EFI_SUCCESS') {
     DEBUG(fw, DEBUG_ERROR, '%a: failed to read ICH9_APM_CNT: %r\n', 'CpuHotplugMmi', { status });
-    ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 0);
+    fatal(fw, 696); // goto Fatal
   }
   if (apmControl !== ICH9_APM_CNT_CPU_HOTPLUG) {
     yield lazyEv('handler', fw.cpu, () => `CpuHotplugMmi: ApmControl ${hex(apmControl, 2)} != ICH9_APM_CNT_CPU_HOTPLUG (0x04): "The MMI is not for us" -> EFI_WARN_INTERRUPT_SOURCE_QUIESCED`);
@@ -36,26 +36,42 @@ const CpuHotplugMmi: MmiHandlerFn = function* (fw, dispatchHandle, context) {
   return 'EFI_SUCCESS';
 };
 
+/**
+ * The `Fatal:` label of CpuHotplugMmi and CpuHotplugEntry: ASSERT (FALSE); CpuDeadLoop (). The
+ * `return` after it is never reached on OVMF (DEBUG build, PcdDebugPropertyMask dead-loops; the
+ * CpuDeadLoop () call does so in any build).
+ */
+function fatal(fw: Fw, line: number): never {
+  ASSERT(fw, false, ASSERT_FALSE_TEXT, FILE, line);
+  throw new CpuDeadLoop(fw.cpu, fw.mod.name, `${FILE}: Fatal: CpuDeadLoop ()`);
+}
+
+/**
+ * CpuHotplugEntry. Only two paths return a status (EFI_UNSUPPORTED: no SMRAM at the default
+ * SMBASE, or one possible CPU); every failure after that jumps to Fatal (through the Release*
+ * labels, which fall through into it), so the boot hangs instead of loading without the handler.
+ */
 function* entry(fw: Fw): Gen<EfiStatus> {
   const { m } = fw;
   if (!m.s.config.defaultSmbaseSmram) return 'EFI_UNSUPPORTED'; // PcdQ35SmramAtDefaultSmbase FALSE
-  if (m.s.cpus.length === 1) return 'EFI_UNSUPPORTED'; // one possible CPU: nothing to hot-plug
   let [status, iface] = yield* SmmLocateProtocol(fw, GUIDS.gEfiMmCpuIoProtocolGuid);
   if (status !== 'EFI_SUCCESS') {
     DEBUG(fw, DEBUG_ERROR, '%a: locate MmCpuIo: %r\n', 'CpuHotplugEntry', { status });
-    return status;
+    fatal(fw, 930);
   }
   fw.mod.globals.mMmCpuIo = iface;
   [status, iface] = yield* SmmLocateProtocol(fw, GUIDS.gEfiSmmCpuServiceProtocolGuid);
   if (status !== 'EFI_SUCCESS') {
     DEBUG(fw, DEBUG_ERROR, '%a: locate MmCpuService: %r\n', 'CpuHotplugEntry', { status });
-    return status;
+    fatal(fw, 930);
   }
   fw.mod.globals.mMmCpuService = iface;
+  // mCpuHotPlugData->ArrayLength == 1: the possible CPU count is 1, nothing to hot-plug.
+  if (m.s.cpus.length === 1) return 'EFI_UNSUPPORTED';
   const [rs, handle] = yield* MmiHandlerRegister(fw, 'CpuHotplugMmi', null);
   if (rs !== 'EFI_SUCCESS') {
     DEBUG(fw, DEBUG_ERROR, '%a: MmiHandlerRegister(): %r\n', 'CpuHotplugEntry', { status: rs });
-    return rs;
+    fatal(fw, 930); // goto ReleasePostSmmPen, which falls through to Fatal
   }
   fw.mod.globals.mDispatchHandle = handle;
   const d = m.s.config.defaultSmbaseSmram!;

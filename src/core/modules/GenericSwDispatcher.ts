@@ -27,7 +27,7 @@ export type { SwRegistration } from '../pi/Platform';
 import { smmAllocatePool } from '../pi/SmramAlloc';
 import { MmCpuIoRead } from './CpuIo2Smm';
 import type { ModuleDef } from '../pi/Platform';
-import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER, readSaveState } from './PiSmmCpuDxeSmm';
+import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER, readSaveState } from './SmmCpuSaveState';
 
 /** MaximumSwiValue of the protocol instance. */
 export const MAXIMUM_SWI_VALUE = 0xff;

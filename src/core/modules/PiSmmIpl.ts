@@ -4,7 +4,7 @@
  * §1.6) and drives the SMM driver dispatcher and the EndOfDxe / ReadyToLock events through it.
  */
 
-import { serialNote } from '../pi/Platform';
+import { serialNote } from '../machine/Debugcon';
 import { read8, write64, writeBytes } from '../machine/Memory';
 import { DEBUG, DEBUG_INFO } from '../pi/Debug';
 import type { EfiStatus } from '../pi/EfiStatus';

@@ -14,7 +14,7 @@ import { SmmLocateProtocol } from '../pi/ProtocolDb';
 import { MmCpuIoRead } from './CpuIo2Smm';
 import { readSwContext, SW_SMI_INPUT_VALUE_ANY, SwDispatchRegister } from './GenericSwDispatcher';
 import type { ModuleDef } from '../pi/Platform';
-import { EFI_MM_SAVE_STATE_REGISTER, EFI_MM_SAVE_STATE_IO_INFO_SIZE, MmCpuReadSaveState, MmCpuWriteSaveState } from './PiSmmCpuDxeSmm';
+import { EFI_MM_SAVE_STATE_REGISTER, EFI_MM_SAVE_STATE_IO_INFO_SIZE, MmCpuReadSaveState, MmCpuWriteSaveState } from './SmmCpuSaveState';
 
 /**
  * The seed thread's module: locate EFI_SMM_SW_DISPATCH2_PROTOCOL, ASSERT_EFI_ERROR, then register

@@ -5,7 +5,7 @@
  */
 
 import type { EfiStatus } from '../pi/EfiStatus';
-import { configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, OVMF_PMBASE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN } from '../machine/Ich9Lpc';
+import { configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, ICH9_PMBASE_VALUE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN } from '../machine/Ich9Lpc';
 import type { PortWrite } from '../machine/IoBus';
 import { ASSERT, DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
 import { ev, type Gen } from '../pi/Fw';
@@ -28,12 +28,12 @@ export function smmControl2Trigger(commandPort: number | null, dataPort: number 
 function* entry(fw: Fw): Gen<EfiStatus> {
   const { m } = fw;
   const lpc = m.s.lpc;
-  // PlatformPei programmed PMBASE (PcdAcpiPmBaseAddress) and enabled the ACPI I/O space.
-  configWrite(lpc, ICH9_PMBASE, 4, OVMF_PMBASE | 1);
+  // PlatformPei (PlatformInitLib PlatformMiscInitialization) programmed PMBASE = ICH9_PMBASE_VALUE and enabled the ACPI I/O space.
+  configWrite(lpc, ICH9_PMBASE, 4, ICH9_PMBASE_VALUE | 1);
   const pm = pmBase(lpc);
   if (lpc.smiEn & ICH9_SMI_EN_APMC_EN) {
     DEBUG(fw, DEBUG_ERROR, '%a: this Q35 implementation lacks SMI\n', 'SmmControl2DxeEntryPoint');
-    ASSERT(fw, false, 'FALSE', FILE, 0);
+    ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 325); // goto FatalError
   }
   writeSmiEn(lpc, lpc.smiEn | ICH9_SMI_EN_APMC_EN | ICH9_SMI_EN_GBL_SMI_EN);
   configWrite(lpc, ICH9_GEN_PMCON_1, 1, configRead(lpc, ICH9_GEN_PMCON_1, 1) | ICH9_GEN_PMCON_1_SMI_LOCK);
@@ -41,7 +41,7 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   writeSmiEn(lpc, lpc.smiEn & ~ICH9_SMI_EN_GBL_SMI_EN);
   if (!(lpc.smiEn & ICH9_SMI_EN_GBL_SMI_EN)) {
     DEBUG(fw, DEBUG_ERROR, '%a: failed to lock down GBL_SMI_EN\n', 'SmmControl2DxeEntryPoint');
-    ASSERT(fw, false, 'FALSE', FILE, 0);
+    ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 325); // goto FatalError
   }
   yield ev('trigger', fw.cpu, `SmmControl2Dxe: SMI_EN (PMBASE ${'0x' + pm.toString(16).toUpperCase()} + 0x${ICH9_PMBASE_OFS_SMI_EN.toString(16).toUpperCase()}) |= APMC_EN | GBL_SMI_EN; GEN_PMCON_1.SMI_LOCK set`);
 

@@ -194,7 +194,7 @@ describe('Depex: evaluateDepex (SmmIsSchedulable)', () => {
       '  RESULT = TRUE',
     ]);
     expect(ev.result).toBe(true);
-    expect(ev.assertion).toEqual({ file: 'MdeModulePkg/Core/PiSmmCore/Dependency.c', expression: '((BOOLEAN)(0==1))' });
+    expect(ev.assertion).toEqual({ file: 'MdeModulePkg/Core/PiSmmCore/Dependency.c', line: 233, expression: '((BOOLEAN)(0==1))' });
     expect(d[1]).toBe(DEPEX_OP.REPLACE_TRUE); // the AFTER byte itself is rewritten
   });
 

@@ -263,7 +263,7 @@ export interface DepexEvaluation {
    * A DEBUG build with OVMF's PcdDebugPropertyMask dead-loops there; the evaluation shown is what
    * the code does when the ASSERT returns (RELEASE build, or asserts disabled).
    */
-  assertion?: { file: string; expression: string };
+  assertion?: { file: string; line: number; expression: string };
   /**
    * BEFORE/AFTER at offset 0: SmmPreProcessDepex marked the driver Before/After and
    * SmmIsSchedulable returns FALSE at once, printing nothing; the dispatcher schedules it
@@ -305,7 +305,7 @@ export function evaluateDepex(
   trace.push(`Evaluate SMM DEPEX for FFS(${g(fileGuid)})`);
   if (bytes === null) {
     trace.push('  RESULT = FALSE (Depex is empty)');
-    assertion = { file: DEPENDENCY_C, expression: ASSERT_FALSE_TEXT };
+    assertion = { file: DEPENDENCY_C, line: 198, expression: ASSERT_FALSE_TEXT };
     return done(false);
   }
 
@@ -328,7 +328,7 @@ export function evaluateDepex(
         if (op !== DEPEX_OP.PUSH) {
           // Not the first opcode: prints, ASSERTs, then falls through into EFI_DEP_PUSH.
           trace.push('  RESULT = FALSE (Unexpected BEFORE or AFTER opcode)');
-          assertion = { file: DEPENDENCY_C, expression: ASSERT_FALSE_TEXT };
+          assertion = { file: DEPENDENCY_C, line: 233, expression: ASSERT_FALSE_TEXT };
         }
         const guid = readGuid(bytes, ip + 1);
         if (isInstalled(guid)) {

@@ -5,7 +5,8 @@
  * becomes TRUE stay Dependent forever; nothing reports it until SmmReadyToLock.
  */
 
-import { addRegion, bumpTables, type Machine, serialNote } from './Platform';
+import { addRegion, bumpTables, type Machine } from './Platform';
+import { serialNote } from '../machine/Debugcon';
 import { writeBytes } from '../machine/Memory';
 import { ASSERT, DEBUG, DEBUG_DISPATCH, DEBUG_ERROR, DEBUG_INFO, DEBUG_LOAD } from './Debug';
 import { DEPEX_OP, evaluateDepex } from './Depex';
@@ -40,7 +41,7 @@ function evaluate(fw: Fw, rec: ModuleRecord): boolean {
   rec.missing = r.missing;
   for (const line of r.trace) DEBUG(fw, DEBUG_DISPATCH, '%a\n', line);
   // SmmIsSchedulable's ASSERT (FALSE) (NULL depex; BEFORE/AFTER not first): a DEBUG build dead-loops here.
-  if (r.assertion) ASSERT(fw, false, r.assertion.expression, r.assertion.file, 0);
+  if (r.assertion) ASSERT(fw, false, r.assertion.expression, r.assertion.file, r.assertion.line);
   return r.result;
 }
 

@@ -110,7 +110,7 @@ export function* MmiHandlerUnRegister(fw: Fw, dispatchHandle: number): Gen<EfiSt
       yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerUnRegister(${hex(dispatchHandle)}) = EFI_INVALID_PARAMETER (no handlers registered)`);
       return 'EFI_INVALID_PARAMETER';
     }
-    ASSERT({ ...fw, mod: m.s.modules.find((x) => x.name === 'PiSmmCore') ?? fw.mod }, false, 'SmiHandler == DispatchHandle', 'MdeModulePkg/Core/PiSmmCore/Smi.c', 0);
+    ASSERT({ ...fw, mod: m.s.modules.find((x) => x.name === 'PiSmmCore') ?? fw.mod }, false, '(EFI_HANDLE)SmiHandler == DispatchHandle', 'MdeModulePkg/Core/PiSmmCore/Smi.c', 441);
   }
   rec!.toRemove = true;
   write8(m.s.mem, rec!.handle + 64, 1);
@@ -193,7 +193,7 @@ export function* MmiManage(
           break;
         default:
           // Unexpected status: ASSERT (FALSE) in a DEBUG build (OVMF's default), ignored in RELEASE.
-          ASSERT({ ...fw, mod: m.s.modules.find((x) => x.name === 'PiSmmCore') ?? fw.mod }, false, '((BOOLEAN)(0==1))', 'MdeModulePkg/Core/PiSmmCore/Smi.c', 0);
+          ASSERT({ ...fw, mod: m.s.modules.find((x) => x.name === 'PiSmmCore') ?? fw.mod }, false, '((BOOLEAN)(0==1))', 'MdeModulePkg/Core/PiSmmCore/Smi.c', 248);
       }
     }
   } finally {

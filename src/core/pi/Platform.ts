@@ -11,7 +11,7 @@
 
 import { createHardware, type HardwareState } from '../machine/Hardware';
 import type { PortWrite } from '../machine/IoBus';
-import { type SaveStateLayout, layoutById } from '../machine/SaveStateMap';
+import { type Accel, type SaveStateLayout, layoutById } from '../machine/SaveStateMap';
 import type { EfiStatus } from './EfiStatus';
 import type { Gen } from './Fw';
 import type { Guid } from './Guid';
@@ -31,6 +31,8 @@ export interface PlatformConfig {
   /** Extra (sample / user) SMM modules in the firmware volume, by name. */
   extraModules: string[];
   layout: SaveStateLayout['id'];
+  /** `--accel`: QEMU TCG or KVM runs the vCPUs; decides who writes the save state (facts §12.10). */
+  accel: Accel;
   ramSize: number;
   tsegBase: number;
   tsegSize: number;
@@ -39,7 +41,7 @@ export interface PlatformConfig {
   /** gSmmCorePrivate and PiSmmIpl's communication buffer live here (EfiRuntimeServicesData). */
   runtimeDataBase: number;
   runtimeDataSize: number;
-  /** PcdDebugPrintErrorLevel: which DEBUG() levels reach the serial port. */
+  /** PcdDebugPrintErrorLevel: which DEBUG() levels reach the debugcon port. */
   debugPrintErrorLevel: number;
 }
 
@@ -72,8 +74,6 @@ export interface MachineState extends HardwareState {
   sw: SwRegistration[];
   /** The UEFI (gBS) protocol database, as far as SMM depex evaluation and PiSmmIpl care. */
   uefiProtocols: ProtocolEntry[];
-  /** Serial port: DEBUG() output. `firstSeq` is the sequence number of lines[0] (bounded log). */
-  serial: { firstSeq: number; lines: string[] };
   smiSeq: number;
   currentSmi: SmiRecord | null;
   lastSmi: SmiRecord | null;
@@ -144,8 +144,6 @@ export interface ModuleDef {
   summary: string;
 }
 
-export const SERIAL_LOG_LIMIT = 20000;
-
 export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp: MpSyncState): MachineState {
   return {
     format: 'smiscope-machine',
@@ -157,7 +155,6 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     modules: [],
     sw: [],
     uefiProtocols: [],
-    serial: { firstSeq: 0, lines: [] },
     smiSeq: 0,
     currentSmi: null,
     lastSmi: null,
@@ -171,26 +168,6 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
 
 export function machineFromState(s: MachineState, defs: ReadonlyMap<string, ModuleDef>, smi: SmiFlow): Machine {
   return { s, layout: layoutById(s.config.layout), defs, smi };
-}
-
-export function serialWrite(m: Machine, text: string): void {
-  const ser = m.s.serial;
-  for (const line of text.split('\n')) {
-    if (line === '' ) continue;
-    ser.lines.push(line);
-  }
-  const extra = ser.lines.length - SERIAL_LOG_LIMIT;
-  if (extra > 0) {
-    ser.lines.splice(0, extra);
-    ser.firstSeq += extra;
-  }
-}
-
-/** Marks lines SmiScope adds to the serial log to explain what happens; firmware never prints them. */
-export const NOTE_PREFIX = '[smiscope] ';
-
-export function serialNote(m: Machine, text: string): void {
-  serialWrite(m, NOTE_PREFIX + text);
 }
 
 export function isSmram(m: Machine, addr: number, len = 1): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
-import { NOTE_PREFIX } from './Platform';
+import { NOTE_PREFIX } from '../machine/Debugcon';
 import { read64, writeBytes } from '../machine/Memory';
 import { smiLifecycle } from '../system/SmiLifecycle';
 import type { ModuleDef } from './Platform';

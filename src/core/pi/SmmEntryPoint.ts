@@ -3,7 +3,7 @@
  * BSP of every SMI: the synchronous Communicate part first, then - always - the root MMI handlers.
  */
 
-import { serialNote, serialWrite } from './Platform';
+import { serialNote, serialWrite } from '../machine/Debugcon';
 import { read64, readBytes } from '../machine/Memory';
 import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 import type { EfiStatus } from './EfiStatus';

@@ -4,9 +4,9 @@
  */
 
 import { createCpu, dxeRegs, osRegs } from '../machine/Cpu';
-import { createMachineState, type Machine, type MachineState, type PlatformConfig, serialNote, serialWrite } from '../pi/Platform';
-import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
-import { layoutById } from '../machine/SaveStateMap';
+import { createMachineState, type Machine, type MachineState, type PlatformConfig } from '../pi/Platform';
+import { serialNote, serialWrite } from '../machine/Debugcon';
+import { type Accel, layoutById, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
 import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
 import { CpuIo2Smm } from '../modules/CpuIo2Smm';
 import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
@@ -31,7 +31,8 @@ for (const d of [...OVMF_MODULES, ...SAMPLE_MODULES]) registerGuidName(d.fileGui
 
 export const MAX_CPUS = 256;
 
-export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; syncMode?: PlatformConfig['syncMode']; modules?: string[] } = {}): PlatformConfig {
+export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; syncMode?: PlatformConfig['syncMode']; modules?: string[]; accel?: Accel } = {}): PlatformConfig {
+  const accel = opts.accel ?? 'tcg';
   const ramSize = 0x80000000; // 2 GiB guest
   const tsegSize = 16 * 1024 * 1024; // QEMU q35 default extended TSEG (mch.extended-tseg-mbytes = 16)
   return {
@@ -40,7 +41,8 @@ export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; syncMode?
     broadcast: opts.broadcast ?? true,
     syncMode: opts.syncMode ?? null,
     extraModules: opts.modules ?? [],
-    layout: 'amd64-qemu',
+    layout: layoutForAccel(accel).id,
+    accel,
     ramSize,
     tsegBase: ramSize - tsegSize,
     tsegSize,

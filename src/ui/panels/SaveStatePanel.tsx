@@ -53,6 +53,21 @@ function fieldTitle(f: SaveStateFieldDesc, physical: number): string {
   }${f.restored ? '\nrestored by RSM' : '\nnot restored by RSM'}`;
 }
 
+/** Which accelerator wrote the map, and what that means for the fields the CPU does not save. */
+function AccelLine({ layout }: { layout: SaveStateLayoutDesc }) {
+  const kvm = layout.accel === 'kvm';
+  return (
+    <div className="ss-accel" data-testid="ss-accel" data-accel={layout.accel} title={layout.accelNote}>
+      <span className={`chip ${kvm ? 'chip-kvm' : 'chip-tcg'}`}>{kvm ? 'KVM' : 'TCG'}</span>
+      <span className="muted">
+        {kvm
+          ? 'enter_smm zeroed SMBASE+0xFE00..0xFFFF first: unsaved fields read 0 · RSM always reloads SMBASE'
+          : 'do_smm_enter skips IO_DWord, IORestart, AutoHALT: old bytes stay · RSM reloads SMBASE if rev bit 17'}
+      </span>
+    </div>
+  );
+}
+
 /** One field row; re-renders only when its value, highlight or geometry changes. */
 const FieldRow = memo(function FieldRow(props: {
   field: SaveStateFieldDesc;
@@ -291,6 +306,7 @@ export function SaveStatePanel() {
         )}
         <span className="muted">SMBASE {addr(smbase)}</span>
       </div>
+      <AccelLine layout={layout} />
       <div className="ss-container" ref={containerRef}>
         <div className={`ss-body${stacked ? ' stacked' : ''}`}>
           <FieldTable rows={decoded.rows} hover={hover} setHover={setTableHover} address={ss.address} compact={!wide && !stacked} />

@@ -16,9 +16,13 @@ const CYAN = '\x1b[36m';
 const RESET = '\x1b[0m';
 const HISTORY_MAX = 200;
 
+/** Where the grey lines come from (the core's pi/Debug.ts models exactly this DebugLib and edk2). */
+const DEBUG_LOG_SOURCE =
+  "OVMF DEBUG output as QEMU's debugcon (I/O port 0x402) receives it: DebugLib = OvmfPkg/Library/PlatformDebugLibIoPort, text as edk2 c5aa7e7d (2026-08, after edk2-stable202411) prints it. Lines starting [smiscope] are SmiScope's own notes.";
+
 const WELCOME = [
   `${CYAN}SmiScope${RESET} · QEMU Q35 + OVMF SMM, emulated in your browser.`,
-  `${DIM}Firmware DEBUG/serial output is grey; console replies are white; errors red.${RESET}`,
+  `${DIM}Firmware DEBUG output (debugcon log, port 0x402; OVMF PlatformDebugLibIoPort, edk2 c5aa7e7d 2026-08) is grey; console replies are white; errors red.${RESET}`,
   `${DIM}Try: ${RESET}smi 0x04 --cpu 1${DIM}, then F10 (step phase), F11 (step event), F5 (continue). ${RESET}help${DIM} lists commands.${RESET}`,
 ];
 
@@ -304,7 +308,7 @@ export function TerminalPanel() {
     <Panel
       area="term"
       testId="terminal-panel"
-      title="Terminal · serial log + console"
+      title={<span title={DEBUG_LOG_SOURCE}>Terminal · debugcon log (port 0x402) + console</span>}
       extra={busy ? <span className="chip chip-live">running… F6 pauses</span> : <span className="muted">type help</span>}
       className="terminal-panel"
     >

@@ -13,6 +13,7 @@ function PlatformLine() {
   if (!p) return <div className="platform-line">booting firmware…</div>;
   const parts = [
     p.name,
+    p.accel === 'kvm' ? 'KVM' : 'TCG',
     `${p.cpuCount} CPU${p.cpuCount === 1 ? '' : 's'}`,
     p.broadcast ? 'broadcast SMI' : 'unicast SMI',
     `${p.syncMode} sync`,

@@ -1,6 +1,6 @@
 
 /**
- * log: firmware serial/DEBUG output; output/error: console replies; echo: a command sent by a
+ * log: firmware DEBUG output (the debugcon log, port 0x402); output/error: console replies; echo: a command sent by a
  * button or key, shown as if typed so the user learns the console language; info: UI notes.
  */
 export type TermKind = 'log' | 'output' | 'error' | 'echo' | 'info';

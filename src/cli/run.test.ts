@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { LOG_PREFIXES, parseRunArgs, runScript } from './run';
+
+function run(script: string, prefix?: 'serial' | 'debugcon'): string[] {
+  const out: string[] = [];
+  runScript(script, (s) => out.push(s), prefix);
+  return out.join('').split('\n');
+}
+
+describe('CLI: the debugcon log (§12.9)', () => {
+  it('§12.9 firmware lines keep the "serial| " prefix by default; --log-prefix debugcon names them "debugcon| "', () => {
+    expect(LOG_PREFIXES).toEqual({ serial: 'serial| ', debugcon: 'debugcon| ' });
+    expect(parseRunArgs(['-'])).toEqual({ file: '-', logPrefix: 'serial' });
+    expect(parseRunArgs(['x.txt', '--log-prefix', 'debugcon'])).toEqual({ file: 'x.txt', logPrefix: 'debugcon' });
+    expect(parseRunArgs(['--log-prefix=serial', 'x.txt'])).toEqual({ file: 'x.txt', logPrefix: 'serial' });
+    expect(parseRunArgs(['x.txt', '--log-prefix', 'uart'])).toBeNull();
+    expect(parseRunArgs([])).toBeNull();
+    expect(parseRunArgs(['a', 'b'])).toBeNull();
+    const def = run('# nothing\n');
+    expect(def.some((l) => l.startsWith('serial| CPU[000]'))).toBe(true);
+    expect(def.some((l) => l.startsWith('debugcon| '))).toBe(false);
+    const dc = run('# nothing\n', 'debugcon');
+    expect(dc.some((l) => l.startsWith('debugcon| CPU[000]'))).toBe(true);
+    expect(dc.some((l) => l.startsWith('serial| '))).toBe(false);
+  });
+
+  it('§12.9 the blank line before ASSERT_EFI_ERROR survives in the CLI as the bare prefix', () => {
+    const lines = run('platform ovmf --module SwDispatch2Locate\n');
+    const i = lines.indexOf('serial| ASSERT_EFI_ERROR (Status = Not Found)');
+    expect(i).toBeGreaterThan(0);
+    expect(lines[i - 1]).toBe('serial| ');
+    expect(lines[i - 2]).toBe('serial| SmmSwDispatch2Protocol Status: 0xE');
+    expect(lines[i + 1]).toBe('serial| ASSERT SwDispatch2Locate.c(42): !(((RETURN_STATUS)(Status)) >= 0x8000000000000000ULL)');
+  });
+});
