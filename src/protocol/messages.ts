@@ -199,8 +199,12 @@ export interface HandlerCall {
   returned: string;
 }
 
+/** How an SMI was raised: an OUT to APM_CNT 0xB2 by the OS ('apm'), or PiSmmIpl's Communicate ('communicate'). */
+export type SmiKind = 'apm' | 'communicate';
+
 export interface SmiSummary {
   number: number;
+  kind: SmiKind;
   command: number;
   data: number;
   cpu: number;
@@ -212,7 +216,7 @@ export interface SmiSummary {
   /** False when the APM write raised no SMI (0x02/0x03, APMC_EN clear); `note` says why. */
   raised: boolean;
   note: string;
-  /** CPUs that took SMI#. */
+  /** CPUs that took SMI# (and those SmmWaitForApArrival pulled in late with SMI IPIs). */
   cpus: number[];
 }
 
@@ -230,10 +234,16 @@ export interface ViewSnapshot {
     name: string;
     cpuCount: number;
     broadcast: boolean;
+    /** QEMU offers CPU hotplug / hot-unplug with SMI (x-smi-cpu-hotplug, x-smi-cpu-hot-unplug). */
+    hotplugSmi: boolean;
     syncMode: 'traditional' | 'relaxed';
+    /** How SmiRendezvous elects the SMM BSP (OVMF: PlatformSmmBspElection picks IA32_APIC_BASE.BSP, CPU0). */
+    bspElection: 'apic-bsp-hook' | 'first-to-check-in';
     tsegBase: number;
     tsegSize: number;
   };
+  /** The machine's virtual clock (microseconds): advanced only by modelled waits (sync timeouts). */
+  virtualTimeUs: number;
   status: DebugStatus;
   cpus: CpuView[];
   /** Sent when it changes (platform reset), otherwise omitted. */
