@@ -89,11 +89,13 @@ export interface CpuView {
   activity: CpuActivity;
   /** MSR_SMI_COUNT (QEMU increments it on every SMM entry). */
   smiCount: number;
+  /** MSR IA32_APIC_BASE: bit 8 (BSP) is what OVMF's PlatformSmmBspElection reads. */
+  apicBase: number;
   rip: Hex;
   rax: Hex;
   /** Executed the OUT that raised the current / last SMI. */
   isOutCpu: boolean;
-  /** Elected BSP of the current / last SMI. */
+  /** Elected SMM BSP (monarch) of the current / last SMI. */
   isBsp: boolean;
 }
 

@@ -36,6 +36,7 @@ export function cpuViews(session: Session): CpuView[] {
     smiPending: c.smiPending,
     activity: c.activity,
     smiCount: c.smiCount,
+    apicBase: c.apicBase,
     rip: regHex(c.regs, REG.RIP),
     rax: regHex(c.regs, REG.RAX),
     isOutCpu: smi !== null && smi.cpu === c.index,
