@@ -54,7 +54,7 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
     const c = entered[early];
     mp.checkedIn[c] = true;
     cpus[c].activity = 'rendezvous';
-    yield lazyEv('rendezvous', c, () => `CPU${c}: SmiRendezvous: PlatformValidSmi()=TRUE; InsideSmm=FALSE (no BSP in progress) -> SmmCpuSyncCheckInCpu; elect a BSP`);
+    yield lazyEv('rendezvous', c, () => `CPU${c}: SmiRendezvous: ValidSmi, InsideSmm=FALSE -> checks in, elects a BSP`);
     const h = platformSmmBspElection(hook, cpus[c]);
     const before = mp.bspIndex;
     if (h.status === 'EFI_SUCCESS') {
@@ -70,14 +70,17 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
     } else cpus[c].activity = 'ap-wait';
     const timeout = mp.apSyncTimeout;
     yield lazyEv('rendezvous', c, () => {
+      // An AP that finds no BSP yet waits up to the timeout for one (APHandler's first loop).
       const role = isBsp
         ? `BspIndex=${c} -> BSPHandler`
-        : `BspIndex=${before < 0 ? 'MAX_UINT32' : before} -> APHandler: waits up to PcdCpuSmmApSyncTimeout (${us(timeout)}) for the BSP to set InsideSmm`;
+        : before < 0
+          ? `BspIndex=MAX_UINT32 -> APHandler: waits up to PcdCpuSmmApSyncTimeout (${us(timeout)}) for InsideSmm`
+          : `BspIndex=${before} -> APHandler`;
       if (h.status === 'EFI_SUCCESS') {
-        return `CPU${c}: PlatformSmmBspElection: IA32_APIC_BASE.BSP=${isBsp ? 1 : 0} -> IsBsp=${isBsp ? 'TRUE' : 'FALSE'} (${hookLibrary(hook)}, EFI_SUCCESS); ${role}`;
+        return `CPU${c}: PlatformSmmBspElection: IA32_APIC_BASE.BSP=${isBsp ? 1 : 0} -> IsBsp=${isBsp ? 'TRUE' : 'FALSE'}${isBsp ? ` (${hookLibrary(hook)}, EFI_SUCCESS)` : ''}; ${role}`;
       }
-      return `CPU${c}: PlatformSmmBspElection = EFI_NOT_READY (${hookLibrary(hook)}) -> ` +
-        (isBsp ? `InterlockedCompareExchange32 (&BspIndex, MAX_UINT32, ${c}) wins: first to check in; ${role}` : `BspIndex is already ${before} (CPU${before} checked in first), no exchange; ${role}`);
+      return `CPU${c}: PlatformSmmBspElection = EFI_NOT_READY${isBsp ? ` (${hookLibrary(hook)})` : ''} -> ` +
+        (isBsp ? `InterlockedCompareExchange32 (&BspIndex, MAX_UINT32, ${c}) wins: first to check in; ${role}` : `BspIndex already set (CPU${before} checked in first), no exchange; ${role}`);
     });
   }
 
