@@ -9,15 +9,28 @@ import type { ModuleRecord } from '../pi/ModuleRecord';
 import type { MpSyncState, SyncMode } from '../pi/MpSyncState';
 import type { ProtocolEntry, SmmCoreState } from '../pi/SmmCoreState';
 import { type CpuState, createCpu } from './Cpu';
-import { createIch9Lpc, type Ich9LpcState } from './Ich9Lpc';
+import { createIch9Lpc, type Ich9LpcState, smiHostFeatures } from './Ich9Lpc';
 import { createMemory, type MemoryState } from './Memory';
 import { type Accel, type SaveStateLayout, layoutById } from './SaveStateMap';
 
 export interface PlatformConfig {
   profile: 'ovmf';
   cpuCount: number;
-  /** QEMU offers broadcast SMI (etc/smi/supported-features bit 0); OVMF negotiates it when offered. */
+  /** QEMU offers broadcast SMI (-global ICH9-LPC.x-smi-broadcast; etc/smi/supported-features bit 0). */
   broadcast: boolean;
+  /**
+   * QEMU offers CPU hotplug and hot-unplug with SMI (x-smi-cpu-hotplug, x-smi-cpu-hot-unplug;
+   * feature bits 1 and 2). OVMF requests them with broadcast; QEMU rejects them without it.
+   */
+  hotplugSmi: boolean;
+  /**
+   * How PiSmmCpuDxeSmm's SmiRendezvous elects the SMM BSP (monarch) of each SMI:
+   * 'apic-bsp-hook' = the platform's PlatformSmmBspElection succeeds and picks the CPU whose
+   * IA32_APIC_BASE.BSP is set (OVMF: OvmfPkg/Library/SmmCpuPlatformHookLibQemu);
+   * 'first-to-check-in' = the hook returns EFI_NOT_READY (UefiCpuPkg SmmCpuPlatformHookLibNull)
+   * and the first CPU to win InterlockedCompareExchange32 (&BspIndex) becomes BSP.
+   */
+  bspElection: 'apic-bsp-hook' | 'first-to-check-in';
   /** Override PcdCpuSmmSyncMode after negotiation (null = what OVMF would pick). */
   syncMode: SyncMode | null;
   /** Extra (sample / user) SMM modules in the firmware volume, by name. */
@@ -53,6 +66,8 @@ export interface HungInfo {
   cpu: number;
   module: string;
   message: string;
+  /** Whether the CPU dead-loops inside SMM (an SMM driver) or outside it (a DXE driver). */
+  inSmm: boolean;
 }
 
 export interface MachineState {
@@ -77,6 +92,11 @@ export interface MachineState {
    */
   serial: { firstSeq: number; lines: string[]; partial: string };
   smiSeq: number;
+  /**
+   * The virtual clock, in microseconds. No instruction is timed: only the waits the firmware
+   * models advance it, by what they wait (PcdCpuSmmApSyncTimeout / ...Timeout2 when they time out).
+   */
+  clockUs: number;
   currentSmi: SmiRecord | null;
   lastSmi: SmiRecord | null;
   hung: HungInfo | null;
@@ -104,7 +124,7 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     config,
     cpus,
     mem: createMemory(),
-    lpc: createIch9Lpc(config.broadcast),
+    lpc: createIch9Lpc(smiHostFeatures(config.broadcast, config.hotplugSmi)),
     pciConfigAddress: 0,
     smm,
     mp,
@@ -113,6 +133,7 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     uefiProtocols: [],
     serial: { firstSeq: 0, lines: [], partial: '' },
     smiSeq: 0,
+    clockUs: 0,
     currentSmi: null,
     lastSmi: null,
     hung: null,
