@@ -55,12 +55,12 @@ test('smi 0x04 --cpu 1 from the terminal, stepped phase by phase', async ({ page
   await expect(ss.getByTestId('ss-field-IO_DWord')).toContainText('not written');
   await page.screenshot({ path: 'test-results/screens/02-saved-state.png' });
 
-  await stepPhase(page); // rendezvous: CPU1 checked in first and is the BSP
-  await expect(tile(page, 1)).toHaveAttribute('data-activity', 'bsp');
-  for (const n of [0, 2, 3]) await expect(tile(page, n)).toHaveAttribute('data-activity', 'ap-wait');
+  await stepPhase(page); // rendezvous: CPU1 checked in first, but OVMF's PlatformSmmBspElection makes CPU0 the BSP
+  await expect(tile(page, 0)).toHaveAttribute('data-activity', 'bsp');
+  for (const n of [1, 2, 3]) await expect(tile(page, n)).toHaveAttribute('data-activity', 'ap-wait');
 
   await stepPhase(page); // SmmEntryPoint
-  await expect(page.getByTestId('timeline-current')).toContainText('SmmEntryPoint on CPU1');
+  await expect(page.getByTestId('timeline-current')).toContainText('SmmEntryPoint on CPU0');
   await stepPhase(page); // the root handler ran
   await expect(page.getByTestId('last-smi')).toContainText('CpuHotplugMmi');
   await expect(page.getByTestId('last-smi')).toContainText('EFI_SUCCESS');
@@ -177,7 +177,7 @@ test('a handler breakpoint stops the SMI there, and back steps in reverse by rep
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
   await page.keyboard.press('F5');
   await expect(page.getByTestId('timeline-current')).toContainText('CpuHotplugSmm.CpuHotplugMmi(DispatchHandle=');
-  await expect(tile(page, 1)).toHaveAttribute('data-activity', 'bsp');
+  await expect(tile(page, 0)).toHaveAttribute('data-activity', 'bsp');
   await expect(page.getByTestId('last-smi')).toContainText('(running)');
   await typeInTerminal(page, 'back 20');
   // Replayed from the SMI's checkpoint to an earlier event: no CPU has entered SMM yet.
@@ -205,4 +205,29 @@ test('a permalink opens the same session in a fresh browser profile', async ({ p
   await expect(other.locator('[data-testid^="cpu-tile-"]')).toHaveCount(2, { timeout: 20_000 });
   await expect(other.getByTestId('last-smi')).toContainText('RootMmiSampleHandler');
   await fresh.close();
+});
+
+test('OVMF elects CPU0 as SMM BSP whichever CPU executes the OUT; without broadcast an AP-raised SMI finds no BSP (1366x768)', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await openDebugger(page);
+  await typeInTerminal(page, 'smi 0x04 --cpu 2');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
+  for (let i = 0; i < 4; i++) await stepPhase(page); // trigger, delivery, save state, rendezvous
+  await expect(tile(page, 0)).toHaveAttribute('data-activity', 'bsp');
+  await expect(tile(page, 0).locator('.badge-bsp')).toBeVisible();
+  await expect(tile(page, 2).locator('.badge-out')).toBeVisible();
+  await expect(tile(page, 2)).toHaveAttribute('data-activity', 'ap-wait');
+  await expect(page.getByTestId('bsp-election')).toContainText('SMM BSP = CPU 0');
+  await expect(page.getByTestId('last-smi')).toContainText('CPU 0');
+  await page.screenshot({ path: 'test-results/screens/07-monarch-cpu0-out-cpu2.png' });
+  await page.keyboard.press('F5');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle');
+
+  await typeInTerminal(page, 'platform ovmf --broadcast off');
+  await expect(page.getByTestId('platform-line')).toContainText('unicast SMI');
+  await expect(page.getByTestId('virtual-time')).toHaveText('virtual time 0 µs');
+  await typeInTerminal(page, 'smi 0x04 --cpu 2 --run');
+  await expect(page.getByTestId('virtual-time')).toHaveText('virtual time 100000 µs');
+  await expect(page.getByTestId('last-smi')).toContainText('none (APs gave up)');
+  await expect(page.getByTestId('terminal')).toContainText('no MMI handler ran');
 });

@@ -9,7 +9,7 @@ export type { CpuActivity } from '../core/machine/Cpu';
 export type { SaveStateFieldDesc, SaveStateLayoutDesc } from '../core/machine/SaveStateMap';
 export type { Phase } from '../core/pi/Fw';
 export type { ModuleState } from '../core/pi/ModuleRecord';
-export type { HandlerCall, SmiSummary } from '../core/pi/SmiRecord';
+export type { HandlerCall, SmiKind, SmiSummary } from '../core/pi/SmiRecord';
 export type { SmramRegion, SmramRegionKind } from '../core/pi/SmramMap';
 export type { CpuView, DebugStatus, HandlerRow, Hex, ModuleRow, ProtocolRow, SaveStateView, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';

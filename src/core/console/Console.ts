@@ -124,8 +124,9 @@ function startLifecycle(s: Debugger, cpu: number, writes: PortWrite[], describe:
           const r = m.s.lastSmi;
           if (!r) return [];
           if (!r.raised) return [`no SMI: ${r.note}`];
+          if (r.bsp === null) return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, taken by ${r.cpus.map((c) => `CPU${c}`).join(', ')} only: no BSP (CPU0 is OVMF's SMM BSP), the AP gave up after PcdCpuSmmApSyncTimeout; no MMI handler ran`];
           const calls = r.handlersCalled.map((h) => `${h.module}.${h.handler} -> ${h.returned}`).join(', ') || 'no handlers';
-          return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, BSP CPU${r.bsp}; ${calls}`];
+          return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, raised by CPU${r.cpu}, BSP CPU${r.bsp}; ${calls}`];
         },
       },
       !runThrough,
@@ -158,26 +159,34 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   platform: {
-    usage: 'platform ovmf [--cpus N] [--broadcast on|off] [--sync traditional|relaxed] [--accel tcg|kvm] [--module NAME]...',
-    help: `Power on a QEMU Q35 + OVMF machine and boot it (reset). --cpus 1..${MAX_CPUS} (default 4); --broadcast: whether QEMU offers broadcast SMI (default on); --sync overrides PcdCpuSmmSyncMode; --accel: QEMU TCG (default) or KVM writes the save state on SMM entry (KVM zeroes the unsaved fields and always reloads SMBASE on RSM); --module adds a sample SMM module: ${SAMPLE_MODULES.map((d) => d.name).join(', ')}.`,
+    usage: 'platform ovmf [--cpus N] [--broadcast on|off] [--hotplug-smi on|off] [--sync traditional|relaxed] [--accel tcg|kvm] [--module NAME]...',
+    help: `Power on a QEMU Q35 + OVMF machine and boot it (reset). --cpus 1..${MAX_CPUS} (default 4); --broadcast: whether QEMU offers broadcast SMI (x-smi-broadcast, default on); --hotplug-smi: whether QEMU offers CPU hotplug and hot-unplug with SMI (x-smi-cpu-hotplug, x-smi-cpu-hot-unplug; default: the --broadcast value; --broadcast off --hotplug-smi on makes OVMF's negotiation fail and the boot hang); --sync overrides PcdCpuSmmSyncMode; --accel: QEMU TCG (default) or KVM writes the save state on SMM entry (KVM zeroes the unsaved fields and always reloads SMBASE on RSM); --module adds a sample SMM module: ${SAMPLE_MODULES.map((d) => d.name).join(', ')}.`,
     run: (s, a) => {
-      checkFlags(a, ['cpus', 'broadcast', 'sync', 'accel', 'module']);
+      checkFlags(a, ['cpus', 'broadcast', 'hotplug-smi', 'sync', 'accel', 'module']);
       checkPositional(a, 1, 1, COMMANDS.platform.usage);
       if (a.pos[0] !== 'ovmf') throw new ConsoleError(`unknown platform "${a.pos[0]}" (available: ovmf)`);
       const cpus = flag(a, 'cpus') !== undefined ? parseNumber(flag(a, 'cpus')!, '--cpus') : 4;
       if (cpus < 1 || cpus > MAX_CPUS) throw new ConsoleError(`--cpus ${cpus}: choose 1..${MAX_CPUS}`);
       const b = flag(a, 'broadcast') ?? 'on';
       if (b !== 'on' && b !== 'off') throw new ConsoleError('--broadcast takes on or off');
+      const hp = flag(a, 'hotplug-smi') ?? b;
+      if (hp !== 'on' && hp !== 'off') throw new ConsoleError('--hotplug-smi takes on or off');
       const sync = flag(a, 'sync') ?? null;
       if (sync !== null && sync !== 'traditional' && sync !== 'relaxed') throw new ConsoleError('--sync takes traditional or relaxed');
       const accel = flag(a, 'accel') ?? 'tcg';
       if (accel !== 'tcg' && accel !== 'kvm') throw new ConsoleError('--accel takes tcg or kvm');
       const modules = a.flags.get('module') ?? [];
       for (const n of modules) if (!SAMPLE_MODULES.some((d) => d.name.toLowerCase() === n.toLowerCase())) throw new ConsoleError(`unknown module "${n}" (known: ${SAMPLE_MODULES.map((d) => d.name).join(', ')})`);
-      const out = s.reset({ cpus, broadcast: b === 'on', syncMode: sync, modules, accel });
+      const out = s.reset({ cpus, broadcast: b === 'on', hotplugSmi: hp === 'on', syncMode: sync, modules, accel });
       const st = s.m.s;
+      const lpc = st.lpc;
+      const smi = lpc.smiFeaturesSupported === 0
+        ? 'no SMI features offered (negotiation unavailable: unicast SMI)'
+        : !lpc.smiFeaturesOk
+          ? `SMI feature negotiation failed (0x${lpc.smiFeaturesRequested.toString(16).toUpperCase()} rejected)`
+          : `SMI features 0x${lpc.smiFeatures.toString(16).toUpperCase()} negotiated (broadcast ${lpc.smiFeatures & 1 ? 'on' : 'off'}, CPU hotplug with SMI ${lpc.smiFeatures & 2 ? 'on' : 'off'})`;
       return [
-        `platform ovmf: ${cpus} CPU(s), broadcast SMI ${st.lpc.smiFeatures & 1 ? 'negotiated' : 'not offered'}, ${st.mp.syncMode} sync mode, TSEG ${hex(st.config.tsegBase)}..${hex(st.config.tsegBase + st.config.tsegSize - 1)}, accel ${accel === 'kvm' ? 'KVM' : 'TCG'}`,
+        `platform ovmf: ${cpus} CPU(s), ${smi}, ${st.mp.syncMode} sync mode, SMM BSP = CPU0 (PlatformSmmBspElection), TSEG ${hex(st.config.tsegBase)}..${hex(st.config.tsegBase + st.config.tsegSize - 1)}, accel ${accel === 'kvm' ? 'KVM' : 'TCG'}`,
         ...out,
       ];
     },
@@ -191,8 +200,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   out: {
-    usage: 'out PORT VALUE [--cpu N] [--width 1|2|4]',
-    help: 'The OS on CPU N executes OUT. Writing 0xB2 can raise an SMI (then the debugger pauses in it).',
+    usage: 'out PORT VALUE [--cpu N] [--width 1|2|4] [--run]',
+    help: 'The OS on CPU N executes OUT. Writing 0xB2 can raise an SMI (then the debugger pauses in it unless --run). A 2- or 4-byte OUT that touches 0xB2/0xB3 is split into byte writes at ascending ports, as QEMU does: out 0xB2 0x3405 --width 2 writes 0x05 to 0xB2 and 0x34 to 0xB3.',
     run: (s, a) => {
       checkFlags(a, ['cpu', 'width', 'run']);
       checkPositional(a, 2, 2, COMMANDS.out.usage);
@@ -202,9 +211,8 @@ const COMMANDS: Record<string, Command> = {
       if (![1, 2, 4].includes(width)) throw new ConsoleError('--width takes 1, 2 or 4');
       const value = parseNumber(a.pos[1], 'VALUE', width === 1 ? 0xff : width === 2 ? 0xffff : 0xffffffff);
       const cpu = cpuFlag(s, a);
-      if ((port === ICH9_APM_CNT || port === ICH9_APM_STS) && width !== 1) throw new ConsoleError(`port ${hex(port, 2)} (APM) takes byte accesses only`);
-      if (port === ICH9_APM_CNT) {
-        return startLifecycle(s, cpu, [{ port, value, width, by: 'out' }], `CPU${cpu}: OUT ${hex(port, 2)}, ${hex(value, 2)}`, a.flags.has('run'));
+      if (port <= ICH9_APM_CNT && port + width - 1 >= ICH9_APM_CNT) {
+        return startLifecycle(s, cpu, [{ port, value, width, by: 'out' }], `CPU${cpu}: OUT ${hex(port, 2)}, ${hex(value, 2 * width)}`, a.flags.has('run'));
       }
       try {
         const r = ioWrite(s.m, port, width, value);
@@ -217,7 +225,7 @@ const COMMANDS: Record<string, Command> = {
   },
   in: {
     usage: 'in PORT [--width 1|2|4]',
-    help: 'Read an I/O port (APM ports read back as written).',
+    help: 'Read an I/O port (APM ports read back as written; a 2- or 4-byte IN that touches 0xB2/0xB3 is split into byte reads, and 0xB4/0xB5 read 0xFF).',
     run: (s, a) => {
       checkFlags(a, ['width', 'cpu']);
       checkPositional(a, 1, 1, COMMANDS.in.usage);

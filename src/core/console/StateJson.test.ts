@@ -32,7 +32,7 @@ function expectContractShape(o: Record<string, any>) {
   }
   expect(o).toHaveProperty('lastSmi');
   if (o.lastSmi !== null) {
-    for (const f of ['command', 'data', 'cpu', 'bsp', 'phasesRun', 'handlersCalled']) expect(o.lastSmi).toHaveProperty(f);
+    for (const f of ['kind', 'command', 'data', 'cpu', 'bsp', 'phasesRun', 'handlersCalled']) expect(o.lastSmi).toHaveProperty(f);
     expect(o.lastSmi.command).toMatch(HEX);
     expect(o.lastSmi.data).toMatch(HEX);
     for (const c of o.lastSmi.handlersCalled) for (const f of ['handler', 'returned']) expect(c).toHaveProperty(f);
@@ -40,14 +40,14 @@ function expectContractShape(o: Record<string, any>) {
 }
 
 describe('state --json: the console contract', () => {
-  it('§4.5 after `smi 0x04 --cpu 1 --run`: handlersCalled = [CpuHotplugMmi -> EFI_SUCCESS], command "0x04", OUT CPU and BSP 1', () => {
+  it('§4.5/§12.1 after `smi 0x04 --cpu 1 --run`: handlersCalled = [CpuHotplugMmi -> EFI_SUCCESS], command "0x04", kind "apm", OUT CPU 1, BSP 0', () => {
     const s = Session.create();
     expect(s.exec('platform ovmf --cpus 4').error).toBe(false);
     s.exec('smi 0x04 --cpu 1 --run');
     const o = json(s);
     expectContractShape(o);
     expect(o.lastSmi.handlersCalled).toEqual([{ handler: 'CpuHotplugMmi', module: 'CpuHotplugSmm', kind: 'root', returned: 'EFI_SUCCESS' }]);
-    expect(o.lastSmi).toMatchObject({ number: 4, command: '0x04', data: '0x00', cpu: 1, bsp: 1, raised: true, finished: true, cpus: [1, 0, 2, 3], communicate: null });
+    expect(o.lastSmi).toMatchObject({ number: 4, kind: 'apm', command: '0x04', data: '0x00', cpu: 1, bsp: 0, raised: true, finished: true, cpus: [1, 0, 2, 3], communicate: null });
     expect(o.lastSmi.phasesRun).toEqual(['trigger', 'smi-delivery', 'save-state', 'rendezvous', 'smm-entry', 'mmi-manage', 'handler', 'mmi-manage', 'exit', 'rsm']);
   });
 

@@ -20,8 +20,13 @@ export function stateJson(s: Debugger) {
       name: 'QEMU Q35 (ICH9) + OVMF X64',
       cpuCount: st.cpus.length,
       broadcastSmi: (st.lpc.smiFeatures & 1) !== 0,
+      hotplugSmi: st.config.hotplugSmi,
       syncMode: st.mp.syncMode,
       accel: st.config.accel,
+      apSyncTimeoutUs: st.mp.apSyncTimeout,
+      apSyncTimeout2Us: st.mp.apSyncTimeout2,
+      bspElection: st.config.bspElection,
+      virtualTimeUs: st.clockUs,
       saveStateLayout: s.m.layout.name,
       tseg: { base: h(st.config.tsegBase), size: h(st.config.tsegSize) },
       stage: st.stage,
@@ -69,6 +74,7 @@ export function stateJson(s: Debugger) {
     lastSmi: smi
       ? {
           number: smi.number,
+          kind: smi.kind,
           command: hex(smi.command, 2),
           data: hex(smi.data, 2),
           cpu: smi.cpu,

@@ -24,6 +24,8 @@ export interface ConsoleResult {
 export interface PlatformOptions {
   cpus: number;
   broadcast: boolean;
+  /** QEMU offers CPU hotplug / hot-unplug with SMI (`--hotplug-smi`); absent = the `broadcast` value. */
+  hotplugSmi?: boolean;
   syncMode: 'traditional' | 'relaxed' | null;
   modules: string[];
   /** `--accel tcg|kvm`: who runs the vCPUs and writes the save state (default tcg). */
@@ -73,7 +75,7 @@ export class Debugger {
 
   /** `platform ovmf ...`: power on a fresh machine and boot it to the OS. */
   reset(opts: PlatformOptions): string[] {
-    const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
+    const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
     moduleDefs(config); // throws on an unknown module name before anything changes
     this.platform = opts;
     this.m = createOvmfMachine(config);
@@ -92,25 +94,33 @@ export class Debugger {
       }
     } catch (e) {
       if (!(e instanceof CpuDeadLoop)) throw e;
-      this.markHung(e);
+      const inSmm = this.markHung(e);
       out.push(`boot HUNG: ${e.message}`);
-      out.push(`CPU${e.cpu} spins in CpuDeadLoop() inside SMM (module ${e.module}). See the debugcon log and the Modules table; reset with \`platform ovmf\`.`);
+      out.push(
+        inSmm
+          ? `CPU${e.cpu} spins in CpuDeadLoop() inside SMM (module ${e.module}). See the debugcon log and the Modules table; reset with \`platform ovmf\`.`
+          : `CPU${e.cpu} spins in CpuDeadLoop() outside SMM (module ${e.module})${this.m.s.modules.find((x) => x.name === 'PiSmmIpl')?.state !== 'dispatched' ? ': the boot stops in DXE, before the SMM IPL (PiSmmIpl) ran' : ''}. See the debugcon log and the Modules table; reset with \`platform ovmf\`.`,
+      );
     }
     this.snapshotMaps();
     return out;
   }
 
-  private markHung(e: CpuDeadLoop): void {
+  /** Records the hang; returns whether the CPU dead-loops inside SMM. */
+  private markHung(e: CpuDeadLoop): boolean {
     const s = this.m.s;
-    s.hung = { cpu: e.cpu, module: e.module, message: e.message };
+    const inSmm = s.cpus[e.cpu]?.inSmm ?? false;
+    s.hung = { cpu: e.cpu, module: e.module, message: e.message, inSmm };
     const rec = s.modules.find((x) => x.name === e.module);
     if (rec) {
       rec.state = 'hung';
       rec.reason = `${e.message} -> CpuDeadLoop()`;
     }
     for (const c of s.cpus) if (c.inSmm) c.activity = c.index === e.cpu ? 'hung' : 'ap-wait';
+    if (s.cpus[e.cpu]) s.cpus[e.cpu].activity = 'hung';
     s.tablesVersion++;
     this.run = null;
+    return inSmm;
   }
 
   /** Start a run (SMI lifecycle or Communicate) and stop at its first event (or run it out). */
@@ -138,8 +148,8 @@ export class Debugger {
         r = run.gen.next();
       } catch (e) {
         if (!(e instanceof CpuDeadLoop)) throw e;
-        this.markHung(e);
-        out.push(`HUNG: ${e.message}`, `CPU${e.cpu} spins in CpuDeadLoop() inside SMM; the other CPUs wait for it forever. \`platform ovmf\` resets.`);
+        const inSmm = this.markHung(e);
+        out.push(`HUNG: ${e.message}`, `CPU${e.cpu} spins in CpuDeadLoop()${inSmm ? ' inside SMM; the other CPUs wait for it forever' : ''}. \`platform ovmf\` resets.`);
         return out;
       }
       if (r.done) {

@@ -118,7 +118,7 @@ describe('Session: reverse stepping', () => {
 });
 
 describe('Session: breakpoints', () => {
-  it('§4.5 break handler CpuHotplugMmi stops on handler entry, inside SMM; continue finishes the SMI', () => {
+  it('§4.5/§12.1 break handler CpuHotplugMmi stops on handler entry, inside SMM; continue finishes the SMI (raised by CPU1, BSP CPU0)', () => {
     const s = Session.create({ cpus: 4 });
     expect(s.exec('break handler CpuHotplugMmi').lines).toEqual(['breakpoint 1: handler CpuHotplugMmi']);
     const r = s.exec('smi 0x04 --cpu 1 --run');
@@ -130,7 +130,7 @@ describe('Session: breakpoints', () => {
     expect(s.m.s.currentSmi!.handlersCalled).toEqual([{ handler: 'CpuHotplugMmi', module: 'CpuHotplugSmm', kind: 'root', returned: '(running)' }]);
     expect(s.breakpoints[0].hits).toBe(1);
     const c = s.exec('continue');
-    expect(c.lines.at(-1)).toBe('SMI #4 finished: command 0x04, data 0x00, BSP CPU1; CpuHotplugSmm.CpuHotplugMmi -> EFI_SUCCESS');
+    expect(c.lines.at(-1)).toBe('SMI #4 finished: command 0x04, data 0x00, raised by CPU1, BSP CPU0; CpuHotplugSmm.CpuHotplugMmi -> EFI_SUCCESS');
     expect(s.run).toBeNull();
     expect(s.m.s.cpus.some((x) => x.inSmm)).toBe(false);
   });
@@ -176,7 +176,7 @@ describe('Session: breakpoints', () => {
 describe('Session: bad input changes nothing', () => {
   const BAD_IDLE = [
     'frobnicate', 'smi', 'smi zz', 'smi 0x100', 'smi 4 --cpu 4', 'smi 4 5 6', 'smi 4 --bogus', 'smi -1',
-    'out 0xb2', 'out 0xb2 0x100', 'out 0xb2 4 --width 2', 'out 0x10000 1', 'in 0xb2 --width 3', 'in 0xb2 --width 2',
+    'out 0xb2', 'out 0xb2 0x100', 'out 0xb2 0x10000 --width 2', 'out 0x10000 1', 'in 0xb2 --width 3', 'platform ovmf --hotplug-smi yes',
     'step', 'back', 'continue', 'platform ovmf --module Nope', 'platform ovmf --cpus 0', 'platform ovmf --cpus 257',
     'platform ovmf --cpus x', 'platform ovmf --broadcast maybe', 'platform ovmf --sync fast', 'platform qemu',
     'communicate notAGuid', 'communicate gEfiSmmVariableProtocolGuid zzz', 'communicate gEfiSmmVariableProtocolGuid --at 0xFFFFFFF0',

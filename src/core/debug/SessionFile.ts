@@ -16,6 +16,8 @@ export const SessionFileSchema = z.object({
   platform: z.object({
     cpus: z.number().int().min(1).max(256),
     broadcast: z.boolean(),
+    /** `platform ... --hotplug-smi on|off`; optional: files written before it existed still load. */
+    hotplugSmi: z.boolean().optional(),
     syncMode: z.enum(['traditional', 'relaxed']).nullable(),
     modules: z.array(z.string().max(64)).max(16),
     /** Added with `--accel`; files written before it load as TCG. */

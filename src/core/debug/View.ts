@@ -28,6 +28,7 @@ export function cpuViews(session: Debugger): CpuView[] {
     smiPending: c.smiPending,
     activity: c.activity,
     smiCount: c.smiCount,
+    apicBase: c.apicBase,
     rip: regHex(c.regs, REG.RIP),
     rax: regHex(c.regs, REG.RAX),
     isOutCpu: smi !== null && smi.cpu === c.index,
@@ -78,20 +79,23 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
       name: `QEMU Q35 (ICH9) + OVMF X64`,
       cpuCount: s.cpus.length,
       broadcast: (s.lpc.smiFeatures & 1) !== 0,
+      hotplugSmi: s.config.hotplugSmi,
       syncMode: s.mp.syncMode,
       accel: s.config.accel,
+      bspElection: s.config.bspElection,
       tsegBase: s.config.tsegBase,
       tsegSize: s.config.tsegSize,
     },
+    virtualTimeUs: s.clockUs,
     status: {
       mode: s.hung ? 'hung' : session.run ? 'paused' : 'idle',
       message: s.hung
-        ? `${s.hung.message} -> CPU${s.hung.cpu} in CpuDeadLoop()`
+        ? `${s.hung.message} -> CPU${s.hung.cpu} in CpuDeadLoop()${s.hung.inSmm ? ' inside SMM' : ' (DXE, outside SMM)'}`
         : session.run && session.lastEvent
           ? session.lastEvent.text
           : s.lastSmi
             ? s.lastSmi.raised
-              ? `SMI #${s.lastSmi.number} (command 0x${s.lastSmi.command.toString(16).toUpperCase().padStart(2, '0')}) finished`
+              ? `SMI #${s.lastSmi.number} (command 0x${s.lastSmi.command.toString(16).toUpperCase().padStart(2, '0')}) finished${s.lastSmi.bsp === null ? ' without a BSP: no MMI handler ran' : ''}`
               : `last APM write raised no SMI: ${s.lastSmi.note}`
             : 'OS running, all CPUs idle',
       phase: session.currentPhase(),

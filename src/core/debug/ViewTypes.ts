@@ -31,11 +31,13 @@ export interface CpuView {
   activity: CpuActivity;
   /** MSR_SMI_COUNT (QEMU increments it on every SMM entry). */
   smiCount: number;
+  /** MSR IA32_APIC_BASE: bit 8 (BSP) is what OVMF's PlatformSmmBspElection reads. */
+  apicBase: number;
   rip: Hex;
   rax: Hex;
   /** Executed the OUT that raised the current / last SMI. */
   isOutCpu: boolean;
-  /** Elected BSP of the current / last SMI. */
+  /** Elected SMM BSP (monarch) of the current / last SMI. */
   isBsp: boolean;
 }
 
@@ -106,12 +108,18 @@ export interface ViewSnapshot {
     name: string;
     cpuCount: number;
     broadcast: boolean;
+    /** QEMU offers CPU hotplug / hot-unplug with SMI (x-smi-cpu-hotplug, x-smi-cpu-hot-unplug). */
+    hotplugSmi: boolean;
     syncMode: 'traditional' | 'relaxed';
     /** `--accel`: which accelerator runs the vCPUs (and writes the save state). */
     accel: 'tcg' | 'kvm';
+    /** How SmiRendezvous elects the SMM BSP (OVMF: PlatformSmmBspElection picks IA32_APIC_BASE.BSP, CPU0). */
+    bspElection: 'apic-bsp-hook' | 'first-to-check-in';
     tsegBase: number;
     tsegSize: number;
   };
+  /** The machine's virtual clock (microseconds): advanced only by modelled waits (sync timeouts). */
+  virtualTimeUs: number;
   status: DebugStatus;
   cpus: CpuView[];
   /** Sent when it changes (platform reset), otherwise omitted. */

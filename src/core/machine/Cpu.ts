@@ -31,8 +31,14 @@ export interface CpuState {
   nmiBlocked: boolean;
   /** MSR_SMI_COUNT (0x34): QEMU increments msr_smi_count on every SMM entry. */
   smiCount: number;
+  /** MSR IA32_APIC_BASE (0x1B): base 0xFEE00000, bit 11 EN, bit 8 BSP (QEMU sets BSP on CPU#0 only). */
+  apicBase: number;
   activity: CpuActivity;
 }
+
+export const APIC_DEFAULT_BASE = 0xfee00000;
+export const MSR_IA32_APICBASE_BSP = 1 << 8;
+export const MSR_IA32_APICBASE_EN = 1 << 11;
 
 export function createCpu(index: number): CpuState {
   const cpu: CpuState = {
@@ -45,6 +51,7 @@ export function createCpu(index: number): CpuState {
     smiPending: false,
     nmiBlocked: false,
     smiCount: 0,
+    apicBase: (APIC_DEFAULT_BASE | MSR_IA32_APICBASE_EN | (index === 0 ? MSR_IA32_APICBASE_BSP : 0)) >>> 0,
     activity: 'os',
   };
   resetRegs(cpu.regs);

@@ -23,9 +23,9 @@ export interface HardwareState {
   serial: { firstSeq: number; lines: string[]; partial: string };
 }
 
-/** Power-on hardware: CPUs at reset, empty memory, the LPC bridge with the SMI features QEMU offers. */
-export function createHardware(cpuCount: number, offersBroadcast: boolean): HardwareState {
+/** Power-on hardware: CPUs at reset, empty memory, the LPC bridge offering `smiHostFeatures` (etc/smi/supported-features). */
+export function createHardware(cpuCount: number, smiHostFeatures: number): HardwareState {
   const cpus: CpuState[] = [];
   for (let i = 0; i < cpuCount; i++) cpus.push(createCpu(i));
-  return { cpus, mem: createMemory(), lpc: createIch9Lpc(offersBroadcast), pciConfigAddress: 0, serial: { firstSeq: 0, lines: [], partial: '' } };
+  return { cpus, mem: createMemory(), lpc: createIch9Lpc(smiHostFeatures), pciConfigAddress: 0, serial: { firstSeq: 0, lines: [], partial: '' } };
 }

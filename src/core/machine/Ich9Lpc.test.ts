@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
-import { apmCntWrite, broadcastNegotiated, configRead, configWrite, createIch9Lpc, ICH9_APM_ACPI_DISABLE, ICH9_APM_ACPI_ENABLE, ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE, ICH9_PMBASE_MASK, ICH9_PMBASE_OFS_SMI_EN, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, pmBase, smiLocked, writeSmiEn } from './Ich9Lpc';
+import { apmCntWrite, broadcastNegotiated, configRead, configWrite, createIch9Lpc, ICH9_APM_ACPI_DISABLE, ICH9_APM_ACPI_ENABLE, ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE, ICH9_PMBASE_MASK, ICH9_PMBASE_OFS_SMI_EN, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, pmBase, smiFeatureFilesPresent, smiFeaturesOkRead, smiHostFeatures, smiLocked, writeSmiEn } from './Ich9Lpc';
 
 const notAcpi = fc.integer({ min: 0, max: 0xff }).filter((v) => v !== 2 && v !== 3);
 
@@ -26,7 +26,7 @@ describe('Ich9Lpc: constants (§4.1, §4.4)', () => {
   });
 
   it('§4.3 PMBASE is config 0x40 masked to bits 15..7', () => {
-    const lpc = createIch9Lpc(true);
+    const lpc = createIch9Lpc(smiHostFeatures(true, true));
     configWrite(lpc, ICH9_PMBASE, 4, 0x0000067f);
     expect(pmBase(lpc)).toBe(0x600);
   });
@@ -34,7 +34,7 @@ describe('Ich9Lpc: constants (§4.1, §4.4)', () => {
 
 describe('Ich9Lpc: APM_CNT writes (§4.4)', () => {
   function armed(broadcast: boolean) {
-    const lpc = createIch9Lpc(true);
+    const lpc = createIch9Lpc(smiHostFeatures(true, true));
     writeSmiEn(lpc, ICH9_SMI_EN_APMC_EN | ICH9_SMI_EN_GBL_SMI_EN);
     lpc.smiFeatures = broadcast ? ICH9_LPC_SMI_F_BROADCAST : 0;
     return lpc;
@@ -62,7 +62,7 @@ describe('Ich9Lpc: APM_CNT writes (§4.4)', () => {
 
   it('§4.4 APMC_EN clear -> no SMI for any value', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 0xff }), (v) => {
-      const lpc = createIch9Lpc(true);
+      const lpc = createIch9Lpc(smiHostFeatures(true, true));
       writeSmiEn(lpc, ICH9_SMI_EN_GBL_SMI_EN);
       lpc.smiFeatures = ICH9_LPC_SMI_F_BROADCAST;
       expect(apmCntWrite(lpc, v).smi).toBe(false);
@@ -70,14 +70,14 @@ describe('Ich9Lpc: APM_CNT writes (§4.4)', () => {
   });
 
   it('§4.4 GBL_SMI_EN is not checked by QEMU: APMC_EN alone is enough', () => {
-    const lpc = createIch9Lpc(false);
+    const lpc = createIch9Lpc(smiHostFeatures(false, false));
     writeSmiEn(lpc, ICH9_SMI_EN_APMC_EN);
     expect(lpc.smiEn & ICH9_SMI_EN_GBL_SMI_EN).toBe(0);
     expect(apmCntWrite(lpc, 0x04)).toMatchObject({ smi: true, broadcast: false });
   });
 
   it('§4.4 broadcast only when bit 0 was negotiated (features-ok), not merely offered', () => {
-    const lpc = createIch9Lpc(true);
+    const lpc = createIch9Lpc(smiHostFeatures(true, true));
     writeSmiEn(lpc, ICH9_SMI_EN_APMC_EN);
     expect(lpc.smiFeaturesSupported & 1).toBe(1);
     expect(broadcastNegotiated(lpc)).toBe(false);
@@ -89,9 +89,40 @@ describe('Ich9Lpc: APM_CNT writes (§4.4)', () => {
   });
 });
 
+describe('Ich9Lpc: SMI feature negotiation as QEMU validates it (§12.4)', () => {
+  it('§12.4 the etc/smi files exist only when QEMU offers some feature (x-smi-broadcast / x-smi-cpu-hotplug / x-smi-cpu-hot-unplug)', () => {
+    expect(smiFeatureFilesPresent(createIch9Lpc(smiHostFeatures(false, false)))).toBe(false);
+    expect(smiFeatureFilesPresent(createIch9Lpc(smiHostFeatures(false, true)))).toBe(true);
+    expect(smiHostFeatures(true, true)).toBe(0x7);
+    expect(smiHostFeatures(false, true)).toBe(0x6);
+  });
+
+  it('§12.4 smi_features_ok_callback: a subset of the host features, hot(un)plug only with broadcast, hot-unplug only with hotplug', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 7 }), (host, req) => {
+      const lpc = createIch9Lpc(host);
+      lpc.smiFeaturesRequested = req;
+      const ok = (req & ~host) === 0 && !(!(req & 1) && (req & 6)) && (req & 6) !== 4;
+      expect(smiFeaturesOkRead(lpc)).toBe(ok ? 1 : 0);
+      expect(lpc.smiFeatures).toBe(ok ? req : 0);
+      if (ok) {
+        lpc.smiFeaturesRequested = 0; // locked down: a later read still says 1 and changes nothing
+        expect(smiFeaturesOkRead(lpc)).toBe(1);
+        expect(lpc.smiFeatures).toBe(req);
+      }
+    }));
+  });
+
+  it('§12.4 the measured failure: broadcast off, hotplug offered -> OVMF requests 0x6 and QEMU leaves features-ok at 0', () => {
+    const lpc = createIch9Lpc(smiHostFeatures(false, true));
+    lpc.smiFeaturesRequested = lpc.smiFeaturesSupported & 0x7;
+    expect(lpc.smiFeaturesRequested).toBe(0x6);
+    expect(smiFeaturesOkRead(lpc)).toBe(0);
+  });
+});
+
 describe('Ich9Lpc: SMI_LOCK (§4.3)', () => {
   it('§4.3 before SMI_LOCK GBL_SMI_EN can be set and cleared', () => {
-    const lpc = createIch9Lpc(true);
+    const lpc = createIch9Lpc(smiHostFeatures(true, true));
     writeSmiEn(lpc, 0x21);
     expect(lpc.smiEn).toBe(0x21);
     writeSmiEn(lpc, 0x20);
@@ -100,7 +131,7 @@ describe('Ich9Lpc: SMI_LOCK (§4.3)', () => {
 
   it('§4.3 SMI_LOCK makes GBL_SMI_EN read-only (both directions); other SMI_EN bits stay writable', () => {
     fc.assert(fc.property(fc.boolean(), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { maxLength: 8 }), (gbl, writes) => {
-      const lpc = createIch9Lpc(true);
+      const lpc = createIch9Lpc(smiHostFeatures(true, true));
       writeSmiEn(lpc, gbl ? 0x21 : 0x20);
       configWrite(lpc, ICH9_GEN_PMCON_1, 1, ICH9_GEN_PMCON_1_SMI_LOCK);
       for (const w of writes) {
@@ -112,7 +143,7 @@ describe('Ich9Lpc: SMI_LOCK (§4.3)', () => {
   });
 
   it('§4.3 SMI_LOCK is sticky: writing 0 to GEN_PMCON_1 (byte or dword) does not clear it', () => {
-    const lpc = createIch9Lpc(true);
+    const lpc = createIch9Lpc(smiHostFeatures(true, true));
     configWrite(lpc, ICH9_GEN_PMCON_1, 1, ICH9_GEN_PMCON_1_SMI_LOCK | 0x01);
     expect(smiLocked(lpc)).toBe(true);
     configWrite(lpc, ICH9_GEN_PMCON_1, 1, 0);

@@ -41,14 +41,24 @@ export interface Ich9LpcState {
   smiEnWmask: number;
   smiSts: number;
   pm1Cnt: number;
-  /** fw_cfg etc/smi/supported-features (host) and requested-features (guest). */
+  /**
+   * fw_cfg etc/smi/supported-features (QEMU's smi_host_features: the x-smi-broadcast,
+   * x-smi-cpu-hotplug and x-smi-cpu-hot-unplug properties) and requested-features (guest).
+   */
   smiFeaturesSupported: number;
   smiFeaturesRequested: number;
-  /** Features accepted by reading etc/smi/features-ok. */
+  /** etc/smi/features-ok: 1 once smi_features_ok_callback accepted the request. */
+  smiFeaturesOk: number;
+  /** Features accepted by reading etc/smi/features-ok (QEMU's smi_negotiated_features). */
   smiFeatures: number;
 }
 
-export function createIch9Lpc(supportsBroadcast: boolean): Ich9LpcState {
+/** The host feature bitmap QEMU offers for the given -global ICH9-LPC.x-smi-* settings. */
+export function smiHostFeatures(broadcast: boolean, cpuHotplug: boolean): number {
+  return (broadcast ? ICH9_LPC_SMI_F_BROADCAST : 0) | (cpuHotplug ? ICH9_LPC_SMI_F_CPU_HOTPLUG | ICH9_LPC_SMI_F_CPU_HOT_UNPLUG : 0);
+}
+
+export function createIch9Lpc(hostFeatures: number): Ich9LpcState {
   return {
     apmc: 0,
     apms: 0,
@@ -57,10 +67,9 @@ export function createIch9Lpc(supportsBroadcast: boolean): Ich9LpcState {
     smiEnWmask: 0xffffffff,
     smiSts: 0,
     pm1Cnt: 0,
-    smiFeaturesSupported: supportsBroadcast
-      ? ICH9_LPC_SMI_F_BROADCAST | ICH9_LPC_SMI_F_CPU_HOTPLUG | ICH9_LPC_SMI_F_CPU_HOT_UNPLUG
-      : 0,
+    smiFeaturesSupported: hostFeatures,
     smiFeaturesRequested: 0,
+    smiFeaturesOk: 0,
     smiFeatures: 0,
   };
 }
@@ -94,6 +103,31 @@ export function smiLocked(lpc: Ich9LpcState): boolean {
 
 export function writeSmiEn(lpc: Ich9LpcState, value: number): void {
   lpc.smiEn = ((lpc.smiEn & ~lpc.smiEnWmask) | (value & lpc.smiEnWmask)) >>> 0;
+}
+
+/**
+ * QEMU creates the three etc/smi/* fw_cfg files only when it offers at least one feature
+ * (hw/isa/lpc_ich9.c, ich9_lpc_pm_init: `if (lpc->smi_host_features && fw_cfg)`).
+ */
+export function smiFeatureFilesPresent(lpc: Ich9LpcState): boolean {
+  return lpc.smiFeaturesSupported !== 0;
+}
+
+/**
+ * Reading etc/smi/features-ok runs QEMU's smi_features_ok_callback (hw/isa/lpc_ich9.c): the
+ * request must be a subset of the host features, CPU hot(un)plug with SMI needs broadcast, and
+ * hot-unplug needs hotplug. Otherwise features-ok stays 0 and nothing is negotiated.
+ */
+export function smiFeaturesOkRead(lpc: Ich9LpcState): number {
+  if (lpc.smiFeaturesOk) return 1; // negotiation already complete, features locked
+  const req = lpc.smiFeaturesRequested;
+  const hotplug = req & (ICH9_LPC_SMI_F_CPU_HOTPLUG | ICH9_LPC_SMI_F_CPU_HOT_UNPLUG);
+  if (req & ~lpc.smiFeaturesSupported) return 0;
+  if (!(req & ICH9_LPC_SMI_F_BROADCAST) && hotplug) return 0;
+  if (hotplug === ICH9_LPC_SMI_F_CPU_HOT_UNPLUG) return 0;
+  lpc.smiFeatures = req;
+  lpc.smiFeaturesOk = 1;
+  return 1;
 }
 
 export function broadcastNegotiated(lpc: Ich9LpcState): boolean {

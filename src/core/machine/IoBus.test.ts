@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
 import { createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
 import { ICH9_SMI_EN_APMC_EN, smiLocked } from './Ich9Lpc';
-import { IoError, ioRead, ioWidthFor, ioWrite } from './IoBus';
+import { ioRead, ioWidthFor, ioWrite } from './IoBus';
 
 const LPC_CFG = (off: number) => (0x80000000 | (31 << 11) | off) >>> 0;
 
@@ -33,28 +33,66 @@ describe('IoBus: APM ports (§4.4)', () => {
     }));
   });
 
-  it('§4.4 APM ports take byte accesses only (OUT and IN, word or dword)', () => {
-    const m = freshMachine();
-    for (const port of [0xb2, 0xb3]) {
-      for (const width of [2, 4] as const) {
-        expect(() => ioWrite(m, port, width, 0x0404), `OUT ${port}/${width}`).toThrow(IoError);
-        expect(() => ioRead(m, port, width), `IN ${port}/${width}`).toThrow(IoError);
-      }
-    }
-    expect(ioWidthFor(0xb2, m)).toBe(1);
-    expect(m.s.lpc.apmc).toBe(0);
+  it('§12.3 (corrects §4.4) a word OUT to 0xB2 is split into byte writes at ascending ports: AL to 0xB2 (SMI callback), AH to 0xB3', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffff }), (v) => {
+      const m = freshMachine();
+      m.s.lpc.smiEn = ICH9_SMI_EN_APMC_EN;
+      const r = ioWrite(m, 0xb2, 2, v);
+      expect(r.apm).toBeDefined();
+      expect(r.apmValue).toBe(v & 0xff);
+      expect(r.apm!.smi).toBe((v & 0xff) !== 2 && (v & 0xff) !== 3);
+      expect([m.s.lpc.apmc, m.s.lpc.apms]).toEqual([v & 0xff, v >> 8]);
+      expect(r.device).toMatch(/^split into byte accesses .*0xB2 <- 0x[0-9A-F]{2} \(APM_CNT\), 0xB3 <- /);
+      // IN is split the same way: 0xB2 in the low byte, 0xB3 above it.
+      expect(ioRead(m, 0xb2, 2).value).toBe(v);
+    }));
   });
 
-  it('§4.4 byte-only through the console: out/in with --width 2 on 0xB2 are errors and change nothing', () => {
-    const s = Session.create({ cpus: 2 });
-    const before = s.exec('state --json').lines[0];
-    const o = s.exec('out 0xb2 0x04 --width 2');
-    expect(o.error).toBe(true);
-    expect(o.lines[0]).toMatch(/byte accesses only/);
+  it('§12.3 a dword OUT to 0xB2 writes 0xB2 and 0xB3; 0xB4/0xB5 are no device on Q35 (write ignored, read 0xFF)', () => {
+    const m = freshMachine();
+    m.s.lpc.smiEn = ICH9_SMI_EN_APMC_EN;
+    const r = ioWrite(m, 0xb2, 4, 0x78563405);
+    expect(r.apmValue).toBe(0x05);
+    expect([m.s.lpc.apmc, m.s.lpc.apms]).toEqual([0x05, 0x34]);
+    expect(r.device).toContain('0xB4 <- 0x56 (unassigned (write ignored)), 0xB5 <- 0x78 (unassigned (write ignored))');
+    expect(ioRead(m, 0xb2, 4).value).toBe(0xffff3405);
+    expect(ioWidthFor(0xb2, m)).toBe(1);
+  });
+
+  it('§12.3 an access that only overlaps APM reaches it too: a word OUT to 0xB1 puts its high byte into 0xB2; a word OUT to 0xB3 raises no SMI', () => {
+    const m = freshMachine();
+    m.s.lpc.smiEn = ICH9_SMI_EN_APMC_EN;
+    const r = ioWrite(m, 0xb1, 2, 0x05aa);
+    expect(r.apm?.smi).toBe(true);
+    expect(m.s.lpc.apmc).toBe(0x05);
+    const r2 = ioWrite(m, 0xb3, 2, 0x1234);
+    expect(r2.apm).toBeUndefined();
+    expect(m.s.lpc.apms).toBe(0x34);
+    expect(ioRead(m, 0xb3, 2).value).toBe(0xff34);
+  });
+
+  it('§12.3 through the console: out 0xB2 0x3405 --width 2 raises the SMI with command 0x05, data 0x34, and the trigger event shows the split', () => {
+    const s = Session.create({ cpus: 4 });
+    const r = s.exec('out 0xb2 0x3405 --width 2 --cpu 2 --run');
+    expect(r.error).toBe(false);
+    expect(s.m.s.lastSmi).toMatchObject({ raised: true, kind: 'apm', command: 0x05, data: 0x34, cpu: 2, bsp: 0 });
+    const trig = s.timeline.find((e) => e.phase === 'trigger')!;
+    expect(trig.text).toContain('CPU2: OUT 0xB2, 0x3405 (word)');
+    expect(trig.text).toContain('0xB2 <- 0x05 (APM_CNT), 0xB3 <- 0x34 (APM_STS (scratchpad): stored, no SMI)');
+    expect(trig.text).toContain('every byte of the OUT is written before the CPU enters SMM (command 0x05, data 0x34)');
     const i = s.exec('in 0xb2 --width 2');
-    expect(i.error).toBe(true);
-    expect(i.lines[0]).toMatch(/byte accesses only/);
-    expect(s.exec('state --json').lines[0]).toBe(before);
+    expect(i.error).toBe(false);
+    expect(i.lines[0]).toMatch(/^IN 0xB2 = 0x3405 \(split into byte accesses/);
+    // the saved RAX holds the whole word the OS wrote
+    expect(JSON.parse(s.exec('state --json').lines[0]).chipset).toMatchObject({ apmCnt: '0x5', apmSts: '0x34' });
+  });
+
+  it('§12.3 break apm matches the byte that reached 0xB2 in a split OUT', () => {
+    const s = Session.create({ cpus: 2 });
+    s.exec('break apm 0x05');
+    const r = s.exec('out 0xb2 0x3405 --width 2 --run');
+    expect(r.lines.some((l) => l.startsWith('breakpoint 1 (apm 0x05'))).toBe(true);
+    expect(s.run).not.toBeNull();
   });
 });
 

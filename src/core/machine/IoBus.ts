@@ -1,8 +1,14 @@
 /**
  * The I/O port space as Q35 decodes it for this model: APM (0xB2/0xB3), PCI config mechanism #1
  * (0xCF8/0xCFC) reaching the ICH9 LPC function, the ACPI PM block at PMBASE (PM1_CNT, SMI_EN,
- * SMI_STS), QEMU's CPU hotplug block at 0x0CD8 and the debugcon device at 0x402 (Debugcon.ts).
- * Other ports are unassigned (reads return all 1s).
+ * SMI_STS), QEMU's CPU hotplug block at 0x0CD8 and the debugcon device at 0x402 (Debugcon.ts). Other ports are unassigned: QEMU's
+ * unassigned_io_ops (system/ioport.c) ignore writes and read all 1s.
+ *
+ * APM is a 2-byte region whose ops take 1-byte accesses only (hw/isa/apm.c, `.impl` min = max = 1).
+ * A 2- or 4-byte access that touches it is split by QEMU's memory core (system/memory.c,
+ * flatview_write_continue / access_with_adjusted_size) into byte accesses at ascending addresses:
+ * `out dx, ax` with DX = 0xB2 writes AL to 0xB2 (the SMI callback runs) and AH to 0xB3. Bytes past
+ * 0xB3 (0xB4, 0xB5) fall on no device on Q35: written nowhere, read as 0xFF.
  */
 
 import { DEBUGCON_IOBASE, DEBUGCON_READBACK, debugconWrite } from './Debugcon';
@@ -26,7 +32,35 @@ export interface PortWrite {
 export interface IoWriteResult {
   /** Set when the write went to APM_CNT: whether and to whom the chipset raised SMI#. */
   apm?: ApmOutcome;
+  /** The byte that reached APM_CNT (0xB2), when one did. */
+  apmValue?: number;
   device: string;
+}
+
+/** True when an access of `width` bytes at `port` touches the APM region 0xB2..0xB3. */
+export function touchesApm(port: number, width: IoWidth): boolean {
+  return port <= ICH9_APM_STS && port + width - 1 >= ICH9_APM_CNT;
+}
+
+const h2 = (n: number) => '0x' + n.toString(16).toUpperCase().padStart(2, '0');
+const SPLIT_WHY = "split into byte accesses at ascending ports (QEMU system/memory.c access_with_adjusted_size: hw/isa/apm.c's apm-io takes 1-byte accesses only)";
+
+/** A wide access that touches APM, as QEMU performs it: one byte at a time, lowest port first. */
+function apmSplitWrite(m: Bus, port: number, width: IoWidth, value: number): IoWriteResult {
+  const parts: string[] = [];
+  const out: IoWriteResult = { device: '' };
+  for (let i = 0; i < width; i++) {
+    const p = port + i;
+    const b = (value >>> (8 * i)) & 0xff;
+    const r = ioWrite(m, p, 1, b);
+    if (r.apm) {
+      out.apm = r.apm;
+      out.apmValue = b;
+    }
+    parts.push(`${h2(p)} <- ${h2(b)} (${p === ICH9_APM_CNT ? 'APM_CNT' : r.device})`);
+  }
+  out.device = `${SPLIT_WHY}: ${parts.join(', ')}`;
+  return out;
 }
 
 const LPC_BDF = (0 << 16) | (31 << 11) | (0 << 8); // B0:D31:F0
@@ -47,14 +81,14 @@ export function ioWidthFor(port: number, m: Bus): IoWidth {
 export function ioWrite(m: Bus, port: number, width: IoWidth, value: number): IoWriteResult {
   const lpc = m.s.lpc;
   const pm = pmBase(lpc);
-  if (port === ICH9_APM_CNT || port === ICH9_APM_STS) {
-    if (width !== 1) throw new IoError(`port 0x${port.toString(16).toUpperCase()} (APM) takes byte accesses only (QEMU's APM region is byte-wide)`);
+  if (width === 1 && (port === ICH9_APM_CNT || port === ICH9_APM_STS)) {
     if (port === ICH9_APM_STS) {
       lpc.apms = value & 0xff;
       return { device: 'APM_STS (scratchpad): stored, no SMI' };
     }
-    return { device: 'APM_CNT', apm: apmCntWrite(lpc, value & 0xff) };
+    return { device: 'APM_CNT', apm: apmCntWrite(lpc, value & 0xff), apmValue: value & 0xff };
   }
+  if (width !== 1 && touchesApm(port, width)) return apmSplitWrite(m, port, width, value);
   if (port === 0xcf8 && width === 4) {
     m.s.pciConfigAddress = value >>> 0;
     return { device: 'PCI CONFIG_ADDRESS' };
@@ -91,9 +125,18 @@ export function ioRead(m: Bus, port: number, width: IoWidth): { value: number; d
   const lpc = m.s.lpc;
   const pm = pmBase(lpc);
   const ones = width === 4 ? 0xffffffff : width === 2 ? 0xffff : 0xff;
-  if (port === ICH9_APM_CNT || port === ICH9_APM_STS) {
-    if (width !== 1) throw new IoError(`port 0x${port.toString(16).toUpperCase()} (APM) takes byte accesses only (QEMU's APM region is byte-wide)`);
+  if (width === 1 && (port === ICH9_APM_CNT || port === ICH9_APM_STS)) {
     return port === ICH9_APM_CNT ? { value: lpc.apmc, device: 'APM_CNT' } : { value: lpc.apms, device: 'APM_STS' };
+  }
+  if (width !== 1 && touchesApm(port, width)) {
+    let value = 0;
+    const parts: string[] = [];
+    for (let i = 0; i < width; i++) {
+      const r = ioRead(m, port + i, 1);
+      value |= r.value << (8 * i);
+      parts.push(`${h2(port + i)} = ${h2(r.value)} (${r.device})`);
+    }
+    return { value: value >>> 0, device: `${SPLIT_WHY}: ${parts.join(', ')}` };
   }
   if (port === 0xcf8 && width === 4) return { value: m.s.pciConfigAddress, device: 'PCI CONFIG_ADDRESS' };
   if (port >= 0xcfc && port <= 0xcff) {

@@ -61,18 +61,19 @@ describe('GenericSwDispatcher: the seed thread\'s universal EFI_MM_SW_DISPATCH_P
     expect(rec).toMatchObject({ value: 0x01, module: 'SwDispatch2Depex', handler: 'SwMmiSampleHandler' });
     expect(s.exec('smi 0x01 0x33 --cpu 2 --run').error).toBe(false);
     const ctx = rec.handle + 8;
-    expect(Number(read64(s.m.s.mem, ctx))).toBe(2); // SwMmiCpuIndex (falls back to the BSP: the OUT CPU checked in first)
+    expect(Number(read64(s.m.s.mem, ctx))).toBe(0); // SwMmiCpuIndex falls back to the SMM BSP: CPU0 on OVMF (§12.1), not the OUT CPU 2
     expect(Number(read64(s.m.s.mem, ctx + 8) & 0xffffn)).toBe(0x3301); // CommandPort 0x01, DataPort 0x33
-    expect(getReg(s.m.s.cpus[2].regs, REG.RAX)).toBe(0x5a5a0033n);
+    expect(getReg(s.m.s.cpus[0].regs, REG.RAX)).toBe(0x5a5a0033n); // the child answers CPU0
+    expect(getReg(s.m.s.cpus[2].regs, REG.RAX)).toBe(0x01n); // the caller keeps what it wrote
     expect(s.m.s.lastSmi?.handlersCalled.find((c) => c.kind === 'sw')).toMatchObject({ handler: 'SwMmiSampleHandler', returned: 'EFI_SUCCESS' });
   });
 
-  it('§5.1: on QEMU no save state describes the OUT, so SwMmiCpuIndex falls back to CurrentlyExecutingCpu (the event says why)', () => {
+  it('§5.1/§12.1: on QEMU no save state describes the OUT, so SwMmiCpuIndex falls back to CurrentlyExecutingCpu = 0, not the OUT CPU (the event says why)', () => {
     const s = boot('--module GenericSwDispatcher --module SwDispatch2Depex');
     s.exec('smi 0x01 --cpu 3');
     const out = s.exec('continue');
     expect(out.error).toBe(false);
-    expect(s.timeline.some((e) => /ReadSaveState\(IO\) = EFI_NOT_FOUND\), so SwMmiCpuIndex = CurrentlyExecutingCpu = 3/.test(e.text))).toBe(true);
+    expect(s.timeline.some((e) => /ReadSaveState\(IO\) = EFI_NOT_FOUND\), so SwMmiCpuIndex = CurrentlyExecutingCpu = 0, the SMM BSP \(always CPU0 on OVMF\), not CPU3 that executed the OUT/.test(e.text))).toBe(true);
   });
 
   it('responsibility (5) §9: (UINTN)-1 never yields 0 (Communicate\'s command), nor 0x02/0x03/0x04/0xFF; values then run 0x01, 0x05, 0x06 ...', () => {

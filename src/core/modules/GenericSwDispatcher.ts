@@ -11,7 +11,8 @@
  * Register follows the chipset dispatchers (facts §9): (UINTN)-1 -> first free value in 1..0xFE;
  * > 0xFF or a duplicate -> EFI_INVALID_PARAMETER. SwMmiCpuIndex: like Quark's SwGetBuffer, the first
  * CPU whose save state shows the OUT to 0xB2; on QEMU none does (ReadSaveState(IO) = EFI_NOT_FOUND,
- * facts §5.1), so it falls back to gSmst->CurrentlyExecutingCpu and says so.
+ * facts §5.1), so it falls back to gSmst->CurrentlyExecutingCpu - the SMM BSP, which OVMF's
+ * PlatformSmmBspElection makes CPU0 on every SMI (facts §12.1) - and says so.
  */
 
 import { bumpTables, type Machine } from '../pi/Platform';
@@ -121,7 +122,12 @@ function swMmiCpuIndex(m: Machine): { cpu: number; how: string } {
     if (r.status === 'EFI_SUCCESS' && r.io?.ioPort === ICH9_APM_CNT) return { cpu: i, how: `CPU${i}'s save state shows the OUT to 0xB2` };
   }
   const bsp = m.s.smm.currentlyExecutingCpu;
-  return { cpu: bsp, how: `no CPU's save state describes the OUT (QEMU: ReadSaveState(IO) = EFI_NOT_FOUND), so SwMmiCpuIndex = CurrentlyExecutingCpu = ${bsp}` };
+  const caller = m.s.currentSmi?.cpu ?? bsp;
+  return {
+    cpu: bsp,
+    how: `no CPU's save state describes the OUT (QEMU: ReadSaveState(IO) = EFI_NOT_FOUND), so SwMmiCpuIndex = CurrentlyExecutingCpu = ${bsp}, the SMM BSP (always CPU0 on OVMF)` +
+      (caller !== bsp ? `, not CPU${caller} that executed the OUT` : ''),
+  };
 }
 
 /** Responsibilities (2)-(4): the root MMI handler. */

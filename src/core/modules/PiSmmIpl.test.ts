@@ -58,7 +58,7 @@ describe('PiSmmIpl: SmmCommunicationCommunicate (§1.6)', () => {
     const r = drain(SmmCommunicationCommunicate(s.m, 1, at, null), events);
     expect(s.m.s.smiSeq).toBe(seq + 1);
     expect(r).toMatchObject({ status: 'EFI_SUCCESS', commSize: 40, why: 'via SMI (SmmControl2 Trigger)' });
-    expect(s.m.s.lastSmi).toMatchObject({ cpu: 1, bsp: 1, command: 0, communicate: 'gEfiSmmVariableProtocolGuid' });
+    expect(s.m.s.lastSmi).toMatchObject({ kind: 'communicate', cpu: 1, bsp: 0, command: 0, communicate: 'gEfiSmmVariableProtocolGuid' });
     expect(events[0].text).toMatch(/mSmmControl2->Trigger \(NULL, NULL, FALSE, 0\)/);
   });
 

@@ -52,7 +52,15 @@ export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer
     const writes = smmControl2Trigger(null, null, false, 0);
     if (writes === 'EFI_DEVICE_ERROR') return { status: 'EFI_UNSUPPORTED', commSize: size, why: 'Trigger failed' };
     yield* m.smi(m, { cpu, writes, communicate: { address: commBuffer, size, guid } });
-    return { status: priv.returnStatus, commSize: priv.bufferSize, why: 'via SMI (SmmControl2 Trigger)' };
+    // An SMI that reached no SmmEntryPoint (no BSP) leaves CommunicationBuffer set and ReturnStatus as it was.
+    const pending = priv.commBuffer === commBuffer;
+    return {
+      status: priv.returnStatus,
+      commSize: priv.bufferSize,
+      why: pending
+        ? 'via SMI (SmmControl2 Trigger), but the SMI reached no SmmEntryPoint: this ReturnStatus is stale, the request stays pending in gSmmCorePrivate->CommunicationBuffer'
+        : 'via SMI (SmmControl2 Trigger)',
+    };
   }
   if (!priv.inSmm && (!m.s.smm.smramOpen || m.s.smm.smramLocked)) {
     return { status: 'EFI_INVALID_PARAMETER', commSize: size, why: 'SMM entry point not registered and SMRAM is closed or locked' };

@@ -112,35 +112,49 @@ describe("seed thread: OVMF's own software MMI is a root handler (§4.5)", () =>
 });
 
 describe('seed thread: the advice, a root MMI handler for a value > 4 (RootMmiSample) (§4.5, §5.1, §6.4, §1.1)', () => {
-  it('§6.4 seed fix: smi 0x42 0x07 --cpu 2 --run leaves RAX = 0x5A5A0007 on CPU2 after RSM (Data from 0xB3)', () => {
+  it('§12.1/§6.4 seed fix on OVMF: smi 0x42 0x07 --cpu 2 --run puts 0x5A5A0007 into CPU0\'s RAX (the SMM BSP); the caller on CPU2 gets nothing back', () => {
     const s = Session.create();
     s.exec('platform ovmf --module RootMmiSample');
     expect(s.exec('smi 0x42 0x07 --cpu 2 --run').error).toBe(false);
-    expect(getReg(s.m.s.cpus[2].regs, REG.RAX)).toBe(0x5a5a0007n);
-    for (const c of [0, 1, 3]) expect(getReg(s.m.s.cpus[c].regs, REG.RAX), `CPU${c}`).toBe(0n);
+    expect(s.m.s.lastSmi).toMatchObject({ cpu: 2, bsp: 0 });
+    expect(getReg(s.m.s.cpus[0].regs, REG.RAX)).toBe(0x5a5a0007n);
+    expect(getReg(s.m.s.cpus[2].regs, REG.RAX)).toBe(0x42n); // what the OS itself left in AL: no answer
+    for (const c of [1, 3]) expect(getReg(s.m.s.cpus[c].regs, REG.RAX), `CPU${c}`).toBe(0n);
     expect(s.m.s.lastSmi!.handlersCalled.map((c) => `${c.handler}:${c.returned}`)).toEqual([
       'CpuHotplugMmi:EFI_WARN_INTERRUPT_SOURCE_QUIESCED',
       'RootMmiSampleHandler:EFI_SUCCESS',
     ]);
-    expect(json(s).cpus[2].rax).toBe('0x5A5A0007');
+    expect(json(s).cpus[0].rax).toBe('0x5A5A0007');
+    const why = s.timeline.find((e) => /^RootMmiSample: command 0x42/.test(e.text))!.text;
+    expect(why).toContain('CurrentlyExecutingCpu = CPU0');
+    expect(why).toContain('The OUT came from CPU2: its RAX is not written, so that caller gets nothing back');
+    expect(why).toMatch(/Communicate.*or find the calling CPU in the save states/);
+  });
+
+  it('§12.1/§6.4 seed fix: the answer reaches a caller only when the caller is CPU0: smi 0x42 0x07 --cpu 0 --run leaves RAX = 0x5A5A0007 on CPU0', () => {
+    const s = Session.create();
+    s.exec('platform ovmf --module RootMmiSample');
+    s.exec('smi 0x42 0x07 --cpu 0 --run');
+    expect(getReg(s.m.s.cpus[0].regs, REG.RAX)).toBe(0x5a5a0007n);
+    expect(s.timeline.find((e) => /^RootMmiSample: command 0x42/.test(e.text))!.text).toContain('here the caller itself, so the answer arrives');
   });
 
   it('§6.4 seed fix: WriteSaveState takes effect through the save-state bytes; the live SMM register is untouched until RSM', () => {
     const s = Session.create();
     s.exec('platform ovmf --module RootMmiSample');
     s.exec('break handler RootMmiSampleHandler');
-    s.exec('smi 0x42 0x07 --cpu 2 --run');
+    s.exec('smi 0x42 0x07 --cpu 0 --run');
     expect(s.lastEvent?.handler).toBe('RootMmiSampleHandler');
-    const cpu2 = s.m.s.cpus[2];
+    const cpu0 = s.m.s.cpus[0];
     const raxField = fieldByName(s.m.layout, 'RAX')!;
-    expect(readSaveStateField(s.m.s.mem, cpu2.smbase, raxField)).toBe(0x42n); // saved RAX: AL of the OUT
+    expect(readSaveStateField(s.m.s.mem, cpu0.smbase, raxField)).toBe(0x42n); // saved RAX: AL of the OUT
     while (!/RootMmiSample\.RootMmiSampleHandler returned/.test(s.lastEvent!.text)) s.exec('step event');
-    expect(readSaveStateField(s.m.s.mem, cpu2.smbase, raxField)).toBe(0x5a5a0007n);
-    expect(cpu2.inSmm).toBe(true);
-    expect(getReg(cpu2.regs, REG.RAX)).not.toBe(0x5a5a0007n);
+    expect(readSaveStateField(s.m.s.mem, cpu0.smbase, raxField)).toBe(0x5a5a0007n);
+    expect(cpu0.inSmm).toBe(true);
+    expect(getReg(cpu0.regs, REG.RAX)).not.toBe(0x5a5a0007n);
     s.exec('continue');
-    expect(cpu2.inSmm).toBe(false);
-    expect(getReg(s.m.s.cpus[2].regs, REG.RAX)).toBe(0x5a5a0007n);
+    expect(cpu0.inSmm).toBe(false);
+    expect(getReg(s.m.s.cpus[0].regs, REG.RAX)).toBe(0x5a5a0007n);
   });
 
   it('§5.1 seed [**]: QEMU does not describe the OUT in the save state: ReadSaveState(IO) is EFI_NOT_FOUND on every CPU', () => {
@@ -153,7 +167,7 @@ describe('seed thread: the advice, a root MMI handler for a value > 4 (RootMmiSa
       expect(readSaveState(s.m, EFI_MM_SAVE_STATE_IO_INFO_SIZE, R.IO, c).status, `CPU${c}`).toBe('EFI_NOT_FOUND');
     }
     s.exec('continue');
-    expect(s.timeline.some((e) => /mMmCpu->ReadSaveState \(Width=24, IO, CpuIndex=2\) = EFI_NOT_FOUND/.test(e.text))).toBe(true);
+    expect(s.timeline.some((e) => /mMmCpu->ReadSaveState \(Width=24, IO, CpuIndex=0\) = EFI_NOT_FOUND/.test(e.text))).toBe(true);
   });
 
   it('§4.5 seed: a value > ICH9_APM_CNT_CPU_HOTPLUG leaves the hotplug MMI alone: smi 0x04 is not RootMmiSample\'s', () => {

@@ -67,7 +67,9 @@ export const ROOT_MMI_SAMPLE_COMMAND = 0x42;
 /**
  * Laszlo Ersek's advice in the thread: a root MMI handler (like CpuHotplugSmm) that filters a
  * command value greater than ICH9_APM_CNT_CPU_HOTPLUG (4), which also filters out the 0 that
- * SmmControl2's Trigger writes for Communicate. It answers in RAX: 0x5A5A00dd (dd = 0xB3 data).
+ * SmmControl2's Trigger writes for Communicate. It answers in RAX: 0x5A5A00dd (dd = 0xB3 data),
+ * written into the save state of gSmst->CurrentlyExecutingCpu. On OVMF that is always CPU0 (the
+ * SMM BSP PlatformSmmBspElection picks), so a caller on another CPU gets nothing back.
  */
 const RootMmiSampleHandler: MmiHandlerFn = function* (fw) {
   const [, apmControl] = yield* MmCpuIoRead(fw, 0, ICH9_APM_CNT);
@@ -77,9 +79,20 @@ const RootMmiSampleHandler: MmiHandlerFn = function* (fw) {
   const [, data] = yield* MmCpuIoRead(fw, 0, ICH9_APM_STS);
   // Which CPU executed the OUT? The IO pseudo-register is what a SW dispatcher would use...
   const io = yield* MmCpuReadSaveState(fw, EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER.IO, fw.m.s.smm.currentlyExecutingCpu);
-  // ...but QEMU leaves it empty (EFI_NOT_FOUND), so answer the BSP: the first CPU to check in.
+  // ...but QEMU leaves it empty (EFI_NOT_FOUND), so answer CurrentlyExecutingCpu: the SMM BSP.
   const target = fw.m.s.smm.currentlyExecutingCpu;
-  yield ev('handler', fw.cpu, `RootMmiSample: command ${hex(apmControl, 2)}, data ${hex(data, 2)}; IO save state ${io.status} -> answering CPU${target} (gSmst->CurrentlyExecutingCpu)`);
+  const caller = fw.m.s.currentSmi?.cpu ?? target; // what the model knows; the handler cannot
+  yield ev(
+    'handler',
+    fw.cpu,
+    `RootMmiSample: command ${hex(apmControl, 2)}, data ${hex(data, 2)}; ReadSaveState(IO) = ${io.status}, so it cannot tell which CPU executed the OUT -> ` +
+      `answers in the saved RAX of gSmst->CurrentlyExecutingCpu = CPU${target} (the SMM BSP: OVMF's PlatformSmmBspElection always elects CPU0, the CPU with IA32_APIC_BASE.BSP)` +
+      (caller !== target
+        ? `. The OUT came from CPU${caller}: its RAX is not written, so that caller gets nothing back. Real drivers answer through a buffer instead ` +
+          `(EFI_SMM_COMMUNICATION_PROTOCOL.Communicate: the OS passes the buffer, the handler writes its reply there), or find the calling CPU in the save states ` +
+          `(on Intel, IO_MISC shows the OUT to 0xB2; QEMU's save-state map does not describe it)`
+        : ' - here the caller itself, so the answer arrives'),
+  );
   yield* MmCpuWriteSaveState(fw, 8, EFI_MM_SAVE_STATE_REGISTER.RAX, target, 0x5a5a0000n | BigInt(data));
   return 'EFI_SUCCESS';
 };
@@ -98,7 +111,7 @@ export const RootMmiSample: ModuleDef = {
   imageSize: 0x3000,
   entry: rootMmiSampleEntry,
   handlers: { RootMmiSampleHandler },
-  summary: `the thread's fix: a root MMI handler for APM command ${hex(ROOT_MMI_SAMPLE_COMMAND, 2)} (> 4); writes 0x5A5A00dd into the BSP's saved RAX`,
+  summary: `the thread's fix: a root MMI handler for APM command ${hex(ROOT_MMI_SAMPLE_COMMAND, 2)} (> 4); writes 0x5A5A00dd into the SMM BSP's (CPU0's) saved RAX, not the caller's`,
 };
 
 for (const d of [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample]) registerGuidName(d.fileGuid, d.name);

@@ -12,8 +12,8 @@ function drain<T>(g: Gen<T>): T {
   }
 }
 
-function runEntry(opts: { broadcast?: boolean; cpus?: number } = {}) {
-  const m = createOvmfMachine(ovmfConfig({ cpus: opts.cpus ?? 2, broadcast: opts.broadcast ?? true }));
+function runEntry(opts: { broadcast?: boolean; hotplugSmi?: boolean; cpus?: number } = {}) {
+  const m = createOvmfMachine(ovmfConfig({ cpus: opts.cpus ?? 2, broadcast: opts.broadcast ?? true, hotplugSmi: opts.hotplugSmi }));
   const rec = m.s.modules.find((r) => r.name === 'SmmControl2Dxe')!;
   return { m, run: () => drain(SmmControl2Dxe.entry({ m, mod: rec, cpu: 0 })) };
 }
@@ -64,13 +64,78 @@ describe('SmmControl2Dxe: entry point (§4.3, §4.4)', () => {
     expect(m.s.serial.lines).toContain('NegotiateSmiFeatures: using SMI broadcast');
   });
 
-  it('§4.4 broadcast not offered -> "SMI broadcast unavailable", OVMF DSC defaults: relaxed sync (0x01), timeout 100000', () => {
+  it('§12.4 (corrects §4.4) all three SMI features off: no etc/smi files -> "SMI feature negotiation unavailable" and nothing else; DSC defaults: relaxed, 100000 µs', () => {
     const { m, run } = runEntry({ broadcast: false });
-    run();
-    expect(m.s.lpc.smiFeatures & 1).toBe(0);
+    expect(run()).toBe('EFI_SUCCESS');
+    expect(m.s.lpc.smiFeaturesRequested).toBe(0);
+    expect(m.s.lpc.smiFeatures).toBe(0);
     expect(m.s.mp.syncMode).toBe('relaxed');
-    expect(m.s.mp.apSyncTimeout).toBe(100000);
-    expect(m.s.serial.lines).toContain('NegotiateSmiFeatures: SMI broadcast unavailable');
+    expect([m.s.mp.apSyncTimeout, m.s.mp.apSyncTimeout2]).toEqual([100000, 100000]);
+    expect(m.s.serial.lines.filter((l) => l.startsWith('NegotiateSmiFeatures'))).toEqual(['NegotiateSmiFeatures: SMI feature negotiation unavailable']);
+  });
+
+  it('§12.4 with broadcast OVMF prints the three lines of a real boot, in order', () => {
+    const { m, run } = runEntry({ broadcast: true });
+    run();
+    expect(m.s.serial.lines.filter((l) => l.startsWith('NegotiateSmiFeatures'))).toEqual([
+      'NegotiateSmiFeatures: using SMI broadcast',
+      'NegotiateSmiFeatures: CPU hotplug with SMI negotiated',
+      'NegotiateSmiFeatures: CPU hot-unplug with SMI negotiated',
+    ]);
+    expect([m.s.mp.apSyncTimeout, m.s.mp.apSyncTimeout2]).toEqual([1000000, 1000000]);
+  });
+
+  it('§12.4 broadcast on, hotplug SMI off: features 0x1 accepted, "CPU hotplug not negotiated", "CPU hot-unplug not negotiated"', () => {
+    const { m, run } = runEntry({ broadcast: true, hotplugSmi: false });
+    run();
+    expect(m.s.lpc.smiFeatures).toBe(0x1);
+    expect(m.s.serial.lines.filter((l) => l.startsWith('NegotiateSmiFeatures'))).toEqual([
+      'NegotiateSmiFeatures: using SMI broadcast',
+      'NegotiateSmiFeatures: CPU hotplug not negotiated',
+      'NegotiateSmiFeatures: CPU hot-unplug not negotiated',
+    ]);
+  });
+
+  it('§12.4 broadcast off with CPU hotplug SMI still offered: QEMU rejects 0x6, "negotiation failed for feature bitmap 0x6", ASSERT in SmiFeatures.c, CpuDeadLoop', () => {
+    const { m, run } = runEntry({ broadcast: false, hotplugSmi: true });
+    expect(run).toThrow(CpuDeadLoop);
+    expect(m.s.lpc.smiFeaturesRequested).toBe(0x6);
+    expect(m.s.lpc.smiFeaturesOk).toBe(0);
+    expect(m.s.lpc.smiFeatures).toBe(0);
+    const i = m.s.serial.lines.indexOf('NegotiateSmiFeatures: negotiation failed for feature bitmap 0x6');
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(m.s.serial.lines.slice(i + 1).join('\n')).toMatch(/ASSERT .*SmiFeatures\.c\(232\): \(\(BOOLEAN\)\(0==1\)\)/);
+    expect(m.s.uefiProtocols).toEqual([]);
+  });
+
+  it('§12.4 the failed negotiation hangs the boot in DXE, before the SMM IPL; the hang is not "inside SMM"', () => {
+    const s = Session.create();
+    const r = s.exec('platform ovmf --broadcast off --hotplug-smi on');
+    expect(r.error).toBe(false);
+    expect(r.lines.join('\n')).toMatch(/boot HUNG/);
+    expect(r.lines.join('\n')).toMatch(/outside SMM \(module SmmControl2Dxe\): the boot stops in DXE, before the SMM IPL/);
+    expect(r.lines.join('\n')).not.toMatch(/inside SMM/);
+    expect(s.m.s.stage).toBe('boot');
+    expect(s.m.s.modules.find((x) => x.name === 'SmmControl2Dxe')!.state).toBe('hung');
+    expect(s.m.s.modules.find((x) => x.name === 'PiSmmIpl')!.state).not.toBe('dispatched');
+    expect(s.m.s.serial.lines.some((l) => l.startsWith('SMM IPL'))).toBe(false);
+    const st = JSON.parse(s.exec('state --json').lines[0]);
+    expect(st.debugger).toMatchObject({ mode: 'hung', hung: { module: 'SmmControl2Dxe', cpu: 0, inSmm: false } });
+    expect(st.platformInfo).toMatchObject({ broadcastSmi: false, hotplugSmi: true });
+    expect(s.view({ selectedCpu: 0, hexAddress: 0, hexLength: 0 }).status.message).toMatch(/outside SMM/);
+    expect(s.exec('smi 0x04').lines[0]).toMatch(/the machine is hung/);
+  });
+
+  it('§12.4 all SMI features off still boots: every boot SMI reaches CPU0 only, SMRAM at the default SMBASE is there, so CpuHotplugSmm still loads', () => {
+    const s = Session.create({ cpus: 4, broadcast: false });
+    expect(s.m.s.stage).toBe('os');
+    expect(s.m.s.config.defaultSmbaseSmram).not.toBeNull();
+    expect(s.m.s.modules.find((x) => x.name === 'CpuHotplugSmm')!.state).toBe('dispatched');
+    expect(s.m.s.smm.root.map((h) => h.handler)).toContain('CpuHotplugMmi');
+    // Boot SMIs come from SmmControl2's Trigger on CPU0: the others never entered SMM after the first-SMI pass.
+    const firstInitOnly = s.m.s.cpus.map((c) => c.smiCount);
+    expect(firstInitOnly[0]).toBeGreaterThan(firstInitOnly[1]);
+    expect(new Set(firstInitOnly.slice(1)).size).toBe(1);
   });
 
   it('§4.3/§4.4 the same state after a full boot, as state --json reports it', () => {

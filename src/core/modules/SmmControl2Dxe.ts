@@ -1,20 +1,23 @@
 /**
  * OvmfPkg/SmmControl2Dxe (facts §4.2-§4.4): enables APM SMIs in SMI_EN, locks GBL_SMI_EN with
- * SMI_LOCK, negotiates broadcast SMI with QEMU over fw_cfg, and produces EFI_SMM_CONTROL2_PROTOCOL
+ * SMI_LOCK, negotiates the SMI features with QEMU over fw_cfg (SmiFeatures.ts), and produces EFI_SMM_CONTROL2_PROTOCOL
  * whose Trigger writes the data port (0xB3) first, then the command port (0xB2).
  */
 
 import type { EfiStatus } from '../pi/EfiStatus';
-import { configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, ICH9_PMBASE_VALUE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN } from '../machine/Ich9Lpc';
+import { configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_PMBASE, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, ICH9_PMBASE_VALUE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN } from '../machine/Ich9Lpc';
 import type { PortWrite } from '../machine/IoBus';
-import { ASSERT, DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
+import { ASSERT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import { ev, type Gen } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
 import { GUIDS } from '../pi/Guid';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import type { ModuleDef } from '../pi/Platform';
+import { ASSERT_FALSE_TEXT, negotiateSmiFeatures } from './SmiFeatures';
 
 const FILE = 'OvmfPkg/SmmControl2Dxe/SmmControl2Dxe.c';
+/** The `ASSERT (FALSE);` under FatalError: in SmmControl2DxeEntryPoint (edk2 commit the model follows). */
+const FATAL_LINE = 325;
 
 /** SmmControl2DxeTrigger: the port writes it performs, or EFI_DEVICE_ERROR for periodic requests. */
 export function smmControl2Trigger(commandPort: number | null, dataPort: number | null, periodic = false, activationInterval = 0): PortWrite[] | 'EFI_DEVICE_ERROR' {
@@ -33,7 +36,7 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   const pm = pmBase(lpc);
   if (lpc.smiEn & ICH9_SMI_EN_APMC_EN) {
     DEBUG(fw, DEBUG_ERROR, '%a: this Q35 implementation lacks SMI\n', 'SmmControl2DxeEntryPoint');
-    ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 325); // goto FatalError
+    ASSERT(fw, false, ASSERT_FALSE_TEXT, FILE, FATAL_LINE);
   }
   writeSmiEn(lpc, lpc.smiEn | ICH9_SMI_EN_APMC_EN | ICH9_SMI_EN_GBL_SMI_EN);
   configWrite(lpc, ICH9_GEN_PMCON_1, 1, configRead(lpc, ICH9_GEN_PMCON_1, 1) | ICH9_GEN_PMCON_1_SMI_LOCK);
@@ -41,23 +44,17 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   writeSmiEn(lpc, lpc.smiEn & ~ICH9_SMI_EN_GBL_SMI_EN);
   if (!(lpc.smiEn & ICH9_SMI_EN_GBL_SMI_EN)) {
     DEBUG(fw, DEBUG_ERROR, '%a: failed to lock down GBL_SMI_EN\n', 'SmmControl2DxeEntryPoint');
-    ASSERT(fw, false, '((BOOLEAN)(0==1))', FILE, 325); // goto FatalError
+    ASSERT(fw, false, ASSERT_FALSE_TEXT, FILE, FATAL_LINE);
   }
   yield ev('trigger', fw.cpu, `SmmControl2Dxe: SMI_EN (PMBASE ${'0x' + pm.toString(16).toUpperCase()} + 0x${ICH9_PMBASE_OFS_SMI_EN.toString(16).toUpperCase()}) |= APMC_EN | GBL_SMI_EN; GEN_PMCON_1.SMI_LOCK set`);
 
-  // NegotiateSmiFeatures (SmiFeatures.c).
-  const wanted = ICH9_LPC_SMI_F_BROADCAST | ICH9_LPC_SMI_F_CPU_HOTPLUG | ICH9_LPC_SMI_F_CPU_HOT_UNPLUG;
-  lpc.smiFeaturesRequested = lpc.smiFeaturesSupported & wanted;
-  lpc.smiFeatures = lpc.smiFeaturesRequested; // reading etc/smi/features-ok validates and accepts
-  if (lpc.smiFeatures & ICH9_LPC_SMI_F_BROADCAST) {
-    m.s.mp.syncMode = 'traditional';
-    m.s.mp.apSyncTimeout = 1000000;
-    DEBUG(fw, DEBUG_INFO, '%a: using SMI broadcast\n', 'NegotiateSmiFeatures');
-  } else {
-    m.s.mp.syncMode = 'relaxed';
-    m.s.mp.apSyncTimeout = 100000;
-    DEBUG(fw, DEBUG_INFO, '%a: SMI broadcast unavailable\n', 'NegotiateSmiFeatures');
-  }
+  // NegotiateSmiFeatures (SmiFeatures.c). Without it (or without broadcast) the PCDs keep OVMF's DSC
+  // values: PcdCpuSmmSyncMode 0x01 (relaxed), both sync timeouts 100000 µs.
+  const mp = m.s.mp;
+  mp.syncMode = 'relaxed';
+  mp.apSyncTimeout = 100000;
+  mp.apSyncTimeout2 = 100000;
+  negotiateSmiFeatures(fw);
   if (m.s.config.syncMode) m.s.mp.syncMode = m.s.config.syncMode;
   installUefiProtocol(fw, GUIDS.gEfiSmmControl2ProtocolGuid);
   return 'EFI_SUCCESS';

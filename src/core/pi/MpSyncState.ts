@@ -5,8 +5,10 @@ export type SyncMode = 'traditional' | 'relaxed';
 export interface MpSyncState {
   /** PcdCpuSmmSyncMode: 0x00 traditional, 0x01 relaxed (OVMF DSC default; 0 once broadcast is negotiated). */
   syncMode: SyncMode;
-  /** PcdCpuSmmApSyncTimeout (microseconds). */
+  /** PcdCpuSmmApSyncTimeout (microseconds): OVMF DSC 100000; 1000000 once broadcast is negotiated. */
   apSyncTimeout: number;
+  /** PcdCpuSmmApSyncTimeout2 (microseconds): the same values (OvmfPkgX64.dsc, SmiFeatures.c). */
+  apSyncTimeout2: number;
   /** BspIndex; -1 = MAX_UINT32, "not elected". */
   bspIndex: number;
   insideSmm: boolean;

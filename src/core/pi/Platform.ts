@@ -10,6 +10,7 @@
  */
 
 import { createHardware, type HardwareState } from '../machine/Hardware';
+import { smiHostFeatures } from '../machine/Ich9Lpc';
 import type { PortWrite } from '../machine/IoBus';
 import { type Accel, type SaveStateLayout, layoutById } from '../machine/SaveStateMap';
 import type { EfiStatus } from './EfiStatus';
@@ -24,8 +25,21 @@ import type { SmramRegion } from './SmramMap';
 export interface PlatformConfig {
   profile: 'ovmf';
   cpuCount: number;
-  /** QEMU offers broadcast SMI (etc/smi/supported-features bit 0); OVMF negotiates it when offered. */
+  /** QEMU offers broadcast SMI (-global ICH9-LPC.x-smi-broadcast; etc/smi/supported-features bit 0). */
   broadcast: boolean;
+  /**
+   * QEMU offers CPU hotplug and hot-unplug with SMI (x-smi-cpu-hotplug, x-smi-cpu-hot-unplug;
+   * feature bits 1 and 2). OVMF requests them with broadcast; QEMU rejects them without it.
+   */
+  hotplugSmi: boolean;
+  /**
+   * How PiSmmCpuDxeSmm's SmiRendezvous elects the SMM BSP (monarch) of each SMI:
+   * 'apic-bsp-hook' = the platform's PlatformSmmBspElection succeeds and picks the CPU whose
+   * IA32_APIC_BASE.BSP is set (OVMF: OvmfPkg/Library/SmmCpuPlatformHookLibQemu);
+   * 'first-to-check-in' = the hook returns EFI_NOT_READY (UefiCpuPkg SmmCpuPlatformHookLibNull)
+   * and the first CPU to win InterlockedCompareExchange32 (&BspIndex) becomes BSP.
+   */
+  bspElection: 'apic-bsp-hook' | 'first-to-check-in';
   /** Override PcdCpuSmmSyncMode after negotiation (null = what OVMF would pick). */
   syncMode: SyncMode | null;
   /** Extra (sample / user) SMM modules in the firmware volume, by name. */
@@ -61,6 +75,8 @@ export interface HungInfo {
   cpu: number;
   module: string;
   message: string;
+  /** Whether the CPU dead-loops inside SMM (an SMM driver) or outside it (a DXE driver). */
+  inSmm: boolean;
 }
 
 export interface MachineState extends HardwareState {
@@ -75,6 +91,11 @@ export interface MachineState extends HardwareState {
   /** The UEFI (gBS) protocol database, as far as SMM depex evaluation and PiSmmIpl care. */
   uefiProtocols: ProtocolEntry[];
   smiSeq: number;
+  /**
+   * The virtual clock, in microseconds. No instruction is timed: only the waits the firmware
+   * models advance it, by what they wait (PcdCpuSmmApSyncTimeout / ...Timeout2 when they time out).
+   */
+  clockUs: number;
   currentSmi: SmiRecord | null;
   lastSmi: SmiRecord | null;
   hung: HungInfo | null;
@@ -149,13 +170,14 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     format: 'smiscope-machine',
     version: 1,
     config,
-    ...createHardware(config.cpuCount, config.broadcast),
+    ...createHardware(config.cpuCount, smiHostFeatures(config.broadcast, config.hotplugSmi)),
     smm,
     mp,
     modules: [],
     sw: [],
     uefiProtocols: [],
     smiSeq: 0,
+    clockUs: 0,
     currentSmi: null,
     lastSmi: null,
     hung: null,

@@ -13,8 +13,12 @@ export interface HandlerCall {
   returned: string;
 }
 
+/** How an SMI was raised: an OUT to APM_CNT 0xB2 by the OS ('apm'), or PiSmmIpl's Communicate ('communicate'). */
+export type SmiKind = 'apm' | 'communicate';
+
 export interface SmiSummary {
   number: number;
+  kind: SmiKind;
   command: number;
   data: number;
   cpu: number;
@@ -26,6 +30,6 @@ export interface SmiSummary {
   /** False when the APM write raised no SMI (0x02/0x03, APMC_EN clear); `note` says why. */
   raised: boolean;
   note: string;
-  /** CPUs that took SMI#. */
+  /** CPUs that took SMI# (and those SmmWaitForApArrival pulled in late with SMI IPIs). */
   cpus: number[];
 }

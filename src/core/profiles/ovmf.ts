@@ -31,7 +31,7 @@ for (const d of [...OVMF_MODULES, ...SAMPLE_MODULES]) registerGuidName(d.fileGui
 
 export const MAX_CPUS = 256;
 
-export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; syncMode?: PlatformConfig['syncMode']; modules?: string[]; accel?: Accel } = {}): PlatformConfig {
+export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; hotplugSmi?: boolean; syncMode?: PlatformConfig['syncMode']; modules?: string[]; accel?: Accel } = {}): PlatformConfig {
   const accel = opts.accel ?? 'tcg';
   const ramSize = 0x80000000; // 2 GiB guest
   const tsegSize = 16 * 1024 * 1024; // QEMU q35 default extended TSEG (mch.extended-tseg-mbytes = 16)
@@ -39,6 +39,10 @@ export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; syncMode?
     profile: 'ovmf',
     cpuCount: opts.cpus ?? 4,
     broadcast: opts.broadcast ?? true,
+    // QEMU's x-smi-cpu-hotplug / x-smi-cpu-hot-unplug: on by default, like broadcast.
+    hotplugSmi: opts.hotplugSmi ?? opts.broadcast ?? true,
+    // OVMF links SmmCpuPlatformHookLibQemu: PlatformSmmBspElection elects IA32_APIC_BASE.BSP (CPU0).
+    bspElection: 'apic-bsp-hook',
     syncMode: opts.syncMode ?? null,
     extraModules: opts.modules ?? [],
     layout: layoutForAccel(accel).id,
@@ -93,6 +97,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
     {
       syncMode: 'relaxed',
       apSyncTimeout: 100000,
+      apSyncTimeout2: 100000,
       bspIndex: -1,
       insideSmm: false,
       allCpusInSync: false,

@@ -29,12 +29,11 @@ function executeOut(m: Machine, cpu: number, w: PortWrite): void {
 }
 
 function newRecord(m: Machine, t: SmiTrigger): SmiRecord {
-  const cmd = [...t.writes].reverse().find((w) => w.port === ICH9_APM_CNT);
-  const data = m.s.lpc.apms;
   return {
     number: ++m.s.smiSeq,
-    command: cmd ? cmd.value & 0xff : m.s.lpc.apmc,
-    data,
+    kind: t.communicate ? 'communicate' : 'apm',
+    command: m.s.lpc.apmc,
+    data: m.s.lpc.apms,
     cpu: t.cpu,
     bsp: null,
     communicate: t.communicate ? guidName(t.communicate.guid) : null,
@@ -46,6 +45,8 @@ function newRecord(m: Machine, t: SmiTrigger): SmiRecord {
     cpus: [],
   };
 }
+
+const WIDTH_NAME = ['', 'byte', 'word', '', 'dword'];
 
 /** The SMI lifecycle as an event stream (the debugger records phasesRun as it consumes it). */
 export function smiLifecycle(m: Machine, t: SmiTrigger): Gen<void> {
@@ -74,15 +75,19 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     const w = t.writes[i];
     executeOut(m, t.cpu, w);
     const res = ioWrite(m, w.port, w.width, w.value);
-    if (res.apm) outcome = res.apm;
+    if (res.apm) {
+      outcome = res.apm;
+      rec.command = res.apmValue!;
+    }
     const last = i === t.writes.length - 1;
     const e = lazyEv(
       'trigger',
       t.cpu,
-      () => `CPU${t.cpu}: OUT ${hex(w.port, 2)}, ${hex(w.value, 2)} (${w.by}) -> ${res.device}${res.apm ? `: ${res.apm.reason}` : ''}`,
+      () => `CPU${t.cpu}: OUT ${hex(w.port, 2)}, ${hex(w.value, 2 * w.width)}${w.width > 1 ? ` (${WIDTH_NAME[w.width]})` : ''} (${w.by}) -> ${res.device}${res.apm ? `: ${res.apm.reason}` : ''}` +
+        (w.width > 1 && res.apm?.smi ? `; SMI# is taken at the instruction boundary, so every byte of the OUT is written before the CPU enters SMM (command ${hex(s.lpc.apmc, 2)}, data ${hex(s.lpc.apms, 2)})` : ''),
       last ? 'phase' : 'event',
     );
-    if (res.apm) e.apm = w.value & 0xff;
+    if (res.apmValue !== undefined) e.apm = res.apmValue;
     yield e;
   }
   rec.data = s.lpc.apms;
@@ -98,8 +103,9 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
 
   rec.raised = true;
   rec.note = outcome.reason;
-  const targets = outcome.broadcast ? s.cpus.map((c) => c.index) : [t.cpu];
-  const arrival = [t.cpu, ...targets.filter((c) => c !== t.cpu)].filter((c) => targets.includes(c));
+  // Who takes SMI#: all CPUs (broadcast) or current_cpu. The model's arrival order: the OUT CPU first, then ascending.
+  const arrival = [t.cpu];
+  if (outcome.broadcast) for (let c = 0; c < s.cpus.length; c++) if (c !== t.cpu) arrival.push(c);
   rec.cpus = arrival;
   for (const c of arrival) {
     s.cpus[c].smiPending = true;
@@ -128,9 +134,20 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     );
   }
   for (const c of arrival) s.cpus[c].activity = 'rendezvous';
-  yield lazyEv('save-state', -1, () => `${arrival.length} CPU(s) in SMM, each at its own SMBASE+0x8000`, 'phase');
+  const taken = arrival.length;
+  yield lazyEv('save-state', -1, () => `${taken} CPU(s) in SMM, each at its own SMBASE+0x8000`, 'phase');
 
-  yield* smiRendezvous(m, arrival);
+  if (!t.communicate && priv.commBuffer !== 0) {
+    const pending = priv.commBuffer;
+    yield lazyEv('smi-delivery', -1, () => `gSmmCorePrivate->CommunicationBuffer is still ${hex(pending)}: a Communicate left pending by an earlier SMI that reached no SmmEntryPoint. If this SMI gets a BSP, its SmmEntryPoint processes that request now`);
+  }
+
+  // Late CPUs (SMI IPIs from SmmWaitForApArrival) are appended to `arrival`.
+  const bsp = yield* smiRendezvous(m, arrival);
+  if (bsp === null) {
+    rec.note = `${outcome.reason}. No SMM BSP took this SMI (OVMF's PlatformSmmBspElection makes CPU0 the BSP, and CPU0 did not get SMI#): ` +
+      `APHandler gave up after PcdCpuSmmApSyncTimeout; no MMI handler ran`;
+  }
 
   for (const c of arrival) {
     const cpu = s.cpus[c];
@@ -140,9 +157,16 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   }
   rec.finished = true;
   if (t.communicate) {
-    yield ev('rsm', t.cpu, `SMI #${rec.number} done. Communicate returns ${priv.returnStatus}, *CommSize = ${hex(priv.bufferSize)}`, 'phase');
+    yield ev(
+      'rsm',
+      t.cpu,
+      bsp === null
+        ? `SMI #${rec.number} done without SmmEntryPoint. Communicate returns gSmmCorePrivate->ReturnStatus as it was (${priv.returnStatus}, from an earlier request), *CommSize = ${hex(priv.bufferSize)}; the request was not processed and stays in CommunicationBuffer`
+        : `SMI #${rec.number} done. Communicate returns ${priv.returnStatus}, *CommSize = ${hex(priv.bufferSize)}`,
+      'phase',
+    );
   } else {
-    yield lazyEv('rsm', -1, () => `SMI #${rec.number} done: all ${arrival.length} CPU(s) back in the OS`, 'phase');
+    yield lazyEv('rsm', -1, () => `SMI #${rec.number} done: all ${arrival.length} CPU(s) back in the OS${bsp === null ? '; no MMI handler ran' : ''}`, 'phase');
   }
   s.lastSmi = rec;
   s.currentSmi = null;

@@ -25,7 +25,8 @@ function tileTitle(c: CpuView): string {
     c.inSmm ? 'in SMM' : 'not in SMM',
     c.halted ? 'halted' : '',
     c.smiPending ? 'SMI pending' : '',
-    c.isBsp ? 'elected BSP of this SMI' : '',
+    `IA32_APIC_BASE ${addr(c.apicBase)} (BSP bit ${c.apicBase & 0x100 ? '1' : '0'})`,
+    c.isBsp ? 'SMM BSP (monarch) of this SMI: PlatformSmmBspElection elected it' : '',
     c.isOutCpu ? 'executed the OUT to 0xB2 that raised this SMI' : '',
   ]
     .filter(Boolean)
@@ -122,6 +123,10 @@ function SelectedCpu({ cpu }: { cpu: CpuView }) {
       </dd>
       <dt>APIC ID</dt>
       <dd>{hex(cpu.apicId)}</dd>
+      <dt>IA32_APIC_BASE</dt>
+      <dd title="MSR 0x1B; bit 8 (BSP) is what OVMF's PlatformSmmBspElection (SmmCpuPlatformHookLibQemu) reads to elect the SMM BSP">
+        {addr(cpu.apicBase)} <span className="dim">BSP={cpu.apicBase & 0x100 ? 1 : 0}</span>
+      </dd>
       <dt>SMBASE</dt>
       <dd>
         {addr(cpu.smbase)} <span className="dim">entry {addr(cpu.smbase + 0x8000)}</span>
@@ -152,7 +157,7 @@ const LEGEND = (
     <li title="this CPU executed the OUT to APM_CNT (0xB2)">
       <span className="badge badge-out">OUT</span>
     </li>
-    <li title="elected bootstrap processor of the SMI">
+    <li title="the SMM BSP (monarch) of the SMI, elected in SmiRendezvous">
       <span className="badge badge-bsp">BSP</span>
     </li>
     <li title="the CPU is in SMM (between SMI entry and RSM)">
@@ -160,6 +165,25 @@ const LEGEND = (
     </li>
   </ul>
 );
+
+/** Who becomes the SMM BSP: on OVMF the platform hook, on a platform without it the first to check in. */
+function Election() {
+  const election = useApp((s) => s.snapshot?.platform.bspElection);
+  if (!election) return null;
+  return election === 'apic-bsp-hook' ? (
+    <span
+      className="election"
+      data-testid="bsp-election"
+      title="OvmfPkg/Library/SmmCpuPlatformHookLibQemu: PlatformSmmBspElection sets IsBsp = IA32_APIC_BASE.BSP and returns EFI_SUCCESS, so CPU0 is the SMM BSP of every SMI, whichever CPU executed the OUT (UefiCpuPkg/PiSmmCpuDxeSmm/MpService.c, SmiRendezvous)"
+    >
+      SMM BSP = CPU 0
+    </span>
+  ) : (
+    <span className="election" data-testid="bsp-election" title="PlatformSmmBspElection returns EFI_NOT_READY: the first CPU to win InterlockedCompareExchange32 (&BspIndex) is BSP">
+      SMM BSP = first in
+    </span>
+  );
+}
 
 export function CpusPanel() {
   const cpus = useApp((s) => s.snapshot?.cpus);
@@ -172,7 +196,13 @@ export function CpusPanel() {
       area="cpus"
       testId="cpus-panel"
       title="CPUs"
-      extra={list.length > 0 && <span className="muted">{inSmm} of {list.length} in SMM</span>}
+      extra={
+        list.length > 0 && (
+          <span className="muted">
+            <Election /> · {inSmm}/{list.length} in SMM
+          </span>
+        )
+      }
     >
       <div className={`cpu-grid cpu-grid-${size}`}>
         {list.map((c) => (

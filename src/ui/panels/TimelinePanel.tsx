@@ -192,10 +192,13 @@ const Summary = memo(function Summary({ smi }: { smi: SmiSummary | null }) {
           <span>APM_STS</span> <b className="mono">{hex(smi.data, 2)}</b>
         </span>
         <span className="kv">
-          <span>OUT by</span> <b>CPU {smi.cpu}</b>
+          <span>{smi.kind === 'communicate' ? 'Communicate on' : 'OUT by'}</span> <b>CPU {smi.cpu}</b>
         </span>
         <span className="kv">
-          <span>BSP</span> <b>{smi.bsp === null ? 'not elected yet' : `CPU ${smi.bsp}`}</b>
+          <span>BSP</span>{' '}
+          <b title={smi.bsp === null && smi.finished ? 'no CPU became SMM BSP: the CPUs that took this SMI were APs, they gave up after PcdCpuSmmApSyncTimeout (MpService.c APHandler)' : undefined}>
+            {smi.bsp === null ? (smi.finished ? (smi.raised ? 'none (APs gave up)' : 'none (no SMI)') : 'not elected yet') : `CPU ${smi.bsp}`}
+          </b>
         </span>
         {smi.communicate && (
           <span className="kv">
@@ -206,7 +209,7 @@ const Summary = memo(function Summary({ smi }: { smi: SmiSummary | null }) {
       </div>
       <div className="handlers-called">
         <span className="label">handlers called</span>
-        {smi.handlersCalled.length === 0 && <span className="muted">none yet</span>}
+        {smi.handlersCalled.length === 0 && <span className="muted">{smi.finished ? 'none' : 'none yet'}</span>}
         {smi.handlersCalled.map((h, i) => (
           <span key={i} className="call" title={`${h.kind} handler in ${h.module}`}>
             <span className="fn">{h.handler}</span>

@@ -8,6 +8,21 @@ import { addr, sizeText } from '../format';
 import { useApp } from '../store/store';
 import { PHASE_LABEL } from './legend';
 
+/** The machine's virtual clock: only modelled waits (PiSmmCpuDxeSmm's sync timeouts) advance it. */
+function VirtualTime() {
+  const us = useApp((s) => s.snapshot?.virtualTimeUs);
+  if (us === undefined) return null;
+  return (
+    <span
+      className="virtual-time"
+      data-testid="virtual-time"
+      title="Virtual time of the machine, in microseconds. No instruction is timed: only waits the firmware models advance it, by what they wait when they run out (PcdCpuSmmApSyncTimeout, PcdCpuSmmApSyncTimeout2 in UefiCpuPkg/PiSmmCpuDxeSmm/MpService.c). No wall-clock time passes."
+    >
+      virtual time {us} µs
+    </span>
+  );
+}
+
 function PlatformLine() {
   const p = useApp((s) => s.snapshot?.platform);
   if (!p) return <div className="platform-line">booting firmware…</div>;
@@ -21,7 +36,7 @@ function PlatformLine() {
   ];
   return (
     <div className="platform-line" data-testid="platform-line">
-      {parts.join(' · ')}
+      {parts.join(' · ')} · <VirtualTime />
     </div>
   );
 }

@@ -6,11 +6,11 @@ export const ACTIVITY: Record<CpuActivity, { label: string; color: string; help:
   'smi-pending': { label: 'SMI pending', color: '#d97706', help: 'SMI# latched, not yet taken' },
   'saving-state': { label: 'saving state', color: '#db2777', help: 'writing its save-state map on SMM entry' },
   rendezvous: { label: 'rendezvous', color: '#7c3aed', help: 'checked in, waiting for BSP election / the other CPUs' },
-  bsp: { label: 'BSP running', color: '#2563eb', help: 'elected BSP, running SmmEntryPoint' },
-  'ap-wait': { label: 'AP waiting', color: '#0d9488', help: 'AP in APHandler, waiting for the BSP to release it' },
-  released: { label: 'released', color: '#16a34a', help: 'released by the BSP, about to RSM' },
+  bsp: { label: 'BSP running', color: '#2563eb', help: 'elected SMM BSP (monarch), running BSPHandler / SmmEntryPoint' },
+  'ap-wait': { label: 'AP waiting', color: '#0d9488', help: 'AP in APHandler, waiting for the BSP to set InsideSmm or to release it' },
+  released: { label: 'released', color: '#16a34a', help: 'released by the BSP (or gave up waiting for one), about to RSM' },
   rsm: { label: 'RSM', color: '#65a30d', help: 'executed RSM: state restored from the map' },
-  hung: { label: 'hung', color: '#dc2626', help: 'CpuDeadLoop (ASSERT) inside SMM' },
+  hung: { label: 'hung', color: '#dc2626', help: 'CpuDeadLoop after a failed ASSERT (inside SMM, or in DXE before SMM is up)' },
 };
 
 export const ACTIVITY_ORDER: CpuActivity[] = ['os', 'smi-pending', 'saving-state', 'rendezvous', 'bsp', 'ap-wait', 'released', 'rsm', 'hung'];

@@ -57,6 +57,7 @@ export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<
   const snapshot: ViewSnapshot = {
     seq: snap.seq,
     platform: share(prev?.platform, snap.platform),
+    virtualTimeUs: snap.virtualTimeUs,
     status: share(prev?.status, snap.status),
     cpus: share(prev?.cpus, snap.cpus),
     // The one-shot parts (layout, regions, tables) live in their own fields below.
