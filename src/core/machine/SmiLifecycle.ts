@@ -48,6 +48,7 @@ function newRecord(m: Machine, t: SmiTrigger): SmiRecord {
   const data = m.s.lpc.apms;
   return {
     number: ++m.s.smiSeq,
+    kind: t.communicate ? 'communicate' : 'apm',
     command: cmd ? cmd.value & 0xff : m.s.lpc.apmc,
     data,
     cpu: t.cpu,

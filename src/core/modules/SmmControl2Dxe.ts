@@ -7,8 +7,8 @@
 import type { EfiStatus } from '../pi/EfiStatus';
 import {
   configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK,
-  ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG, ICH9_PMBASE,
-  ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, OVMF_PMBASE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN,
+  ICH9_LPC_SMI_F_BROADCAST, ICH9_LPC_SMI_F_CPU_HOT_UNPLUG, ICH9_LPC_SMI_F_CPU_HOTPLUG,
+  ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN,
 } from '../machine/Ich9Lpc';
 import type { PortWrite } from '../machine/SmiLifecycle';
 import { ASSERT, DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
@@ -31,8 +31,7 @@ export function smmControl2Trigger(commandPort: number | null, dataPort: number 
 function* entry(fw: Fw): Gen<EfiStatus> {
   const { m } = fw;
   const lpc = m.s.lpc;
-  // PlatformPei programmed PMBASE (PcdAcpiPmBaseAddress) and enabled the ACPI I/O space.
-  configWrite(lpc, ICH9_PMBASE, 4, OVMF_PMBASE | 1);
+  // PlatformPei programmed PMBASE (ICH9_PMBASE_VALUE) and enabled the ACPI I/O space; read it back.
   const pm = pmBase(lpc);
   if (lpc.smiEn & ICH9_SMI_EN_APMC_EN) {
     DEBUG(fw, DEBUG_ERROR, '%a: this Q35 implementation lacks SMI\n', 'SmmControl2DxeEntryPoint');
