@@ -159,6 +159,8 @@ export interface SmramDescriptorView {
   stateText: string;
   /** What it holds on OVMF (reserved page, SMBASE relocation block, SMM core and drivers). */
   label: string;
+  /** The same in a few words. */
+  short: string;
 }
 
 export interface HandlerRow {
