@@ -98,10 +98,8 @@ const SmramSummary = memo(function SmramSummary(props: { descriptors: SmramDescr
       {descriptors.map((d, i) => (
         <div key={i} className="smram-sum-row" title={describeDesc(d, i)} onClick={() => jump(i, d.cpuStart)}>
           <span className="swatch" style={{ background: descColor(d) }} />
-          <span className="mono">D{i}</span>
-          <span className="mono">{addr(d.cpuStart)}</span>
-          <span className="mono dim">+{hex(d.physicalSize)}</span>
-          <span className="smram-sum-label">{d.short}</span>
+          <span className="mono">D{i}</span> <span className="mono">{addr(d.cpuStart)}</span>{' '}
+          <span className="mono dim">+{hex(d.physicalSize)}</span> <span className="smram-sum-label">{d.short}</span>
         </div>
       ))}
       {straddle !== null && (
