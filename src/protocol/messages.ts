@@ -146,6 +146,8 @@ export type SmramRegionKind =
   | 'save-state'
   | 'module'
   | 'core-data'
+  | 'reserved'
+  | 'smbase'
   | 'free';
 
 export interface SmramRegion {
@@ -154,6 +156,19 @@ export interface SmramRegion {
   kind: SmramRegionKind;
   label: string;
   cpu?: number;
+}
+
+/** One SMRAM descriptor as SmmAccess2 GetCapabilities reports it (EFI_SMRAM_DESCRIPTOR). */
+export interface SmramDescriptorView {
+  cpuStart: number;
+  physicalSize: number;
+  regionState: number;
+  /** RegionState bits by name, e.g. "CLOSED|CACHEABLE|ALLOCATED". */
+  stateText: string;
+  /** What it holds on OVMF (reserved page, SMBASE relocation block, SMM core and drivers). */
+  label: string;
+  /** The same in a few words. */
+  short: string;
 }
 
 export interface HandlerRow {
@@ -207,8 +222,11 @@ export interface HandlerCall {
   returned: string;
 }
 
-/** How an SMI was raised: an OUT to APM_CNT 0xB2 by the OS ('apm'), or PiSmmIpl's Communicate ('communicate'). */
-export type SmiKind = 'apm' | 'communicate';
+/**
+ * How an SMI was raised: an OUT to APM_CNT 0xB2 by the OS ('apm'), PiSmmIpl's Communicate
+ * ('communicate'), or a local-APIC SMI IPI of the boot ('smi-ipi': SMBASE relocation, first-SMI init).
+ */
+export type SmiKind = 'apm' | 'communicate' | 'smi-ipi';
 
 export interface SmiSummary {
   number: number;
@@ -259,7 +277,8 @@ export interface ViewSnapshot {
   /** Sent when it changes (platform reset), otherwise omitted. */
   layout?: SaveStateLayoutDesc;
   saveState: SaveStateView;
-  smram: { regions?: SmramRegion[]; hexAddress: number; hexBytes: Uint8Array };
+  /** `regions` and `descriptors` are sent when they change. */
+  smram: { regions?: SmramRegion[]; descriptors?: SmramDescriptorView[]; hexAddress: number; hexBytes: Uint8Array };
   /** Tables are sent only when they changed since the previous snapshot. */
   tables?: { handlers: HandlerRow[]; protocols: ProtocolRow[]; modules: ModuleRow[] };
   /** Events of the current SMI: `reset` = replace, else append. */

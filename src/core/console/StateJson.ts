@@ -7,8 +7,17 @@ import type { Session } from '../debug/Session';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
 import { guidName } from '../pi/Guid';
+import { regionStateText, type SmramDescriptor, smramHobDescriptors } from '../pi/Smram';
 
 const h = (n: number | bigint) => '0x' + n.toString(16).toUpperCase();
+
+const descriptor = (d: SmramDescriptor) => ({
+  cpuStart: h(d.cpuStart),
+  physicalStart: h(d.physicalStart),
+  physicalSize: h(d.physicalSize),
+  regionState: h(d.regionState),
+  state: regionStateText(d.regionState),
+});
 
 export function stateJson(s: Session) {
   const st = s.m.s;
@@ -48,6 +57,12 @@ export function stateJson(s: Session) {
       rax: h(getReg(c.regs, REG.RAX)),
       rip: h(getReg(c.regs, REG.RIP)),
     })),
+    smram: {
+      open: smm.smramOpen,
+      locked: smm.smramLocked,
+      descriptors: (smramHobDescriptors(s.m) ?? []).map(descriptor),
+      ranges: smm.smramRanges.map(descriptor),
+    },
     chipset: {
       apmCnt: h(st.lpc.apmc),
       apmSts: h(st.lpc.apms),

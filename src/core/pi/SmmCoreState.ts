@@ -6,6 +6,7 @@
 
 import type { EfiStatus } from './EfiStatus';
 import type { Guid } from './Guid';
+import type { SmramDescriptor } from './Smram';
 
 /** SMI_HANDLER ('smih'): `handle` is the record's SMRAM address, which is also its DispatchHandle. */
 export interface SmiHandlerRec {
@@ -39,6 +40,8 @@ export interface SmmCorePrivate {
   bufferSize: number;
   returnStatus: EfiStatus;
   smmEntryPointRegistered: boolean;
+  /** gSmmCorePrivate->SmmEntryPoint: the address of PiSmmCore's SmmEntryPoint (0 until SmmMain runs). */
+  smmEntryPoint: number;
 }
 
 export interface SmmCoreState {
@@ -66,4 +69,17 @@ export interface SmmCoreState {
   /** SMRAM pool (core data: SMI_HANDLER / SMI_ENTRY records). */
   poolNext: number;
   poolEnd: number;
+  /**
+   * gSmmCorePrivate->SmramRanges (PiSmmIpl GetFullSmramRanges, then the SMM core's range carved
+   * out by ExecuteSmmCoreFromSmram); PiSmmCore copies it to mFullSmramRanges. Empty before the IPL.
+   */
+  smramRanges: SmramDescriptor[];
+  /** Address of PiSmmCore's static mRootSmiEntry (Smi.c), the SMI_ENTRY of the root handlers. */
+  rootSmiEntry: number;
+  /**
+   * SmmMemLib's globals (MdePkg/Library/SmmMemLib/SmmMemLib.c): what its constructor got from
+   * SmmAccess2 GetCapabilities and the CPU HOB. Every driver that links the library gets the
+   * same values, so the model keeps one copy.
+   */
+  memLib: { smramRanges: SmramDescriptor[]; maximumSupportAddress: number };
 }

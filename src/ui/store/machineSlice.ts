@@ -4,6 +4,7 @@ import type {
   ModuleRow,
   ProtocolRow,
   SaveStateLayoutDesc,
+  SmramDescriptorView,
   SmramRegion,
   TimelineEvent,
   ViewSnapshot,
@@ -30,6 +31,8 @@ export interface MachineSlice {
   snapshot: ViewSnapshot | null;
   layout: SaveStateLayoutDesc | null;
   regions: SmramRegion[];
+  /** SmmAccess2's SMRAM descriptors (sent with the regions). */
+  smramDescriptors: SmramDescriptorView[];
   tables: Tables;
   /** Events of the current SMI, in seq order. */
   timeline: TimelineEvent[];
@@ -43,6 +46,7 @@ export const createMachineSlice: StateCreator<AppState, [], [], MachineSlice> = 
   snapshot: null,
   layout: null,
   regions: [],
+  smramDescriptors: [],
   tables: { handlers: [], protocols: [], modules: [] },
   timeline: [],
   sessionFile: null,
@@ -80,6 +84,7 @@ export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<
     snapshot,
     layout: snap.layout ? share(state.layout, snap.layout) : state.layout,
     regions: snap.smram.regions ? share(state.regions, snap.smram.regions) : state.regions,
+    smramDescriptors: snap.smram.descriptors ? share(state.smramDescriptors, snap.smram.descriptors) : state.smramDescriptors,
     tables: snap.tables ? share(state.tables, snap.tables) : state.tables,
     timeline,
   };
