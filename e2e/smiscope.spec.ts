@@ -231,3 +231,20 @@ test('OVMF elects CPU0 as SMM BSP whichever CPU executes the OUT; without broadc
   await expect(page.getByTestId('last-smi')).toContainText('none (APs gave up)');
   await expect(page.getByTestId('terminal')).toContainText('no MMI handler ran');
 });
+
+test('the SMRAM panel shows the SMRAM descriptors, the relocation block and CPU 0\'s SMBASE below TSEG', async ({ page }) => {
+  for (const [width, height] of [[1280, 720], [1920, 1080]]) {
+    await page.setViewportSize({ width, height });
+    await openDebugger(page);
+    const panel = page.getByTestId('smram-panel');
+    const summary = panel.getByTestId('smram-descriptors');
+    await expect(summary).toContainText('D0 0x7F000000');
+    await expect(summary).toContainText('SMBASE relocation block');
+    await expect(summary).toContainText("CPU 0's SMBASE 0x7EFF9000 lies below TSEG");
+    await expect(panel.getByTestId('smram-descriptor')).toHaveCount(3);
+    await summary.getByText('SMBASE relocation block').click(); // scrolls the map to descriptor 1, hex view at its start
+    await expect(panel.getByTestId('hex-address-input')).toHaveValue('0x7F001000');
+    await expect(panel.locator('[data-testid="smram-descriptor"][data-index="1"] .smram-row[data-kind="save-state"]')).toHaveCount(4);
+    await panel.screenshot({ path: `test-results/screens/08-smram-${width}x${height}.png` });
+  }
+});

@@ -10,7 +10,7 @@ export type { SaveStateFieldDesc, SaveStateLayoutDesc } from '../core/machine/Sa
 export type { Phase } from '../core/pi/Fw';
 export type { ModuleState } from '../core/pi/ModuleRecord';
 export type { HandlerCall, SmiKind, SmiSummary } from '../core/pi/SmiRecord';
-export type { SmramRegion, SmramRegionKind } from '../core/pi/SmramMap';
+export type { SmramDescriptorView, SmramRegion, SmramRegionKind } from '../core/pi/SmramMap';
 export type { CpuView, DebugStatus, HandlerRow, Hex, ModuleRow, ProtocolRow, SaveStateView, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 

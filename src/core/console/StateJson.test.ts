@@ -47,7 +47,8 @@ describe('state --json: the console contract', () => {
     const o = json(s);
     expectContractShape(o);
     expect(o.lastSmi.handlersCalled).toEqual([{ handler: 'CpuHotplugMmi', module: 'CpuHotplugSmm', kind: 'root', returned: 'EFI_SUCCESS' }]);
-    expect(o.lastSmi).toMatchObject({ number: 4, kind: 'apm', command: '0x04', data: '0x00', cpu: 1, bsp: 0, raised: true, finished: true, cpus: [1, 0, 2, 3], communicate: null });
+    // number 10: the boot's 4 relocation IPIs + 2 first-SMI IPIs + 3 Communicate SMIs come first (§13)
+    expect(o.lastSmi).toMatchObject({ number: 10, kind: 'apm', command: '0x04', data: '0x00', cpu: 1, bsp: 0, raised: true, finished: true, cpus: [1, 0, 2, 3], communicate: null });
     expect(o.lastSmi.phasesRun).toEqual(['trigger', 'smi-delivery', 'save-state', 'rendezvous', 'smm-entry', 'mmi-manage', 'handler', 'mmi-manage', 'exit', 'rsm']);
   });
 

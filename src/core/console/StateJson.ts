@@ -7,8 +7,18 @@ import type { Debugger } from '../debug/Debugger';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
 import { guidName } from '../pi/Guid';
+import { regionStateText, smramHobDescriptors } from '../pi/Smram';
+import { type SmramDescriptor } from '../pi/SmramMap';
 
 const h = (n: number | bigint) => '0x' + n.toString(16).toUpperCase();
+
+const descriptor = (d: SmramDescriptor) => ({
+  cpuStart: h(d.cpuStart),
+  physicalStart: h(d.physicalStart),
+  physicalSize: h(d.physicalSize),
+  regionState: h(d.regionState),
+  state: regionStateText(d.regionState),
+});
 
 export function stateJson(s: Debugger) {
   const st = s.m.s;
@@ -48,6 +58,12 @@ export function stateJson(s: Debugger) {
       rax: h(getReg(c.regs, REG.RAX)),
       rip: h(getReg(c.regs, REG.RIP)),
     })),
+    smram: {
+      open: smm.smramOpen,
+      locked: smm.smramLocked,
+      descriptors: (smramHobDescriptors(s.m) ?? []).map(descriptor),
+      ranges: smm.smramRanges.map(descriptor),
+    },
     chipset: {
       apmCnt: h(st.lpc.apmc),
       apmSts: h(st.lpc.apms),

@@ -5,11 +5,14 @@
  */
 
 import type { CpuView, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
+import type { SmramDescriptorView } from '../pi/SmramMap';
+import type { Machine } from '../pi/Platform';
 import { readBytes } from '../machine/Memory';
 import { regHex, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { guidName } from '../pi/Guid';
 import { disassembleDepex } from '../pi/Depex';
+import { regionStateText, smramHobDescriptors, smramNotFree } from '../pi/Smram';
 import { describeBreakpoint } from './Breakpoints';
 import type { Debugger } from './Debugger';
 
@@ -34,6 +37,26 @@ export function cpuViews(session: Debugger): CpuView[] {
     isOutCpu: smi !== null && smi.cpu === c.index,
     isBsp: smi !== null && smi.bsp === c.index,
   }));
+}
+
+/**
+ * The SMRAM descriptors SmmAccess2 GetCapabilities reports (the PEI HOB's), each with what it
+ * holds on OVMF.
+ */
+export function smramDescriptorViews(m: Machine): SmramDescriptorView[] {
+  const { tsegBase } = m.s.config;
+  const entry0 = m.s.mp.relocated ? m.s.mp.smBase[0] + 0x8000 : m.s.cpus[0].smbase + 0x8000;
+  return (smramHobDescriptors(m) ?? []).map((d) => {
+    const end = d.cpuStart + d.physicalSize;
+    const [short, label] = !smramNotFree(d)
+      ? ['free: SMM core, drivers', "free SMRAM: the SMM IPL's window (PiSmmCore at its top, then drivers and data)"]
+      : entry0 >= d.cpuStart && entry0 < end
+        ? ['SMBASE relocation block', 'SMBASE relocation block (carved in PEI by SmmRelocationLib): SMI entry stubs, PSDs, save states']
+        : d.cpuStart === tsegBase
+          ? ['reserved page', 'reserved page (S3 data, gEfiAcpiVariableGuid)']
+          : ['allocated', 'allocated'];
+    return { cpuStart: d.cpuStart, physicalSize: d.physicalSize, regionState: d.regionState, stateText: regionStateText(d.regionState), label, short };
+  });
 }
 
 export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
@@ -116,6 +139,7 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
   }
   if (cur.regionsVersion !== s.regionsVersion) {
     snap.smram.regions = s.smramRegions;
+    snap.smram.descriptors = smramDescriptorViews(session.m);
     cur.regionsVersion = s.regionsVersion;
   }
   if (cur.tablesVersion !== s.tablesVersion) {

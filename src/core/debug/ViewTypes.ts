@@ -9,7 +9,7 @@ import type { SaveStateLayoutDesc } from '../machine/SaveStateMap';
 import type { Phase } from '../pi/Fw';
 import type { ModuleState } from '../pi/ModuleRecord';
 import type { SmiSummary } from '../pi/SmiRecord';
-import type { SmramRegion } from '../pi/SmramMap';
+import type { SmramDescriptorView, SmramRegion } from '../pi/SmramMap';
 
 export interface ViewRequest {
   selectedCpu: number;
@@ -125,7 +125,8 @@ export interface ViewSnapshot {
   /** Sent when it changes (platform reset), otherwise omitted. */
   layout?: SaveStateLayoutDesc;
   saveState: SaveStateView;
-  smram: { regions?: SmramRegion[]; hexAddress: number; hexBytes: Uint8Array };
+  /** `regions` and `descriptors` are sent when they change. */
+  smram: { regions?: SmramRegion[]; descriptors?: SmramDescriptorView[]; hexAddress: number; hexBytes: Uint8Array };
   /** Tables are sent only when they changed since the previous snapshot. */
   tables?: { handlers: HandlerRow[]; protocols: ProtocolRow[]; modules: ModuleRow[] };
   /** Events of the current SMI: `reset` = replace, else append. */

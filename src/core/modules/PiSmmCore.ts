@@ -5,10 +5,11 @@
  * handlers it no longer needs (inside SmiManage, so the removal is deferred).
  */
 
-import { bumpTables, type Machine } from '../pi/Platform';
-import { write8 } from '../machine/Memory';
+import { addRegion, bumpTables, type Machine } from '../pi/Platform';
+import { write32, write64, write8, writeBytes } from '../machine/Memory';
+import { DEBUG, DEBUG_INFO } from '../pi/Debug';
 import { compileDepex, DepexSyntaxError } from '../pi/Depex';
-import { displayDiscoveredNotDispatched, loadImage, SmmDispatcher } from '../pi/Dispatcher';
+import { displayDiscoveredNotDispatched, SmmDispatcher } from '../pi/Dispatcher';
 import type { EfiStatus } from '../pi/EfiStatus';
 import { ev, type Gen } from '../pi/Fw';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
@@ -16,9 +17,19 @@ import { type Guid, GUIDS, registerGuidName } from '../pi/Guid';
 import { MmiHandlerRegister, MmiHandlerUnRegister } from '../pi/Mmi';
 import type { ModuleRecord } from '../pi/ModuleRecord';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
+import { type SmramDescriptor } from '../pi/SmramMap';
+import { smramNotFree } from '../pi/Smram';
 import { smmAllocatePages } from '../pi/SmramAlloc';
+import { smmMemLibConstructor } from '../pi/SmmMemLib';
 import type { ModuleDef } from '../pi/Platform';
 import { COMM_BUFFER_SMM_DISPATCH_ERROR, COMM_BUFFER_SMM_DISPATCH_RESTART, COMM_BUFFER_SMM_DISPATCH_SUCCESS } from '../pi/SmmCoreState';
+import { smmAccess2GetCapabilities } from './SmmAccess2Dxe';
+
+/** The model's image layout of PiSmmCore.efi (not a real PE image): entry point, SmmEntryPoint, mRootSmiEntry. */
+export const SMM_CORE_ENTRY_OFFSET = 0x1000;
+export const SMM_ENTRY_POINT_OFFSET = 0x1800;
+export const ROOT_SMI_ENTRY_OFFSET = 0x10000;
+const SIG_SMIE = 0x65696d73; // 'smie'
 
 export const CORE_GUIDS = {
   gEfiEventLegacyBootGuid: '2a571201-4966-47f6-8b86-f31e41f32f10',
@@ -78,6 +89,8 @@ const noteEvent = (what: string): MmiHandlerFn =>
 function* smmMain(fw: Fw): Gen<EfiStatus> {
   const { m } = fw;
   const smm = m.s.smm;
+  // gSmmCorePrivate->SmmEntryPoint = SmmEntryPoint (PiSmmIpl registers it once PiSmmCpuDxeSmm is up).
+  smm.priv.smmEntryPoint = fw.mod.imageBase + SMM_ENTRY_POINT_OFFSET;
   const pool = smmAllocatePages(m, 0x4000, 'SMM core data (SMST, pool: SMI_HANDLER/SMI_ENTRY records)', 'core-data');
   if (pool === null) return 'EFI_OUT_OF_RESOURCES';
   smm.poolNext = pool;
@@ -96,7 +109,7 @@ export const PiSmmCore: ModuleDef = {
   fileGuid: 'e94f54cd-81eb-47ed-aec3-856f5dc157a9',
   kind: 'SMM_CORE',
   depex: null,
-  imageSize: 0x1f000,
+  imageSize: 0x11000, // SizeOfImage of the pinned commit's DEBUG build ("PiSmmCoreImageSize - 0x11000")
   entry: smmMain,
   handlers: {
     SmmDriverDispatchHandler,
@@ -140,15 +153,63 @@ export function newModuleRecord(def: ModuleDef): ModuleRecord {
   };
 }
 
-/** PiSmmIpl's ExecuteSmmCoreFromSmram: load PiSmmCore at the top of TSEG and run SmmMain. */
-export function* loadSmmCore(m: Machine): Gen<EfiStatus> {
+/**
+ * SmmAddMemoryRegion (Page.c): allocated (or untested) ranges become EfiRuntimeServicesData (6),
+ * free ones EfiConventionalMemory (7) that the page allocator hands out.
+ */
+function smmAddMemoryRegion(fw: Fw, d: SmramDescriptor): void {
+  const type = smramNotFree(d) ? 6 : 7;
+  DEBUG(fw, DEBUG_INFO, 'SmmAddMemoryRegion\n');
+  DEBUG(fw, DEBUG_INFO, '  MemBase    - 0x%lx\n', BigInt(d.cpuStart));
+  DEBUG(fw, DEBUG_INFO, '  MemLength  - 0x%lx\n', BigInt(d.physicalSize));
+  DEBUG(fw, DEBUG_INFO, '  Type       - 0x%x\n', type);
+  DEBUG(fw, DEBUG_INFO, '  Attributes - 0x%lx\n', BigInt(d.regionState));
+  if (type === 7) {
+    // The model's page allocator serves one free range, top-down (as the core's allocator does here).
+    fw.m.s.smm.allocTop = d.cpuStart + d.physicalSize;
+    fw.m.s.smm.allocBottom = d.cpuStart;
+  }
+}
+
+/**
+ * SmmInitializeMemoryServices (Pool.c, called from PiSmmCoreMemoryAllocationLib's constructor):
+ * add the free SMRAM ranges first, then the allocated ones.
+ */
+function smmInitializeMemoryServices(fw: Fw, ranges: SmramDescriptor[]): void {
+  for (const d of ranges) if (!smramNotFree(d) && d.physicalSize) smmAddMemoryRegion(fw, d);
+  for (const d of ranges) if (smramNotFree(d) && d.physicalSize) smmAddMemoryRegion(fw, d);
+}
+
+/** Smi.c's static mRootSmiEntry: an SMI_ENTRY ('smie') in the core's data, both list heads empty. */
+function initRootSmiEntry(m: Machine, at: number): void {
+  writeBytes(m.s.mem, at, new Uint8Array(56));
+  write32(m.s.mem, at, SIG_SMIE);
+  write64(m.s.mem, at + 8, BigInt(at + 8)); // AllEntries: INITIALIZE_LIST_HEAD_VARIABLE
+  write64(m.s.mem, at + 16, BigInt(at + 8));
+  write64(m.s.mem, at + 40, BigInt(at + 40)); // SmiHandlers
+  write64(m.s.mem, at + 48, BigInt(at + 40));
+  m.s.smm.rootSmiEntry = at;
+}
+
+/**
+ * PiSmmIpl's ExecuteSmmCoreFromSmram, from the point the image is placed at `imageAddress`:
+ * load PiSmmCore there, run its library constructors (memory services over
+ * gSmmCorePrivate->SmramRanges, SmmMemLib over the SmmAccess2 descriptors), then SmmMain.
+ */
+export function* executeSmmCore(m: Machine, imageAddress: number): Gen<EfiStatus> {
   const rec = m.s.modules.find((x) => x.name === 'PiSmmCore');
   if (!rec) return 'EFI_NOT_FOUND';
-  if (loadImage(m, rec) === null) return 'EFI_OUT_OF_RESOURCES';
+  rec.imageBase = imageAddress;
+  addRegion(m, { base: imageAddress, size: rec.imageSize, kind: 'module', label: `${rec.name}.efi` });
+  writeBytes(m.s.mem, imageAddress, Uint8Array.from(`MZ SmiScope image: ${rec.name}.efi (module logic is modelled in TypeScript)`, (ch) => ch.charCodeAt(0) & 0x7f));
+  initRootSmiEntry(m, imageAddress + ROOT_SMI_ENTRY_OFFSET);
   rec.state = 'dispatched';
-  rec.reason = 'loaded into SMRAM by PiSmmIpl';
+  rec.reason = 'loaded into SMRAM by PiSmmIpl (ExecuteSmmCoreFromSmram)';
   bumpTables(m);
-  const status = yield* smmMain({ m, mod: rec, cpu: 0 });
+  const fw: Fw = { m, mod: rec, cpu: 0 };
+  smmInitializeMemoryServices(fw, m.s.smm.smramRanges);
+  smmMemLibConstructor(fw, smmAccess2GetCapabilities(m));
+  const status = yield* smmMain(fw);
   rec.entryStatus = status;
   return status;
 }

@@ -4,7 +4,7 @@ import type { Machine } from '../pi/Platform';
 import { write64, writeBytes } from '../machine/Memory';
 import { type Gen, type TraceEvent } from '../pi/Fw';
 import { GUIDS, guidToBytes } from '../pi/Guid';
-import { createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
+import { createOvmfMachine, ovmfConfig, peiPhase } from '../profiles/ovmf';
 import { SmmCommunicationCommunicate } from './PiSmmIpl';
 
 function drain<T>(g: Gen<T>, events: TraceEvent[] = []): T {
@@ -21,10 +21,11 @@ function header(m: Machine, at: number, guid: string, data: number[]) {
   writeBytes(m.s.mem, at + 24, Uint8Array.from(data));
 }
 
-/** SmmControl2Dxe + PiSmmIpl started (SMM core loaded), PiSmmCpuDxeSmm not yet: no SMM entry point. */
+/** PEI, then SmmAccess2Dxe, SmmControl2Dxe, PiSmmIpl started (SMM core loaded), PiSmmCpuDxeSmm not yet: no SMM entry point. */
 function beforeEntryPoint() {
   const m = createOvmfMachine(ovmfConfig({ cpus: 2 }));
-  for (const name of ['SmmControl2Dxe', 'PiSmmIpl']) {
+  expect(drain(peiPhase(m))).toBe(true);
+  for (const name of ['SmmAccess2Dxe', 'SmmControl2Dxe', 'PiSmmIpl']) {
     const rec = m.s.modules.find((r) => r.name === name)!;
     expect(drain(m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 }))).toBe('EFI_SUCCESS');
   }
@@ -67,10 +68,13 @@ describe('PiSmmIpl: SmmCommunicationCommunicate (§1.6)', () => {
     expect(m.s.smm.priv.smmEntryPointRegistered).toBe(false);
     const at = m.s.config.runtimeDataBase + 0x4000;
     header(m, at, GUIDS.gEfiEndOfDxeEventGroupGuid, [0]);
+    // PEI's relocation IPIs already counted (one SMI each, §12.2); the Communicate adds none.
+    expect(m.s.smiSeq).toBe(2);
+    const counts = m.s.cpus.map((c) => c.smiCount);
     const r = drain(SmmCommunicationCommunicate(m, 0, at, null));
     expect(r).toMatchObject({ status: 'EFI_SUCCESS', why: 'direct SmiManage' });
-    expect(m.s.smiSeq).toBe(0);
-    expect(m.s.cpus.every((c) => c.smiCount === 0)).toBe(true);
+    expect(m.s.smiSeq).toBe(2);
+    expect(m.s.cpus.map((c) => c.smiCount)).toEqual(counts);
     expect(m.s.smm.endOfDxe).toBe(true);
     header(m, at, '11111111-2222-3333-4444-555555555555', [0]);
     expect(drain(SmmCommunicationCommunicate(m, 0, at, null)).status).toBe('EFI_NOT_FOUND');

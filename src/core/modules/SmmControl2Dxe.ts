@@ -31,8 +31,7 @@ export function smmControl2Trigger(commandPort: number | null, dataPort: number 
 function* entry(fw: Fw): Gen<EfiStatus> {
   const { m } = fw;
   const lpc = m.s.lpc;
-  // PlatformPei (PlatformInitLib PlatformMiscInitialization) programmed PMBASE = ICH9_PMBASE_VALUE and enabled the ACPI I/O space.
-  configWrite(lpc, ICH9_PMBASE, 4, ICH9_PMBASE_VALUE | 1);
+  // PlatformPei programmed PMBASE (ICH9_PMBASE_VALUE) and enabled the ACPI I/O space; read it back.
   const pm = pmBase(lpc);
   if (lpc.smiEn & ICH9_SMI_EN_APMC_EN) {
     DEBUG(fw, DEBUG_ERROR, '%a: this Q35 implementation lacks SMI\n', 'SmmControl2DxeEntryPoint');

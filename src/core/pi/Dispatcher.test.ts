@@ -70,10 +70,12 @@ function mod(m: Machine, name: string) {
 }
 
 describe('Dispatcher: scheduling (§1.9)', () => {
-  it('§1.9 the stock OVMF volume loads PiSmmCpuDxeSmm first, then the drivers whose depex became TRUE', () => {
+  it('§12.10/§1.9 the stock OVMF volume in FV order: CpuIo2Smm and SmmLockBox load before PiSmmCpuDxeSmm; the rest after its EFI_NOT_READY', () => {
     const { m, hang } = bootWith([]);
     expect(hang).toBeNull();
-    expect(loadOrder(m)).toEqual(['PiSmmCpuDxeSmm', 'CpuIo2Smm', 'VariableSmmLite', 'CpuHotplugSmm']);
+    // First pass (no SMI): every TRUE depex is scheduled in FV order; PiSmmCpuDxeSmm stops the drain.
+    // In SMI #1 the queue left over runs first (VariableSmmLite), then CpuHotplugSmm from the re-scan.
+    expect(loadOrder(m)).toEqual(['CpuIo2Smm', 'SmmLockBox', 'PiSmmCpuDxeSmm', 'VariableSmmLite', 'CpuHotplugSmm']);
     expect(m.s.smm.requestDispatch).toBe(false);
   });
 

@@ -259,9 +259,10 @@ describe('MmiHandlerRegister (§1.2, §1.3)', () => {
     expect(t.calls.map((c) => [c.name, c.handle])).toEqual([['H0', a], ['H0', b]]);
   });
 
-  it("§1.3 DispatchHandle is the SMRAM address of an 'smih' SMI_HANDLER whose SmiEntry points at the 'smie' SMI_ENTRY", () => {
+  it("§1.3/§12.10 DispatchHandle is the SMRAM address of an 'smih' SMI_HANDLER whose SmiEntry points at the 'smie' SMI_ENTRY (root: &mRootSmiEntry)", () => {
     const t = setup();
     const mem = t.m.s.mem;
+    t.m.s.smm.rootSmiEntry = 0x7fffe000; // where PiSmmCore's static mRootSmiEntry would be
     const hg = t.handleOf('H0', G1);
     const hr = t.handleOf('H1', null);
     for (const h of [hg, hr]) {
@@ -270,7 +271,7 @@ describe('MmiHandlerRegister (§1.2, §1.3)', () => {
     }
     const entry = t.m.s.smm.entries[0];
     expect(read32(mem, hg + 40)).toBe(entry.address);
-    expect(read32(mem, hr + 40)).toBe(0); // root: mRootSmiEntry is not a heap SMI_ENTRY in this model
+    expect(read32(mem, hr + 40)).toBe(0x7fffe000); // root: SmiHandler->SmiEntry = &mRootSmiEntry, not 0
     expect(isSmram(t.m, entry.address, 56)).toBe(true);
     expect(read32(mem, entry.address)).toBe(SIG_SMIE);
     expect(readBytes(mem, entry.address + 24, 16)).toEqual(guidToBytes(G1));

@@ -59,10 +59,12 @@ export function* MmiHandlerRegister(fw: Fw, handler: string, handlerType: Guid |
       smm.entries.push(entry);
     }
   }
-  // SMI_HANDLER bytes: Signature (UINTN) @0, Handler @24, SmiEntry @40, ToRemove @64.
+  // SMI_HANDLER bytes (PiSmmCore.h): Signature (UINTN) @0, Link @8, Handler @24, CallerAddr @32,
+  // SmiEntry @40, Context @48, ContextSize @56, ToRemove @64. A root handler's SmiEntry is
+  // &mRootSmiEntry, the core's static SMI_ENTRY (Smi.c SmiHandlerRegister), not 0.
   write32(m.s.mem, addr, SIG_SMIH);
   write32(m.s.mem, addr + 24, functionAddress(fw, fw.mod.name, handler));
-  write32(m.s.mem, addr + 40, entry ? entry.address : 0);
+  write32(m.s.mem, addr + 40, entry ? entry.address : smm.rootSmiEntry);
   const rec: SmiHandlerRec = { handle: addr, handler, module: fw.mod.name, toRemove: false };
   (entry ? entry.handlers : smm.root).push(rec);
   bumpTables(m);

@@ -12,7 +12,7 @@ export type DispatchState = 'discovered' | 'dependent' | 'scheduled' | 'initiali
 export interface ModuleRecord {
   name: string;
   fileGuid: Guid;
-  kind: 'SMM_CORE' | 'DXE_SMM_DRIVER' | 'DXE_DRIVER';
+  kind: 'SMM_CORE' | 'DXE_SMM_DRIVER' | 'DXE_DRIVER' | 'PEIM';
   /** Dispatcher flags: Dependent -> Scheduled -> Initialized. */
   dispatch: DispatchState;
   /** Outcome shown to the user. */

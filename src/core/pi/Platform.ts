@@ -57,6 +57,26 @@ export interface PlatformConfig {
   runtimeDataSize: number;
   /** PcdDebugPrintErrorLevel: which DEBUG() levels reach the debugcon port. */
   debugPrintErrorLevel: number;
+  /** Physical address width QEMU reports in CPUID 0x80000008 (PlatformPei puts it in the CPU HOB). */
+  physAddressBits: number;
+  /** Where the HOB list lives (PEI builds it; DXE and SMM drivers read it). Outside SMRAM. */
+  hobListBase: number;
+  /** The PEI page SmmRelocationLib gets for its relocation stack (the model has no PEI allocator). */
+  peiRelocationStackPage: number;
+  /** The UEFI memory map at EndOfDxe (what SmmMemLib copies), in ascending address order. */
+  uefiMemoryMap: MemoryMapEntry[];
+  /** The UEFI Memory Attributes Table (runtime images: code read-only, data no-execute). */
+  memoryAttributesTable: MemoryMapEntry[];
+}
+
+/** An EFI_MEMORY_DESCRIPTOR, as bytes count: type is the EFI_MEMORY_TYPE number, attribute the EFI_MEMORY_* bits below bit 32. */
+export interface MemoryMapEntry {
+  base: number;
+  size: number;
+  type: number;
+  attribute: number;
+  /** What the model keeps there. */
+  what: string;
 }
 
 /** The SMI record is exactly what the UI's summary shows: one shape, defined in the protocol. */

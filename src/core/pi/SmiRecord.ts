@@ -13,8 +13,11 @@ export interface HandlerCall {
   returned: string;
 }
 
-/** How an SMI was raised: an OUT to APM_CNT 0xB2 by the OS ('apm'), or PiSmmIpl's Communicate ('communicate'). */
-export type SmiKind = 'apm' | 'communicate';
+/**
+ * How an SMI was raised: an OUT to APM_CNT 0xB2 by the OS ('apm'), PiSmmIpl's Communicate
+ * ('communicate'), or a local-APIC SMI IPI of the boot ('smi-ipi': SMBASE relocation, first-SMI init).
+ */
+export type SmiKind = 'apm' | 'communicate' | 'smi-ipi';
 
 export interface SmiSummary {
   number: number;

@@ -6,6 +6,7 @@
 
 import type { EfiStatus } from './EfiStatus';
 import type { Guid } from './Guid';
+import type { SmramDescriptor } from './SmramMap';
 
 /** COMM_BUFFER_SMM_DISPATCH_* (PiSmmCorePrivateData.h, shared by PiSmmIpl and PiSmmCore): what SmmDriverDispatchHandler reports back. */
 export const COMM_BUFFER_SMM_DISPATCH_ERROR = 0x00;
@@ -44,6 +45,8 @@ export interface SmmCorePrivate {
   bufferSize: number;
   returnStatus: EfiStatus;
   smmEntryPointRegistered: boolean;
+  /** gSmmCorePrivate->SmmEntryPoint: the address of PiSmmCore's SmmEntryPoint (0 until SmmMain runs). */
+  smmEntryPoint: number;
 }
 
 export interface SmmCoreState {
@@ -71,4 +74,17 @@ export interface SmmCoreState {
   /** SMRAM pool (core data: SMI_HANDLER / SMI_ENTRY records). */
   poolNext: number;
   poolEnd: number;
+  /**
+   * gSmmCorePrivate->SmramRanges (PiSmmIpl GetFullSmramRanges, then the SMM core's range carved
+   * out by ExecuteSmmCoreFromSmram); PiSmmCore copies it to mFullSmramRanges. Empty before the IPL.
+   */
+  smramRanges: SmramDescriptor[];
+  /** Address of PiSmmCore's static mRootSmiEntry (Smi.c), the SMI_ENTRY of the root handlers. */
+  rootSmiEntry: number;
+  /**
+   * SmmMemLib's globals (MdePkg/Library/SmmMemLib/SmmMemLib.c): what its constructor got from
+   * SmmAccess2 GetCapabilities and the CPU HOB. Every driver that links the library gets the
+   * same values, so the model keeps one copy.
+   */
+  memLib: { smramRanges: SmramDescriptor[]; maximumSupportAddress: number };
 }

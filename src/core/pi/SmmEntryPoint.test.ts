@@ -122,13 +122,13 @@ describe('SmmEntryPoint: order of work (§1.1)', () => {
 });
 
 describe('SmmEntryPoint: CommBuffer validation (§1.1, §1.8)', () => {
-  it('§1.8 buffer inside TSEG -> EFI_ACCESS_DENIED and the SmmIsBufferOutsideSmmValid Overlap line is printed', () => {
+  it('§1.8/§12.8 buffer inside TSEG -> EFI_ACCESS_DENIED; the Overlap line names the SmmAccess2 descriptor it hit (the 4 KiB page at TsegBase)', () => {
     const s = Session.create({ cpus: 2 });
     const from = s.m.s.serial.lines.length;
     const r = communicate(s, 'communicate gEfiSmmVariableProtocolGuid --at 0x7F000100 --run');
     expect(r.status).toBe('EFI_ACCESS_DENIED');
     expect(firmwareLinesSince(s, from)).toEqual([
-      'SmmIsBufferOutsideSmmValid: Overlap: Buffer (0x7F000100) - Length (0x18), CpuStart (0x7F000000) - PhysicalSize (0x1000000)',
+      'SmmIsBufferOutsideSmmValid: Overlap: Buffer (0x7F000100) - Length (0x18), CpuStart (0x7F000000) - PhysicalSize (0x1000)',
     ]);
     expect(s.m.s.lastSmi!.handlersCalled.some((c) => c.kind === 'guid')).toBe(false);
   });
@@ -139,7 +139,7 @@ describe('SmmEntryPoint: CommBuffer validation (§1.1, §1.8)', () => {
     const r = communicate(s, `communicate gEfiSmmVariableProtocolGuid ${ZEROS16} --at 0x7EFFFFF0 --run`);
     expect(r.status).toBe('EFI_ACCESS_DENIED');
     expect(firmwareLinesSince(s, from)).toEqual([
-      'SmmIsBufferOutsideSmmValid: Overlap: Buffer (0x7EFFFFF0) - Length (0x28), CpuStart (0x7F000000) - PhysicalSize (0x1000000)',
+      'SmmIsBufferOutsideSmmValid: Overlap: Buffer (0x7EFFFFF0) - Length (0x28), CpuStart (0x7F000000) - PhysicalSize (0x1000)',
     ]);
   });
 
@@ -148,8 +148,10 @@ describe('SmmEntryPoint: CommBuffer validation (§1.1, §1.8)', () => {
     addGuidHandler(s, TEST_GUID, function* () {
       return 'EFI_SUCCESS';
     });
-    // after SmmReadyToLock only the runtime-data communication region is valid: move it under TSEG for this check
-    s.m.s.config = { ...s.m.s.config, runtimeDataBase: 0x7eff0000, runtimeDataSize: 0x10000 };
+    // after SmmReadyToLock only reserved/runtime/ACPI NVS memory-map entries are communication regions: make the
+    // 64 KiB under TSEG runtime data for this check
+    const map = [...s.m.s.config.uefiMemoryMap, { base: 0x7eff0000, size: 0x10000, type: 6, attribute: 0, what: 'test' }];
+    s.m.s.config = { ...s.m.s.config, uefiMemoryMap: map };
     const r = communicate(s, `communicate ${TEST_GUID} ${'00'.repeat(8)} --at 0x7EFFFFE0 --run`);
     expect(r.status).toBe('EFI_SUCCESS');
   });

@@ -1,68 +1,120 @@
 import { describe, expect, it } from 'vitest';
-import type { Machine } from '../pi/Platform';
-import { read32 } from '../machine/Memory';
+import type { Machine, SmiRecord } from '../pi/Platform';
+import { read32, read64, write32, writeBytes } from '../machine/Memory';
 import { getReg, REG } from '../machine/Registers';
 import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
-import type { Gen, TraceEvent } from '../pi/Fw';
+import { gSmmBaseHobGuid } from '../modules/SmmRelocationLib';
+import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
+import { getFirstGuidHob, guidHobData, guidHobName, walkHobs } from '../pi/HobLib';
+import { gEfiSmmSmramMemoryGuid, regionStateText, smramHobDescriptors } from '../pi/Smram';
 import { bootOvmf, createOvmfMachine, ovmfConfig } from './ovmf';
 
 interface Observed {
   e: TraceEvent;
+  /** An SMI lifecycle (APM or Communicate) is running. */
   inSmi: boolean;
   smiSeq: number;
   at3ff00: number;
+  /** The SMI in progress (any kind), as a snapshot. */
+  smi: SmiRecord | null;
+  smramOpen: boolean;
 }
 
-/** Boot on the generator, recording for each event whether an SMI lifecycle was running. */
-function boot(opts: Parameters<typeof ovmfConfig>[0] = {}): { m: Machine; obs: Observed[] } {
-  const m = createOvmfMachine(ovmfConfig(opts));
+/** Boot on the generator, recording for each event whether an SMI was running. */
+function run(m: Machine): { m: Machine; obs: Observed[] } {
   const obs: Observed[] = [];
   const g: Gen<void> = bootOvmf(m);
   for (;;) {
     const r = g.next();
     if (r.done) break;
-    obs.push({ e: r.value, inSmi: m.s.currentSmi !== null, smiSeq: m.s.smiSeq, at3ff00: read32(m.s.mem, 0x3ff00) });
+    const smi = m.s.currentSmi;
+    obs.push({
+      e: r.value,
+      inSmi: smi !== null && smi.kind !== 'smi-ipi',
+      smiSeq: m.s.smiSeq,
+      at3ff00: read32(m.s.mem, 0x3ff00),
+      smi: smi ? structuredClone(smi) : null,
+      smramOpen: m.s.smm.smramOpen,
+    });
   }
   return { m, obs };
 }
 
-const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
-
-/** SmmRelocationStart: SmBase[0] + 0x8000. */
-function start(m: Machine): number {
-  return m.s.mp.smBase[0] + 0x8000;
+function boot(opts: Parameters<typeof ovmfConfig>[0] = {}): { m: Machine; obs: Observed[] } {
+  return run(createOvmfMachine(ovmfConfig(opts)));
 }
 
-describe('ovmf profile: SMBASE relocation and tiles (§5.3, §7.7, §10.1)', () => {
+const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+
+describe('ovmf profile: SMBASE relocation in PEI and the tiles (§12.2, §13, §5.3, §7.7, §10.1)', () => {
   it('§10.1/§5.3 before relocation every CPU has the default SMBASE 0x30000', () => {
     const m = createOvmfMachine(ovmfConfig({ cpus: 4 }));
     expect(m.s.cpus.map((c) => c.smbase)).toEqual([0x30000, 0x30000, 0x30000, 0x30000]);
     expect(SMM_DEFAULT_SMBASE).toBe(0x30000);
   });
 
-  it.each([1, 2, 4, 7, 16])('§5.3/§7.7 %i CPU(s): SMBASE[i] = Start + i*0x2000 - 0x8000, all inside TSEG', (n) => {
+  it("§12.2 default machine (4 CPUs): SMBASE = 0x7EFF9000 + i*0x2000, save states at 0x7F008C00 + i*0x2000; CPU 0's SMBASE lies below TSEG, its entry point and save state inside", () => {
+    const { m } = boot({ cpus: 4 });
+    expect(m.s.cpus.map((c) => c.smbase)).toEqual([0x7eff9000, 0x7effb000, 0x7effd000, 0x7efff000]);
+    expect(m.s.mp.smBase).toEqual([0x7eff9000, 0x7effb000, 0x7effd000, 0x7efff000]);
+    expect(m.s.cpus.map((c) => c.smbase + 0xfc00)).toEqual([0x7f008c00, 0x7f00ac00, 0x7f00cc00, 0x7f00ec00]);
+    const { tsegBase } = m.s.config;
+    expect(m.s.cpus[0].smbase).toBeLessThan(tsegBase);
+    expect(m.s.cpus[0].smbase + 0x8000).toBe(tsegBase + 0x1000);
+    expect(m.s.smramRegions.find((r) => r.kind === 'smbase' && r.cpu === 0)).toMatchObject({ base: 0x7eff9000, size: 0x7000 });
+  });
+
+  it.each([1, 2, 4, 7, 16])('§12.2/§5.3 %i CPU(s): SmmRelocationStart = TsegBase + 0x1000, SMBASE[i] = Start + i*0x2000 - 0x8000, the block ends with CPU n-1\'s save state', (n) => {
     const { m } = boot({ cpus: n });
-    const st = start(m);
-    const { tsegBase, tsegSize } = m.s.config;
+    const st = m.s.config.tsegBase + 0x1000;
     for (let i = 0; i < n; i++) {
       expect(m.s.cpus[i].smbase, `CPU${i}`).toBe(st + i * 0x2000 - 0x8000);
       expect(m.s.mp.smBase[i]).toBe(m.s.cpus[i].smbase);
     }
-    // the allocation (32 KB + 8 KB*(n-1) from Start) lies in TSEG and ends at the end of CPU n-1's save state
-    const end = st + 0x8000 + 0x2000 * (n - 1);
-    expect(m.s.cpus[n - 1].smbase + 0x10000).toBe(end);
-    expect(st).toBeGreaterThanOrEqual(tsegBase);
-    expect(end).toBeLessThanOrEqual(tsegBase + tsegSize);
-    expect(st % 0x1000).toBe(0);
+    const reloc = smramHobDescriptors(m)![1];
+    expect(reloc.cpuStart).toBe(st);
+    expect(reloc.physicalSize).toBe(Math.ceil((0x8000 + 0x2000 * (n - 1)) / 0x1000) * 0x1000);
+    expect(m.s.cpus[n - 1].smbase + 0x10000).toBe(st + reloc.physicalSize);
   });
 
-  it('§7.7 nothing else was allocated inside the relocation range (images, core data)', () => {
-    const { m } = boot({ cpus: 8 });
-    const st = start(m);
-    const end = st + 0x8000 + 0x2000 * 7;
-    for (const r of m.s.smramRegions.filter((x) => x.kind === 'module' || x.kind === 'core-data')) {
-      expect(r.base + r.size <= st || r.base >= end, r.label).toBe(true);
-    }
+  it('§12.2/§12.8 the SMRAM HOB SmmAccess2 reports: [TsegBase, 4 KiB) ALLOCATED, the relocation block ALLOCATED, the rest free; the pre-split HOB is scrubbed', () => {
+    const { m } = boot({ cpus: 4 });
+    expect(smramHobDescriptors(m)).toEqual([
+      { physicalStart: 0x7f000000, cpuStart: 0x7f000000, physicalSize: 0x1000, regionState: 0x1a },
+      { physicalStart: 0x7f001000, cpuStart: 0x7f001000, physicalSize: 0xe000, regionState: 0x1a },
+      { physicalStart: 0x7f00f000, cpuStart: 0x7f00f000, physicalSize: 0xff1000, regionState: 0xa },
+    ]);
+    expect(regionStateText(0x1a)).toBe('CLOSED|CACHEABLE|ALLOCATED');
+    const named = [...walkHobs(m)].filter((h) => h.type === 4 && guidHobName(m, h) === gEfiSmmSmramMemoryGuid);
+    expect(named).toHaveLength(1); // SplitSmramHobForSmmRelocation zeroed the old HOB's Name
+    // the IPL's ranges: the core's own range carved from the top of the free descriptor
+    expect(m.s.smm.smramRanges.map((d) => [d.cpuStart, d.physicalSize, d.regionState])).toEqual([
+      [0x7f000000, 0x1000, 0x1a], [0x7f001000, 0xe000, 0x1a], [0x7f00f000, 0xfdf000, 0xa], [0x7ffee000, 0x12000, 0x1a],
+    ]);
+  });
+
+  it('§12.2 gSmmBaseHobGuid HOB bytes: SMM_BASE_HOB_DATA {ProcessorIndex 0, NumberOfProcessors n, SmBase[n]}', () => {
+    const { m } = boot({ cpus: 4 });
+    const h = getFirstGuidHob(m, gSmmBaseHobGuid)!;
+    const { data, size } = guidHobData(h);
+    expect(size).toBe(8 + 4 * 8);
+    expect([read32(m.s.mem, data), read32(m.s.mem, data + 4)]).toEqual([0, 4]);
+    expect([0, 1, 2, 3].map((i) => Number(read64(m.s.mem, data + 8 + 8 * i)))).toEqual([0x7eff9000, 0x7effb000, 0x7effd000, 0x7efff000]);
+  });
+
+  it('§12.2/§13 relocation: an SMI IPI to each AP in turn, then a self-IPI to the BSP, each entered by that CPU only at 0x30000; the stub writes the new SMBASE at 0x3FF00; 0x38000 and 0x3FC00 are restored', () => {
+    const m0 = createOvmfMachine(ovmfConfig({ cpus: 4 }));
+    write32(m0.s.mem, 0x38000, 0xdeadbeef); // what was at 0x38000 before
+    const { m, obs } = run(m0);
+    const ipis = obs.filter((o) => o.e.phase === 'smi-delivery' && o.e.text.includes('SmmRelocateBases'));
+    expect(ipis.map((o) => o.smi!.cpus)).toEqual([[1], [2], [3], [0]]);
+    expect(ipis.map((o) => o.smi!.kind)).toEqual(['smi-ipi', 'smi-ipi', 'smi-ipi', 'smi-ipi']);
+    const entries = obs.filter((o) => o.e.phase === 'save-state' && o.smi?.note.includes('SmmRelocateBases'));
+    expect(entries.map((o) => [o.e.cpu, o.e.text.includes('at SMBASE 0x30000')])).toEqual([[1, true], [2, true], [3, true], [0, true]]);
+    const stubs = obs.filter((o) => o.e.phase === 'handler' && o.e.text.includes('ConfigureSmBase'));
+    expect(stubs.map((o) => o.at3ff00)).toEqual([0x7effb000, 0x7effd000, 0x7efff000, 0x7eff9000]);
+    expect(read32(m.s.mem, 0x38000)).toBe(0xdeadbeef);
+    expect(read32(m.s.mem, 0x3ff00)).toBe(0); // the map at 0x3FC00 restored from BakBuf2
   });
 
   it('§7.7 the save state of CPU i lies in the last 1 KB of the 8 KB slot that begins at CPU (i+3)\'s entry point; PSD at slot+0x1B00', () => {
@@ -75,21 +127,38 @@ describe('ovmf profile: SMBASE relocation and tiles (§5.3, §7.7, §10.1)', () 
       expect(save - slot, `CPU${i}`).toBe(0x1c00);
       expect(save + 0x400).toBe(slot + 0x2000);
       expect(sb[i] + 0xfb00 - slot).toBe(0x1b00);
-      // the model's SMI entry code of CPU i+3 stays below its slot's 0x1B00
       const entry = m.s.smramRegions.find((r) => r.kind === 'smi-entry' && r.cpu === i + 3)!;
       expect(entry.base).toBe(slot);
       expect(entry.base + entry.size).toBeLessThanOrEqual(slot + 0x1b00);
     }
   });
 
-  it('§5.3 relocation: APs first, BSP last; each writes its new SMBASE at 0x3FF00 (default SMBASE + 0xFF00) and RSM loads it', () => {
-    const { m, obs } = boot({ cpus: 4 });
-    const reloc = obs.filter((o) => o.e.text.startsWith('SMBASE relocation:'));
-    expect(reloc.map((o) => o.e.cpu)).toEqual([1, 2, 3, 0]);
-    expect(reloc.map((o) => o.at3ff00)).toEqual([1, 2, 3, 0].map((i) => m.s.mp.smBase[i]));
-    expect(read32(m.s.mem, 0x3ff00)).toBe(m.s.mp.smBase[0]);
-    expect(read32(m.s.mem, 0x3fefc)).toBe(0x00020064); // the default-SMBASE map QEMU wrote
-    for (const o of reloc) expect(o.inSmi).toBe(false); // SMI IPIs, not APM SMIs
+  it('§12.8/§7.7 images and core data come from the free descriptor only: nothing in the reserved page or the relocation block', () => {
+    const { m } = boot({ cpus: 8 });
+    const free = smramHobDescriptors(m)![2];
+    for (const r of m.s.smramRegions.filter((x) => x.kind === 'module' || x.kind === 'core-data')) {
+      expect(r.base >= free.cpuStart && r.base + r.size <= free.cpuStart + free.physicalSize, r.label).toBe(true);
+    }
+  });
+
+  it('§12.2 without the gSmmBaseHobGuid HOB PiSmmCpuDxeSmm\'s GetSmBase fails: ASSERT and CpuDeadLoop', () => {
+    const m = createOvmfMachine(ovmfConfig({ cpus: 2 }));
+    const g = bootOvmf(m);
+    let hang: CpuDeadLoop | null = null;
+    try {
+      for (let r = g.next(); !r.done; r = g.next()) {
+        if (r.value.text.startsWith('PiSmmIpl: SMRAM open')) {
+          const h = getFirstGuidHob(m, gSmmBaseHobGuid)!;
+          writeBytes(m.s.mem, h.address + 8, new Uint8Array(16)); // the HOB is gone
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof CpuDeadLoop)) throw e;
+      hang = e;
+    }
+    expect(hang?.module).toBe('PiSmmCpuDxeSmm');
+    expect(m.s.serial.lines.at(-1)).toMatch(/PiSmmCpuCommon\.c\(1013\): !\(\(\(RETURN_STATUS\)\(Status\)\) >= 0x8000000000000000ULL\)$/);
+    expect(m.s.serial.lines.some((l) => l.startsWith('CPU[000]'))).toBe(false);
   });
 
   it('§5.3/§7.7 PiSmmCpuDxeSmm prints "CPU[%03x]  APIC ID=%04x  SMBASE=%08x  SaveState=%08x  Size=%08x" per CPU', () => {
@@ -105,12 +174,20 @@ describe('ovmf profile: SMBASE relocation and tiles (§5.3, §7.7, §10.1)', () 
   });
 });
 
-describe('ovmf profile: MSR_SMI_COUNT accounting (§6.3, §8.2.1, §1.6)', () => {
-  it('§6.3/§8.2.1 broadcast: relocation 1 + first-SMI init 1 + 3 boot Communicate SMIs = 5 on every CPU', () => {
+describe('ovmf profile: the boot\'s SMIs and MSR_SMI_COUNT (§13, §12.2, §6.3, §8.2.1)', () => {
+  it('§13 4 CPUs: 4 relocation IPIs, then ExecuteFirstSmiInit (a self-IPI on the BSP, then one IPI to all others), then the Communicate SMIs: all in one SMI sequence', () => {
     const { m, obs } = boot({ cpus: 4 });
-    expect(obs.filter((o) => o.e.text.startsWith('SMBASE relocation:')).length).toBe(4);
-    expect(obs.filter((o) => o.e.text.startsWith('First SMI:')).length).toBe(4);
-    expect(m.s.smiSeq).toBe(3); // dispatch restart, EndOfDxe, SmmReadyToLock
+    const smis = obs.filter((o) => o.e.phase === 'smi-delivery' && o.smi && o.e.text.startsWith(`SMI #${o.smi.number}:`)).map((o) => o.smi!);
+    expect(smis.map((x) => [x.number, x.kind, x.cpus])).toEqual([
+      [1, 'smi-ipi', [1]], [2, 'smi-ipi', [2]], [3, 'smi-ipi', [3]], [4, 'smi-ipi', [0]],
+      [5, 'smi-ipi', [0]], [6, 'smi-ipi', [1, 2, 3]],
+    ]);
+    expect(smis.every((x) => x.bsp === null && x.handlersCalled.length === 0)).toBe(true);
+    expect(m.s.smiSeq).toBe(9); // + dispatch restart, EndOfDxe, SmmReadyToLock
+  });
+
+  it('§6.3/§8.2.1 broadcast: relocation 1 + first-SMI init 1 + 3 boot Communicate SMIs = 5 on every CPU', () => {
+    const { m } = boot({ cpus: 4 });
     expect(m.s.cpus.map((c) => c.smiCount)).toEqual([5, 5, 5, 5]);
     expect(m.s.mp.smmInitialized).toEqual([true, true, true, true]);
   });
@@ -120,35 +197,64 @@ describe('ovmf profile: MSR_SMI_COUNT accounting (§6.3, §8.2.1, §1.6)', () =>
     expect(m.s.cpus.map((c) => c.smiCount)).toEqual([5, 2, 2, 2]);
   });
 
-  it('§8.2.1 the first SMI at the new SMBASE runs InitializeSmm() only: no handler runs in it', () => {
+  it('§12.2/§8.2.1 1 CPU: one relocation IPI and one first-SMI IPI (no "all excluding self" target)', () => {
+    const { m } = boot({ cpus: 1 });
+    expect(m.s.smiSeq).toBe(2 + 3);
+    expect(m.s.cpus[0].smiCount).toBe(5);
+  });
+
+  it('§8.2.1 the first SMI at the new SMBASE runs InitializeSmm() only: no rendezvous, no SmmEntryPoint, no handler', () => {
     const { obs } = boot({ cpus: 2 });
-    const first = obs.findIndex((o) => o.e.text.startsWith('First SMI:'));
-    const last = obs.length - 1 - [...obs].reverse().findIndex((o) => o.e.text.startsWith('First SMI:'));
-    expect(obs.slice(first, last + 1).every((o) => o.e.phase === 'save-state')).toBe(true);
+    const first = obs.filter((o) => o.smi?.note.startsWith('ExecuteFirstSmiInit'));
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.every((o) => ['smi-delivery', 'save-state', 'handler', 'rsm'].includes(o.e.phase))).toBe(true);
+    expect(first.filter((o) => o.e.phase === 'handler').map((o) => o.e.text)).toEqual([
+      expect.stringMatching(/^CPU0: SmiRendezvous: mSmmInitialized\[0\] is FALSE -> InitializeSmm \(\)/),
+      expect.stringMatching(/^CPU1: SmiRendezvous: mSmmInitialized\[1\] is FALSE -> InitializeSmm \(\)/),
+    ]);
+    expect(first.some((o) => /SmmEntryPoint on CPU|MmiManage/.test(o.e.text))).toBe(false);
   });
 });
 
 describe('ovmf profile: dispatch during boot (§1.6, §1.9, §1.4)', () => {
-  it('§1.9 the first dispatch runs without an SMI and returns EFI_NOT_READY right after PiSmmCpuDxeSmm registers the entry point', () => {
+  it('§12.10/§1.9 the first dispatch runs without an SMI: CpuIo2Smm, SmmLockBox, then PiSmmCpuDxeSmm, whose entry point registration makes it return EFI_NOT_READY', () => {
     const { obs } = boot({ cpus: 2 });
+    const started = obs.filter((o) => o.e.text.startsWith('SmmDispatcher: start ') && !o.inSmi).map((o) => o.e.text.split(' ')[2]);
+    expect(started).toEqual(['CpuIo2Smm', 'SmmLockBox', 'PiSmmCpuDxeSmm']);
     const cpuDrv = obs.findIndex((o) => o.e.text.startsWith('SmmDispatcher: start PiSmmCpuDxeSmm'));
     const notReady = obs.findIndex((o) => /return EFI_NOT_READY/.test(o.e.text));
     const registered = obs.findIndex((o) => /SmmEntryPointRegistered = TRUE/.test(o.e.text));
     expect(cpuDrv).toBeGreaterThanOrEqual(0);
-    expect(obs[cpuDrv]).toMatchObject({ inSmi: false, smiSeq: 0 });
+    expect(obs[cpuDrv]).toMatchObject({ inSmi: false, smiSeq: 2 }); // only PEI's relocation IPIs so far
     expect(registered).toBeGreaterThan(cpuDrv);
     expect(notReady).toBeGreaterThan(registered);
     expect(obs.slice(registered + 1, notReady).some((o) => o.e.text.startsWith('SmmDispatcher: start'))).toBe(false);
   });
 
-  it('§1.9/§1.6 the rest is dispatched through an SMI (Communicate gEfiEventDxeDispatchGuid)', () => {
+  it('§1.9/§1.6 the rest is dispatched through an SMI (Communicate gEfiEventDxeDispatchGuid), the first after the boot IPIs', () => {
     const { obs } = boot({ cpus: 2 });
-    for (const name of ['CpuIo2Smm', 'VariableSmmLite', 'CpuHotplugSmm']) {
+    for (const name of ['VariableSmmLite', 'CpuHotplugSmm']) {
       const o = obs.find((x) => x.e.text.startsWith(`SmmDispatcher: start ${name}`))!;
       expect(o, name).toBeDefined();
       expect(o.inSmi, name).toBe(true);
-      expect(o.smiSeq, name).toBe(1);
+      expect(o.smiSeq, name).toBe(2 + 2 + 1); // 2 relocation IPIs, 2 first-SMI IPIs, then this Communicate
+      expect(o.smi?.kind, name).toBe('communicate');
     }
+  });
+
+  it('§12.10 SMRAM is closed ("SMM IPL closed SMRAM window") after the entry point is registered and before the dispatcher runs again through an SMI', () => {
+    const { m, obs } = boot({ cpus: 2 });
+    const lines = m.s.serial.lines;
+    const registered = lines.findIndex((l) => l.startsWith('SMM IPL registered SMM Entry Point address '));
+    const closed = lines.indexOf('SMM IPL closed SMRAM window');
+    const variable = lines.findIndex((l) => l.endsWith(' VariableSmmLite.efi'));
+    expect(registered).toBeGreaterThan(0);
+    expect(closed).toBeGreaterThan(registered);
+    expect(variable).toBeGreaterThan(closed);
+    expect(lines.filter((l) => l === 'SMM IPL closed SMRAM window')).toHaveLength(1);
+    const firstCommunicateSmi = obs.find((o) => o.smi?.kind === 'communicate')!;
+    expect(firstCommunicateSmi.smramOpen).toBe(false);
+    expect(obs.find((o) => o.e.text.startsWith('SmmDispatcher: start CpuIo2Smm'))!.smramOpen).toBe(true);
   });
 
   it('§1.4/§1.9 SmmReadyToLock unregisters SmmDriverDispatchHandler, SmmReadyToLockHandler, SmmEndOfDxeHandler: deferred, gone after the walk', () => {
@@ -171,7 +277,7 @@ describe('ovmf profile: dispatch during boot (§1.6, §1.9, §1.4)', () => {
       { handler: 'SmmEndOfDxeHandler', toRemove: true },
     ]);
     const after = m.s.smm.entries.flatMap((e) => e.handlers).map((h) => h.handler);
-    expect(after).toEqual(['SmmLegacyBootHandler', 'SmmExitBootServicesHandler', 'SmmReadyToBootHandler', 'SmmVariableHandler']);
+    expect(after).toEqual(['SmmLegacyBootHandler', 'SmmExitBootServicesHandler', 'SmmReadyToBootHandler', 'SmmLockBoxHandler', 'SmmVariableHandler']);
     expect(m.s.smm.readyToLock).toBe(true);
     expect(m.s.smm.smramLocked).toBe(true);
   });

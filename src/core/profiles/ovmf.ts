@@ -4,7 +4,7 @@
  */
 
 import { createCpu, dxeRegs, osRegs } from '../machine/Cpu';
-import { createMachineState, type Machine, type MachineState, type PlatformConfig } from '../pi/Platform';
+import { createMachineState, type Machine, type MachineState, type MemoryMapEntry, type PlatformConfig } from '../pi/Platform';
 import { serialNote, serialWrite } from '../machine/Debugcon';
 import { type Accel, layoutById, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
 import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
@@ -14,16 +14,28 @@ import type { ModuleDef } from '../pi/Platform';
 import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
 import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
 import { PiSmmIpl, iplFw, smmIplDispatchDriver, smmIplSignalEvent } from '../modules/PiSmmIpl';
+import { onMpServices2Available, PlatformPei } from '../modules/PlatformPei';
 import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
+import { SmmAccess2Dxe, smmAccess2Lock } from '../modules/SmmAccess2Dxe';
 import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
+import { SmmLockBox } from '../modules/SmmLockBox';
 import { VariableSmmLite } from '../modules/VariableSmmLite';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
 import { ev, type Gen, hex } from '../pi/Fw';
+import { type Fw } from '../pi/Platform';
 import { GUIDS, registerGuidName } from '../pi/Guid';
 import { smiLifecycle } from '../system/SmiLifecycle';
+import { createHobList } from '../pi/HobLib';
+import { EFI_MEMORY_RO, EFI_MEMORY_XP, EfiACPIMemoryNVS, EfiBootServicesCode, EfiBootServicesData, EfiConventionalMemory, EfiReservedMemoryType, EfiRuntimeServicesCode, EfiRuntimeServicesData } from '../pi/SmmMemLib';
 
-/** Modules of the `ovmf` profile in firmware-volume order. */
-export const OVMF_MODULES: ModuleDef[] = [SmmControl2Dxe, PiSmmIpl, PiSmmCore, PiSmmCpuDxeSmm, CpuIo2Smm, CpuHotplugSmm, VariableSmmLite];
+/**
+ * Modules of the `ovmf` profile in firmware-volume order (OvmfPkg/OvmfPkgX64.fdf): the PEIM, the
+ * DXE drivers, then the SMM core and the SMM drivers as the FDF lists them: CpuHotplugSmm,
+ * CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, ... (VariableSmmLite stands in for the variable stack).
+ */
+export const OVMF_MODULES: ModuleDef[] = [
+  PlatformPei, SmmAccess2Dxe, SmmControl2Dxe, PiSmmIpl, PiSmmCore, CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, VariableSmmLite,
+];
 /** Modules a user can add with --module. */
 export const SAMPLE_MODULES: ModuleDef[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample, GenericSwDispatcher];
 
@@ -31,10 +43,41 @@ for (const d of [...OVMF_MODULES, ...SAMPLE_MODULES]) registerGuidName(d.fileGui
 
 export const MAX_CPUS = 256;
 
+/**
+ * The model's UEFI memory map at EndOfDxe (SmmMemLib keeps the reserved, runtime and ACPI NVS
+ * entries as communication regions) and Memory Attributes Table. Addresses are model choices laid
+ * out like the pinned commit's real boot (runtime data below TSEG, the SMRAM at the default SMBASE
+ * and TSEG reserved); the model keeps data only where `what` says.
+ */
+function ovmfMemoryMap(runtimeDataBase: number, runtimeDataSize: number, tsegBase: number, tsegSize: number): { map: MemoryMapEntry[]; mat: MemoryMapEntry[] } {
+  const rtCode = runtimeDataBase + runtimeDataSize;
+  const map: MemoryMapEntry[] = [
+    { base: 0, size: 0x30000, type: EfiConventionalMemory, attribute: 0, what: 'low RAM' },
+    { base: 0x30000, size: 0x20000, type: EfiReservedMemoryType, attribute: 0, what: 'SMRAM at the default SMBASE (reserved in the memory map; not an SmmAccess2 descriptor)' },
+    { base: 0x50000, size: 0x50000, type: EfiConventionalMemory, attribute: 0, what: 'low RAM' },
+    { base: 0x100000, size: 0x7ec00000 - 0x100000, type: EfiConventionalMemory, attribute: 0, what: 'RAM (the OS owns it after ExitBootServices)' },
+    { base: 0x7ec00000, size: runtimeDataBase - 0x7ec00000, type: EfiBootServicesData, attribute: 0, what: 'DXE data: the HOB list' },
+    { base: runtimeDataBase, size: runtimeDataSize, type: EfiRuntimeServicesData, attribute: 0, what: "gSmmCorePrivate, PiSmmIpl's mCommunicateHeader, the default Communicate buffer" },
+    { base: rtCode, size: 0x10000, type: EfiRuntimeServicesCode, attribute: 0, what: 'runtime driver images (PiSmmIpl.efi ...): empty in the model' },
+    { base: rtCode + 0x10000, size: 0x10000, type: EfiACPIMemoryNVS, attribute: 0, what: 'ACPI NVS: empty in the model' },
+    { base: rtCode + 0x20000, size: tsegBase - (rtCode + 0x20000), type: EfiBootServicesCode, attribute: 0, what: 'DXE code: empty in the model (the SMBASEs of CPUs 0-3 point here)' },
+    { base: tsegBase, size: tsegSize, type: EfiReservedMemoryType, attribute: 0, what: 'TSEG (SMRAM)' },
+  ];
+  const mat: MemoryMapEntry[] = [
+    { base: runtimeDataBase, size: runtimeDataSize, type: EfiRuntimeServicesData, attribute: EFI_MEMORY_XP, what: 'runtime data' },
+    { base: rtCode, size: 0xa000, type: EfiRuntimeServicesCode, attribute: EFI_MEMORY_RO, what: 'runtime image code (read-only)' },
+    { base: rtCode + 0xa000, size: 0x6000, type: EfiRuntimeServicesData, attribute: EFI_MEMORY_XP, what: 'runtime image data' },
+  ];
+  return { map, mat };
+}
+
 export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; hotplugSmi?: boolean; syncMode?: PlatformConfig['syncMode']; modules?: string[]; accel?: Accel } = {}): PlatformConfig {
   const accel = opts.accel ?? 'tcg';
   const ramSize = 0x80000000; // 2 GiB guest
   const tsegSize = 16 * 1024 * 1024; // QEMU q35 default extended TSEG (mch.extended-tseg-mbytes = 16)
+  const runtimeDataBase = 0x7ee00000;
+  const runtimeDataSize = 0x100000;
+  const { map, mat } = ovmfMemoryMap(runtimeDataBase, runtimeDataSize, ramSize - tsegSize, tsegSize);
   return {
     profile: 'ovmf',
     cpuCount: opts.cpus ?? 4,
@@ -51,9 +94,14 @@ export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; hotplugSm
     tsegBase: ramSize - tsegSize,
     tsegSize,
     defaultSmbaseSmram: { base: SMM_DEFAULT_SMBASE, size: 0x20000 },
-    runtimeDataBase: 0x7ee00000,
-    runtimeDataSize: 0x100000,
+    runtimeDataBase,
+    runtimeDataSize,
     debugPrintErrorLevel: OVMF_DEBUG_PRINT_ERROR_LEVEL,
+    physAddressBits: 40, // QEMU TCG's default CPU: "PhysBits: 40" in the real log
+    hobListBase: 0x7ec28000, // near where the real boot's DXE HOB list is (0x7EC28018)
+    peiRelocationStackPage: 0x7ec8c000, // the page the real boot's PEI allocator returned
+    uefiMemoryMap: map,
+    memoryAttributesTable: mat,
   };
 }
 
@@ -79,7 +127,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       root: [],
       entries: [],
       callingDepth: 0,
-      priv: { address: config.runtimeDataBase, size: 0x68 /* sizeof (SMM_CORE_PRIVATE_DATA) on X64 */, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false },
+      priv: { address: config.runtimeDataBase, size: 0x68 /* sizeof (SMM_CORE_PRIVATE_DATA) on X64 */, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false, smmEntryPoint: 0 },
       currentlyExecutingCpu: 0,
       numberOfCpus: config.cpuCount,
       smramOpen: false,
@@ -93,6 +141,9 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       allocBottom: config.tsegBase,
       poolNext: 0,
       poolEnd: 0,
+      smramRanges: [],
+      rootSmiEntry: 0,
+      memLib: { smramRanges: [], maximumSupportAddress: 0 },
     },
     {
       syncMode: 'relaxed',
@@ -119,36 +170,65 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
   return { s, layout: layoutById(config.layout), defs, smi: smiLifecycle };
 }
 
+/** Run one DXE driver's entry point and record the outcome; false when it failed. */
+function* startDxeDriver(m: Machine, name: string): Gen<boolean> {
+  const rec = m.s.modules.find((x) => x.name === name)!;
+  const status = yield* m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 });
+  rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
+  rec.reason = `DXE driver, entry point returned ${status}`;
+  rec.entryStatus = status;
+  return status === 'EFI_SUCCESS';
+}
+
 /**
- * OVMF boot as far as SMM is concerned, on the BSP (CPU 0): SmmControl2Dxe, PiSmmIpl loads the SMM
- * core, the first dispatch runs SmiManage directly (entry point not registered yet), PiSmmCpuDxeSmm
- * relocates SMBASEs and registers SmmEntryPoint, the rest is dispatched through real SMIs, then
- * EndOfDxe and SmmReadyToLock arrive by Communicate. The OS then runs with all CPUs idle.
+ * PEI as far as SMM is concerned (on the BSP): the PEI core builds the HOB list, PlatformPei runs
+ * (SMRAM HOB, PMBASE, CPU HOB, MP Services2 notification), then CpuMpPei installs
+ * EFI_PEI_MP_SERVICES2_PPI and PlatformPei's OnMpServices2Available relocates every SMBASE
+ * (SmmRelocationLib). The model gives the CPUs its DXE register context already in PEI
+ * (OvmfPkgX64 runs PEI in long mode too).
+ */
+export function* peiPhase(m: Machine): Gen<boolean> {
+  const s = m.s;
+  s.cpus.forEach((c, i) => {
+    dxeRegs(c.regs, i, i !== 0);
+    c.halted = i !== 0;
+  });
+  createHobList(m);
+  const rec = s.modules.find((x) => x.name === 'PlatformPei')!;
+  const fw: Fw = { m, mod: rec, cpu: 0 };
+  const status = yield* PlatformPei.entry(fw);
+  rec.entryStatus = status;
+  rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
+  rec.reason = `PEIM, entry point returned ${status}`;
+  if (status !== 'EFI_SUCCESS') return false;
+  yield ev('trigger', 0, 'CpuMpPei: EFI_PEI_MP_SERVICES2_PPI installed -> PlatformPei OnMpServices2Available (RelocateSmBase\'s notification)');
+  yield* onMpServices2Available(fw);
+  rec.reason = 'PEIM: SMRAM HOB, PMBASE, CPU HOB; relocated every SMBASE in OnMpServices2Available (SmmRelocationLib) and published them in gSmmBaseHobGuid';
+  return true;
+}
+
+/**
+ * OVMF boot as far as SMM is concerned, on the BSP (CPU 0): PEI relocates SMBASE; in DXE
+ * SmmAccess2Dxe and SmmControl2Dxe start, PiSmmIpl loads the SMM core, the first dispatch runs
+ * SmiManage directly (entry point not registered yet): CpuIo2Smm, SmmLockBox, then
+ * PiSmmCpuDxeSmm, whose first-SMI init runs and which registers SmmEntryPoint; the IPL closes
+ * SMRAM and dispatches the rest through real SMIs; then EndOfDxe and SmmReadyToLock arrive by
+ * Communicate. The OS then runs with all CPUs idle.
  */
 export function* bootOvmf(m: Machine): Gen<void> {
   const s = m.s;
   s.stage = 'boot';
   serialNote(m, `QEMU Q35 (ICH9) + OVMF X64, ${s.cpus.length} CPU(s), ${s.config.ramSize >>> 20} MiB RAM, TSEG ${hex(s.config.tsegBase)}+${hex(s.config.tsegSize)}`);
-  for (const name of ['SmmControl2Dxe', 'PiSmmIpl']) {
-    const rec = s.modules.find((x) => x.name === name)!;
-    const status = yield* m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 });
-    rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
-    rec.reason = `DXE driver, entry point returned ${status}`;
-    rec.entryStatus = status;
-    if (status !== 'EFI_SUCCESS') return;
+  if (!(yield* peiPhase(m))) return;
+  for (const name of ['SmmAccess2Dxe', 'SmmControl2Dxe', 'PiSmmIpl']) {
+    if (!(yield* startDxeDriver(m, name))) return;
   }
-  // DXE runs on the BSP in identity-mapped long mode; the APs wait in the MP services' loop.
-  s.cpus.forEach((c, i) => {
-    dxeRegs(c.regs, i, i !== 0);
-    c.halted = i !== 0;
-  });
   yield* smmIplDispatchDriver(m);
   yield ev('trigger', 0, 'DXE: EndOfDxe');
   yield* smmIplSignalEvent(m, GUIDS.gEfiEndOfDxeEventGroupGuid);
   yield ev('trigger', 0, 'DXE: SmmReadyToLock');
   yield* smmIplSignalEvent(m, GUIDS.gEfiDxeSmmReadyToLockProtocolGuid);
-  s.smm.smramOpen = false;
-  s.smm.smramLocked = true;
+  smmAccess2Lock(m);
   serialWrite(m, 'SMM IPL locked SMRAM window');
   serialNote(m, 'boot done, the OS runs; all CPUs idle in HLT. Try: smi 0x04 --cpu 1');
   s.cpus.forEach((c, i) => {

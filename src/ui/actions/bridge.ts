@@ -46,7 +46,10 @@ function placeInitialHexWindow(): boolean {
   const { regions, snapshot, selectedCpu, hexLength } = appStore.getState();
   if (!snapshot || regions.length === 0) return false;
   if (snapshot.smram.hexAddress !== snapshot.platform.tsegBase) return true;
-  const entry = regions.find((r) => r.kind === 'core-data') ?? regions.find((r) => r.kind !== 'tseg');
+  const entry =
+    regions.find((r) => r.kind === 'core-data' && r.label.startsWith('SMM core data')) ??
+    regions.find((r) => r.kind === 'core-data') ??
+    regions.find((r) => r.kind !== 'tseg');
   if (entry) post({ type: 'view', view: { selectedCpu, hexAddress: entry.base, hexLength } });
   return true;
 }

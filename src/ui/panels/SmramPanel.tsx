@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useState } from 'react';
-import type { SmramRegion } from '../../protocol/messages';
+import type { SmramDescriptorView, SmramRegion } from '../../protocol/messages';
 import { setHexAddress } from '../actions/commands';
 import { addr, byteHex, hex, parseHexAddress, sizeText } from '../format';
 import { useApp } from '../store/store';
@@ -14,10 +14,34 @@ interface Block {
   height: number;
 }
 
+/** One SMRAM descriptor (as SmmAccess2 reports it) and the map rows inside it. */
+interface Group {
+  desc: SmramDescriptorView | null;
+  index: number;
+  color: string;
+  blocks: Block[];
+}
+
+/** Descriptor colours: the reserved page, the relocation block, free SMRAM. */
+function descColor(d: SmramDescriptorView): string {
+  if (d.label.startsWith('SMBASE relocation')) return '#f59e0b';
+  if (d.label.startsWith('free')) return '#22d3ee';
+  return '#94a3b8';
+}
+
 function describe(r: SmramRegion): string {
+  const model = r.kind === 'module' ? '\nthe model\'s image layout (not the real PE file): its address differs from a real boot' : '';
   return `${r.label}\n${REGION[r.kind].label}${r.cpu !== undefined ? ` · CPU ${r.cpu}` : ''}\n${addr(r.base)}..${addr(
     r.base + r.size,
-  )}  (${hex(r.size)} = ${sizeText(r.size)})\nclick: show in the hex view`;
+  )}  (${hex(r.size)} = ${sizeText(r.size)})${model}\nclick: show in the hex view`;
+}
+
+function describeDesc(d: SmramDescriptorView, i: number): string {
+  return (
+    `SMRAM descriptor ${i} (EFI_SMRAM_DESCRIPTOR from SmmAccess2 GetCapabilities: the gEfiSmmSmramMemoryGuid HOB PEI built)\n` +
+    `CpuStart ${addr(d.cpuStart)}, PhysicalSize ${hex(d.physicalSize)} (${sizeText(d.physicalSize)})\n` +
+    `RegionState ${hex(d.regionState)} = ${d.stateText}\n${d.label}\nclick: show in the hex view`
+  );
 }
 
 /**
@@ -46,32 +70,79 @@ function layoutBlocks(regions: SmramRegion[], lo: number, hi: number): Block[] {
     .reverse();
 }
 
+/** TSEG split by SMRAM descriptor, highest first (one group for all of TSEG before PEI built any). */
+function groupsOf(regions: SmramRegion[], descriptors: SmramDescriptorView[], tsegBase: number, end: number): Group[] {
+  const inTseg = regions.filter((r) => r.kind !== 'tseg' && r.kind !== 'smbase' && r.base >= tsegBase && r.base < end);
+  if (descriptors.length === 0) return [{ desc: null, index: -1, color: 'transparent', blocks: layoutBlocks(inTseg, tsegBase, end) }];
+  return descriptors
+    .map((d, index) => {
+      const hi = d.cpuStart + d.physicalSize;
+      const mine = inTseg.filter((r) => r.base >= d.cpuStart && r.base < hi);
+      return { desc: d, index, color: descColor(d), blocks: layoutBlocks(mine, d.cpuStart, hi) };
+    })
+    .sort((a, b) => b.desc.cpuStart - a.desc.cpuStart);
+}
+
+/**
+ * The SmmAccess2 descriptors at a glance, above the map (the map is long: TSEG is 16 MiB), and
+ * the SMBASE that lies below TSEG. A click scrolls the map to the descriptor.
+ */
+const SmramSummary = memo(function SmramSummary(props: { descriptors: SmramDescriptorView[]; straddle: number | null; tsegBase: number }) {
+  const { descriptors, straddle, tsegBase } = props;
+  const jump = (i: number, at: number) => {
+    document.querySelector(`[data-testid="smram-descriptor"][data-index="${i}"]`)?.scrollIntoView({ block: 'start' });
+    setHexAddress(at);
+  };
+  return (
+    <div className="smram-summary" data-testid="smram-descriptors">
+      {descriptors.map((d, i) => (
+        <div key={i} className="smram-sum-row" title={describeDesc(d, i)} onClick={() => jump(i, d.cpuStart)}>
+          <span className="swatch" style={{ background: descColor(d) }} />
+          <span className="mono">D{i}</span> <span className="mono">{addr(d.cpuStart)}</span>{' '}
+          <span className="mono dim">+{hex(d.physicalSize)}</span> <span className="smram-sum-label">{d.short}</span>
+        </div>
+      ))}
+      {straddle !== null && (
+        <div
+          className="smram-sum-row smram-sum-note"
+          title={`SMBASE ${addr(straddle)} < TSEG base ${addr(tsegBase)}: SmmRelocationLib gives CPU i SMBASE = TsegBase + 0x1000 + i*0x2000 - 0x8000, so CPU 0's entry point (SMBASE+0x8000) is the first byte of the relocation block`}
+          onClick={() => setHexAddress(straddle + 0x8000)}
+        >
+          CPU 0's SMBASE {addr(straddle)} lies below TSEG; its entry {addr(straddle + 0x8000)} and save state {addr(straddle + 0xfc00)} are inside
+        </div>
+      )}
+    </div>
+  );
+});
+
 const SmramMap = memo(function SmramMap(props: {
   regions: SmramRegion[];
+  descriptors: SmramDescriptorView[];
   tsegBase: number;
   tsegSize: number;
   hexAddress: number;
   selectedCpu: number;
 }) {
-  const { regions, tsegBase, tsegSize, hexAddress, selectedCpu } = props;
-  const { inside, outside } = useMemo(() => {
+  const { regions, descriptors, tsegBase, tsegSize, hexAddress, selectedCpu } = props;
+  const { groups, outside, straddle } = useMemo(() => {
     const end = tsegBase + tsegSize;
-    const tseg = regions.filter((r) => r.kind !== 'tseg' && r.base >= tsegBase && r.base < end);
     const rest = regions.filter((r) => r.kind !== 'tseg' && (r.base < tsegBase || r.base >= end));
+    const cpu0 = regions.find((r) => r.kind === 'smbase' && r.cpu === 0);
     return {
-      inside: layoutBlocks(tseg, tsegBase, end),
-      outside: rest.sort((a, b) => b.base - a.base).map((r) => ({ region: r, gap: false, height: 18 })),
+      groups: groupsOf(regions, descriptors, tsegBase, end),
+      outside: rest.sort((a, b) => b.base - a.base || a.size - b.size).map((r) => ({ region: r, gap: false, height: 18 })),
+      straddle: cpu0 ? cpu0.base : null,
     };
-  }, [regions, tsegBase, tsegSize]);
+  }, [regions, descriptors, tsegBase, tsegSize]);
 
-  const renderBlock = (b: Block, i: number) => {
+  const renderBlock = (b: Block, i: number, color: string) => {
     const r = b.region;
     const current = hexAddress >= r.base && hexAddress < r.base + r.size;
     const mine = r.cpu !== undefined && r.cpu === selectedCpu;
     const showText = b.height >= 15;
     return (
       <div
-        key={`${r.base}-${i}`}
+        key={`${r.base}-${r.kind}-${i}`}
         className={`smram-row${b.gap ? ' gap' : ''}${current ? ' current' : ''}${mine ? ' mine' : ''}`}
         style={{ height: b.height }}
         data-kind={r.kind}
@@ -79,10 +150,9 @@ const SmramMap = memo(function SmramMap(props: {
         onClick={() => setHexAddress(r.base)}
       >
         <span className="smram-addr mono">{showText ? addr(r.base) : ''}</span>
+        <span className="smram-dstrip" style={{ background: color }} />
         <span className="smram-block" style={{ background: REGION[r.kind].color }}>
-          {showText && (
-            <span className="smram-label">{r.label}</span>
-          )}
+          {showText && <span className="smram-label">{r.label}</span>}
         </span>
       </div>
     );
@@ -91,12 +161,36 @@ const SmramMap = memo(function SmramMap(props: {
   return (
     <div className="smram-map scroll" aria-label="SMRAM map">
       <div className="smram-top mono muted">{addr(tsegBase + tsegSize)} TSEG top</div>
-      {inside.map(renderBlock)}
+      {groups.map((g) => (
+        <div key={g.index} className="smram-group" data-testid="smram-descriptor" data-index={g.index}>
+          {g.desc && (
+            <div
+              className="smram-desc"
+              style={{ borderLeftColor: g.color }}
+              title={describeDesc(g.desc, g.index)}
+              onClick={() => setHexAddress(g.desc!.cpuStart)}
+            >
+              <div className="smram-desc-head">
+                <span className="mono">descriptor {g.index}</span> <span className="mono">{addr(g.desc.cpuStart)}</span>{' '}
+                <span className="mono">+{hex(g.desc.physicalSize)}</span> <span className="muted">{g.desc.stateText}</span>
+              </div>
+              <div className="smram-desc-label">{g.desc.label}</div>
+            </div>
+          )}
+          {g.blocks.map((b, i) => renderBlock(b, i, g.color))}
+        </div>
+      ))}
       <div className="smram-top mono muted">{addr(tsegBase)} TSEG base</div>
+      {straddle !== null && (
+        <div className="smram-note" data-testid="smram-straddle">
+          CPU 0's SMBASE {addr(straddle)} lies below TSEG: its 64 KiB SMBASE window straddles TSEG base. Its entry point (SMBASE+0x8000 ={' '}
+          {addr(straddle + 0x8000)}) and save state ({addr(straddle + 0xfc00)}) are inside, in the relocation block.
+        </div>
+      )}
       {outside.length > 0 && (
         <>
           <div className="smram-sep">outside TSEG</div>
-          {outside.map(renderBlock)}
+          {outside.map((b, i) => renderBlock(b, i, 'transparent'))}
         </>
       )}
     </div>
@@ -218,6 +312,8 @@ function HexView({ address, bytes, pageSize }: { address: number; bytes: Uint8Ar
 
 export function SmramPanel() {
   const regions = useApp((s) => s.regions);
+  const descriptors = useApp((s) => s.smramDescriptors);
+  const straddle = useMemo(() => regions.find((r) => r.kind === 'smbase' && r.cpu === 0)?.base ?? null, [regions]);
   const platform = useApp((s) => s.snapshot?.platform);
   const smram = useApp((s) => s.snapshot?.smram);
   const selectedCpu = useApp((s) => s.selectedCpu);
@@ -229,15 +325,24 @@ export function SmramPanel() {
       area="smram"
       testId="smram-panel"
       title="SMRAM"
-      extra={platform && <span className="mono muted">TSEG {sizeText(platform.tsegSize)}</span>}
+      extra={
+        platform && (
+          <span className="mono muted">
+            TSEG {sizeText(platform.tsegSize)}
+            {descriptors.length > 0 && ` · ${descriptors.length} SMRAM descriptors`}
+          </span>
+        )
+      }
       className="smram-panel"
     >
       {platform && smram ? (
         <>
+          {descriptors.length > 0 && <SmramSummary descriptors={descriptors} straddle={straddle} tsegBase={platform.tsegBase} />}
           <div className="smram-body">
             <div className="smram-left">
               <SmramMap
                 regions={regions}
+                descriptors={descriptors}
                 tsegBase={platform.tsegBase}
                 tsegSize={platform.tsegSize}
                 hexAddress={at}
@@ -251,12 +356,12 @@ export function SmramPanel() {
           </div>
           <ul className="legend smram-legend">
             {REGION_ORDER.map((k) => (
-              <li key={k}>
+              <li key={k} title={k === 'module' ? "The model's module images are not the real PE files: image, entry-point and stack addresses differ from a real boot's" : undefined}>
                 <span className="swatch" style={{ background: REGION[k].color }} />
                 {REGION[k].label}
               </li>
             ))}
-            <li className="muted">· click a block to view it</li>
+            <li className="muted">· click a block to view it · image addresses are the model's</li>
           </ul>
         </>
       ) : (

@@ -65,10 +65,12 @@ export const REGION: Record<SmramRegionKind, { label: string; color: string }> =
   'save-state': { label: 'save state', color: '#db2777' },
   module: { label: 'module image', color: '#16a34a' },
   'core-data': { label: 'core data', color: '#7c3aed' },
+  reserved: { label: 'reserved page', color: '#64748b' },
+  smbase: { label: 'SMBASE below TSEG', color: '#ca8a04' },
   free: { label: 'free', color: '#263244' },
 };
 
-export const REGION_ORDER: SmramRegionKind[] = ['smi-entry', 'psd', 'save-state', 'module', 'core-data', 'default-smbase', 'free'];
+export const REGION_ORDER: SmramRegionKind[] = ['smi-entry', 'psd', 'save-state', 'module', 'core-data', 'reserved', 'smbase', 'default-smbase', 'free'];
 
 export const MODULE_STATE: Record<ModuleState, { label: string; color: string; problem: boolean }> = {
   dispatched: { label: 'dispatched', color: '#16a34a', problem: false },

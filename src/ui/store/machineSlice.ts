@@ -1,4 +1,4 @@
-import type { HandlerRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
+import type { HandlerRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmramDescriptorView, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
 import { share } from './share';
 
 export interface Tables {
@@ -20,6 +20,8 @@ export interface MachineSlice {
   snapshot: ViewSnapshot | null;
   layout: SaveStateLayoutDesc | null;
   regions: SmramRegion[];
+  /** SmmAccess2's SMRAM descriptors (sent with the regions). */
+  smramDescriptors: SmramDescriptorView[];
   tables: Tables;
   /** Events of the current SMI, in seq order. */
   timeline: TimelineEvent[];
@@ -34,6 +36,7 @@ export const createMachineSlice = (): MachineSlice => ({
   snapshot: null,
   layout: null,
   regions: [],
+  smramDescriptors: [],
   tables: { handlers: [], protocols: [], modules: [] },
   timeline: [],
   sessionFile: null,
@@ -71,6 +74,7 @@ export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<
     snapshot,
     layout: snap.layout ? share(state.layout, snap.layout) : state.layout,
     regions: snap.smram.regions ? share(state.regions, snap.smram.regions) : state.regions,
+    smramDescriptors: snap.smram.descriptors ? share(state.smramDescriptors, snap.smram.descriptors) : state.smramDescriptors,
     tables: snap.tables ? share(state.tables, snap.tables) : state.tables,
     timeline,
   };
