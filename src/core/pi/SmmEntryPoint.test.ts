@@ -78,7 +78,7 @@ describe('SmmEntryPoint: order of work (§1.1)', () => {
       'root:CpuHotplugMmi:EFI_WARN_INTERRUPT_SOURCE_QUIESCED',
     ]);
     const texts = s.timeline.map((e) => e.text);
-    const guidCall = texts.findIndex((t) => t.startsWith('guid handler VariableSmmLite.SmmVariableHandler('));
+    const guidCall = texts.findIndex((t) => t.startsWith('guid handler VariableSmm.SmmVariableHandler('));
     const rootCall = texts.findIndex((t) => t.startsWith('root handler CpuHotplugSmm.CpuHotplugMmi('));
     const rootWalk = texts.findIndex((t) => t.startsWith('MmiManage(NULL (root MMI handlers))'));
     expect(guidCall).toBeGreaterThan(0);

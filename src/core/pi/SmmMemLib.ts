@@ -5,7 +5,8 @@
  */
 
 import type { Machine } from '../machine/Machine';
-import { hex } from './Fw';
+import { DEBUG, DEBUG_INFO } from './Debug';
+import { type Fw, hex } from './Fw';
 
 const MAX_ADDRESS = 2 ** 52; // the model's "max supported address" (PhysicalAddressBits = 52)
 
@@ -32,4 +33,13 @@ export function smmIsBufferOutsideSmmValid(m: Machine, buffer: number, length: n
     }
   }
   return null;
+}
+
+/**
+ * SmmMemLib's constructor, run in every SMM driver that links the library (PiSmmCore, SmmLockBox,
+ * VariableSmm, SmmFaultTolerantWriteDxe on OVMF): it prints the highest address it will accept,
+ * 2^PhysicalAddressBits - 1. QEMU's default CPU model reports 40 physical address bits.
+ */
+export function smmMemLibConstructor(fw: Fw): void {
+  DEBUG(fw, DEBUG_INFO, 'mSmmMemLibInternalMaximumSupportAddress = 0x%lx\n', 0xffffffffff);
 }

@@ -106,18 +106,18 @@ describe('ovmf profile: SMBASE relocation and tiles (§5.3, §7.7, §10.1)', () 
 });
 
 describe('ovmf profile: MSR_SMI_COUNT accounting (§6.3, §8.2.1, §1.6)', () => {
-  it('§6.3/§8.2.1 broadcast: relocation 1 + first-SMI init 1 + 3 boot Communicate SMIs = 5 on every CPU', () => {
+  it('§6.3/§8.2.1/§13 broadcast: relocation 1 + first-SMI init 1 + the boot\'s 523 Communicate SMIs (521 logged + 2 at ExitBootServices) = 525 on every CPU', () => {
     const { m, obs } = boot({ cpus: 4 });
     expect(obs.filter((o) => o.e.text.startsWith('SMBASE relocation:')).length).toBe(4);
     expect(obs.filter((o) => o.e.text.startsWith('First SMI:')).length).toBe(4);
-    expect(m.s.smiSeq).toBe(3); // dispatch restart, EndOfDxe, SmmReadyToLock
-    expect(m.s.cpus.map((c) => c.smiCount)).toEqual([5, 5, 5, 5]);
+    expect(m.s.smiSeq).toBe(523);
+    expect(m.s.cpus.map((c) => c.smiCount)).toEqual([525, 525, 525, 525]);
     expect(m.s.mp.smmInitialized).toEqual([true, true, true, true]);
   });
 
-  it('§6.3/§4.4 no broadcast: the boot Communicate SMIs hit only CPU0 (5), the APs only relocation + init (2)', () => {
+  it('§6.3/§4.4/§13 no broadcast: the boot Communicate SMIs hit only CPU0 (525), the APs only relocation + init (2)', () => {
     const { m } = boot({ cpus: 4, broadcast: false });
-    expect(m.s.cpus.map((c) => c.smiCount)).toEqual([5, 2, 2, 2]);
+    expect(m.s.cpus.map((c) => c.smiCount)).toEqual([525, 2, 2, 2]);
   });
 
   it('§8.2.1 the first SMI at the new SMBASE runs InitializeSmm() only: no handler runs in it', () => {
@@ -141,25 +141,30 @@ describe('ovmf profile: dispatch during boot (§1.6, §1.9, §1.4)', () => {
     expect(obs.slice(registered + 1, notReady).some((o) => o.e.text.startsWith('SmmDispatcher: start'))).toBe(false);
   });
 
-  it('§1.9/§1.6 the rest is dispatched through an SMI (Communicate gEfiEventDxeDispatchGuid)', () => {
+  it('§1.9/§1.6/§12.10/§13 the rest is dispatched inside SMI #1 (Communicate gEfiEventDxeDispatchGuid): FvbServicesSmm, VariableSmm, CpuHotplugSmm, SmmFaultTolerantWriteDxe', () => {
     const { obs } = boot({ cpus: 2 });
-    for (const name of ['CpuIo2Smm', 'VariableSmmLite', 'CpuHotplugSmm']) {
-      const o = obs.find((x) => x.e.text.startsWith(`SmmDispatcher: start ${name}`))!;
-      expect(o, name).toBeDefined();
-      expect(o.inSmi, name).toBe(true);
-      expect(o.smiSeq, name).toBe(1);
-    }
+    const first = obs.find((x) => x.e.text.startsWith('SmmDispatcher: start CpuIo2Smm'))!;
+    expect(first).toMatchObject({ inSmi: false, smiSeq: 0 }); // before PiSmmCpuDxeSmm, in the first pass
+    const starts = obs.filter((x) => x.e.text.startsWith('SmmDispatcher: start ') && x.inSmi);
+    expect(starts.map((x) => /start (\w+)/.exec(x.e.text)![1])).toEqual(['FvbServicesSmm', 'VariableSmm', 'CpuHotplugSmm', 'SmmFaultTolerantWriteDxe']);
+    for (const o of starts) expect(o.smiSeq).toBe(1);
   });
 
-  it('§1.4/§1.9 SmmReadyToLock unregisters SmmDriverDispatchHandler, SmmReadyToLockHandler, SmmEndOfDxeHandler: deferred, gone after the walk', () => {
+  it('§1.4/§1.9/§12.10 SmmReadyToLock unregisters SmmDriverDispatchHandler, SmmReadyToLockHandler, SmmEndOfDxeHandler: deferred, gone after the walk', () => {
     const m = createOvmfMachine(ovmfConfig({ cpus: 2 }));
     const g = bootOvmf(m);
     let during: { handler: string; toRemove: boolean }[] | null = null;
+    let afterLock: string[] | null = null;
+    let lockedSeq = 0;
     for (;;) {
       const r = g.next();
       if (r.done) break;
-      if (r.value.text.startsWith('SmmReadyToLockHandler: SMM is locked down')) {
+      if (r.value.text.startsWith('SmmReadyToLockHandler: gST = gBS = NULL')) {
         during = m.s.smm.entries.flatMap((e) => e.handlers).filter((h) => h.module === 'PiSmmCore').map((h) => ({ handler: h.handler, toRemove: h.toRemove }));
+        lockedSeq = m.s.smiSeq;
+      }
+      if (lockedSeq && afterLock === null && m.s.smiSeq === lockedSeq + 1) {
+        afterLock = m.s.smm.entries.flatMap((e) => e.handlers).filter((h) => h.module === 'PiSmmCore').map((h) => h.handler);
       }
     }
     expect(during).toEqual([
@@ -170,10 +175,18 @@ describe('ovmf profile: dispatch during boot (§1.6, §1.9, §1.4)', () => {
       { handler: 'SmmReadyToBootHandler', toRemove: false },
       { handler: 'SmmEndOfDxeHandler', toRemove: true },
     ]);
-    const after = m.s.smm.entries.flatMap((e) => e.handlers).map((h) => h.handler);
-    expect(after).toEqual(['SmmLegacyBootHandler', 'SmmExitBootServicesHandler', 'SmmReadyToBootHandler', 'SmmVariableHandler']);
+    expect(lockedSeq).toBe(95); // the ReadyToLock Communicate is SMI #95 of the logged boot
+    expect(afterLock).toEqual(['SmmLegacyBootHandler', 'SmmExitBootServicesHandler', 'SmmReadyToBootHandler']);
     expect(m.s.smm.readyToLock).toBe(true);
     expect(m.s.smm.smramLocked).toBe(true);
+  });
+
+  it('§12.10 once the OS runs none of PiSmmCore\'s six GUID handlers is registered; the variable stack\'s handlers are', () => {
+    const { m } = boot({ cpus: 2 });
+    const guid = m.s.smm.entries.flatMap((e) => e.handlers).map((h) => `${h.module}.${h.handler}`);
+    expect(guid.filter((h) => h.startsWith('PiSmmCore.'))).toEqual([]);
+    expect(guid).toEqual(['VariableSmm.VarCheckPolicyLibMmiHandler', 'VariableSmm.SmmVariableHandler', 'SmmFaultTolerantWriteDxe.SmmFaultTolerantWriteHandler']);
+    expect(m.s.smm.root.map((h) => h.handler)).toEqual(['CpuHotplugMmi']);
   });
 
   it('§1.6 after boot the OS runs: every CPU idle, out of SMM, long-mode context restored by RSM', () => {

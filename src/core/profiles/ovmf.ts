@@ -13,16 +13,29 @@ import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
 import type { ModuleDef } from '../modules/ModuleDef';
 import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
 import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
-import { PiSmmIpl, iplFw, smmIplDispatchDriver, smmIplSignalEvent } from '../modules/PiSmmIpl';
+import { PiSmmIpl, iplFw, smmIplDispatchDriver } from '../modules/PiSmmIpl';
 import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
 import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
-import { VariableSmmLite } from '../modules/VariableSmmLite';
+import { FvbServicesSmm } from '../modules/FvbServicesSmm';
+import { SmmFaultTolerantWriteDxe } from '../modules/SmmFaultTolerantWriteDxe';
+import { TcgMorLockSmm } from '../modules/TcgMorLockSmm';
+import { VariableSmm } from '../modules/VariableSmm';
+import { VariableSmmRuntimeDxe } from '../modules/VariableSmmRuntimeDxe';
+import { formatOvmfVarsFlash } from '../modules/VariableStore';
+import { exitBootServices, installDxeArchProtocols, runOvmfDxePhase } from './OvmfDxe';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
 import { ev, type Gen, hex } from '../pi/Fw';
 import { GUIDS, registerGuidName } from '../pi/Guid';
 
-/** Modules of the `ovmf` profile in firmware-volume order. */
-export const OVMF_MODULES: ModuleDef[] = [SmmControl2Dxe, PiSmmIpl, PiSmmCore, PiSmmCpuDxeSmm, CpuIo2Smm, CpuHotplugSmm, VariableSmmLite];
+/**
+ * Modules of the `ovmf` profile. The SMM drivers are in OvmfPkg/OvmfPkgX64.fdf order (the order
+ * the SMM dispatcher scans them in): CpuHotplugSmm, CpuIo2Smm, PiSmmCpuDxeSmm, FvbServicesSmm,
+ * SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm.
+ */
+export const OVMF_MODULES: ModuleDef[] = [
+  SmmControl2Dxe, PiSmmIpl, PiSmmCore, VariableSmmRuntimeDxe,
+  CpuHotplugSmm, CpuIo2Smm, PiSmmCpuDxeSmm, FvbServicesSmm, SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm,
+];
 /** Modules a user can add with --module. */
 export const SAMPLE_MODULES: ModuleDef[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample, GenericSwDispatcher];
 
@@ -75,6 +88,9 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       priv: { address: config.runtimeDataBase, size: 0x68 /* sizeof (SMM_CORE_PRIVATE_DATA) on X64 */, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false },
       currentlyExecutingCpu: 0,
       numberOfCpus: config.cpuCount,
+      notifies: [],
+      inLegacyBoot: false,
+      bootServicesGone: false,
       smramOpen: false,
       smramLocked: false,
       endOfDxe: false,
@@ -102,6 +118,8 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
     },
   );
   for (const d of defs.values()) s.modules.push(newModuleRecord(d));
+  // QEMU maps OVMF_VARS.fd (an empty variable store) as the second pflash before the firmware runs.
+  formatOvmfVarsFlash(s.mem);
   s.smramRegions.push({ base: config.tsegBase, size: config.tsegSize, kind: 'tseg', label: `TSEG ${config.tsegSize >>> 20} MiB` });
   if (config.defaultSmbaseSmram) {
     const d = config.defaultSmbaseSmram;
@@ -114,8 +132,10 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
 /**
  * OVMF boot as far as SMM is concerned, on the BSP (CPU 0): SmmControl2Dxe, PiSmmIpl loads the SMM
  * core, the first dispatch runs SmiManage directly (entry point not registered yet), PiSmmCpuDxeSmm
- * relocates SMBASEs and registers SmmEntryPoint, the rest is dispatched through real SMIs, then
- * EndOfDxe and SmmReadyToLock arrive by Communicate. The OS then runs with all CPUs idle.
+ * relocates SMBASEs and registers SmmEntryPoint, SMRAM is closed and the rest is dispatched through
+ * SMI #1; then the DXE phase (OvmfDxe.ts) sends the real boot's ~520 Communicate SMIs - variable
+ * requests, VarCheckPolicy, DXE dispatch, EndOfDxe, ReadyToLock, ReadyToBoot - and the OS loader's
+ * ExitBootServices. The OS then runs with all CPUs idle.
  */
 export function* bootOvmf(m: Machine): Gen<void> {
   const s = m.s;
@@ -134,15 +154,14 @@ export function* bootOvmf(m: Machine): Gen<void> {
     dxeRegs(c.regs, i, i !== 0);
     c.halted = i !== 0;
   });
+  installDxeArchProtocols(m);
   yield* smmIplDispatchDriver(m);
-  yield ev('trigger', 0, 'DXE: EndOfDxe');
-  yield* smmIplSignalEvent(m, GUIDS.gEfiEndOfDxeEventGroupGuid);
-  yield ev('trigger', 0, 'DXE: SmmReadyToLock');
-  yield* smmIplSignalEvent(m, GUIDS.gEfiDxeSmmReadyToLockProtocolGuid);
-  s.smm.smramOpen = false;
-  s.smm.smramLocked = true;
-  serialWrite(m, 'SMM IPL locked SMRAM window');
-  serialNote(m, 'boot done, the OS runs; all CPUs idle in HLT. Try: smi 0x04 --cpu 1');
+  // The DXE phase: every Communicate SMI of the logged real boot, in order (OvmfDxe.ts), then ExitBootServices.
+  yield* runOvmfDxePhase(m);
+  if (s.hung) return;
+  yield* exitBootServices(m);
+  if (s.hung) return;
+  serialNote(m, `boot done: ${s.smiSeq} SMIs since SMM came up; the OS runs, all CPUs idle in HLT. Try: smi 0x04 --cpu 1`);
   s.cpus.forEach((c, i) => {
     osRegs(c.regs, i, true);
     c.halted = true;
