@@ -44,7 +44,7 @@ interface ActiveRun {
 }
 
 /** Commands that only read state; they are not part of a session's history. */
-const READ_ONLY = /^\s*(help|in|cpus|regs|savestate|x|handlers|protocols|modules|state)\b/i;
+const READ_ONLY = /^\s*(help|in|cpus|regs|savestate|x|handlers|protocols|modules|variables|state)\b/i;
 
 /** End states of finished boots by configuration (a boot is a pure function of its configuration). */
 const BOOT_CACHE = new Map<string, { state: MachineState; out: string[] }>();

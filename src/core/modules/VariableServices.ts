@@ -12,7 +12,7 @@ import { readBytes } from '../machine/Memory';
 import { DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
 import type { EfiStatus } from '../pi/EfiStatus';
 import type { Fw } from '../pi/Fw';
-import type { Guid } from '../pi/Guid';
+import { type Guid, registerGuidName } from '../pi/Guid';
 import { validateSetVariable } from './VarCheckPolicyLib';
 import {
   appendVariable, AUTH_VARIABLE_HEADER_SIZE, EFI_VARIABLE_APPEND_WRITE, EFI_VARIABLE_BOOTSERVICE_ACCESS, EFI_VARIABLE_NON_VOLATILE,
@@ -22,6 +22,7 @@ import {
 
 /** gEfiGlobalVariableGuid (MdePkg/MdePkg.dec). */
 export const EFI_GLOBAL_VARIABLE_GUID: Guid = '8be4df61-93ca-11d2-aa0d-00e098032b8c';
+registerGuidName(EFI_GLOBAL_VARIABLE_GUID, 'gEfiGlobalVariableGuid');
 /** PcdMaxVariableSize / PcdMaxAuthVariableSize (OvmfPkg/OvmfPkgX64.dsc, 4 MiB build). */
 export const MAX_VARIABLE_SIZE = 0x8400;
 const EFI_VARIABLE_ATTRIBUTES_MASK = 0x7f;
@@ -150,6 +151,11 @@ export function updateVariable(fw: Fw, name: Uint8Array, guid: Guid, attributes:
     return { status: 'EFI_NOT_AVAILABLE_YET', what: () => 'the NV store is not writable before the SMM FTW protocol is ready' };
   }
   if (existing) {
+    if (vg.atRuntime) {
+      // UpdateVariable at runtime: volatile variables are read-only, and only NV + RT ones may change.
+      if (existing.store.volatile) return { status: 'EFI_WRITE_PROTECTED', what: () => 'volatile variables cannot change after ExitBootServices' };
+      if (!(existing.attributes & EFI_VARIABLE_NON_VOLATILE) || !(existing.attributes & EFI_VARIABLE_RUNTIME_ACCESS)) return { status: 'EFI_INVALID_PARAMETER', what: () => 'only NV + RT variables can change after ExitBootServices' };
+    }
     if (del) {
       setState(mem, existing.addr, VAR_DELETED);
       return { status: 'EFI_SUCCESS', what: () => `deleted (State &= VAR_DELETED at ${hex8(existing.addr)})` };
@@ -173,6 +179,9 @@ export function updateVariable(fw: Fw, name: Uint8Array, guid: Guid, attributes:
     return { status: 'EFI_SUCCESS', what: () => `new copy at ${hex8(at)} (${newData.length} bytes), old copy at ${hex8(existing.addr)} marked IN_DELETED_TRANSITION then DELETED` };
   }
   if (del) return { status: 'EFI_NOT_FOUND', what: () => 'delete of a variable that does not exist' };
+  if (vg.atRuntime && (!(attributes & EFI_VARIABLE_RUNTIME_ACCESS) || !(attributes & EFI_VARIABLE_NON_VOLATILE))) {
+    return { status: 'EFI_INVALID_PARAMETER', what: () => 'only NV + RT variables can be created after ExitBootServices' };
+  }
   const store = vg.stores[nv ? 1 : 0];
   const at = appendVariable(mem, store, name, guid, attributes & ~EFI_VARIABLE_APPEND_WRITE, data);
   if (at === null) return { status: 'EFI_OUT_OF_RESOURCES', what: () => 'store full (reclaim is not modelled)' };

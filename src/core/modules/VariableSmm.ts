@@ -33,9 +33,10 @@ import {
   VarCheckPolicyLibMmiHandler, VARIABLE_POLICY_TYPE,
 } from './VarCheckPolicyLib';
 import { getNextVariableName, getVariable, MAX_VARIABLE_SIZE, queryVariableInfo, setVariable, updateVariable } from './VariableServices';
+import type { Machine } from '../machine/Machine';
 import {
-  AUTH_VARIABLE_HEADER_SIZE, EFI_VARIABLE_BOOTSERVICE_ACCESS, EFI_VARIABLE_NON_VOLATILE, EFI_VARIABLE_RUNTIME_ACCESS, FV_HEADER_LENGTH,
-  findVariable, formatVolatileStore, fromUcs2, OVMF_VARS_FLASH_BASE, ucs2, VARIABLE_STORE_HEADER_SIZE,
+  AUTH_VARIABLE_HEADER_SIZE, EFI_VARIABLE_BOOTSERVICE_ACCESS, EFI_VARIABLE_NON_VOLATILE, EFI_VARIABLE_RUNTIME_ACCESS, FV_HEADER_LENGTH, findVariable, formatVolatileStore,
+  fromUcs2, isLive, lastVariableEnd, OVMF_VARS_FLASH_BASE, ucs2, VAR_ADDED, VAR_HEADER_VALID_ONLY, VARIABLE_STORE_HEADER_SIZE, type VarStore, variables,
 } from './VariableStore';
 
 /** MdeModulePkg/MdeModulePkg.dec. */
@@ -44,6 +45,7 @@ export const gSmmVariableWriteGuid: Guid = '93ba1826-dffb-45dd-82a7-e7dcaa3bbdf3
 export const gEdkiiVarErrorFlagGuid: Guid = '04b37fe8-f6ae-480b-bdd5-37d98c5e89aa';
 registerGuidName(gEdkiiSmmVarCheckProtocolGuid, 'gEdkiiSmmVarCheckProtocolGuid');
 registerGuidName(gSmmVariableWriteGuid, 'gSmmVariableWriteGuid');
+registerGuidName(gEdkiiVarErrorFlagGuid, 'gEdkiiVarErrorFlagGuid');
 
 export const SMM_VARIABLE_COMMUNICATE_HEADER_SIZE = 16;
 /** OFFSET_OF (SMM_VARIABLE_COMMUNICATE_ACCESS_VARIABLE, Name): GUID 16 + UINTN 8 + UINTN 8 + UINT32 4. */
@@ -366,3 +368,30 @@ export const VariableSmm: ModuleDef = {
   notifies: { SmmEndOfDxeCallback, SmmFtwNotificationEvent },
   summary: 'MdeModulePkg/Universal/Variable/RuntimeDxe (VariableSmm): the UEFI variable store in SMM, SmmVariableHandler and the VarCheckPolicy MMI handler',
 };
+
+/**
+ * The `variables` console command: both stores decoded from their bytes, every record with its
+ * State (deleted copies included), as VariableParsing.c walks them.
+ */
+export function variableStoreReport(m: Machine): string[] {
+  const rec = m.s.modules.find((x) => x.name === 'VariableSmm');
+  const g = rec?.globals;
+  if (!rec || typeof g?.nvBase !== 'number' || typeof g.volatileBase !== 'number') return ['VariableSmm has not run: no variable store yet'];
+  const stores: [string, VarStore][] = [
+    ['volatile store (SMRAM, PcdVariableStoreSize; free space left as zeros, edk2 fills it with 0xFF)', { base: g.volatileBase, size: g.volatileSize as number, volatile: true }],
+    ['NV store (QEMU pflash OVMF_VARS.fd, after the 0x48-byte FV header; one copy, no SMRAM cache, no reclaim)', { base: g.nvBase, size: g.nvSize as number, volatile: false }],
+  ];
+  const out = [
+    'UEFI variable stores (MdeModulePkg VariableFormat.h: VARIABLE_STORE_HEADER, then AUTHENTICATED_VARIABLE_HEADER 60 bytes + name + data, 4-byte aligned)',
+    `state: mEndOfDxe=${g.mEndOfDxe === true ? 'TRUE' : 'FALSE'} mAtRuntime=${g.mAtRuntime === true ? 'TRUE' : 'FALSE'} write service ${g.writeReady === true ? 'ready' : 'not ready'}; variable policies: ${g.mCurrentTableCount ?? 0}${g.mInterfaceLocked === true ? ' (locked)' : ''}`,
+  ];
+  for (const [label, st] of stores) {
+    const used = lastVariableEnd(m.s.mem, st) - st.base;
+    out.push(`${label}: header at ${hex(st.base)}, Size ${hex(st.size)}, used ${hex(used)}`);
+    for (const v of variables(m.s.mem, st)) {
+      const state = v.state === VAR_ADDED ? 'ADDED' : isLive(v.state) ? 'ADDED, IN_DELETED_TRANSITION' : v.state === VAR_HEADER_VALID_ONLY ? 'HEADER_VALID_ONLY' : 'DELETED';
+      out.push(`  ${hex(v.addr)}  ${state.padEnd(9)}  attr ${hex(v.attributes, 2)}  ${`L"${fromUcs2(v.name)}"`.padEnd(26)} ${guidName(v.guid).padEnd(36)} ${v.dataSize} bytes`);
+    }
+  }
+  return out;
+}

@@ -100,7 +100,8 @@ class Hit implements VarHit {
   }
 }
 
-const align4 = (n: number) => (n + 3) & ~3;
+/** Round up to 4 (arithmetic, not `& ~3`: flash addresses are above 2^31 and JS bit operators are 32-bit signed). */
+const align4 = (n: number) => n + ((4 - (n % 4)) % 4);
 
 function le32(b: Uint8Array, o: number): number {
   return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;

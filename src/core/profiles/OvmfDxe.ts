@@ -18,7 +18,7 @@
 import { serialNote } from '../machine/Machine';
 import type { EfiStatus } from '../pi/EfiStatus';
 import { ev, type Gen, lazyEv } from '../pi/Fw';
-import { type Guid, GUIDS } from '../pi/Guid';
+import { type Guid, GUIDS, registerGuidName } from '../pi/Guid';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import { CORE_GUIDS } from '../modules/PiSmmCore';
 import { iplFw, smmIplDispatchDriver, smmIplEndOfDxeEventNotify, smmIplGuidedEventNotify, smmIplReadyToLockEventNotify } from '../modules/PiSmmIpl';
@@ -67,6 +67,9 @@ export const VENDOR_GUIDS: Record<string, Guid> = {
   ovmfplatformconfig: '7235c51c-0c80-4cab-87ac-3b084a6304b1', // gOvmfPlatformConfigGuid
   memorytypeinfo: '4c19049f-4137-4dd3-9c10-8b97a83ffdfa', // gEfiMemoryTypeInformationGuid
 };
+registerGuidName(VENDOR_GUIDS.mtc, 'gMtcVendorGuid');
+registerGuidName(VENDOR_GUIDS.ovmfplatformconfig, 'gOvmfPlatformConfigGuid');
+registerGuidName(VENDOR_GUIDS.memorytypeinfo, 'gEfiMemoryTypeInformationGuid');
 
 const NV_BS_RT = 0x7;
 const BS_RT = 0x6;
