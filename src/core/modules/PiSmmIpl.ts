@@ -212,6 +212,9 @@ export function* smmIplReadyToLockEventNotify(m: Machine, viaReadyToBoot = false
 /** SmmIplSmmConfigurationEventNotify: RegisterSmmEntry (SmmEntryPoint); SmmEntryPointRegistered = TRUE. */
 export function* smmIplSmmConfigurationEventNotify(fw: Fw): Gen<void> {
   fw.m.s.smm.priv.smmEntryPointRegistered = true;
+  // gSmmCorePrivate->SmmEntryPoint: SmmEntryPoint inside the PiSmmCore image (the model's image holds no code; the address is the model's).
+  const core = fw.m.s.modules.find((x) => x.name === 'PiSmmCore');
+  DEBUG(iplFw(fw.m, fw.cpu), DEBUG_INFO, 'SMM IPL registered SMM Entry Point address %p\n', (core?.imageBase ?? 0) + 0x1000);
   yield ev('smm-entry', fw.cpu, 'PiSmmIpl: EFI_SMM_CONFIGURATION_PROTOCOL installed -> RegisterSmmEntry (SmmEntryPoint) stores it in gSmmCpuPrivate->SmmCoreEntry; SmmEntryPointRegistered = TRUE');
 }
 

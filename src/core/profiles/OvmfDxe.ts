@@ -33,6 +33,16 @@ import { fromUcs2, ucs2 } from '../modules/VariableStore';
 import type { Machine } from '../machine/Machine';
 import { OVMF_BOOT_REQUESTS } from './OvmfBootRequests';
 
+/**
+ * Where the DXE drivers the model runs sit (runtime code, below TSEG): the load addresses of the
+ * logged boot, so the interface pointers the DXE core prints look like the real ones.
+ */
+export const DXE_IMAGE_BASE: Record<string, number> = {
+  SmmControl2Dxe: 0x7eec1000,
+  PiSmmIpl: 0x7eeb8000,
+  VariableSmmRuntimeDxe: 0x7eeae000,
+};
+
 export type RequestKind = 'dispatch' | 'endofdxe' | 'readytolock' | 'readytoboot' | 'var' | 'policy';
 
 export interface BootRequest {
@@ -207,6 +217,7 @@ export function* runOvmfDxePhase(m: Machine): Gen<number> {
           // VariableSmmRuntimeDxe's SmmVariableReady: the first variable request of the boot.
           const rec = m.s.modules.find((x) => x.name === 'VariableSmmRuntimeDxe');
           if (rec) {
+            rec.imageBase = DXE_IMAGE_BASE.VariableSmmRuntimeDxe;
             rec.state = 'dispatched';
             rec.reason = 'DXE driver; SmmVariableReady ran when VariableSmm announced gEfiSmmVariableProtocolGuid';
             rec.entryStatus = 'EFI_SUCCESS';

@@ -22,7 +22,7 @@ import { TcgMorLockSmm } from '../modules/TcgMorLockSmm';
 import { VariableSmm } from '../modules/VariableSmm';
 import { VariableSmmRuntimeDxe } from '../modules/VariableSmmRuntimeDxe';
 import { formatOvmfVarsFlash } from '../modules/VariableStore';
-import { exitBootServices, installDxeArchProtocols, runOvmfDxePhase } from './OvmfDxe';
+import { DXE_IMAGE_BASE, exitBootServices, installDxeArchProtocols, runOvmfDxePhase } from './OvmfDxe';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
 import { ev, type Gen, hex } from '../pi/Fw';
 import { GUIDS, registerGuidName } from '../pi/Guid';
@@ -143,6 +143,7 @@ export function* bootOvmf(m: Machine): Gen<void> {
   serialNote(m, `QEMU Q35 (ICH9) + OVMF X64, ${s.cpus.length} CPU(s), ${s.config.ramSize >>> 20} MiB RAM, TSEG ${hex(s.config.tsegBase)}+${hex(s.config.tsegSize)}`);
   for (const name of ['SmmControl2Dxe', 'PiSmmIpl']) {
     const rec = s.modules.find((x) => x.name === name)!;
+    rec.imageBase = DXE_IMAGE_BASE[name] ?? 0;
     const status = yield* m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 });
     rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
     rec.reason = `DXE driver, entry point returned ${status}`;
