@@ -209,7 +209,8 @@ export function* runOvmfDxePhase(m: Machine): Gen<number> {
       case 'policy': {
         const res = yield* registerVariablePolicyDxe(m, policyFor(r.name));
         const result = res.result;
-        yield lazyEv('trigger', 0, () => `DXE request #${r.smi}: EDKII_VARIABLE_POLICY_PROTOCOL.RegisterVariablePolicy (L"${r.name}") via MM Communicate 2 -> ${result} (caller from upstream code: ${r.basis})`);
+        const caller = r.name.startsWith('RTC') ? 'PcAtChipsetPkg PcRtcEntry.c' : r.name.startsWith('PlatformRecovery') ? 'UefiBootManagerLib BmLoadOption.c' : 'BdsDxe BdsEntry.c mReadOnlyVariables';
+        yield lazyEv('trigger', 0, () => `DXE request #${r.smi}: EDKII_VARIABLE_POLICY_PROTOCOL.RegisterVariablePolicy (L"${r.name}") via MM Communicate 2 -> ${result} (the log has no names for these; the caller the log shows here is ${caller})`);
         break;
       }
       case 'var':
