@@ -84,9 +84,11 @@ function nulTerminated(b: Uint8Array, nameSize: number, off: number): boolean {
   return nameSize >= 2 && b[off + nameSize - 2] === 0 && b[off + nameSize - 1] === 0;
 }
 
+/** A UINTN field as a number (exact below 2^53; larger values only ever fail the size checks they feed). */
 function u64(b: Uint8Array, o: number): number {
-  const dv = new DataView(b.buffer, b.byteOffset, b.length);
-  return Number(dv.getBigUint64(o, true));
+  const lo = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  const hi = (b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0;
+  return hi * 0x100000000 + lo;
 }
 
 function putU64(b: Uint8Array, o: number, v: number): void {

@@ -16,7 +16,7 @@
  * (edk2 fills it with 0xFF); HOB variables are not modelled.
  */
 
-import { readBytes, writeBytes, type MemoryState } from '../machine/Memory';
+import { PAGE_SIZE, readBytes, writeBytes, type MemoryState } from '../machine/Memory';
 import { type Guid, guidFromBytes, guidToBytes } from '../pi/Guid';
 
 export const VARIABLE_DATA = 0x55aa;
@@ -163,12 +163,22 @@ export function storeEnd(st: VarStore): number {
   return st.base + st.size;
 }
 
+/** `len` bytes at `addr`: a view into the page when they lie in one existing page (no copy), else a copy. */
+function peek(mem: MemoryState, addr: number, len: number): Uint8Array {
+  const off = addr % PAGE_SIZE;
+  if (off + len <= PAGE_SIZE) {
+    const p = mem.pages.get(Math.floor(addr / PAGE_SIZE));
+    if (p) return p.subarray(off, off + len);
+  }
+  return readBytes(mem, addr, len);
+}
+
 /** Every header of the store in order (IsValidVariableHeader: StartId == 0x55AA), whatever its State. */
 export function* variables(mem: MemoryState, st: VarStore): Generator<VarHit> {
   const end = storeEnd(st);
   let p = storeStart(st);
   while (p + AUTH_VARIABLE_HEADER_SIZE <= end) {
-    const h = readBytes(mem, p, AUTH_VARIABLE_HEADER_SIZE);
+    const h = peek(mem, p, AUTH_VARIABLE_HEADER_SIZE);
     if ((h[0] | (h[1] << 8)) !== VARIABLE_DATA) return;
     const nameSize = le32(h, 36);
     const dataSize = le32(h, 40);
