@@ -86,7 +86,7 @@ const SmmEndOfDxeHandler: MmiHandlerFn = function* (fw) {
   DEBUG(fw, DEBUG_INFO, 'SmmEndOfDxeHandler\n');
   fw.m.s.smm.endOfDxe = true;
   yield* SmmInstallProtocolInterface(fw, CORE_GUIDS.gEfiSmmEndOfDxeProtocolGuid, 0);
-  yield ev('communicate', fw.cpu, 'SmmEndOfDxeHandler: mAcpiS3Enable is FALSE (PcdAcpiS3Enable; QEMU -global ICH9-LPC.disable_s3=1), so no S3 entry callback is registered with EFI_SMM_SX_DISPATCH2');
+  yield ev('communicate', fw.cpu, 'SmmEndOfDxeHandler: mAcpiS3Enable is FALSE (PcdAcpiS3Enable; this machine, like the logged boot, runs with S3 off), so no S3 entry callback is registered - and OVMF has no EFI_SMM_SX_DISPATCH2_PROTOCOL to register one with anyway');
   return 'EFI_SUCCESS';
 };
 
