@@ -48,6 +48,20 @@ const commandArb = fc.oneof(
 );
 
 describe('Session: determinism', () => {
+  it('§13 the boot cache: a second Session.create with the same options gets the first boot\'s end state as an independent clone', () => {
+    const a = Session.create({ cpus: 3 });
+    const b = Session.create({ cpus: 3 });
+    expect(b.m.s).not.toBe(a.m.s);
+    expect(b.m.s.serial).toEqual(a.m.s.serial);
+    expectSameMemory(b, a);
+    a.exec('smi 0x04 --cpu 1 --run');
+    expect(a.m.s.smiSeq).toBe(524);
+    expect(b.m.s.smiSeq).toBe(523); // untouched by a's SMI
+    const c = Session.create({ cpus: 3 });
+    expect(c.m.s.smiSeq).toBe(523); // the cache holds the state right after the boot
+    expect(Session.create({ cpus: 3, broadcast: false }).m.s.cpus.map((x) => x.smiCount)).toEqual([525, 2, 2]); // other options: another boot
+  });
+
   it('§6/§8 determinism: the same command sequence on two fresh sessions gives identical outputs, serial logs and state --json', () => {
     fc.assert(
       fc.property(fc.array(commandArb, { minLength: 1, maxLength: 10 }), (cmds) => {

@@ -181,3 +181,20 @@ describe('VarCheckPolicyLib MMI handler (§13)', () => {
     }
   });
 });
+
+describe('the `variables` command (§13)', () => {
+  it('§13 lists both stores from their bytes: the volatile one in SMRAM, the NV one in the flash after the 0x48-byte FV header, deleted copies included', () => {
+    const s = Session.create({ cpus: 2 });
+    const r = s.exec('variables');
+    expect(r.error).toBe(false);
+    const text = r.lines.join('\n');
+    expect(text).toMatch(/NV store .*header at 0xFFC00048, Size 0x3FFB8/);
+    expect(text).toMatch(/0xFFC00064 {2}ADDED {5} attr 0x07 {2}L"MTC"/); // the first NV variable of the boot sits right after the store header
+    expect(text).toMatch(/ADDED {5} attr 0x07 {2}L"VarErrorFlag" +gEdkiiVarErrorFlagGuid +1 bytes/);
+    expect(text).toMatch(/ADDED {5} attr 0x06 {2}L"OsIndicationsSupported" +gEfiGlobalVariableGuid/);
+    expect(text).toMatch(/DELETED {3} attr 0x07 {2}L"BootOrder"/);
+    expect(text).toContain('mEndOfDxe=TRUE mAtRuntime=TRUE');
+    // read-only: not part of the session history
+    expect(s.exportSession().commands).toEqual([]);
+  });
+});
