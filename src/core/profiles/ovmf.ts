@@ -13,7 +13,7 @@ import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
 import type { ModuleDef } from '../modules/ModuleDef';
 import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
 import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
-import { PiSmmIpl, iplFw, smmIplDispatchDriver } from '../modules/PiSmmIpl';
+import { PiSmmIpl, smmIplDispatchDriver } from '../modules/PiSmmIpl';
 import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
 import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
 import { FvbServicesSmm } from '../modules/FvbServicesSmm';
@@ -24,8 +24,8 @@ import { VariableSmmRuntimeDxe } from '../modules/VariableSmmRuntimeDxe';
 import { formatOvmfVarsFlash } from '../modules/VariableStore';
 import { DXE_IMAGE_BASE, exitBootServices, installDxeArchProtocols, runOvmfDxePhase } from './OvmfDxe';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
-import { ev, type Gen, hex } from '../pi/Fw';
-import { GUIDS, registerGuidName } from '../pi/Guid';
+import { type Gen, hex } from '../pi/Fw';
+import { registerGuidName } from '../pi/Guid';
 
 /**
  * Modules of the `ovmf` profile. The SMM drivers are in OvmfPkg/OvmfPkgX64.fdf order (the order
@@ -170,5 +170,4 @@ export function* bootOvmf(m: Machine): Gen<void> {
   });
   s.lastSmi = null;
   s.stage = 'os';
-  void iplFw;
 }
