@@ -1,6 +1,6 @@
 /** The code side of a firmware module: what the build would put in an FFS file. */
 
-import type { EntryPointFn, MmiHandlerFn } from '../pi/Fw';
+import type { EntryPointFn, MmiHandlerFn, NotifyFn } from '../pi/Fw';
 import type { Guid } from '../pi/Guid';
 import type { ModuleRecord } from '../pi/ModuleRecord';
 
@@ -14,6 +14,8 @@ export interface ModuleDef {
   entry: EntryPointFn;
   /** Functions the module can register as MMI handlers, by C name. */
   handlers: Record<string, MmiHandlerFn>;
+  /** Functions the module can register with SmmRegisterProtocolNotify, by C name. */
+  notifies?: Record<string, NotifyFn>;
   /** One line on what the module is and where it comes from (edk2 path). */
   summary: string;
 }

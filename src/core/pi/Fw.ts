@@ -53,6 +53,12 @@ export type MmiHandlerFn = (
 
 export type EntryPointFn = (fw: Fw) => Gen<EfiStatus>;
 
+/**
+ * EFI_MM_NOTIFY_FN: (Protocol, Interface, Handle), called by SmmInstallProtocolInterface for every
+ * notification registered on the protocol with SmmRegisterProtocolNotify (PiSmmCore Notify.c).
+ */
+export type NotifyFn = (fw: Fw, protocol: string, iface: number) => Gen<EfiStatus>;
+
 export function ev(phase: Phase, cpu: number, text: string, level: 'phase' | 'event' = 'event'): TraceEvent {
   return { phase, cpu, level, text };
 }

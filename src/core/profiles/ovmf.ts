@@ -12,13 +12,19 @@ import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
 import type { ModuleDef } from '../modules/ModuleDef';
 import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
 import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
-import { PiSmmIpl, iplFw, smmIplDispatchDriver, smmIplSignalEvent } from '../modules/PiSmmIpl';
+import { PiSmmIpl, smmIplDispatchDriver } from '../modules/PiSmmIpl';
 import { onMpServices2Available, PlatformPei } from '../modules/PlatformPei';
 import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
 import { SmmAccess2Dxe, smmAccess2Lock } from '../modules/SmmAccess2Dxe';
 import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
 import { SmmLockBox } from '../modules/SmmLockBox';
-import { VariableSmmLite } from '../modules/VariableSmmLite';
+import { FvbServicesSmm } from '../modules/FvbServicesSmm';
+import { SmmFaultTolerantWriteDxe } from '../modules/SmmFaultTolerantWriteDxe';
+import { TcgMorLockSmm } from '../modules/TcgMorLockSmm';
+import { VariableSmm } from '../modules/VariableSmm';
+import { VariableSmmRuntimeDxe } from '../modules/VariableSmmRuntimeDxe';
+import { formatOvmfVarsFlash } from '../modules/VariableStore';
+import { DXE_IMAGE_BASE, exitBootServices, installDxeArchProtocols, runOvmfDxePhase } from './OvmfDxe';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
 import { ev, type Fw, type Gen, hex } from '../pi/Fw';
 import { GUIDS, registerGuidName } from '../pi/Guid';
@@ -30,11 +36,13 @@ import {
 
 /**
  * Modules of the `ovmf` profile in firmware-volume order (OvmfPkg/OvmfPkgX64.fdf): the PEIM, the
- * DXE drivers, then the SMM core and the SMM drivers as the FDF lists them: CpuHotplugSmm,
- * CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, ... (VariableSmmLite stands in for the variable stack).
+ * DXE drivers, then the SMM core and the SMM drivers as the FDF lists them (the order the SMM
+ * dispatcher scans them in): CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, FvbServicesSmm,
+ * SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm.
  */
 export const OVMF_MODULES: ModuleDef[] = [
-  PlatformPei, SmmAccess2Dxe, SmmControl2Dxe, PiSmmIpl, PiSmmCore, CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, VariableSmmLite,
+  PlatformPei, SmmAccess2Dxe, SmmControl2Dxe, PiSmmIpl, PiSmmCore, VariableSmmRuntimeDxe,
+  CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, FvbServicesSmm, SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm,
 ];
 /** Modules a user can add with --module. */
 export const SAMPLE_MODULES: ModuleDef[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample, GenericSwDispatcher];
@@ -130,6 +138,9 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       priv: { address: config.runtimeDataBase, size: 0x68 /* sizeof (SMM_CORE_PRIVATE_DATA) on X64 */, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false, smmEntryPoint: 0 },
       currentlyExecutingCpu: 0,
       numberOfCpus: config.cpuCount,
+      notifies: [],
+      inLegacyBoot: false,
+      bootServicesGone: false,
       smramOpen: false,
       smramLocked: false,
       endOfDxe: false,
@@ -161,6 +172,8 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
     },
   );
   for (const d of defs.values()) s.modules.push(newModuleRecord(d));
+  // QEMU maps OVMF_VARS.fd (an empty variable store) as the second pflash before the firmware runs.
+  formatOvmfVarsFlash(s.mem);
   s.smramRegions.push({ base: config.tsegBase, size: config.tsegSize, kind: 'tseg', label: `TSEG ${config.tsegSize >>> 20} MiB` });
   if (config.defaultSmbaseSmram) {
     const d = config.defaultSmbaseSmram;
@@ -173,6 +186,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
 /** Run one DXE driver's entry point and record the outcome; false when it failed. */
 function* startDxeDriver(m: Machine, name: string): Gen<boolean> {
   const rec = m.s.modules.find((x) => x.name === name)!;
+  rec.imageBase = DXE_IMAGE_BASE[name] ?? 0;
   const status = yield* m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 });
   rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
   rec.reason = `DXE driver, entry point returned ${status}`;
@@ -212,8 +226,10 @@ export function* peiPhase(m: Machine): Gen<boolean> {
  * SmmAccess2Dxe and SmmControl2Dxe start, PiSmmIpl loads the SMM core, the first dispatch runs
  * SmiManage directly (entry point not registered yet): CpuIo2Smm, SmmLockBox, then
  * PiSmmCpuDxeSmm, whose first-SMI init runs and which registers SmmEntryPoint; the IPL closes
- * SMRAM and dispatches the rest through real SMIs; then EndOfDxe and SmmReadyToLock arrive by
- * Communicate. The OS then runs with all CPUs idle.
+ * SMRAM and dispatches the rest through SMI #1; then the DXE phase (OvmfDxe.ts) sends the real
+ * boot's ~520 Communicate SMIs - variable requests, VarCheckPolicy, DXE dispatch, EndOfDxe,
+ * ReadyToLock, ReadyToBoot - and the OS loader's ExitBootServices. The OS then runs with all CPUs
+ * idle.
  */
 export function* bootOvmf(m: Machine): Gen<void> {
   const s = m.s;
@@ -223,14 +239,14 @@ export function* bootOvmf(m: Machine): Gen<void> {
   for (const name of ['SmmAccess2Dxe', 'SmmControl2Dxe', 'PiSmmIpl']) {
     if (!(yield* startDxeDriver(m, name))) return;
   }
+  installDxeArchProtocols(m);
   yield* smmIplDispatchDriver(m);
-  yield ev('trigger', 0, 'DXE: EndOfDxe');
-  yield* smmIplSignalEvent(m, GUIDS.gEfiEndOfDxeEventGroupGuid);
-  yield ev('trigger', 0, 'DXE: SmmReadyToLock');
-  yield* smmIplSignalEvent(m, GUIDS.gEfiDxeSmmReadyToLockProtocolGuid);
-  smmAccess2Lock(m);
-  serialWrite(m, 'SMM IPL locked SMRAM window');
-  serialNote(m, 'boot done, the OS runs; all CPUs idle in HLT. Try: smi 0x04 --cpu 1');
+  // The DXE phase: every Communicate SMI of the logged real boot, in order (OvmfDxe.ts), then ExitBootServices.
+  yield* runOvmfDxePhase(m);
+  if (s.hung) return;
+  yield* exitBootServices(m);
+  if (s.hung) return;
+  serialNote(m, `boot done: ${s.smiSeq} SMIs since power-on; the OS runs, all CPUs idle in HLT. Try: smi 0x04 --cpu 1`);
   s.cpus.forEach((c, i) => {
     osRegs(c.regs, i, true);
     c.halted = true;
@@ -238,5 +254,4 @@ export function* bootOvmf(m: Machine): Gen<void> {
   });
   s.lastSmi = null;
   s.stage = 'os';
-  void iplFw;
 }
