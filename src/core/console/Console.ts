@@ -13,11 +13,12 @@ import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
 import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { smiLifecycle } from '../system/SmiLifecycle';
 import { type PortWrite } from '../machine/IoBus';
-import { type CommunicateResult, SmmCommunicationCommunicate } from '../modules/PiSmmIpl';
+import { type CommunicateResult, MmCommunicationMmCommunicate3, SmmCommunicationCommunicate } from '../modules/PiSmmIpl';
+import { variableStoreReport } from '../modules/VariableSmm';
 import { statusHex } from '../pi/EfiStatus';
 import { hex } from '../pi/Fw';
 import { guidName, guidToBytes, parseGuid, GUIDS } from '../pi/Guid';
-import { SMM_COMMUNICATE_HEADER_SIZE } from '../pi/SmmEntryPoint';
+import { gEfiMmCommunicateHeaderV3Guid, MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMUNICATE_HEADER_SIZE } from '../pi/SmmEntryPoint';
 import { MAX_CPUS, SAMPLE_MODULES } from '../profiles/ovmf';
 import { stateJson } from './StateJson';
 
@@ -41,7 +42,7 @@ interface Args {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['raw', 'run', 'json']);
+const BOOLEAN_FLAGS = new Set(['raw', 'run', 'json', 'v3']);
 
 function parseArgs(words: string[]): Args {
   const pos: string[] = [];
@@ -259,10 +260,12 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   communicate: {
-    usage: 'communicate GUID [HEXBYTES] [--at ADDR] [--size N] [--cpu N] [--run]',
-    help: 'EFI_SMM_COMMUNICATION_PROTOCOL.Communicate from the OS: writes EFI_SMM_COMMUNICATE_HEADER {GUID, MessageLength} + data at ADDR, then PiSmmIpl triggers an SMI (0 to 0xB3, 0 to 0xB2). *CommSize = header + data unless --size N.',
+    usage: 'communicate GUID [HEXBYTES] [--at ADDR] [--size N] [--v3] [--cpu N] [--run]',
+    help:
+      'EFI_SMM_COMMUNICATION_PROTOCOL.Communicate from the OS: writes EFI_SMM_COMMUNICATE_HEADER {GUID, MessageLength} + data at ADDR, then PiSmmIpl triggers an SMI (0 to 0xB3, 0 to 0xB2). *CommSize = header + data unless --size N. ' +
+      'With --v3: EFI_MM_COMMUNICATION3_PROTOCOL.Communicate with an EFI_MM_COMMUNICATE_HEADER_V3 {gEfiMmCommunicateHeaderV3Guid, BufferSize, Reserved, MessageGuid = GUID, MessageSize} (56 bytes) + data; BufferSize = header + data unless --size N.',
     run: (s, a) => {
-      checkFlags(a, ['at', 'size', 'cpu', 'run']);
+      checkFlags(a, ['at', 'size', 'cpu', 'run', 'v3']);
       checkPositional(a, 1, 2, COMMANDS.communicate.usage);
       requireRunnable(s);
       const guid = parseGuid(a.pos[0]);
@@ -271,35 +274,48 @@ const COMMANDS: Record<string, Command> = {
       const at = flag(a, 'at') !== undefined ? parseNumber(flag(a, 'at')!, '--at', 0xffffffff) : s.m.s.config.runtimeDataBase + 0x2000;
       const size = flag(a, 'size') !== undefined ? parseNumber(flag(a, 'size')!, '--size', 0xffffffff) : null;
       const cpu = cpuFlag(s, a);
+      const v3 = a.flags.has('v3');
       const m = s.m;
-      const total = SMM_COMMUNICATE_HEADER_SIZE + data.length;
+      const headerSize = v3 ? MM_COMMUNICATE_HEADER_V3_SIZE : SMM_COMMUNICATE_HEADER_SIZE;
+      const total = headerSize + data.length;
       if (at + total > 0x100000000) throw new ConsoleError('--at: the buffer would run past 4 GiB');
       const inSmram = isSmram(m, at, total);
       // The OS builds the buffer; bytes that fall into (locked) SMRAM are dropped, as Q35 drops
       // non-SMM writes to TSEG.
       const buf = new Uint8Array(total);
-      buf.set(guidToBytes(guid), 0);
-      new DataView(buf.buffer).setBigUint64(16, BigInt(data.length), true);
-      buf.set(data, SMM_COMMUNICATE_HEADER_SIZE);
+      const dv = new DataView(buf.buffer);
+      if (v3) {
+        buf.set(guidToBytes(gEfiMmCommunicateHeaderV3Guid), 0);
+        dv.setBigUint64(16, BigInt(size ?? total), true); // BufferSize: the whole buffer, header included
+        buf.set(guidToBytes(guid), 32); // MessageGuid
+        dv.setBigUint64(48, BigInt(data.length), true); // MessageSize
+      } else {
+        buf.set(guidToBytes(guid), 0);
+        dv.setBigUint64(16, BigInt(data.length), true);
+      }
+      buf.set(data, headerSize);
       buf.forEach((b, i) => {
         if (!isSmram(m, at + i)) write8(m.s.mem, at + i, b);
       });
+      const what = v3 ? `Communicate3 (EFI_MM_COMMUNICATE_HEADER_V3, MessageGuid ${guidName(guid)})` : `Communicate ${guidName(guid)}`;
       const out = [
-        `Communicate ${guidName(guid)}: ${total} bytes at ${hex(at)}` +
+        `${what}: ${total} bytes at ${hex(at)}` +
           (inSmram ? ' - inside SMRAM: the OS cannot write there (locked SMRAM drops non-SMM writes), and SmmEntryPoint will answer EFI_ACCESS_DENIED' : ''),
       ];
       out.push(
         ...s.startRun(
           {
             kind: 'lifecycle',
-            describe: `communicate ${guidName(guid)}`,
-            make: (mm) => SmmCommunicationCommunicate(mm, cpu, at, size ?? total),
+            describe: v3 ? `communicate --v3 ${guidName(guid)}` : `communicate ${guidName(guid)}`,
+            make: (mm) => (v3 ? MmCommunicationMmCommunicate3(mm, cpu, at) : SmmCommunicationCommunicate(mm, cpu, at, size ?? total)),
             onDone: (mm, result) => {
               const r = result as CommunicateResult;
-              const shown = Math.min(Math.max(0, r.commSize - SMM_COMMUNICATE_HEADER_SIZE), 64);
+              const shown = Math.min(Math.max(0, r.commSize - headerSize), 64);
               return [
-                `Communicate returned ${r.status} (${statusHex(r.status)}), *CommSize = ${hex(r.commSize)} [${r.why}]`,
-                ...(shown > 0 ? ['data after the call:', ...hexDump(mm, at + SMM_COMMUNICATE_HEADER_SIZE, shown)] : []),
+                v3
+                  ? `Communicate3 returned ${r.status} (${statusHex(r.status)}), BufferSize = ${hex(r.commSize)} [${r.why}]`
+                  : `Communicate returned ${r.status} (${statusHex(r.status)}), *CommSize = ${hex(r.commSize)} [${r.why}]`,
+                ...(shown > 0 ? ['data after the call:', ...hexDump(mm, at + headerSize, shown)] : []),
               ];
             },
           },
@@ -461,6 +477,14 @@ const COMMANDS: Record<string, Command> = {
         for (const r of s.m.s.sw) out.push(`  ${hex(r.value, 2)}: ${r.module}.${r.handler}  DispatchHandle=${hex(r.handle)}`);
       }
       return out;
+    },
+  },
+  variables: {
+    usage: 'variables',
+    help: 'The UEFI variable stores VariableSmm keeps (the volatile one in SMRAM, the NV one in the OVMF_VARS flash), decoded from their bytes.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'variables');
+      return variableStoreReport(s.m);
     },
   },
   protocols: {

@@ -13,7 +13,7 @@ export { DEFAULT_PLATFORM } from '../debug/Debugger';
 export type { ConsoleResult, PlatformOptions, RunStart, StepGranularity } from '../debug/Debugger';
 
 /** Commands that only read state; they are not part of a session's history. */
-const READ_ONLY = /^\s*(help|in|cpus|regs|savestate|x|handlers|protocols|modules|state)\b/i;
+const READ_ONLY = /^\s*(help|in|cpus|regs|savestate|x|handlers|protocols|modules|variables|state)\b/i;
 
 export class Session extends Debugger {
   /** One console line (the same language as the CLI). Errors change nothing. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
-import { createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
+import { createOvmfMachine } from '../system/OvmfBoot';
+import { ovmfConfig } from '../profiles/ovmf';
 import { ICH9_SMI_EN_APMC_EN, smiLocked } from './Ich9Lpc';
 import { ioRead, ioWidthFor, ioWrite } from './IoBus';
 

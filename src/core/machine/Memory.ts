@@ -60,7 +60,34 @@ export function writeBytes(mem: MemoryState, addr: number, data: Uint8Array): vo
 }
 
 export function fill(mem: MemoryState, addr: number, len: number, v: number): void {
-  writeBytes(mem, addr, new Uint8Array(len).fill(v & 0xff));
+  let i = 0;
+  while (i < len) {
+    const a = addr + i;
+    const off = a & PAGE_MASK;
+    const n = Math.min(len - i, PAGE_SIZE - off);
+    const p = page(mem, a, v !== 0);
+    if (p) p.fill(v & 0xff, off, off + n); // an untouched page already reads 0
+    i += n;
+  }
+}
+
+/** CopyMem between two physical ranges (they must not overlap), page by page, without a temporary buffer. */
+export function copyBytes(mem: MemoryState, dst: number, src: number, len: number): void {
+  let i = 0;
+  while (i < len) {
+    const d = dst + i;
+    const sa = src + i;
+    const doff = d & PAGE_MASK;
+    const soff = sa & PAGE_MASK;
+    const n = Math.min(len - i, PAGE_SIZE - doff, PAGE_SIZE - soff);
+    const sp = page(mem, sa, false);
+    const dp = page(mem, d, sp !== undefined);
+    if (dp) {
+      if (sp) dp.set(sp.subarray(soff, soff + n), doff);
+      else dp.fill(0, doff, doff + n);
+    }
+    i += n;
+  }
 }
 
 /** Little-endian reads/writes; 64-bit values as (lo, hi) 32-bit halves or bigint. */

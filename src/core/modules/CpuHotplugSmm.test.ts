@@ -4,7 +4,8 @@ import { Session } from '../console/Session';
 import type { Machine } from '../pi/Platform';
 import { CpuDeadLoop, type Gen } from '../pi/Fw';
 import { GUIDS } from '../pi/Guid';
-import { bootOvmf, createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
+import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
+import { ovmfConfig } from '../profiles/ovmf';
 import { CpuHotplugSmm } from './CpuHotplugSmm';
 
 function drain<T>(g: Gen<T>): T {

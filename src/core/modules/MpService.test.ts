@@ -6,7 +6,8 @@ import { getReg, REG } from '../machine/Registers';
 import type { Machine, PlatformConfig } from '../pi/Platform';
 import { smiLifecycle } from '../system/SmiLifecycle';
 import { type PortWrite } from '../machine/IoBus';
-import { bootOvmf, createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
+import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
+import { ovmfConfig } from '../profiles/ovmf';
 import type { TraceEvent } from '../pi/Fw';
 import { platformSmmBspElection } from './SmmCpuPlatformHook';
 
@@ -110,7 +111,7 @@ describe('§12.1 AP-raised unicast SMI on OVMF: no BSP, no handler, a virtual ti
     expect(s.m.s.smm.priv.commBuffer).toBe(0);
     const smi = s.m.s.lastSmi!;
     expect(smi).toMatchObject({ kind: 'apm', bsp: 0, communicate: 'gEfiSmmVariableProtocolGuid' });
-    expect(smi.handlersCalled.map((h) => [h.module, h.kind])).toEqual([['VariableSmmLite', 'guid'], ['CpuHotplugSmm', 'root']]);
+    expect(smi.handlersCalled.map((h) => [h.module, h.kind])).toEqual([['VariableSmm', 'guid'], ['CpuHotplugSmm', 'root']]);
     expect(s.timeline.some((e) => /CommunicationBuffer is still 0x7EE02000: a Communicate left pending/.test(e.text))).toBe(true);
   });
 

@@ -7,16 +7,16 @@
 
 import { addRegion, bumpTables, type Machine } from '../pi/Platform';
 import { write32, write64, write8, writeBytes } from '../machine/Memory';
-import { DEBUG, DEBUG_INFO } from '../pi/Debug';
 import { compileDepex, DepexSyntaxError } from '../pi/Depex';
 import { displayDiscoveredNotDispatched, SmmDispatcher } from '../pi/Dispatcher';
 import type { EfiStatus } from '../pi/EfiStatus';
+import { ASSERT_EFI_ERROR, DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
 import { ev, type Gen } from '../pi/Fw';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { type Guid, GUIDS, registerGuidName } from '../pi/Guid';
 import { MmiHandlerRegister, MmiHandlerUnRegister } from '../pi/Mmi';
 import type { ModuleRecord } from '../pi/ModuleRecord';
-import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
+import { SmmInstallProtocolInterface, SmmLocateProtocol } from '../pi/ProtocolDb';
 import { type SmramDescriptor } from '../pi/SmramMap';
 import { smramNotFree } from '../pi/Smram';
 import { smmAllocatePages } from '../pi/SmramAlloc';
@@ -37,11 +37,15 @@ export const CORE_GUIDS = {
   gEfiEventReadyToBootGuid: '7ce88fb3-4bd7-4679-87a8-a8d8dee50d2b',
   gEfiSmmEndOfDxeProtocolGuid: '24e70042-d5c5-4260-8c39-0ad3aa32e93d',
   gEfiSmmReadyToLockProtocolGuid: '47b7fa8c-f4bd-4af6-8200-333086f0d2c8',
+  // MdeModulePkg/MdeModulePkg.dec
+  gEdkiiSmmReadyToBootProtocolGuid: '6e057ecf-fa99-4f39-95bc-59f9921d17e4',
+  gEdkiiSmmExitBootServicesProtocolGuid: '296eb418-c4c8-4e05-ab59-39e8af56f00a',
+  gEdkiiSmmLegacyBootProtocolGuid: '85a8ab57-0644-4110-850f-981322047070',
 } as const;
 for (const [n, g] of Object.entries(CORE_GUIDS)) registerGuidName(g, n);
 
-/** mSmmCoreSmiHandlers: handler, GUID, UnRegister-at-ReadyToLock. */
-const CORE_SMI_HANDLERS: [string, Guid, boolean][] = [
+/** mSmmCoreSmiHandlers (PiSmmCore.c): handler, GUID, UnRegister-at-ReadyToLock. */
+export const CORE_SMI_HANDLERS: [string, Guid, boolean][] = [
   ['SmmDriverDispatchHandler', GUIDS.gEfiEventDxeDispatchGuid, true],
   ['SmmReadyToLockHandler', GUIDS.gEfiDxeSmmReadyToLockProtocolGuid, true],
   ['SmmLegacyBootHandler', CORE_GUIDS.gEfiEventLegacyBootGuid, false],
@@ -50,41 +54,77 @@ const CORE_SMI_HANDLERS: [string, Guid, boolean][] = [
   ['SmmEndOfDxeHandler', GUIDS.gEfiEndOfDxeEventGroupGuid, true],
 ];
 
-const SmmDriverDispatchHandler: MmiHandlerFn = function* (fw, _h, _ctx, commBuffer) {
+const FILE = 'PiSmmCore.c';
+
+const SmmDriverDispatchHandler: MmiHandlerFn = function* (fw, _h, _ctx, commBuffer, commBufferSize) {
   const status = yield* SmmDispatcher(fw);
   const verdict = status === 'EFI_NOT_READY' ? COMM_BUFFER_SMM_DISPATCH_RESTART : status === 'EFI_SUCCESS' ? COMM_BUFFER_SMM_DISPATCH_SUCCESS : COMM_BUFFER_SMM_DISPATCH_ERROR;
-  if (commBuffer) write8(fw.m.s.mem, commBuffer, verdict);
+  if (commBuffer && commBufferSize && commBufferSize.value > 0) write8(fw.m.s.mem, commBuffer, verdict);
   return 'EFI_SUCCESS';
 };
 
-function* unregisterCoreHandlers(fw: Fw): Gen<void> {
-  for (const [name, , unregister] of CORE_SMI_HANDLERS) {
-    const h = fw.mod.globals[`DispatchHandle.${name}`];
-    if (unregister && typeof h === 'number') yield* MmiHandlerUnRegister(fw, h);
-  }
+function handleOf(fw: Fw, name: string): number | undefined {
+  const h = fw.mod.globals[`DispatchHandle.${name}`];
+  return typeof h === 'number' ? h : undefined;
 }
 
+function* unregister(fw: Fw, name: string): Gen<void> {
+  const h = handleOf(fw, name);
+  if (h !== undefined) yield* MmiHandlerUnRegister(fw, h);
+}
+
+/**
+ * SmmReadyToLockHandler, in upstream order: unregister the handlers only needed while drivers are
+ * dispatched (deferred: we are inside SmiManage); install gEfiSmmReadyToLockProtocolGuid (its
+ * notifications run now); SmmLocateProtocol (gEfiSmmCpuIo2ProtocolGuid) with ASSERT_EFI_ERROR;
+ * SmmDisplayDiscoveredNotDispatched; gST = gBS = NULL.
+ */
 const SmmReadyToLockHandler: MmiHandlerFn = function* (fw) {
-  yield* SmmInstallProtocolInterface(fw, CORE_GUIDS.gEfiSmmReadyToLockProtocolGuid);
-  // Handlers only needed during driver dispatch go away (deferred: we are inside SmiManage).
-  yield* unregisterCoreHandlers(fw);
+  for (const [name, , unreg] of CORE_SMI_HANDLERS) if (unreg) yield* unregister(fw, name);
+  yield* SmmInstallProtocolInterface(fw, CORE_GUIDS.gEfiSmmReadyToLockProtocolGuid, 0);
+  const [status] = yield* SmmLocateProtocol(fw, GUIDS.gEfiSmmCpuIo2ProtocolGuid);
+  if (status !== 'EFI_SUCCESS') DEBUG(fw, DEBUG_ERROR, '\nSMM: SmmCpuIo Arch Protocol not present!!\n');
+  ASSERT_EFI_ERROR(fw, status, FILE, 398);
   displayDiscoveredNotDispatched(fw);
   fw.m.s.smm.readyToLock = true;
-  yield ev('communicate', fw.cpu, 'SmmReadyToLockHandler: SMM is locked down; drivers still Dependent are reported "discovered but not loaded"');
-  return 'EFI_SUCCESS';
+  fw.m.s.smm.bootServicesGone = true;
+  yield ev('communicate', fw.cpu, 'SmmReadyToLockHandler: gST = gBS = NULL - SMM code can no longer call UEFI boot services; drivers still Dependent were reported "discovered but not loaded"');
+  return status;
 };
 
+/** SmmEndOfDxeHandler: DEBUG_INFO "SmmEndOfDxeHandler", install gEfiSmmEndOfDxeProtocolGuid (S3 is off on this machine). */
 const SmmEndOfDxeHandler: MmiHandlerFn = function* (fw) {
+  DEBUG(fw, DEBUG_INFO, 'SmmEndOfDxeHandler\n');
   fw.m.s.smm.endOfDxe = true;
-  yield* SmmInstallProtocolInterface(fw, CORE_GUIDS.gEfiSmmEndOfDxeProtocolGuid);
+  yield* SmmInstallProtocolInterface(fw, CORE_GUIDS.gEfiSmmEndOfDxeProtocolGuid, 0);
+  yield ev('communicate', fw.cpu, 'SmmEndOfDxeHandler: mAcpiS3Enable is FALSE (PcdAcpiS3Enable; this machine, like the logged boot, runs with S3 off), so no S3 entry callback is registered - and OVMF has no EFI_SMM_SX_DISPATCH2_PROTOCOL to register one with anyway');
   return 'EFI_SUCCESS';
 };
 
-const noteEvent = (what: string): MmiHandlerFn =>
-  function* (fw) {
-    yield ev('communicate', fw.cpu, `PiSmmCore: ${what}`);
-    return 'EFI_SUCCESS';
-  };
+/** SmmReadyToBootHandler: install gEdkiiSmmReadyToBootProtocolGuid, unregister itself. */
+const SmmReadyToBootHandler: MmiHandlerFn = function* (fw, dispatchHandle) {
+  const status = yield* SmmInstallProtocolInterface(fw, CORE_GUIDS.gEdkiiSmmReadyToBootProtocolGuid, 0);
+  yield* MmiHandlerUnRegister(fw, dispatchHandle);
+  return status;
+};
+
+/** SmmExitBootServicesHandler: install gEdkiiSmmExitBootServicesProtocolGuid, unregister itself and SmmLegacyBootHandler. */
+const SmmExitBootServicesHandler: MmiHandlerFn = function* (fw, dispatchHandle) {
+  const status = yield* SmmInstallProtocolInterface(fw, CORE_GUIDS.gEdkiiSmmExitBootServicesProtocolGuid, 0);
+  yield* MmiHandlerUnRegister(fw, dispatchHandle);
+  yield* unregister(fw, 'SmmLegacyBootHandler');
+  return status;
+};
+
+/** SmmLegacyBootHandler: install gEdkiiSmmLegacyBootProtocolGuid, mInLegacyBoot = TRUE, unregister itself and SmmExitBootServicesHandler. */
+const SmmLegacyBootHandler: MmiHandlerFn = function* (fw, dispatchHandle) {
+  const status = yield* SmmInstallProtocolInterface(fw, CORE_GUIDS.gEdkiiSmmLegacyBootProtocolGuid, 0);
+  fw.m.s.smm.inLegacyBoot = true;
+  yield* MmiHandlerUnRegister(fw, dispatchHandle);
+  yield* unregister(fw, 'SmmExitBootServicesHandler');
+  yield ev('communicate', fw.cpu, 'SmmLegacyBootHandler: mInLegacyBoot = TRUE - from now on SmmEntryPoint never reads gSmmCorePrivate (a legacy OS owns that memory), so Communicate stops working');
+  return status;
+};
 
 function* smmMain(fw: Fw): Gen<EfiStatus> {
   const { m } = fw;
@@ -114,9 +154,9 @@ export const PiSmmCore: ModuleDef = {
   handlers: {
     SmmDriverDispatchHandler,
     SmmReadyToLockHandler,
-    SmmLegacyBootHandler: noteEvent('legacy boot event'),
-    SmmExitBootServicesHandler: noteEvent('ExitBootServices event'),
-    SmmReadyToBootHandler: noteEvent('ReadyToBoot event'),
+    SmmLegacyBootHandler,
+    SmmExitBootServicesHandler,
+    SmmReadyToBootHandler,
     SmmEndOfDxeHandler,
   },
   summary: 'MdeModulePkg/Core/PiSmmCore: SMST, protocol and MMI handler databases, SmmEntryPoint, driver dispatcher',

@@ -4,8 +4,9 @@ import type { Machine } from '../pi/Platform';
 import { write64, writeBytes } from '../machine/Memory';
 import { type Gen, type TraceEvent } from '../pi/Fw';
 import { GUIDS, guidToBytes } from '../pi/Guid';
-import { createOvmfMachine, ovmfConfig, peiPhase } from '../profiles/ovmf';
-import { SmmCommunicationCommunicate } from './PiSmmIpl';
+import { createOvmfMachine, peiPhase } from '../system/OvmfBoot';
+import { ovmfConfig } from '../profiles/ovmf';
+import { gEfiMmCommunication2ProtocolGuid, gEfiMmCommunication3ProtocolGuid, MmCommunicationMmCommunicate3, SmmCommunicationCommunicate, SmmCommunicationMmCommunicate2, writeHeaderV3 } from './PiSmmIpl';
 
 function drain<T>(g: Gen<T>, events: TraceEvent[] = []): T {
   for (;;) {
@@ -90,5 +91,42 @@ describe('PiSmmIpl: SmmCommunicationCommunicate (§1.6)', () => {
     m.s.smm.smramLocked = true;
     expect(drain(SmmCommunicationCommunicate(m, 0, at, null)).status).toBe('EFI_INVALID_PARAMETER');
     expect(m.s.smm.endOfDxe).toBe(false);
+  });
+});
+
+describe('PiSmmIpl: EFI_MM_COMMUNICATION2/3 (§1.6, §12.10)', () => {
+  it('§12.10 PiSmmIpl installs SMM Base2, SMM Communication, MM Communication 2 (378DAEDC-...) and 3 (F7234A14-...) in the UEFI database, and the DXE core prints each', () => {
+    const m = beforeEntryPoint();
+    const ipl = m.s.uefiProtocols.filter((p) => p.module === 'PiSmmIpl').map((p) => p.guid);
+    expect(ipl).toEqual([GUIDS.gEfiSmmBase2ProtocolGuid, GUIDS.gEfiSmmCommunicationProtocolGuid, gEfiMmCommunication2ProtocolGuid, gEfiMmCommunication3ProtocolGuid]);
+    expect(gEfiMmCommunication2ProtocolGuid).toBe('378daedc-f06b-4446-8314-40ab933c87a3');
+    expect(gEfiMmCommunication3ProtocolGuid).toBe('f7234a14-0df2-46c0-ad28-90e6b883a72f');
+    expect(m.s.serial.lines.filter((l) => l.startsWith('InstallProtocolInterface: ')).map((l) => l.split(' ')[1])).toEqual(
+      expect.arrayContaining(['378DAEDC-F06B-4446-8314-40AB933C87A3', 'F7234A14-0DF2-46C0-AD28-90E6B883A72F']),
+    );
+  });
+
+  it('§1.6 MmCommunicationMmCommunicate3 refuses, without an SMI: a HeaderGuid that is not gEfiMmCommunicateHeaderV3Guid, and a BufferSize below 0x38 + MessageSize', () => {
+    const s = Session.create({ cpus: 2 });
+    const seq = s.m.s.smiSeq;
+    const at = s.m.s.config.runtimeDataBase + 0x4000;
+    header(s.m, at, GUIDS.gEfiSmmVariableProtocolGuid, new Array(40).fill(0)); // a legacy header
+    expect(drain(MmCommunicationMmCommunicate3(s.m, 0, at)).status).toBe('EFI_INVALID_PARAMETER');
+    writeHeaderV3(s.m, at, 0x40, GUIDS.gEfiSmmVariableProtocolGuid, 0x10); // 0x40 < 0x38 + 0x10
+    const r = drain(MmCommunicationMmCommunicate3(s.m, 0, at));
+    expect(r.status).toBe('EFI_INVALID_PARAMETER');
+    expect(r.why).toMatch(/BufferSize 0x40 < sizeof \(EFI_MM_COMMUNICATE_HEADER_V3\) \+ MessageSize = 0x48/);
+    expect(s.m.s.smiSeq).toBe(seq);
+    writeHeaderV3(s.m, at, 0x48, GUIDS.gEfiSmmVariableProtocolGuid, 0x10);
+    expect(drain(MmCommunicationMmCommunicate3(s.m, 0, at)).status).toBe('EFI_SUCCESS');
+    expect(s.m.s.smiSeq).toBe(seq + 1);
+    expect(s.m.s.lastSmi!.communicate).toBe('gEfiSmmVariableProtocolGuid');
+  });
+
+  it('§1.6 SmmCommunicationMmCommunicate2 is SmmCommunicationCommunicate (legacy header, *CommSize)', () => {
+    const s = Session.create({ cpus: 2 });
+    const at = s.m.s.config.runtimeDataBase + 0x4000;
+    header(s.m, at, GUIDS.gEfiSmmVariableProtocolGuid, new Array(16).fill(0));
+    expect(drain(SmmCommunicationMmCommunicate2(s.m, 1, at, 40))).toMatchObject({ status: 'EFI_SUCCESS', commSize: 40 });
   });
 });

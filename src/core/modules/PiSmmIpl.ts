@@ -1,43 +1,44 @@
 /**
  * MdeModulePkg/Core/PiSmmCore/PiSmmIpl.c, the DXE side of SMM: opens SMRAM, loads PiSmmCore into
  * the largest free SMRAM descriptor (carving the core's own range from its top), owns
- * gSmmCorePrivate, produces EFI_SMM_COMMUNICATION_PROTOCOL (SmmCommunicationCommunicate) and
- * drives the SMM driver dispatcher and the DXE events through it. After the first dispatch
- * returns "restart" (PiSmmCpuDxeSmm registered the SMM entry point) it closes SMRAM, then
- * dispatches again through a real SMI.
+ * gSmmCorePrivate, produces EFI_SMM_COMMUNICATION_PROTOCOL (SmmCommunicationCommunicate),
+ * EFI_MM_COMMUNICATION2_PROTOCOL (SmmCommunicationMmCommunicate2, the same function) and
+ * EFI_MM_COMMUNICATION3_PROTOCOL (MmCommunicationMmCommunicate3, the V3 header), and turns the DXE
+ * events of mSmmIplEvents (DXE dispatch, EndOfDxe, ReadyToLock, ReadyToBoot, ExitBootServices,
+ * LegacyBoot) into Communicate calls. After the first dispatch returns "restart" (PiSmmCpuDxeSmm
+ * registered the SMM entry point) it closes SMRAM, then dispatches again through a real SMI.
  */
 
 import { serialNote } from '../machine/Debugcon';
-import { read8, write64, writeBytes } from '../machine/Memory';
-import { ASSERT_EFI_ERROR, DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
+import { read64, read8, readBytes, write64, writeBytes } from '../machine/Memory';
+import { ASSERT, ASSERT_EFI_ERROR, DEBUG, DEBUG_ERROR, DEBUG_INFO, DEBUG_WARN } from '../pi/Debug';
 import type { EfiStatus } from '../pi/EfiStatus';
-import { ev, type Gen, hex } from '../pi/Fw';
+import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
 import { type Guid, GUIDS, guidName, guidToBytes, guidFromBytes, registerGuidName } from '../pi/Guid';
 import { MmiManage } from '../pi/Mmi';
 import { installUefiProtocol, uefiProtocolInstalled } from '../pi/ProtocolDb';
 import { EFI_ALLOCATED, smramNotFree } from '../pi/Smram';
 import { type SmramDescriptor } from '../pi/SmramMap';
-import { SMM_COMMUNICATE_HEADER_SIZE } from '../pi/SmmEntryPoint';
-import { readBytes } from '../machine/Memory';
+import { gEfiMmCommunicateHeaderV3Guid, MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMUNICATE_HEADER_SIZE, V3_BUFFER_SIZE_OFFSET, V3_MESSAGE_GUID_OFFSET, V3_MESSAGE_SIZE_OFFSET } from '../pi/SmmEntryPoint';
 import type { Machine } from '../pi/Platform';
-import type { ModuleDef } from '../pi/Platform';
 import { COMM_BUFFER_SMM_DISPATCH_RESTART } from '../pi/SmmCoreState';
+import type { ModuleDef } from '../pi/Platform';
 import { smmControl2Trigger } from './SmmControl2Dxe';
 import { executeSmmCore, SMM_CORE_ENTRY_OFFSET } from './PiSmmCore';
-import { smmAccess2Close, smmAccess2GetCapabilities, smmAccess2Open } from './SmmAccess2Dxe';
-
-export const IPL_GUIDS = {
-  gEfiMmCommunication2ProtocolGuid: '378daedc-f06b-4446-8314-40ab933c87a3',
-  gEfiMmCommunication3ProtocolGuid: 'f7234a14-0df2-46c0-ad28-90e6b883a72f',
-} as const;
-for (const [n, g] of Object.entries(IPL_GUIDS)) registerGuidName(g, n);
+import { smmAccess2Close, smmAccess2GetCapabilities, smmAccess2Lock, smmAccess2Open } from './SmmAccess2Dxe';
 
 /** EFI_MEMORY_WB: the GCD attributes PiSmmIpl gives the SMRAM window (printed as "SMRAM attributes"). */
 const EFI_MEMORY_WB = 0x8;
 const EFI_PAGE_SIZE = 0x1000;
 /** The model's PE section alignment for PiSmmCore.efi. */
 const SECTION_ALIGNMENT = 0x1000;
+
+/** MdePkg/MdePkg.dec. */
+export const gEfiMmCommunication2ProtocolGuid: Guid = '378daedc-f06b-4446-8314-40ab933c87a3';
+export const gEfiMmCommunication3ProtocolGuid: Guid = 'f7234a14-0df2-46c0-ad28-90e6b883a72f';
+registerGuidName(gEfiMmCommunication2ProtocolGuid, 'gEfiMmCommunication2ProtocolGuid');
+registerGuidName(gEfiMmCommunication3ProtocolGuid, 'gEfiMmCommunication3ProtocolGuid');
 
 export function iplFw(m: Machine, cpu = 0): Fw {
   const mod = m.s.modules.find((x) => x.name === 'PiSmmIpl');
@@ -47,6 +48,7 @@ export function iplFw(m: Machine, cpu = 0): Fw {
 
 export interface CommunicateResult {
   status: EfiStatus;
+  /** *CommSize after the call (legacy), or the V3 header's BufferSize after the call. */
   commSize: number;
   why: string;
 }
@@ -60,7 +62,7 @@ export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer
   const fw = iplFw(m, cpu);
   const priv = m.s.smm.priv;
   if (commBuffer === 0) return { status: 'EFI_INVALID_PARAMETER', commSize: 0, why: 'CommBuffer is NULL' };
-  const msgLen = Number(readBytes(m.s.mem, commBuffer + 16, 8).reduceRight((a, b) => a * 256 + b, 0));
+  const msgLen = Number(read64(m.s.mem, commBuffer + 16));
   const size = commSize === null ? SMM_COMMUNICATE_HEADER_SIZE + msgLen : commSize;
   if (commSize !== null && commSize < SMM_COMMUNICATE_HEADER_SIZE) {
     return { status: 'EFI_INVALID_PARAMETER', commSize, why: `*CommSize ${hex(commSize)} < OFFSET_OF (EFI_SMM_COMMUNICATE_HEADER, Data) = 0x18` };
@@ -84,9 +86,68 @@ export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer
     return { status: 'EFI_INVALID_PARAMETER', commSize: size, why: 'SMM entry point not registered and SMRAM is closed or locked' };
   }
   yield ev('communicate', cpu, `PiSmmIpl SmmCommunicationCommunicate(${guidName(guid)}): SMM entry point not registered yet -> gSmst->SmiManage called directly, no SMI`, 'phase');
+  const oldInSmm = priv.inSmm;
+  priv.inSmm = true;
   const dataSize = { value: size - SMM_COMMUNICATE_HEADER_SIZE };
   const status = yield* MmiManage(fw, guid, 0, commBuffer + SMM_COMMUNICATE_HEADER_SIZE, dataSize);
+  priv.inSmm = oldInSmm;
   return { status: status === 'EFI_SUCCESS' ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', commSize: dataSize.value + SMM_COMMUNICATE_HEADER_SIZE, why: 'direct SmiManage' };
+}
+
+/** SmmCommunicationMmCommunicate2: EFI_MM_COMMUNICATION2_PROTOCOL.Communicate just calls SmmCommunicationCommunicate. */
+export function SmmCommunicationMmCommunicate2(m: Machine, cpu: number, commBufferPhysical: number, commSize: number | null): Gen<CommunicateResult> {
+  return SmmCommunicationCommunicate(m, cpu, commBufferPhysical, commSize);
+}
+
+/**
+ * MmCommunicationMmCommunicate3 (PiSmmIpl.c): the buffer must start with EFI_MM_COMMUNICATE_HEADER_V3
+ * (HeaderGuid = gEfiMmCommunicateHeaderV3Guid) and its BufferSize must hold the header plus
+ * MessageSize. gSmmCorePrivate->BufferSize = the header's BufferSize (the whole buffer), then the
+ * same Trigger as the legacy protocol. No CommSize comes back on the SMI path.
+ */
+export function* MmCommunicationMmCommunicate3(m: Machine, cpu: number, commBufferPhysical: number): Gen<CommunicateResult> {
+  const fw = iplFw(m, cpu);
+  const priv = m.s.smm.priv;
+  const mem = m.s.mem;
+  if (commBufferPhysical === 0) return { status: 'EFI_INVALID_PARAMETER', commSize: 0, why: 'CommBufferPhysical is NULL' };
+  const headerGuid = guidFromBytes(readBytes(mem, commBufferPhysical, 16));
+  const bufferSize = Number(read64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET));
+  if (headerGuid !== gEfiMmCommunicateHeaderV3Guid) {
+    return { status: 'EFI_INVALID_PARAMETER', commSize: bufferSize, why: `HeaderGuid ${guidName(headerGuid)} is not gEfiMmCommunicateHeaderV3Guid` };
+  }
+  const messageSize = read64(mem, commBufferPhysical + V3_MESSAGE_SIZE_OFFSET);
+  const minSize = BigInt(MM_COMMUNICATE_HEADER_V3_SIZE) + messageSize;
+  if (minSize > 0xffffffffffffffffn) return { status: 'EFI_INVALID_PARAMETER', commSize: bufferSize, why: 'sizeof (header) + MessageSize overflows' };
+  if (BigInt(bufferSize) < minSize) {
+    return { status: 'EFI_INVALID_PARAMETER', commSize: bufferSize, why: `BufferSize ${hex(bufferSize)} < sizeof (EFI_MM_COMMUNICATE_HEADER_V3) + MessageSize = ${hex(minSize)}` };
+  }
+  const messageGuid = guidFromBytes(readBytes(mem, commBufferPhysical + V3_MESSAGE_GUID_OFFSET, 16));
+  if (!priv.inSmm && priv.smmEntryPointRegistered) {
+    const writes = smmControl2Trigger(null, null, false, 0);
+    if (writes === 'EFI_DEVICE_ERROR') return { status: 'EFI_UNSUPPORTED', commSize: bufferSize, why: 'Trigger failed' };
+    yield* m.smi(m, { cpu, writes, communicate: { address: commBufferPhysical, size: bufferSize, guid: messageGuid } });
+    return { status: priv.returnStatus, commSize: Number(read64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET)), why: 'via SMI (SmmControl2 Trigger)' };
+  }
+  if (!priv.inSmm && (!m.s.smm.smramOpen || m.s.smm.smramLocked)) {
+    return { status: 'EFI_INVALID_PARAMETER', commSize: bufferSize, why: 'SMM entry point not registered and SMRAM is closed or locked' };
+  }
+  yield ev('communicate', cpu, `PiSmmIpl MmCommunicationMmCommunicate3(${guidName(messageGuid)}): SMM entry point not registered yet -> gSmst->SmiManage called directly, no SMI`, 'phase');
+  const oldInSmm = priv.inSmm;
+  priv.inSmm = true;
+  const dataSize = { value: bufferSize - MM_COMMUNICATE_HEADER_V3_SIZE };
+  const status = yield* MmiManage(fw, messageGuid, 0, commBufferPhysical + MM_COMMUNICATE_HEADER_V3_SIZE, dataSize);
+  write64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET, BigInt(dataSize.value + MM_COMMUNICATE_HEADER_V3_SIZE));
+  priv.inSmm = oldInSmm;
+  return { status: status === 'EFI_SUCCESS' ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', commSize: dataSize.value + MM_COMMUNICATE_HEADER_V3_SIZE, why: 'direct SmiManage' };
+}
+
+/** Writes an EFI_MM_COMMUNICATE_HEADER_V3 {V3 GUID, BufferSize, 0, MessageGuid, MessageSize} at `at`. */
+export function writeHeaderV3(m: Machine, at: number, bufferSize: number, messageGuid: Guid, messageSize: number): void {
+  writeBytes(m.s.mem, at, guidToBytes(gEfiMmCommunicateHeaderV3Guid));
+  write64(m.s.mem, at + V3_BUFFER_SIZE_OFFSET, BigInt(bufferSize));
+  write64(m.s.mem, at + 24, 0n);
+  writeBytes(m.s.mem, at + V3_MESSAGE_GUID_OFFSET, guidToBytes(messageGuid));
+  write64(m.s.mem, at + V3_MESSAGE_SIZE_OFFSET, BigInt(messageSize));
 }
 
 /** mCommunicateHeader in PiSmmIpl's runtime data: a header plus one byte of data. */
@@ -94,35 +155,70 @@ export function iplCommunicateHeader(m: Machine): number {
   return m.s.config.runtimeDataBase + 0x1000;
 }
 
-function writeHeader(m: Machine, at: number, guid: Guid, data: Uint8Array): void {
+/** sizeof (mCommunicateHeader): EFI_SMM_COMMUNICATE_HEADER with Data[1] = 0x19. */
+const IPL_HEADER_SIZE = SMM_COMMUNICATE_HEADER_SIZE + 1;
+
+function writeIplHeader(m: Machine, guid: Guid): number {
+  const at = iplCommunicateHeader(m);
   writeBytes(m.s.mem, at, guidToBytes(guid));
-  write64(m.s.mem, at + 16, BigInt(data.length));
-  writeBytes(m.s.mem, at + SMM_COMMUNICATE_HEADER_SIZE, data);
+  write64(m.s.mem, at + 16, 1n);
+  writeBytes(m.s.mem, at + SMM_COMMUNICATE_HEADER_SIZE, new Uint8Array([0]));
+  return at;
 }
 
-/** SmmIplDispatchDriver: Communicate gEfiEventDxeDispatchGuid until the core stops asking to restart. */
+/**
+ * SmmIplDxeDispatchEventNotify (gEfiEventDxeDispatchGuid, signalled after each DXE dispatcher
+ * pass): Communicate until the core stops asking for a restart; after a restart request it closes
+ * the SMRAM window (mSmmAccess->Close, "SMM IPL closed SMRAM window") and dispatches again, now
+ * through an SMI. Closed at SmmReadyToLock (CloseOnLock).
+ */
 export function* smmIplDispatchDriver(m: Machine): Gen<void> {
-  const at = iplCommunicateHeader(m);
+  const fw = iplFw(m);
+  if (fw.mod.globals.mSmmLocked === true) return;
   for (let round = 0; round < 8; round++) {
-    writeHeader(m, at, GUIDS.gEfiEventDxeDispatchGuid, new Uint8Array([0]));
-    const r = yield* SmmCommunicationCommunicate(m, 0, at, null);
-    const verdict = read8(m.s.mem, at + SMM_COMMUNICATE_HEADER_SIZE);
-    if (verdict !== COMM_BUFFER_SMM_DISPATCH_RESTART) return;
+    const at = writeIplHeader(m, GUIDS.gEfiEventDxeDispatchGuid);
+    yield* SmmCommunicationCommunicate(m, 0, at, IPL_HEADER_SIZE);
+    if (read8(m.s.mem, at + SMM_COMMUNICATE_HEADER_SIZE) !== COMM_BUFFER_SMM_DISPATCH_RESTART) return;
     // SmmIplDxeDispatchEventNotify: close SMRAM before the dispatcher runs again (now through an SMI).
-    const fw = iplFw(m);
-    const closed = smmAccess2Close(m);
-    ASSERT_EFI_ERROR(fw, closed, 'PiSmmIpl.c', 923);
+    ASSERT_EFI_ERROR(fw, smmAccess2Close(m), 'PiSmmIpl.c', 923);
     DEBUG(fw, DEBUG_INFO, 'SMM IPL closed SMRAM window\n');
-    yield ev('trigger', 0, 'PiSmmIpl SmmIplDxeDispatchEventNotify: the SMM core dispatcher asked for a restart (SMM entry point now registered): mSmmAccess->Close (SMRAM closed), then dispatch again through an SMI');
     serialNote(m, 'PiSmmIpl: the SMM core dispatcher asked for a restart (SMM entry point now registered): SMRAM closed, dispatching again through an SMI');
   }
 }
 
-/** SmmIplGuidedEventNotify / SmmIplReadyToLockEventNotify: tell the SMM core about a DXE event. */
-export function* smmIplSignalEvent(m: Machine, guid: Guid): Gen<CommunicateResult> {
-  const at = iplCommunicateHeader(m);
-  writeHeader(m, at, guid, new Uint8Array([0]));
-  return yield* SmmCommunicationCommunicate(m, 0, at, null);
+/** SmmIplGuidedEventNotify: tell the SMM core about a DXE event group with a one-byte Communicate. */
+export function* smmIplGuidedEventNotify(m: Machine, guid: Guid): Gen<CommunicateResult> {
+  const at = writeIplHeader(m, guid);
+  return yield* SmmCommunicationCommunicate(m, 0, at, IPL_HEADER_SIZE);
+}
+
+/** Kept for callers of the first version: the same as smmIplGuidedEventNotify. */
+export const smmIplSignalEvent = smmIplGuidedEventNotify;
+
+/** SmmIplEndOfDxeEventNotify: mEndOfDxe = TRUE (checked by SmmIplReadyToLockEventNotify). */
+export function smmIplEndOfDxeEventNotify(m: Machine): void {
+  iplFw(m).mod.globals.mEndOfDxe = true;
+}
+
+/**
+ * SmmIplReadyToLockEventNotify (gEfiDxeSmmReadyToLockProtocolGuid installed, or ReadyToBoot first):
+ * lock SMRAM (mSmmAccess->Lock) BEFORE telling the core, close the CloseOnLock events (DXE
+ * dispatch, EndOfDxe), Communicate gEfiDxeSmmReadyToLockProtocolGuid, then print
+ * "SMM IPL locked SMRAM window". Runs once (mSmmLocked).
+ */
+export function* smmIplReadyToLockEventNotify(m: Machine, viaReadyToBoot = false): Gen<void> {
+  const fw = iplFw(m);
+  if (fw.mod.globals.mSmmLocked === true) return;
+  if (viaReadyToBoot) DEBUG(fw, DEBUG_WARN, 'SMM IPL!  DXE SMM Ready To Lock Protocol not installed before Ready To Boot signal\n');
+  if (fw.mod.globals.mEndOfDxe !== true) {
+    DEBUG(fw, DEBUG_ERROR, 'EndOfDxe Event must be signaled before DxeSmmReadyToLock Protocol installation!\n');
+    ASSERT(fw, false, '((BOOLEAN)(0==1))', 'PiSmmIpl.c', 1024);
+  }
+  smmAccess2Lock(m);
+  yield ev('trigger', 0, 'PiSmmIpl SmmIplReadyToLockEventNotify: mSmmAccess->Lock (SMRAM now locked until reset), CloseOnLock events closed (no more DXE-dispatch Communicates), then Communicate gEfiDxeSmmReadyToLockProtocolGuid');
+  yield* smmIplGuidedEventNotify(m, GUIDS.gEfiDxeSmmReadyToLockProtocolGuid);
+  DEBUG(fw, DEBUG_INFO, 'SMM IPL locked SMRAM window\n');
+  fw.mod.globals.mSmmLocked = true;
 }
 
 /** SmmIplSmmConfigurationEventNotify: RegisterSmmEntry (SmmEntryPoint); SmmEntryPointRegistered = TRUE. */
@@ -202,8 +298,9 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   }
   installUefiProtocol(fw, GUIDS.gEfiSmmBase2ProtocolGuid);
   installUefiProtocol(fw, GUIDS.gEfiSmmCommunicationProtocolGuid);
-  installUefiProtocol(fw, IPL_GUIDS.gEfiMmCommunication2ProtocolGuid);
-  installUefiProtocol(fw, IPL_GUIDS.gEfiMmCommunication3ProtocolGuid);
+  installUefiProtocol(fw, gEfiMmCommunication2ProtocolGuid);
+  installUefiProtocol(fw, gEfiMmCommunication3ProtocolGuid);
+  yield lazyEv('handler', 0, () => 'PiSmmIpl: EFI_SMM_BASE2, EFI_SMM_COMMUNICATION, EFI_MM_COMMUNICATION2 and EFI_MM_COMMUNICATION3 installed on mSmmIplHandle');
   return 'EFI_SUCCESS';
 }
 
@@ -215,5 +312,5 @@ export const PiSmmIpl: ModuleDef = {
   imageSize: 0x9000,
   entry,
   handlers: {},
-  summary: 'MdeModulePkg/Core/PiSmmCore/PiSmmIpl: loads the SMM core; EFI_SMM_COMMUNICATION_PROTOCOL; drives dispatch and DXE events into SMM',
+  summary: 'MdeModulePkg/Core/PiSmmCore/PiSmmIpl: loads the SMM core; EFI_SMM_COMMUNICATION / EFI_MM_COMMUNICATION2 / EFI_MM_COMMUNICATION3; drives dispatch and DXE events into SMM',
 };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
 import { ICH9_SMI_EN_APMC_EN, smiLocked } from '../machine/Ich9Lpc';
 import { CpuDeadLoop, type Gen } from '../pi/Fw';
-import { createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
+import { createOvmfMachine } from '../system/OvmfBoot';
+import { ovmfConfig } from '../profiles/ovmf';
 import { SmmControl2Dxe, smmControl2Trigger } from './SmmControl2Dxe';
 
 function drain<T>(g: Gen<T>): T {

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Machine } from './Platform';
 import type { ModuleDef } from './Platform';
 import { newModuleRecord } from '../modules/PiSmmCore';
-import { bootOvmf, createOvmfMachine, ovmfConfig } from '../profiles/ovmf';
+import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
+import { ovmfConfig } from '../profiles/ovmf';
 import { SmmDispatcher } from './Dispatcher';
 import type { EfiStatus } from './EfiStatus';
 import { CpuDeadLoop, type Gen, type TraceEvent } from './Fw';
 import { registerGuidName } from './Guid';
 
 const CPU_IO2_SMM_FILE = 'a47ee2d8-f60e-42fd-8e58-7bd65ee4c29b';
-const VARIABLE_SMM_LITE_FILE = '5e8f6b13-7d1a-4c9e-9b62-3f1a2c4d5e70';
+const VARIABLE_SMM_FILE = '23a089b3-eed5-4ac5-b2ab-43e3298c2343';
 
 function drain<T>(g: Gen<T>, events: TraceEvent[] = []): T {
   for (;;) {
@@ -70,20 +71,23 @@ function mod(m: Machine, name: string) {
 }
 
 describe('Dispatcher: scheduling (§1.9)', () => {
-  it('§12.10/§1.9 the stock OVMF volume in FV order: CpuIo2Smm and SmmLockBox load before PiSmmCpuDxeSmm; the rest after its EFI_NOT_READY', () => {
+  it('§1.9/§12.10/§13 the stock OVMF volume (FV order) loads the TRUE-depex drivers up to PiSmmCpuDxeSmm (CpuIo2Smm, SmmLockBox), the rest of its queue in SMI #1, then the re-scan', () => {
     const { m, hang } = bootWith([]);
     expect(hang).toBeNull();
-    // First pass (no SMI): every TRUE depex is scheduled in FV order; PiSmmCpuDxeSmm stops the drain.
-    // In SMI #1 the queue left over runs first (VariableSmmLite), then CpuHotplugSmm from the re-scan.
-    expect(loadOrder(m)).toEqual(['CpuIo2Smm', 'SmmLockBox', 'PiSmmCpuDxeSmm', 'VariableSmmLite', 'CpuHotplugSmm']);
-    expect(m.s.smm.requestDispatch).toBe(false);
+    // First pass: CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm (EFI_NOT_READY); SMI #1: the queue (FvbServicesSmm, VariableSmm),
+    // then the re-scan in FV order finds CpuHotplugSmm and SmmFaultTolerantWriteDxe.
+    expect(loadOrder(m)).toEqual(['CpuIo2Smm', 'SmmLockBox', 'PiSmmCpuDxeSmm', 'FvbServicesSmm', 'VariableSmm', 'CpuHotplugSmm', 'SmmFaultTolerantWriteDxe']);
+    // TcgMorLockSmm waits for a TPM forever, so gRequestDispatch stays TRUE (Dispatcher.c).
+    expect(mod(m, 'TcgMorLockSmm').state).toBe('dependent');
+    expect(m.s.smm.requestDispatch).toBe(true);
   });
 
   it('§1.9 a driver whose depex waits for a protocol installed by another driver is scheduled on the re-scan', () => {
     const late = driver('NeedsVariable', 'gEfiSmmVariableProtocolGuid');
     const { m } = bootWith([late]);
     const order = loadOrder(m);
-    expect(order.indexOf('NeedsVariable')).toBeGreaterThan(order.indexOf('VariableSmmLite'));
+    expect(order.indexOf('VariableSmm')).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('NeedsVariable')).toBeGreaterThan(order.indexOf('VariableSmm'));
     expect(mod(m, 'NeedsVariable').state).toBe('dispatched');
   });
 
@@ -103,10 +107,11 @@ describe('Dispatcher: scheduling (§1.9)', () => {
   });
 
   it('§1.9 BEFORE: the driver is scheduled right before the named driver', () => {
-    const d = driver('BeforeVariable', `BEFORE ${VARIABLE_SMM_LITE_FILE}`);
+    const d = driver('BeforeVariable', `BEFORE ${VARIABLE_SMM_FILE}`);
     const { m } = bootWith([d]);
     const order = loadOrder(m);
-    expect(order.indexOf('BeforeVariable')).toBe(order.indexOf('VariableSmmLite') - 1);
+    expect(order.indexOf('VariableSmm')).toBeGreaterThan(0);
+    expect(order.indexOf('BeforeVariable')).toBe(order.indexOf('VariableSmm') - 1);
   });
 
   it('§1.9 SmmDispatcher while already running -> EFI_ALREADY_STARTED', () => {
@@ -135,7 +140,9 @@ describe('Dispatcher: drivers that never run (§1.9)', () => {
     expect(lines.filter((l) => l.includes(d.fileGuid.toUpperCase()) || l.includes('NeverReady'))).toEqual([line]);
     // printed while SmmReadyToLockHandler runs, i.e. after the last driver was loaded
     expect(lines.indexOf(line)).toBeGreaterThan(lines.findIndex((l) => l.endsWith('CpuHotplugSmm.efi')));
-    expect(events.findIndex((e) => /^SmmReadyToLockHandler: SMM is locked down/.test(e.text))).toBeGreaterThan(events.findIndex((e) => e.text === 'DXE: SmmReadyToLock'));
+    const trigger = events.findIndex((e) => /installs gEfiDxeSmmReadyToLockProtocolGuid/.test(e.text));
+    expect(trigger).toBeGreaterThan(0);
+    expect(events.findIndex((e) => /^SmmReadyToLockHandler: gST = gBS = NULL/.test(e.text))).toBeGreaterThan(trigger);
     expect(m.s.smm.requestDispatch).toBe(true);
   });
 

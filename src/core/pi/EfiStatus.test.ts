@@ -25,16 +25,26 @@ const TABLE: [EfiStatus, bigint][] = [
   ['EFI_INTERRUPT_PENDING', 0xa000000000000000n],
 ];
 
+/**
+ * Two more the variable stack answers with (§13: the boot's variable requests), same encodings:
+ * RETURN_WRITE_PROTECTED = ENCODE_ERROR (8) (MdePkg/Include/Base.h) and EFI_NOT_AVAILABLE_YET =
+ * DXE_ERROR (2) (MdePkg/Include/Pi/PiMultiPhase.h).
+ */
+const VARIABLE_STACK: [EfiStatus, bigint][] = [
+  ['EFI_WRITE_PROTECTED', 0x8000000000000008n],
+  ['EFI_NOT_AVAILABLE_YET', 0xa000000000000002n],
+];
+
 describe('EfiStatus (§2)', () => {
-  it.each(TABLE.map(([name, value]) => ({ name, value, hex: '0x' + value.toString(16).toUpperCase() })))('§2 $name = $hex on X64', ({ name, value, hex }) => {
+  it.each([...TABLE, ...VARIABLE_STACK].map(([name, value]) => ({ name, value, hex: '0x' + value.toString(16).toUpperCase() })))('§2 $name = $hex on X64', ({ name, value, hex }) => {
     expect(statusValue(name)).toBe(value);
     expect(statusHex(name)).toBe(hex);
     expect(statusFromValue(value)).toBe(name);
     expect(isError(name)).toBe((value & 0x8000000000000000n) !== 0n);
   });
 
-  it('§2 the table covers exactly the facts list; PI warnings are not errors, EFI_INTERRUPT_PENDING is', () => {
-    expect(Object.keys(EFI_STATUS_TABLE).sort()).toEqual(TABLE.map(([n]) => n).sort());
+  it('§2/§13 the table covers exactly the facts list plus the variable stack\'s two; PI warnings are not errors, EFI_INTERRUPT_PENDING is', () => {
+    expect(Object.keys(EFI_STATUS_TABLE).sort()).toEqual([...TABLE, ...VARIABLE_STACK].map(([n]) => n).sort());
     expect(isError('EFI_WARN_INTERRUPT_SOURCE_QUIESCED')).toBe(false);
     expect(isError('EFI_WARN_INTERRUPT_SOURCE_PENDING')).toBe(false);
     expect(isError('EFI_INTERRUPT_PENDING')).toBe(true);

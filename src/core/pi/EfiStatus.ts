@@ -22,6 +22,7 @@ export const EFI_STATUS_TABLE = {
   EFI_BUFFER_TOO_SMALL: { value: MAX_BIT | 5n, text: 'Buffer Too Small' },
   EFI_NOT_READY: { value: MAX_BIT | 6n, text: 'Not Ready' },
   EFI_DEVICE_ERROR: { value: MAX_BIT | 7n, text: 'Device Error' },
+  EFI_WRITE_PROTECTED: { value: MAX_BIT | 8n, text: 'Write Protected' },
   EFI_OUT_OF_RESOURCES: { value: MAX_BIT | 9n, text: 'Out of Resources' },
   EFI_NOT_FOUND: { value: MAX_BIT | 14n, text: 'Not Found' },
   EFI_ACCESS_DENIED: { value: MAX_BIT | 15n, text: 'Access Denied' },
@@ -34,6 +35,8 @@ export const EFI_STATUS_TABLE = {
   EFI_WARN_INTERRUPT_SOURCE_PENDING: { value: PI_BIT | 0n },
   EFI_WARN_INTERRUPT_SOURCE_QUIESCED: { value: PI_BIT | 1n },
   EFI_INTERRUPT_PENDING: { value: MAX_BIT | PI_BIT | 0n },
+  /** DXE_ERROR (2), MdePkg/Include/Pi/PiMultiPhase.h; not in PrintLib's mStatusString, so %r prints it in hex. */
+  EFI_NOT_AVAILABLE_YET: { value: MAX_BIT | PI_BIT | 2n },
 } as const satisfies Record<string, StatusInfo>;
 
 export type EfiStatus = keyof typeof EFI_STATUS_TABLE;

@@ -56,8 +56,19 @@ export function parseGuid(text: string): Guid | null {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t) ? t.toLowerCase() : null;
 }
 
+const TO_BYTES = new Map<string, Uint8Array>();
+
 /** EFI_GUID in memory: Data1 (LE u32), Data2 (LE u16), Data3 (LE u16), Data4 (8 bytes as written). */
 export function guidToBytes(guid: Guid): Uint8Array {
+  let b = TO_BYTES.get(guid);
+  if (!b) {
+    b = parseGuidBytes(guid);
+    if (TO_BYTES.size < 4096) TO_BYTES.set(guid, b);
+  }
+  return b.slice();
+}
+
+function parseGuidBytes(guid: Guid): Uint8Array {
   const hex = guid.replace(/-/g, '');
   const out = new Uint8Array(16);
   const d1 = parseInt(hex.slice(0, 8), 16);
@@ -70,12 +81,9 @@ export function guidToBytes(guid: Guid): Uint8Array {
   return out;
 }
 
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function guidFromBytes(b: Uint8Array, off = 0): Guid {
-  const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
-  const d1 = (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
-  const d2 = b[off + 4] | (b[off + 5] << 8);
-  const d3 = b[off + 6] | (b[off + 7] << 8);
-  let d4 = '';
-  for (let i = 0; i < 8; i++) d4 += h(b[off + 8 + i], 2);
-  return `${h(d1, 8)}-${h(d2, 4)}-${h(d3, 4)}-${d4.slice(0, 4)}-${d4.slice(4)}`;
+  const x = (i: number) => HEX2[b[off + i]];
+  return x(3) + x(2) + x(1) + x(0) + '-' + x(5) + x(4) + '-' + x(7) + x(6) + '-' + x(8) + x(9) + '-' + x(10) + x(11) + x(12) + x(13) + x(14) + x(15);
 }

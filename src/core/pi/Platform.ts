@@ -170,6 +170,12 @@ export type MmiHandlerFn = (
 
 export type EntryPointFn = (fw: Fw) => Gen<EfiStatus>;
 
+/**
+ * EFI_MM_NOTIFY_FN: (Protocol, Interface, Handle), called by SmmInstallProtocolInterface for every
+ * notification registered on the protocol with SmmRegisterProtocolNotify (PiSmmCore Notify.c).
+ */
+export type NotifyFn = (fw: Fw, protocol: string, iface: number) => Gen<EfiStatus>;
+
 /** The code side of a firmware module: what the build would put in an FFS file. */
 export interface ModuleDef {
   name: string;
@@ -181,6 +187,8 @@ export interface ModuleDef {
   entry: EntryPointFn;
   /** Functions the module can register as MMI handlers, by C name. */
   handlers: Record<string, MmiHandlerFn>;
+  /** Functions the module can register with SmmRegisterProtocolNotify, by C name. */
+  notifies?: Record<string, NotifyFn>;
   /** One line on what the module is and where it comes from (edk2 path). */
   summary: string;
 }

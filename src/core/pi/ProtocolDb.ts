@@ -1,11 +1,13 @@
 /**
- * Protocol databases: the SMST's (SmmInstallProtocolInterface / SmmLocateProtocol, edk2
- * MdeModulePkg/Core/PiSmmCore/Handle.c, Locate.c) and, as far as SMM cares, gBS's.
+ * Protocol databases: the SMST's (SmmInstallProtocolInterface / SmmLocateProtocol /
+ * SmmRegisterProtocolNotify, edk2 MdeModulePkg/Core/PiSmmCore/Handle.c, Locate.c, Notify.c) and,
+ * as far as SMM cares, gBS's (MdeModulePkg/Core/Dxe/Hand/Handle.c).
  */
 
 import { bumpTables } from './Platform';
+import { DEBUG, DEBUG_INFO, DEBUG_LOAD } from './Debug';
 import type { EfiStatus } from './EfiStatus';
-import { ev, type Gen, hex } from './Fw';
+import { ev, type Gen, hex, lazyEv } from './Fw';
 import { type Fw } from './Platform';
 import { type Guid, guidName } from './Guid';
 import type { ProtocolEntry } from './SmmCoreState';
@@ -17,11 +19,37 @@ function interfaceAddress(fw: Fw, guid: Guid): number {
   return fw.mod.imageBase + 0x2000 + (h & 0xff8);
 }
 
-export function* SmmInstallProtocolInterface(fw: Fw, guid: Guid): Gen<EfiStatus> {
-  const entry: ProtocolEntry = { guid, module: fw.mod.name, iface: interfaceAddress(fw, guid), database: 'smm' };
+/**
+ * SmmInstallProtocolInterface: adds the interface, prints "SmmInstallProtocolInterface: %g %p"
+ * (DEBUG_LOAD | DEBUG_INFO, Handle.c), then SmmNotifyProtocol calls every notification registered
+ * on the GUID, in registration order, before returning. `iface` null = the module's own interface
+ * structure; 0 = EFI_NATIVE_INTERFACE with a NULL interface (event-style protocols such as
+ * gEfiSmmReadyToLockProtocolGuid).
+ */
+export function* SmmInstallProtocolInterface(fw: Fw, guid: Guid, iface: number | null = null): Gen<EfiStatus> {
+  const entry: ProtocolEntry = { guid, module: fw.mod.name, iface: iface ?? interfaceAddress(fw, guid), database: 'smm' };
   fw.m.s.smm.protocols.push(entry);
   bumpTables(fw.m);
-  yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->SmmInstallProtocolInterface(${guidName(guid)}) = EFI_SUCCESS`);
+  DEBUG(fw, DEBUG_LOAD | DEBUG_INFO, 'SmmInstallProtocolInterface: %g %p\n', { guid }, entry.iface);
+  yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: gSmst->SmmInstallProtocolInterface(${guidName(guid)}, Interface ${hex(entry.iface)}) = EFI_SUCCESS`);
+  const notifies = fw.m.s.smm.notifies;
+  for (let i = 0; i < notifies.length; i++) {
+    const n = notifies[i];
+    if (n.guid !== guid) continue;
+    const fn = fw.m.defs.get(n.module)?.notifies?.[n.fn];
+    const mod = fw.m.s.modules.find((x) => x.name === n.module);
+    if (!fn || !mod) throw new Error(`internal: notify ${n.module}.${n.fn} has no code`);
+    yield lazyEv('handler', fw.cpu, () => `SmmNotifyProtocol: ${guidName(guid)} installed -> ${n.module}.${n.fn} (registered with SmmRegisterProtocolNotify)`);
+    yield* fn({ m: fw.m, mod, cpu: fw.cpu }, guid, entry.iface);
+  }
+  return 'EFI_SUCCESS';
+}
+
+/** SmmRegisterProtocolNotify: remember `fn` (a name in the module's `notifies`) for later installs of `guid`. */
+export function* SmmRegisterProtocolNotify(fw: Fw, guid: Guid, fn: string): Gen<EfiStatus> {
+  if (!fw.m.defs.get(fw.mod.name)?.notifies?.[fn]) return 'EFI_INVALID_PARAMETER';
+  fw.m.s.smm.notifies.push({ guid, module: fw.mod.name, fn });
+  yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: gSmst->SmmRegisterProtocolNotify(${guidName(guid)}, ${fn}) = EFI_SUCCESS`);
   return 'EFI_SUCCESS';
 }
 
@@ -38,9 +66,15 @@ export function* SmmLocateProtocol(fw: Fw, guid: Guid): Gen<[EfiStatus, number]>
   return [status, p ? p.iface : 0];
 }
 
-/** gBS->InstallProtocolInterface from a DXE driver (outside SMM). */
-export function installUefiProtocol(fw: Fw, guid: Guid): void {
-  fw.m.s.uefiProtocols.push({ guid, module: fw.mod.name, iface: interfaceAddress(fw, guid), database: 'uefi' });
+/**
+ * gBS->InstallProtocolInterface from a DXE driver (or from SMM code before SmmReadyToLock, as
+ * VariableSmm and SmmFaultTolerantWriteDxe do): prints the DXE core's "InstallProtocolInterface:
+ * %g %p" line. `iface` as for SmmInstallProtocolInterface.
+ */
+export function installUefiProtocol(fw: Fw, guid: Guid, iface: number | null = null): void {
+  const entry: ProtocolEntry = { guid, module: fw.mod.name, iface: iface ?? interfaceAddress(fw, guid), database: 'uefi' };
+  fw.m.s.uefiProtocols.push(entry);
+  DEBUG(fw, DEBUG_INFO, 'InstallProtocolInterface: %g %p\n', { guid }, entry.iface);
   bumpTables(fw.m);
 }
 

@@ -49,6 +49,13 @@ export interface SmmCorePrivate {
   smmEntryPoint: number;
 }
 
+/** A protocol notification registered with SmmRegisterProtocolNotify (mProtocolDatabase's Notify list). */
+export interface ProtocolNotifyRec {
+  guid: Guid;
+  module: string;
+  fn: string;
+}
+
 export interface SmmCoreState {
   loaded: boolean;
   protocols: ProtocolEntry[];
@@ -60,6 +67,12 @@ export interface SmmCoreState {
   /** EFI_SMM_ENTRY_CONTEXT fields SmmEntryPoint copies into the SMST (facts §1.1, §3.5, §8.5). */
   currentlyExecutingCpu: number;
   numberOfCpus: number;
+  /** SmmRegisterProtocolNotify registrations, in registration order. */
+  notifies: ProtocolNotifyRec[];
+  /** mInLegacyBoot (PiSmmCore.c): set by SmmLegacyBootHandler; SmmEntryPoint then ignores gSmmCorePrivate. */
+  inLegacyBoot: boolean;
+  /** SmmReadyToLockHandler sets gST = gBS = NULL: SMM code can no longer use UEFI boot services. */
+  bootServicesGone: boolean;
   smramOpen: boolean;
   smramLocked: boolean;
   endOfDxe: boolean;

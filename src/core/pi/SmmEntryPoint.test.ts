@@ -12,7 +12,7 @@ import type { Gen } from './Fw';
 import type { MmiHandlerFn } from './Platform';
 import { type Guid, GUIDS, guidToBytes } from './Guid';
 import { MmiHandlerRegister } from './Mmi';
-import { SMM_COMMUNICATE_HEADER_SIZE } from './SmmEntryPoint';
+import { MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMUNICATE_HEADER_SIZE } from './SmmEntryPoint';
 
 const TEST_GUID: Guid = '5a5a5a5a-0000-4000-8000-00000000c0de';
 
@@ -79,7 +79,7 @@ describe('SmmEntryPoint: order of work (§1.1)', () => {
       'root:CpuHotplugMmi:EFI_WARN_INTERRUPT_SOURCE_QUIESCED',
     ]);
     const texts = s.timeline.map((e) => e.text);
-    const guidCall = texts.findIndex((t) => t.startsWith('guid handler VariableSmmLite.SmmVariableHandler('));
+    const guidCall = texts.findIndex((t) => t.startsWith('guid handler VariableSmm.SmmVariableHandler('));
     const rootCall = texts.findIndex((t) => t.startsWith('root handler CpuHotplugSmm.CpuHotplugMmi('));
     const rootWalk = texts.findIndex((t) => t.startsWith('MmiManage(NULL (root MMI handlers))'));
     expect(guidCall).toBeGreaterThan(0);
@@ -230,5 +230,44 @@ describe('SmmEntryPoint: the Communicate SMI and the buffer the handler sees (§
     const r = communicate(s, `communicate ${TEST_GUID} ${'00'.repeat(32)} --run`);
     expect(r.status).toBe('EFI_SUCCESS');
     expect(r.commSize).toBe(28);
+  });
+});
+
+describe('SmmEntryPoint: the EFI_MM_COMMUNICATE_HEADER_V3 path (§1.1, §12.10)', () => {
+  it('§1.1 HeaderGuid = gEfiMmCommunicateHeaderV3Guid: the handler of MessageGuid gets &MessageData (+0x38) and *CommBufferSize = BufferSize - 0x38, whatever MessageSize says', () => {
+    const s = Session.create({ cpus: 2 });
+    const seen: { buf: number; size: number | null }[] = [];
+    addGuidHandler(s, TEST_GUID, function* (_fw, _h, _c, buf, size) {
+      seen.push({ buf, size: size ? size.value : null });
+      size!.value = 4;
+      return 'EFI_SUCCESS';
+    });
+    const at = 0x7ee04000;
+    const r = s.exec(`communicate ${TEST_GUID} ${'ab'.repeat(10)} --v3 --at ${'0x' + at.toString(16)} --size 0x100 --run`);
+    expect(r.lines.join('\n')).toContain('Communicate3 returned EFI_SUCCESS');
+    expect(seen).toEqual([{ buf: at + MM_COMMUNICATE_HEADER_V3_SIZE, size: 0x100 - 0x38 }]);
+    expect(s.m.s.lastSmi!.communicate).toBe(TEST_GUID);
+    expect(s.timeline.some((e) => e.text.includes('EFI_MM_COMMUNICATE_HEADER_V3') && e.text.includes('MessageSize=0xA'))).toBe(true);
+    // gSmmCorePrivate->BufferSize = *CommBufferSize + sizeof (EFI_MM_COMMUNICATE_HEADER_V3)
+    expect(s.m.s.smm.priv.bufferSize).toBe(4 + 0x38);
+    expect(MM_COMMUNICATE_HEADER_V3_SIZE).toBe(56);
+  });
+
+  it('§1.1 a V3 header in a buffer smaller than sizeof (EFI_MM_COMMUNICATE_HEADER_V3) -> EFI_ACCESS_DENIED, straight to the root handlers', () => {
+    const s = Session.create({ cpus: 2 });
+    // Sent through the legacy protocol with *CommSize 0x20: PiSmmIpl does not look at the V3 GUID, SmmEntryPoint does.
+    const r = communicate(s, `communicate gEfiMmCommunicateHeaderV3Guid ${'00'.repeat(8)} --size 0x20 --run`);
+    expect(r.status).toBe('EFI_ACCESS_DENIED');
+    expect(calls(s)).toEqual(['root:CpuHotplugMmi:EFI_WARN_INTERRUPT_SOURCE_QUIESCED']);
+    expect(s.m.s.smm.priv.commBuffer).toBe(0);
+  });
+
+  it('§1.1 a legacy header whose GUID is not the V3 one is handled as before (GUID handlers run first)', () => {
+    const s = Session.create({ cpus: 2 });
+    addGuidHandler(s, TEST_GUID, function* () {
+      return 'EFI_SUCCESS';
+    });
+    expect(communicate(s, `communicate ${TEST_GUID} 01 --run`).status).toBe('EFI_SUCCESS');
+    expect(calls(s)).toEqual(['guid:TestGuidHandler:EFI_SUCCESS', 'root:CpuHotplugMmi:EFI_WARN_INTERRUPT_SOURCE_QUIESCED']);
   });
 });

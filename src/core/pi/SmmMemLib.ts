@@ -14,7 +14,8 @@
 import { edk2SprintLf } from '../lib/PrintLib';
 import type { Machine } from './Platform';
 import { DEBUG, DEBUG_INFO } from './Debug';
-import type { Fw } from './Platform';
+import { type Fw } from './Platform';
+import { hex } from './Fw';
 import { cpuHobSizeOfMemorySpace } from './HobLib';
 import type { SmramDescriptor } from './SmramMap';
 
@@ -50,13 +51,17 @@ export function smmMemLibMaximumSupportAddress(m: Machine): number {
 }
 
 /**
- * SmmMemLibConstructor, as far as the boot log shows it: save the SmmAccess2 descriptors, compute
- * and print the maximum support address. (It also registers the EndOfDxe and ReadyToLock
- * notifications; the model reads the memory map and the ReadyToLock flag when it checks.)
+ * SmmMemLibConstructor, run in every SMM driver that links the library (PiSmmCore, SmmLockBox,
+ * VariableSmm, SmmFaultTolerantWriteDxe on OVMF), as far as the boot log shows it: save the
+ * SmmAccess2 descriptors, compute and print the maximum support address. (It also registers the
+ * EndOfDxe and ReadyToLock notifications; the model reads the memory map and the ReadyToLock flag
+ * when it checks.) Every instance sees the same descriptors, so the model keeps one copy: a driver
+ * after PiSmmCore passes none and the saved ones stay.
  */
-export function smmMemLibConstructor(fw: Fw, smramRanges: SmramDescriptor[]): void {
+export function smmMemLibConstructor(fw: Fw, smramRanges?: SmramDescriptor[]): void {
   const max = smmMemLibMaximumSupportAddress(fw.m);
-  fw.m.s.smm.memLib = { smramRanges: smramRanges.map((d) => ({ ...d })), maximumSupportAddress: max };
+  const ranges = smramRanges ?? fw.m.s.smm.memLib.smramRanges;
+  fw.m.s.smm.memLib = { smramRanges: ranges.map((d) => ({ ...d })), maximumSupportAddress: max };
   DEBUG(fw, DEBUG_INFO, 'mSmmMemLibInternalMaximumSupportAddress = 0x%lx\n', BigInt(max));
 }
 

@@ -7,7 +7,8 @@ import { gSmmBaseHobGuid } from '../modules/SmmRelocationLib';
 import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
 import { getFirstGuidHob, guidHobData, guidHobName, walkHobs } from '../pi/HobLib';
 import { gEfiSmmSmramMemoryGuid, regionStateText, smramHobDescriptors } from '../pi/Smram';
-import { bootOvmf, createOvmfMachine, ovmfConfig } from './ovmf';
+import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
+import { ovmfConfig } from './ovmf';
 
 interface Observed {
   e: TraceEvent;
@@ -183,24 +184,24 @@ describe('ovmf profile: the boot\'s SMIs and MSR_SMI_COUNT (§13, §12.2, §6.3,
       [5, 'smi-ipi', [0]], [6, 'smi-ipi', [1, 2, 3]],
     ]);
     expect(smis.every((x) => x.bsp === null && x.handlersCalled.length === 0)).toBe(true);
-    expect(m.s.smiSeq).toBe(9); // + dispatch restart, EndOfDxe, SmmReadyToLock
+    expect(m.s.smiSeq).toBe(6 + 523); // then the 523 Communicate SMIs (521 logged + 2 at ExitBootServices)
   });
 
-  it('§6.3/§8.2.1 broadcast: relocation 1 + first-SMI init 1 + 3 boot Communicate SMIs = 5 on every CPU', () => {
+  it('§6.3/§8.2.1/§13 broadcast: relocation 1 + first-SMI init 1 + the boot\'s 523 Communicate SMIs (521 logged + 2 at ExitBootServices) = 525 on every CPU', () => {
     const { m } = boot({ cpus: 4 });
-    expect(m.s.cpus.map((c) => c.smiCount)).toEqual([5, 5, 5, 5]);
+    expect(m.s.cpus.map((c) => c.smiCount)).toEqual([525, 525, 525, 525]);
     expect(m.s.mp.smmInitialized).toEqual([true, true, true, true]);
   });
 
-  it('§6.3/§4.4 no broadcast: the boot Communicate SMIs hit only CPU0 (5), the APs only relocation + init (2)', () => {
+  it('§6.3/§4.4/§13 no broadcast: the boot Communicate SMIs hit only CPU0 (525), the APs only relocation + init (2)', () => {
     const { m } = boot({ cpus: 4, broadcast: false });
-    expect(m.s.cpus.map((c) => c.smiCount)).toEqual([5, 2, 2, 2]);
+    expect(m.s.cpus.map((c) => c.smiCount)).toEqual([525, 2, 2, 2]);
   });
 
   it('§12.2/§8.2.1 1 CPU: one relocation IPI and one first-SMI IPI (no "all excluding self" target)', () => {
     const { m } = boot({ cpus: 1 });
-    expect(m.s.smiSeq).toBe(2 + 3);
-    expect(m.s.cpus[0].smiCount).toBe(5);
+    expect(m.s.smiSeq).toBe(2 + 523);
+    expect(m.s.cpus[0].smiCount).toBe(2 + 523);
   });
 
   it('§8.2.1 the first SMI at the new SMBASE runs InitializeSmm() only: no rendezvous, no SmmEntryPoint, no handler', () => {
@@ -231,15 +232,13 @@ describe('ovmf profile: dispatch during boot (§1.6, §1.9, §1.4)', () => {
     expect(obs.slice(registered + 1, notReady).some((o) => o.e.text.startsWith('SmmDispatcher: start'))).toBe(false);
   });
 
-  it('§1.9/§1.6 the rest is dispatched through an SMI (Communicate gEfiEventDxeDispatchGuid), the first after the boot IPIs', () => {
+  it('§1.9/§1.6/§12.10/§13 the rest is dispatched inside SMI #1 (Communicate gEfiEventDxeDispatchGuid): FvbServicesSmm, VariableSmm, CpuHotplugSmm, SmmFaultTolerantWriteDxe', () => {
     const { obs } = boot({ cpus: 2 });
-    for (const name of ['VariableSmmLite', 'CpuHotplugSmm']) {
-      const o = obs.find((x) => x.e.text.startsWith(`SmmDispatcher: start ${name}`))!;
-      expect(o, name).toBeDefined();
-      expect(o.inSmi, name).toBe(true);
-      expect(o.smiSeq, name).toBe(2 + 2 + 1); // 2 relocation IPIs, 2 first-SMI IPIs, then this Communicate
-      expect(o.smi?.kind, name).toBe('communicate');
-    }
+    const first = obs.find((x) => x.e.text.startsWith('SmmDispatcher: start CpuIo2Smm'))!;
+    expect(first).toMatchObject({ inSmi: false, smiSeq: 2 }); // before PiSmmCpuDxeSmm, in the first pass (after PEI's 2 relocation IPIs)
+    const starts = obs.filter((x) => x.e.text.startsWith('SmmDispatcher: start ') && x.inSmi);
+    expect(starts.map((x) => /start (\w+)/.exec(x.e.text)![1])).toEqual(['FvbServicesSmm', 'VariableSmm', 'CpuHotplugSmm', 'SmmFaultTolerantWriteDxe']);
+    for (const o of starts) expect({ seq: o.smiSeq, kind: o.smi?.kind }).toEqual({ seq: 2 + 2 + 1, kind: 'communicate' }); // 2 relocation IPIs, 2 first-SMI IPIs, then this Communicate
   });
 
   it('§12.10 SMRAM is closed ("SMM IPL closed SMRAM window") after the entry point is registered and before the dispatcher runs again through an SMI', () => {
@@ -247,7 +246,7 @@ describe('ovmf profile: dispatch during boot (§1.6, §1.9, §1.4)', () => {
     const lines = m.s.serial.lines;
     const registered = lines.findIndex((l) => l.startsWith('SMM IPL registered SMM Entry Point address '));
     const closed = lines.indexOf('SMM IPL closed SMRAM window');
-    const variable = lines.findIndex((l) => l.endsWith(' VariableSmmLite.efi'));
+    const variable = lines.findIndex((l) => l.endsWith(' VariableSmm.efi'));
     expect(registered).toBeGreaterThan(0);
     expect(closed).toBeGreaterThan(registered);
     expect(variable).toBeGreaterThan(closed);
@@ -257,15 +256,21 @@ describe('ovmf profile: dispatch during boot (§1.6, §1.9, §1.4)', () => {
     expect(obs.find((o) => o.e.text.startsWith('SmmDispatcher: start CpuIo2Smm'))!.smramOpen).toBe(true);
   });
 
-  it('§1.4/§1.9 SmmReadyToLock unregisters SmmDriverDispatchHandler, SmmReadyToLockHandler, SmmEndOfDxeHandler: deferred, gone after the walk', () => {
+  it('§1.4/§1.9/§12.10 SmmReadyToLock unregisters SmmDriverDispatchHandler, SmmReadyToLockHandler, SmmEndOfDxeHandler: deferred, gone after the walk', () => {
     const m = createOvmfMachine(ovmfConfig({ cpus: 2 }));
     const g = bootOvmf(m);
     let during: { handler: string; toRemove: boolean }[] | null = null;
+    let afterLock: string[] | null = null;
+    let lockedSeq = 0;
     for (;;) {
       const r = g.next();
       if (r.done) break;
-      if (r.value.text.startsWith('SmmReadyToLockHandler: SMM is locked down')) {
+      if (r.value.text.startsWith('SmmReadyToLockHandler: gST = gBS = NULL')) {
         during = m.s.smm.entries.flatMap((e) => e.handlers).filter((h) => h.module === 'PiSmmCore').map((h) => ({ handler: h.handler, toRemove: h.toRemove }));
+        lockedSeq = m.s.smiSeq;
+      }
+      if (lockedSeq && afterLock === null && m.s.smiSeq === lockedSeq + 1) {
+        afterLock = m.s.smm.entries.flatMap((e) => e.handlers).filter((h) => h.module === 'PiSmmCore').map((h) => h.handler);
       }
     }
     expect(during).toEqual([
@@ -276,10 +281,18 @@ describe('ovmf profile: dispatch during boot (§1.6, §1.9, §1.4)', () => {
       { handler: 'SmmReadyToBootHandler', toRemove: false },
       { handler: 'SmmEndOfDxeHandler', toRemove: true },
     ]);
-    const after = m.s.smm.entries.flatMap((e) => e.handlers).map((h) => h.handler);
-    expect(after).toEqual(['SmmLegacyBootHandler', 'SmmExitBootServicesHandler', 'SmmReadyToBootHandler', 'SmmLockBoxHandler', 'SmmVariableHandler']);
+    expect(lockedSeq).toBe(2 + 2 + 95); // the ReadyToLock Communicate is #95 of the logged boot's Communicate SMIs, after 2 relocation + 2 first-SMI IPIs (2 CPUs)
+    expect(afterLock).toEqual(['SmmLegacyBootHandler', 'SmmExitBootServicesHandler', 'SmmReadyToBootHandler']);
     expect(m.s.smm.readyToLock).toBe(true);
     expect(m.s.smm.smramLocked).toBe(true);
+  });
+
+  it('§12.10 once the OS runs none of PiSmmCore\'s six GUID handlers is registered; the variable stack\'s handlers are', () => {
+    const { m } = boot({ cpus: 2 });
+    const guid = m.s.smm.entries.flatMap((e) => e.handlers).map((h) => `${h.module}.${h.handler}`);
+    expect(guid.filter((h) => h.startsWith('PiSmmCore.'))).toEqual([]);
+    expect(guid).toEqual(['SmmLockBox.SmmLockBoxHandler', 'VariableSmm.VarCheckPolicyLibMmiHandler', 'VariableSmm.SmmVariableHandler', 'SmmFaultTolerantWriteDxe.SmmFaultTolerantWriteHandler']);
+    expect(m.s.smm.root.map((h) => h.handler)).toEqual(['CpuHotplugMmi']);
   });
 
   it('§1.6 after boot the OS runs: every CPU idle, out of SMM, long-mode context restored by RSM', () => {

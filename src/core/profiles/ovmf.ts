@@ -13,28 +13,34 @@ import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
 import type { ModuleDef } from '../pi/Platform';
 import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
 import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
-import { PiSmmIpl, iplFw, smmIplDispatchDriver, smmIplSignalEvent } from '../modules/PiSmmIpl';
+import { PiSmmIpl, smmIplDispatchDriver } from '../modules/PiSmmIpl';
 import { onMpServices2Available, PlatformPei } from '../modules/PlatformPei';
 import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
 import { SmmAccess2Dxe, smmAccess2Lock } from '../modules/SmmAccess2Dxe';
 import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
 import { SmmLockBox } from '../modules/SmmLockBox';
-import { VariableSmmLite } from '../modules/VariableSmmLite';
+import { FvbServicesSmm } from '../modules/FvbServicesSmm';
+import { SmmFaultTolerantWriteDxe } from '../modules/SmmFaultTolerantWriteDxe';
+import { TcgMorLockSmm } from '../modules/TcgMorLockSmm';
+import { VariableSmm } from '../modules/VariableSmm';
+import { VariableSmmRuntimeDxe } from '../modules/VariableSmmRuntimeDxe';
+import { formatOvmfVarsFlash } from '../modules/VariableStore';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
 import { ev, type Gen, hex } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
 import { GUIDS, registerGuidName } from '../pi/Guid';
-import { smiLifecycle } from '../system/SmiLifecycle';
 import { createHobList } from '../pi/HobLib';
 import { EFI_MEMORY_RO, EFI_MEMORY_XP, EfiACPIMemoryNVS, EfiBootServicesCode, EfiBootServicesData, EfiConventionalMemory, EfiReservedMemoryType, EfiRuntimeServicesCode, EfiRuntimeServicesData } from '../pi/SmmMemLib';
 
 /**
  * Modules of the `ovmf` profile in firmware-volume order (OvmfPkg/OvmfPkgX64.fdf): the PEIM, the
- * DXE drivers, then the SMM core and the SMM drivers as the FDF lists them: CpuHotplugSmm,
- * CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, ... (VariableSmmLite stands in for the variable stack).
+ * DXE drivers, then the SMM core and the SMM drivers as the FDF lists them (the order the SMM
+ * dispatcher scans them in): CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, FvbServicesSmm,
+ * SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm.
  */
 export const OVMF_MODULES: ModuleDef[] = [
-  PlatformPei, SmmAccess2Dxe, SmmControl2Dxe, PiSmmIpl, PiSmmCore, CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, VariableSmmLite,
+  PlatformPei, SmmAccess2Dxe, SmmControl2Dxe, PiSmmIpl, PiSmmCore, VariableSmmRuntimeDxe,
+  CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, FvbServicesSmm, SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm,
 ];
 /** Modules a user can add with --module. */
 export const SAMPLE_MODULES: ModuleDef[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample, GenericSwDispatcher];
@@ -114,129 +120,4 @@ export function moduleDefs(config: PlatformConfig): Map<string, ModuleDef> {
     defs.set(d.name, d);
   }
   return defs;
-}
-
-/** Power-on state: CPUs at reset, no SMM yet. */
-export function createOvmfMachine(config: PlatformConfig): Machine {
-  const defs = moduleDefs(config);
-  const s: MachineState = createMachineState(
-    config,
-    {
-      loaded: false,
-      protocols: [],
-      root: [],
-      entries: [],
-      callingDepth: 0,
-      priv: { address: config.runtimeDataBase, size: 0x68 /* sizeof (SMM_CORE_PRIVATE_DATA) on X64 */, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false, smmEntryPoint: 0 },
-      currentlyExecutingCpu: 0,
-      numberOfCpus: config.cpuCount,
-      smramOpen: false,
-      smramLocked: false,
-      endOfDxe: false,
-      readyToLock: false,
-      dispatcherRunning: false,
-      scheduledQueue: [],
-      requestDispatch: false,
-      allocTop: config.tsegBase + config.tsegSize,
-      allocBottom: config.tsegBase,
-      poolNext: 0,
-      poolEnd: 0,
-      smramRanges: [],
-      rootSmiEntry: 0,
-      memLib: { smramRanges: [], maximumSupportAddress: 0 },
-    },
-    {
-      syncMode: 'relaxed',
-      apSyncTimeout: 100000,
-      apSyncTimeout2: 100000,
-      bspIndex: -1,
-      insideSmm: false,
-      allCpusInSync: false,
-      doorLocked: false,
-      present: new Array(config.cpuCount).fill(false),
-      checkedIn: new Array(config.cpuCount).fill(false),
-      smmInitialized: new Array(config.cpuCount).fill(false),
-      smBase: new Array(config.cpuCount).fill(SMM_DEFAULT_SMBASE),
-      relocated: false,
-    },
-  );
-  for (const d of defs.values()) s.modules.push(newModuleRecord(d));
-  s.smramRegions.push({ base: config.tsegBase, size: config.tsegSize, kind: 'tseg', label: `TSEG ${config.tsegSize >>> 20} MiB` });
-  if (config.defaultSmbaseSmram) {
-    const d = config.defaultSmbaseSmram;
-    s.smramRegions.push({ base: d.base, size: d.size, kind: 'default-smbase', label: 'SMRAM at the default SMBASE 0x30000 (QEMU >= 5.1, PcdQ35SmramAtDefaultSmbase)' });
-  }
-  void createCpu;
-  return { s, layout: layoutById(config.layout), defs, smi: smiLifecycle };
-}
-
-/** Run one DXE driver's entry point and record the outcome; false when it failed. */
-function* startDxeDriver(m: Machine, name: string): Gen<boolean> {
-  const rec = m.s.modules.find((x) => x.name === name)!;
-  const status = yield* m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 });
-  rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
-  rec.reason = `DXE driver, entry point returned ${status}`;
-  rec.entryStatus = status;
-  return status === 'EFI_SUCCESS';
-}
-
-/**
- * PEI as far as SMM is concerned (on the BSP): the PEI core builds the HOB list, PlatformPei runs
- * (SMRAM HOB, PMBASE, CPU HOB, MP Services2 notification), then CpuMpPei installs
- * EFI_PEI_MP_SERVICES2_PPI and PlatformPei's OnMpServices2Available relocates every SMBASE
- * (SmmRelocationLib). The model gives the CPUs its DXE register context already in PEI
- * (OvmfPkgX64 runs PEI in long mode too).
- */
-export function* peiPhase(m: Machine): Gen<boolean> {
-  const s = m.s;
-  s.cpus.forEach((c, i) => {
-    dxeRegs(c.regs, i, i !== 0);
-    c.halted = i !== 0;
-  });
-  createHobList(m);
-  const rec = s.modules.find((x) => x.name === 'PlatformPei')!;
-  const fw: Fw = { m, mod: rec, cpu: 0 };
-  const status = yield* PlatformPei.entry(fw);
-  rec.entryStatus = status;
-  rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
-  rec.reason = `PEIM, entry point returned ${status}`;
-  if (status !== 'EFI_SUCCESS') return false;
-  yield ev('trigger', 0, 'CpuMpPei: EFI_PEI_MP_SERVICES2_PPI installed -> PlatformPei OnMpServices2Available (RelocateSmBase\'s notification)');
-  yield* onMpServices2Available(fw);
-  rec.reason = 'PEIM: SMRAM HOB, PMBASE, CPU HOB; relocated every SMBASE in OnMpServices2Available (SmmRelocationLib) and published them in gSmmBaseHobGuid';
-  return true;
-}
-
-/**
- * OVMF boot as far as SMM is concerned, on the BSP (CPU 0): PEI relocates SMBASE; in DXE
- * SmmAccess2Dxe and SmmControl2Dxe start, PiSmmIpl loads the SMM core, the first dispatch runs
- * SmiManage directly (entry point not registered yet): CpuIo2Smm, SmmLockBox, then
- * PiSmmCpuDxeSmm, whose first-SMI init runs and which registers SmmEntryPoint; the IPL closes
- * SMRAM and dispatches the rest through real SMIs; then EndOfDxe and SmmReadyToLock arrive by
- * Communicate. The OS then runs with all CPUs idle.
- */
-export function* bootOvmf(m: Machine): Gen<void> {
-  const s = m.s;
-  s.stage = 'boot';
-  serialNote(m, `QEMU Q35 (ICH9) + OVMF X64, ${s.cpus.length} CPU(s), ${s.config.ramSize >>> 20} MiB RAM, TSEG ${hex(s.config.tsegBase)}+${hex(s.config.tsegSize)}`);
-  if (!(yield* peiPhase(m))) return;
-  for (const name of ['SmmAccess2Dxe', 'SmmControl2Dxe', 'PiSmmIpl']) {
-    if (!(yield* startDxeDriver(m, name))) return;
-  }
-  yield* smmIplDispatchDriver(m);
-  yield ev('trigger', 0, 'DXE: EndOfDxe');
-  yield* smmIplSignalEvent(m, GUIDS.gEfiEndOfDxeEventGroupGuid);
-  yield ev('trigger', 0, 'DXE: SmmReadyToLock');
-  yield* smmIplSignalEvent(m, GUIDS.gEfiDxeSmmReadyToLockProtocolGuid);
-  smmAccess2Lock(m);
-  serialWrite(m, 'SMM IPL locked SMRAM window');
-  serialNote(m, 'boot done, the OS runs; all CPUs idle in HLT. Try: smi 0x04 --cpu 1');
-  s.cpus.forEach((c, i) => {
-    osRegs(c.regs, i, true);
-    c.halted = true;
-    c.activity = 'os';
-  });
-  s.lastSmi = null;
-  s.stage = 'os';
-  void iplFw;
 }

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { NOTE_PREFIX } from '../machine/Debugcon';
 import { read32 } from '../machine/Memory';
 import type { Gen } from '../pi/Fw';
-import { bootOvmf, createOvmfMachine, ovmfConfig } from './ovmf';
+import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
+import { ovmfConfig } from './ovmf';
 
 function drain<T>(g: Gen<T>): T {
   for (;;) {
