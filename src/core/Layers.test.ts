@@ -14,8 +14,8 @@ const SRC = resolve(CORE, '..');
 
 /** Floors of src/core, bottom up; a folder may import its own floor and every floor below. */
 export const CORE_FLOORS: Record<string, number> = {
+  lib: 1, // MdePkg base: EFI_STATUS, EFI_GUID, BasePrintLib; imports nothing of the project's
   machine: 1, // hardware: CPUs, memory, ICH9, I/O bus, save-state layouts; knows no firmware
-  lib: 2, // MdePkg libraries (BasePrintLib), beside the PI core whose EFI_STATUS and GUID types they print
   pi: 2, // the PI MM core and the platform state it works on; knows no driver
   modules: 3, // firmware drivers (edk2 / OVMF modules, the seed thread's samples)
   profiles: 4, // platform profiles: configuration and which modules a firmware volume holds

@@ -6,7 +6,7 @@
 import type { Debugger } from '../debug/Debugger';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
-import { guidName } from '../pi/Guid';
+import { guidName } from '../lib/Guid';
 import { regionStateText, smramHobDescriptors } from '../pi/Smram';
 import { type SmramDescriptor } from '../pi/SmramMap';
 

@@ -10,7 +10,7 @@ import type { Machine } from '../pi/Platform';
 import { readBytes } from '../machine/Memory';
 import { regHex, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
-import { guidName } from '../pi/Guid';
+import { guidName } from '../lib/Guid';
 import { disassembleDepex } from '../pi/Depex';
 import { regionStateText, smramHobDescriptors, smramNotFree } from '../pi/Smram';
 import { describeBreakpoint } from './Breakpoints';

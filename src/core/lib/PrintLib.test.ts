@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EFI_STATUS_TABLE, type EfiStatus } from '../pi/EfiStatus';
+import { EFI_STATUS_TABLE, type EfiStatus } from './EfiStatus';
 import { edk2DebugMessage, edk2Sprint, edk2SprintLf, MAX_DEBUG_MESSAGE_LENGTH } from './PrintLib';
 
 const st = (status: EfiStatus) => ({ status });

@@ -17,8 +17,8 @@
  * Not supported (throw): `%t` (EFI_TIME).
  */
 
-import { statusValue, type EfiStatus } from '../pi/EfiStatus';
-import { parseGuid, type Guid } from '../pi/Guid';
+import { statusValue, type EfiStatus } from './EfiStatus';
+import { parseGuid, type Guid } from './Guid';
 
 export type PrintArg = number | bigint | string | { guid: Guid } | { status: EfiStatus };
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
 import type { Machine } from '../pi/Platform';
 import { CpuDeadLoop, type Gen } from '../pi/Fw';
-import { GUIDS } from '../pi/Guid';
+import { GUIDS } from '../lib/Guid';
 import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
 import { ovmfConfig } from '../profiles/ovmf';
 import { CpuHotplugSmm } from './CpuHotplugSmm';

@@ -8,10 +8,10 @@
 import { addRegion } from '../pi/Platform';
 import { ICH9_APM_CNT, ICH9_APM_CNT_CPU_HOTPLUG } from '../machine/Ich9Lpc';
 import { ASSERT, ASSERT_FALSE_TEXT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { CpuDeadLoop, ev, type Gen, hex, lazyEv } from '../pi/Fw';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
-import { GUIDS } from '../pi/Guid';
+import { GUIDS } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmLocateProtocol } from '../pi/ProtocolDb';
 import { MmCpuIoRead } from './CpuIo2Smm';

@@ -1,10 +1,10 @@
 /** UefiCpuPkg/CpuIo2Smm: EFI_MM_CPU_IO_PROTOCOL (port I/O from SMM), here over the model's I/O bus. */
 
 import { ioRead, type IoWidth } from '../machine/IoBus';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { type Fw } from '../pi/Platform';
 import { type Gen, hex, lazyEv } from '../pi/Fw';
-import { GUIDS } from '../pi/Guid';
+import { GUIDS } from '../lib/Guid';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
 import type { ModuleDef } from '../pi/Platform';
 

@@ -7,10 +7,10 @@
  */
 
 import { DEBUG, DEBUG_INFO } from '../pi/Debug';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { type Fw } from '../pi/Platform';
 import { type Gen, lazyEv } from '../pi/Fw';
-import { type Guid, registerGuidName } from '../pi/Guid';
+import { type Guid, registerGuidName } from '../lib/Guid';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
 import type { ModuleDef } from '../pi/Platform';
 import { OVMF_VARS_FLASH_BASE } from './VariableStore';

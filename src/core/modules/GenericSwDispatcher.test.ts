@@ -7,7 +7,7 @@ import { Session } from '../console/Session';
 import { read64 } from '../machine/Memory';
 import { getReg, REG } from '../machine/Registers';
 import type { Gen } from '../pi/Fw';
-import { GUIDS } from '../pi/Guid';
+import { GUIDS } from '../lib/Guid';
 import { NEVER_ALLOCATED, SW_SMI_INPUT_VALUE_ANY, SwDispatchRegister, SwDispatchUnRegister } from './GenericSwDispatcher';
 
 function drain<T>(g: Gen<T>): T {

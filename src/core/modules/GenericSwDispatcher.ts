@@ -18,10 +18,10 @@
 import { bumpTables, type Machine } from '../pi/Platform';
 import { read64, write64, write8 } from '../machine/Memory';
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
-import { GUIDS } from '../pi/Guid';
+import { GUIDS } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
 export type { SwRegistration } from '../pi/Platform';

@@ -3,7 +3,7 @@ import { Session } from '../console/Session';
 import type { Machine } from '../pi/Platform';
 import { write64, writeBytes } from '../machine/Memory';
 import { type Gen, type TraceEvent } from '../pi/Fw';
-import { GUIDS, guidToBytes } from '../pi/Guid';
+import { GUIDS, guidToBytes } from '../lib/Guid';
 import { createOvmfMachine, peiPhase } from '../system/OvmfBoot';
 import { ovmfConfig } from '../profiles/ovmf';
 import { gEfiMmCommunication2ProtocolGuid, gEfiMmCommunication3ProtocolGuid, MmCommunicationMmCommunicate3, SmmCommunicationCommunicate, SmmCommunicationMmCommunicate2, writeHeaderV3 } from './PiSmmIpl';

@@ -12,10 +12,10 @@
 import { serialNote } from '../machine/Debugcon';
 import { read64, read8, readBytes, write64, writeBytes } from '../machine/Memory';
 import { ASSERT, ASSERT_EFI_ERROR, DEBUG, DEBUG_ERROR, DEBUG_INFO, DEBUG_WARN } from '../pi/Debug';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
-import { type Guid, GUIDS, guidName, guidToBytes, guidFromBytes, registerGuidName } from '../pi/Guid';
+import { type Guid, GUIDS, guidName, guidToBytes, guidFromBytes, registerGuidName } from '../lib/Guid';
 import { MmiManage } from '../pi/Mmi';
 import { installUefiProtocol, uefiProtocolInstalled } from '../pi/ProtocolDb';
 import { EFI_ALLOCATED, smramNotFree } from '../pi/Smram';

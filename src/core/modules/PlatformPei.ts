@@ -13,7 +13,7 @@
 import { configRead, configWrite, ICH9_ACPI_CNTL, ICH9_PMBASE, ICH9_PMBASE_VALUE } from '../machine/Ich9Lpc';
 import { addRegion } from '../pi/Platform';
 import { DEBUG, DEBUG_INFO, DEBUG_WARN } from '../pi/Debug';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
 import { buildCpuHob, buildGuidHob } from '../pi/HobLib';

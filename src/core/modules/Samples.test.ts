@@ -10,7 +10,7 @@ import { fieldByName, readSaveStateField } from '../machine/SaveStateMap';
 import { loadImage } from '../pi/Dispatcher';
 import { ev, type Gen } from '../pi/Fw';
 import { type MmiHandlerFn } from '../pi/Platform';
-import { GUIDS } from '../pi/Guid';
+import { GUIDS } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { MmCpuIoRead } from './CpuIo2Smm';
 import type { ModuleDef } from '../pi/Platform';

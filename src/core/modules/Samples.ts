@@ -5,10 +5,10 @@
 
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import { ASSERT_EFI_ERROR, DEBUG, DEBUG_INFO } from '../pi/Debug';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex } from '../pi/Fw';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
-import { GUIDS, registerGuidName } from '../pi/Guid';
+import { GUIDS, registerGuidName } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmLocateProtocol } from '../pi/ProtocolDb';
 import { MmCpuIoRead } from './CpuIo2Smm';

@@ -7,10 +7,10 @@
  */
 
 import type { Machine } from '../pi/Platform';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { type Fw } from '../pi/Platform';
 import { type Gen } from '../pi/Fw';
-import { GUIDS } from '../pi/Guid';
+import { GUIDS } from '../lib/Guid';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import { type SmramDescriptor } from '../pi/SmramMap';
 import { smramHobDescriptors } from '../pi/Smram';

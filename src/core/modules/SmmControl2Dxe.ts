@@ -4,13 +4,13 @@
  * whose Trigger writes the data port (0xB3) first, then the command port (0xB2).
  */
 
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_PMBASE, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, ICH9_PMBASE_VALUE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN } from '../machine/Ich9Lpc';
 import type { PortWrite } from '../machine/IoBus';
 import { ASSERT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import { ev, type Gen } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
-import { GUIDS } from '../pi/Guid';
+import { GUIDS } from '../lib/Guid';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import type { ModuleDef } from '../pi/Platform';
 import { ASSERT_FALSE_TEXT, negotiateSmiFeatures } from './SmiFeatures';

@@ -6,7 +6,7 @@
  * `mCpuWidthOffset` table. Facts §12.7 (write rules, Present quirk, LMA), §5.1 (IO), §3.4.
  */
 
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import type { Machine } from '../pi/Platform';
 import { read32, readBytes, writeBytes } from '../machine/Memory';
 import { SMM_HANDLER_OFFSET } from '../machine/SaveStateMap';

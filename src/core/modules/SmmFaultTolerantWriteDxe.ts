@@ -11,10 +11,10 @@
 
 import { read32, read64, write64 } from '../machine/Memory';
 import { DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
-import { type EfiStatus, statusValue } from '../pi/EfiStatus';
+import { type EfiStatus, statusValue } from '../lib/EfiStatus';
 import { type Fw, type MmiHandlerFn, type NotifyFn } from '../pi/Platform';
 import { type Gen, lazyEv } from '../pi/Fw';
-import { type Guid, registerGuidName } from '../pi/Guid';
+import { type Guid, registerGuidName } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { installUefiProtocol, SmmInstallProtocolInterface, SmmRegisterProtocolNotify } from '../pi/ProtocolDb';
 import { smmIsBufferOutsideSmmValid, smmMemLibConstructor } from '../pi/SmmMemLib';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
 import { read32, read64, readBytes } from '../machine/Memory';
-import { statusValue } from '../pi/EfiStatus';
+import { statusValue } from '../lib/EfiStatus';
 import { LOCKBOX_GUIDS } from './SmmLockBox';
 
 /** Little-endian hex of the EFI_SMM_LOCK_BOX_PARAMETER_HEADER {Command, DataLength, ReturnStatus} + `extra` zero bytes. */

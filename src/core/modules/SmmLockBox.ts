@@ -15,10 +15,10 @@
 import { readBytes, read32, write32, write64, writeBytes } from '../machine/Memory';
 import { serialWrite } from '../machine/Debugcon';
 import { DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
-import { type EfiStatus, statusValue } from '../pi/EfiStatus';
+import { type EfiStatus, statusValue } from '../lib/EfiStatus';
 import { ev, type Gen, hex } from '../pi/Fw';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
-import { registerGuidName } from '../pi/Guid';
+import { registerGuidName } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import { smmIsBufferOutsideSmmValid, smmMemLibConstructor } from '../pi/SmmMemLib';

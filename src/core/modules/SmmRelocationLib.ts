@@ -13,7 +13,7 @@
 import { readBytes, write32, write64, writeBytes } from '../machine/Memory';
 import { fieldByName, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, writeSaveStateField } from '../machine/SaveStateMap';
 import { DEBUG, DEBUG_INFO } from '../pi/Debug';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { type Fw } from '../pi/Platform';
 import { type Gen, hex } from '../pi/Fw';
 import { buildGuidHob, EFI_HOB_GENERIC_HEADER_SIZE, EFI_HOB_GUID_TYPE_SIZE, getFirstGuidHob, guidHobData, MAX_HOB_LENGTH } from '../pi/HobLib';

@@ -5,10 +5,10 @@
  * Dependent and SmmReadyToLockHandler reports it "discovered but not loaded", as the real boot does.
  */
 
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import type { Fw } from '../pi/Platform';
 import type { Gen } from '../pi/Fw';
-import { registerGuidName } from '../pi/Guid';
+import { registerGuidName } from '../lib/Guid';
 import type { ModuleDef } from '../pi/Platform';
 
 /** SecurityPkg/SecurityPkg.dec. */

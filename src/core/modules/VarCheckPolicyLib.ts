@@ -9,10 +9,10 @@
 
 import { read32, readBytes, write64, writeBytes } from '../machine/Memory';
 import { DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
-import { type EfiStatus, statusValue } from '../pi/EfiStatus';
+import { type EfiStatus, statusValue } from '../lib/EfiStatus';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { hex, lazyEv } from '../pi/Fw';
-import { type Guid, guidFromBytes, guidName, registerGuidName } from '../pi/Guid';
+import { type Guid, guidFromBytes, guidName, registerGuidName } from '../lib/Guid';
 import { smmIsBufferOutsideSmmValid } from '../pi/SmmMemLib';
 import { smmAllocatePages } from '../pi/SmramAlloc';
 import { fromUcs2, sameName } from './VariableStore';

@@ -10,9 +10,9 @@
 
 import { readBytes } from '../machine/Memory';
 import { DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import type { Fw } from '../pi/Platform';
-import { type Guid, registerGuidName } from '../pi/Guid';
+import { type Guid, registerGuidName } from '../lib/Guid';
 import { validateSetVariable } from './VarCheckPolicyLib';
 import { appendVariable, AUTH_VARIABLE_HEADER_SIZE, EFI_VARIABLE_APPEND_WRITE, EFI_VARIABLE_BOOTSERVICE_ACCESS, EFI_VARIABLE_NON_VOLATILE, EFI_VARIABLE_RUNTIME_ACCESS, findVariable, fromUcs2, lastVariableEnd, liveVariables, sameName, setState, storeEnd, ucs2, VAR_DELETED, VAR_IN_DELETED_TRANSITION, type VarStore } from './VariableStore';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
 import { read64, read8, readBytes } from '../machine/Memory';
-import { statusFromValue } from '../pi/EfiStatus';
-import { guidToBytes } from '../pi/Guid';
+import { statusFromValue } from '../lib/EfiStatus';
+import { guidToBytes } from '../lib/Guid';
 import { VARIABLE_BUFFER_PAYLOAD_SIZE } from './VariableSmm';
 import { OVMF_VARS_FLASH_BASE, ucs2, variables, VAR_ADDED } from './VariableStore';
 

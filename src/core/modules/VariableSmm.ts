@@ -18,10 +18,10 @@
 
 import { copyBytes, read32, read64, readBytes, write64, writeBytes } from '../machine/Memory';
 import { DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
-import { type EfiStatus, statusValue } from '../pi/EfiStatus';
+import { type EfiStatus, statusValue } from '../lib/EfiStatus';
 import { type Fw, type MmiHandlerFn, type NotifyFn } from '../pi/Platform';
 import { type Gen, hex, lazyEv } from '../pi/Fw';
-import { type Guid, GUIDS, guidFromBytes, guidName, guidToBytes, registerGuidName } from '../pi/Guid';
+import { type Guid, GUIDS, guidFromBytes, guidName, guidToBytes, registerGuidName } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
 import { installUefiProtocol, SmmInstallProtocolInterface, SmmRegisterProtocolNotify } from '../pi/ProtocolDb';
 import { smmIsBufferOutsideSmmValid, smmMemLibConstructor } from '../pi/SmmMemLib';

@@ -14,10 +14,10 @@
 import { fill, read64, readBytes, write32, write64, writeBytes } from '../machine/Memory';
 import type { Machine } from '../pi/Platform';
 import { serialWrite } from '../machine/Debugcon';
-import { type EfiStatus, statusFromValue } from '../pi/EfiStatus';
+import { type EfiStatus, statusFromValue } from '../lib/EfiStatus';
 import type { Fw } from '../pi/Platform';
 import type { Gen } from '../pi/Fw';
-import { type Guid, GUIDS, guidFromBytes, guidToBytes } from '../pi/Guid';
+import { type Guid, GUIDS, guidFromBytes, guidToBytes } from '../lib/Guid';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import { MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMUNICATE_HEADER_SIZE } from '../pi/SmmEntryPoint';
 import type { ModuleDef } from '../pi/Platform';

@@ -17,7 +17,7 @@
  */
 
 import { PAGE_SIZE, readBytes, writeBytes, type MemoryState } from '../machine/Memory';
-import { type Guid, guidFromBytes, guidToBytes } from '../pi/Guid';
+import { type Guid, guidFromBytes, guidToBytes } from '../lib/Guid';
 
 export const VARIABLE_DATA = 0x55aa;
 export const VAR_IN_DELETED_TRANSITION = 0xfe;

@@ -16,7 +16,7 @@ import { edk2Sprint, type PrintArg } from '../lib/PrintLib';
 import { DEBUGCON_READBACK } from '../machine/Debugcon';
 import { ioRead, ioWriteFifo8 } from '../machine/IoBus';
 import type { Machine } from './Platform';
-import { type EfiStatus, isError } from './EfiStatus';
+import { type EfiStatus, isError } from '../lib/EfiStatus';
 import { CpuDeadLoop } from './Fw';
 import { type Fw } from './Platform';
 

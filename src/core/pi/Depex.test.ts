@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileDepex, DEPEX_OP, DepexSyntaxError, disassembleDepex, evaluateDepex } from './Depex';
-import { GUIDS, guidToBytes, type Guid } from './Guid';
+import { GUIDS, guidToBytes, type Guid } from '../lib/Guid';
 
 const FILE: Guid = '84eea114-c6be-4445-8f90-51d97863e363'; // CpuHotplugSmm FILE_GUID
 const FILE_TEXT = 'Evaluate SMM DEPEX for FFS(84EEA114-C6BE-4445-8F90-51D97863E363)';

@@ -13,7 +13,7 @@
  */
 
 import { edk2Sprint } from '../lib/PrintLib';
-import { guidFromBytes, guidName, guidToBytes, parseGuid, type Guid } from './Guid';
+import { guidFromBytes, guidName, guidToBytes, parseGuid, type Guid } from '../lib/Guid';
 
 export const DEPEX_OP = {
   BEFORE: 0x00,

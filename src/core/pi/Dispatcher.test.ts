@@ -5,9 +5,9 @@ import { newModuleRecord } from '../modules/PiSmmCore';
 import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
 import { ovmfConfig } from '../profiles/ovmf';
 import { SmmDispatcher } from './Dispatcher';
-import type { EfiStatus } from './EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { CpuDeadLoop, type Gen, type TraceEvent } from './Fw';
-import { registerGuidName } from './Guid';
+import { registerGuidName } from '../lib/Guid';
 
 const CPU_IO2_SMM_FILE = 'a47ee2d8-f60e-42fd-8e58-7bd65ee4c29b';
 const VARIABLE_SMM_FILE = '23a089b3-eed5-4ac5-b2ab-43e3298c2343';

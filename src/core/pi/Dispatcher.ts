@@ -10,10 +10,10 @@ import { serialNote } from '../machine/Debugcon';
 import { writeBytes } from '../machine/Memory';
 import { ASSERT, DEBUG, DEBUG_DISPATCH, DEBUG_ERROR, DEBUG_INFO, DEBUG_LOAD } from './Debug';
 import { DEPEX_OP, evaluateDepex } from './Depex';
-import type { EfiStatus } from './EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex } from './Fw';
 import { type Fw } from './Platform';
-import { guidFromBytes, guidName } from './Guid';
+import { guidFromBytes, guidName } from '../lib/Guid';
 import type { ModuleRecord } from './ModuleRecord';
 import { smmAllocatePages } from './SmramAlloc';
 

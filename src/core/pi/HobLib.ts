@@ -10,7 +10,7 @@
 
 import type { Machine } from './Platform';
 import { read32, read64, write32, write64, writeBytes, readBytes } from '../machine/Memory';
-import { type Guid, guidFromBytes, guidToBytes } from './Guid';
+import { type Guid, guidFromBytes, guidToBytes } from '../lib/Guid';
 
 export const EFI_HOB_TYPE_HANDOFF = 0x0001;
 export const EFI_HOB_TYPE_GUID_EXTENSION = 0x0004;

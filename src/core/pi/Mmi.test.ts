@@ -6,10 +6,10 @@ import type { ModuleDef } from './Platform';
 import { newModuleRecord } from '../modules/PiSmmCore';
 import { createOvmfMachine } from '../system/OvmfBoot';
 import { ovmfConfig } from '../profiles/ovmf';
-import type { EfiStatus } from './EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { CpuDeadLoop, type Gen, type TraceEvent } from './Fw';
 import { type Fw, type MmiHandlerFn } from './Platform';
-import { type Guid, guidToBytes } from './Guid';
+import { type Guid, guidToBytes } from '../lib/Guid';
 import { MmiHandlerRegister, MmiHandlerUnRegister, MmiManage } from './Mmi';
 
 const G1: Guid = '11111111-1111-4111-8111-111111111111';

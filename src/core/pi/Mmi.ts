@@ -7,10 +7,10 @@
 import { bumpTables } from './Platform';
 import { write32, write8, writeBytes } from '../machine/Memory';
 import { ASSERT } from './Debug';
-import type { EfiStatus } from './EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex, lazyEv } from './Fw';
 import { type Fw } from './Platform';
-import { type Guid, guidName, guidToBytes } from './Guid';
+import { type Guid, guidName, guidToBytes } from '../lib/Guid';
 import type { SmiEntryRec, SmiHandlerRec, SmmCoreState } from './SmmCoreState';
 import { smmAllocatePool } from './SmramAlloc';
 

@@ -3,7 +3,7 @@
  * The module's code lives in its ModuleDef, found by name.
  */
 
-import type { Guid } from './Guid';
+import type { Guid } from '../lib/Guid';
 
 export type ModuleState = 'dispatched' | 'dependent' | 'failed' | 'hung' | 'unloaded';
 

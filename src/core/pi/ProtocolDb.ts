@@ -6,10 +6,10 @@
 
 import { bumpTables } from './Platform';
 import { DEBUG, DEBUG_INFO, DEBUG_LOAD } from './Debug';
-import type { EfiStatus } from './EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex, lazyEv } from './Fw';
 import { type Fw } from './Platform';
-import { type Guid, guidName } from './Guid';
+import { type Guid, guidName } from '../lib/Guid';
 import type { ProtocolEntry } from './SmmCoreState';
 
 /** Interface "pointer": a deterministic address inside the producing module's image. */

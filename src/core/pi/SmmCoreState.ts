@@ -4,8 +4,8 @@
  * (SMM_CORE_PRIVATE_DATA, shared with PiSmmIpl outside SMRAM).
  */
 
-import type { EfiStatus } from './EfiStatus';
-import type { Guid } from './Guid';
+import type { EfiStatus } from '../lib/EfiStatus';
+import type { Guid } from '../lib/Guid';
 import type { SmramDescriptor } from './SmramMap';
 
 /** COMM_BUFFER_SMM_DISPATCH_* (PiSmmCorePrivateData.h, shared by PiSmmIpl and PiSmmCore): what SmmDriverDispatchHandler reports back. */

@@ -7,10 +7,10 @@ import type { ModuleDef } from './Platform';
 import { newModuleRecord } from '../modules/PiSmmCore';
 import { smmControl2Trigger } from '../modules/SmmControl2Dxe';
 import { loadImage } from './Dispatcher';
-import type { EfiStatus } from './EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import type { Gen } from './Fw';
 import type { MmiHandlerFn } from './Platform';
-import { type Guid, GUIDS, guidToBytes } from './Guid';
+import { type Guid, GUIDS, guidToBytes } from '../lib/Guid';
 import { MmiHandlerRegister } from './Mmi';
 import { MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMUNICATE_HEADER_SIZE } from './SmmEntryPoint';
 

@@ -7,10 +7,10 @@
 import { serialNote, serialWrite } from '../machine/Debugcon';
 import { read64, readBytes } from '../machine/Memory';
 import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
-import type { EfiStatus } from './EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex, lazyEv } from './Fw';
 import { type Fw } from './Platform';
-import { type Guid, guidFromBytes, guidName, registerGuidName } from './Guid';
+import { type Guid, guidFromBytes, guidName, registerGuidName } from '../lib/Guid';
 import { MmiManage } from './Mmi';
 import { smmIsBufferOutsideSmmValid } from './SmmMemLib';
 

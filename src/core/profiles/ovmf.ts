@@ -28,7 +28,7 @@ import { formatOvmfVarsFlash } from '../modules/VariableStore';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
 import { ev, type Gen, hex } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
-import { GUIDS, registerGuidName } from '../pi/Guid';
+import { GUIDS, registerGuidName } from '../lib/Guid';
 import { createHobList } from '../pi/HobLib';
 import { EFI_MEMORY_RO, EFI_MEMORY_XP, EfiACPIMemoryNVS, EfiBootServicesCode, EfiBootServicesData, EfiConventionalMemory, EfiReservedMemoryType, EfiRuntimeServicesCode, EfiRuntimeServicesData } from '../pi/SmmMemLib';
 

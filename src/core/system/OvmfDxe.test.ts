@@ -4,7 +4,7 @@ import type { ModuleDef } from '../pi/Platform';
 import { CORE_GUIDS } from '../modules/PiSmmCore';
 import { smmIplGuidedEventNotify } from '../modules/PiSmmIpl';
 import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
-import { guidName } from '../pi/Guid';
+import { guidName } from '../lib/Guid';
 import { ovmfConfig } from '../profiles/ovmf';
 import { bootOvmf, createOvmfMachine } from './OvmfBoot';
 import { bootRequests } from './OvmfDxe';

@@ -16,9 +16,9 @@
  */
 
 import { serialNote } from '../machine/Debugcon';
-import type { EfiStatus } from '../pi/EfiStatus';
+import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, lazyEv } from '../pi/Fw';
-import { type Guid, GUIDS, registerGuidName } from '../pi/Guid';
+import { type Guid, GUIDS, registerGuidName } from '../lib/Guid';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import { CORE_GUIDS } from '../modules/PiSmmCore';
 import { iplFw, smmIplDispatchDriver, smmIplEndOfDxeEventNotify, smmIplGuidedEventNotify, smmIplReadyToLockEventNotify } from '../modules/PiSmmIpl';

@@ -6,7 +6,7 @@
  */
 
 import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
-import { guidName, type Guid } from '../pi/Guid';
+import { guidName, type Guid } from '../lib/Guid';
 import { smiRendezvous } from '../modules/MpService';
 import { rsm, smmEnter } from '../machine/Cpu';
 import { ICH9_APM_CNT } from '../machine/Ich9Lpc';
