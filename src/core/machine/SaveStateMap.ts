@@ -110,7 +110,7 @@ function amd64Fields(): SaveStateField[] {
     f('TR.Limit', 0x7e94, 4, r('TR_LIMIT')),
     f('TR.Base', 0x7e98, 8, r('TR_BASE')),
     f('IO_RIP', 0x7ea0, 8, 'none', false, false, 'not written by QEMU TCG'),
-    f('IO_DWord', 0x7ec0, 4, 'none', false, false, 'SMM I/O trap info: QEMU TCG never writes it, so ReadSaveState(IO) finds bit 1 (valid) clear -> EFI_NOT_FOUND (facts §5.1, §11.3)'),
+    f('IO_DWord', 0x7ec0, 4, 'none', false, false, 'SMM I/O trap info: QEMU TCG never writes it (do_smm_enter, target/i386/tcg/system/smm_helper.c), so ReadSaveState(IO) finds bit 1 (valid) clear -> EFI_NOT_FOUND (MmSaveStateReadRegister, UefiCpuPkg/Library/MmSaveStateLib/AmdMmSaveState.c)'),
     f('IORestart', 0x7ec8, 1, 'none', false, false, 'I/O instruction restart: not written by QEMU TCG'),
     f('AutoHALTRestart', 0x7ec9, 1, 'none', false, false, 'auto-HALT restart: not written by QEMU TCG'),
     f('EFER', 0x7ed0, 8, r('EFER'), true, true, "QEMU's comment questions this offset vs Intel's reserved 7EA0-7ED7"),

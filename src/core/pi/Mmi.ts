@@ -176,7 +176,7 @@ export function* MmiManage(
           if (handlerType !== null) stop = true;
           else if (i < list.length - 1) {
             yield lazyEv(phase, fw.cpu, () =>
-              'root walk goes on after EFI_SUCCESS: PiMmCis.h says SUCCESS means "no other handlers should be called", but edk2\'s SmiManage calls every root handler (the code, not the comment, runs; facts §11.6)');
+              'root walk goes on after EFI_SUCCESS: the comment in MdePkg PiMmCis.h says SUCCESS means "no other handlers should be called", but SmiManage in MdeModulePkg/Core/PiSmmCore/Smi.c calls every root handler whatever it returns (SmiScope runs the code, not the comment)');
           }
           break;
         case 'EFI_WARN_INTERRUPT_SOURCE_QUIESCED':
