@@ -93,30 +93,54 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
   );
 }
 
+function ProtocolLine({ p }: { p: ProtocolRow }) {
+  return (
+    <tr data-testid="protocol-row" data-db={p.database} title={`${p.name}\n${guidText(p.guid)}\ninstalled by ${p.module}, interface at ${addr(p.interface)}`}>
+      <td>
+        <span className="fn proto-name">{p.name}</span>
+        <span className="proto-sub">
+          <span className="mono dim">{guidText(p.guid)}</span> <span className="proto-producer">{p.module}</span>
+        </span>
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * The two protocol databases, each under its own heading (name, GUID and producer on two lines:
+ * the panel is ~360 px wide on a laptop). The seed question's answer closes the tab: nothing on
+ * OVMF produces the SW dispatch protocol.
+ */
 function ProtocolsTab({ protocols }: { protocols: ProtocolRow[] }) {
+  const smm = protocols.filter((p) => p.database === 'smm');
+  const uefi = protocols.filter((p) => p.database === 'uefi');
+  const noSwDispatch = !smm.some((p) => p.name === 'gEfiSmmSwDispatch2ProtocolGuid');
   return (
     <table className="grid-table protocols-table">
-      <thead>
-        <tr>
-          <th>Protocol</th>
-          <th>Producer</th>
-          <th>DB</th>
-        </tr>
-      </thead>
       <tbody>
-        {protocols.map((p, i) => (
-          <tr key={`${p.guid}-${i}`} data-testid="protocol-row" title={`interface at ${addr(p.interface)}`}>
+        <tr className="group-head">
+          <th>
+            SMM protocol database <span className="chip chip-db-smm">SMM</span> <span className="muted">· gSmst-&gt;SmmLocateProtocol, inside SMRAM ({smm.length})</span>
+          </th>
+        </tr>
+        {smm.map((p, i) => (
+          <ProtocolLine key={`${p.guid}-${i}`} p={p} />
+        ))}
+        {noSwDispatch && (
+          <tr className="proto-missing" data-testid="protocol-missing">
             <td>
-              <span className="fn">{p.name}</span>
-              <span className="mono dim guid">{guidText(p.guid)}</span>
-            </td>
-            <td className="module-name-cell">{p.module}</td>
-            <td>
-              <span className={`chip chip-db-${p.database}`} title={p.database === 'smm' ? 'SMST protocol database (inside SMRAM)' : 'gBS protocol database (boot services)'}>
-                {p.database.toUpperCase()}
-              </span>
+              <span className="fn">gEfiSmmSwDispatch2ProtocolGuid</span> <span className="chip chip-warn">not installed</span>
+              <span className="proto-sub">no module produces EFI_MM_SW_DISPATCH_PROTOCOL on OVMF: SmmLocateProtocol returns EFI_NOT_FOUND, a depex on it never holds</span>
             </td>
           </tr>
+        )}
+        <tr className="group-head">
+          <th>
+            UEFI boot-services protocols <span className="chip chip-db-uefi">UEFI</span> <span className="muted">· gBS; an SMM depex falls back to these ({uefi.length})</span>
+          </th>
+        </tr>
+        {uefi.map((p, i) => (
+          <ProtocolLine key={`${p.guid}-${i}`} p={p} />
         ))}
       </tbody>
     </table>
