@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 
 /**
  * Screenshots of what issue 5 changed, at the three screen sizes a teacher meets (small laptop,
@@ -52,6 +52,31 @@ async function hoverEventWith(page: Page, lane: number, text: string): Promise<v
     if ((await page.getByTestId('timeline-current').textContent())?.includes(text)) return;
   }
   throw new Error(`no event on lane ${lane} says "${text}"`);
+}
+
+/** The text up to `upTo` is drawn, not cut off by the element's line clamp or overflow. */
+async function expectUnclippedUpTo(el: Locator, upTo: string): Promise<void> {
+  const ok = await el.evaluate((node, upTo) => {
+    const text = node.textContent ?? '';
+    const at = text.indexOf(upTo);
+    if (at < 0) return false;
+    const range = document.createRange();
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const len = t.textContent!.length;
+      if (seen + len >= at + upTo.length) {
+        range.setStart(t, at + upTo.length - seen - 1);
+        range.setEnd(t, at + upTo.length - seen);
+        break;
+      }
+      seen += len;
+    }
+    const r = range.getBoundingClientRect();
+    const box = node.getBoundingClientRect();
+    return r.bottom <= box.bottom + 0.5 && r.right <= box.right + 0.5;
+  }, upTo);
+  expect(ok, `"${upTo}" is visible, not clipped`).toBe(true);
 }
 
 const tile = (page: Page, n: number) => page.getByTestId(`cpu-tile-${n}`);
@@ -120,6 +145,7 @@ for (const [w, h] of SIZES) {
       await expect(page.getByTestId('timeline-current')).toContainText('CPU2: PlatformSmmBspElection: IA32_APIC_BASE.BSP=0 -> IsBsp=FALSE');
       await hoverEventWith(page, 1, 'PlatformSmmBspElection');
       await expect(page.getByTestId('timeline-current')).toContainText('CPU0: PlatformSmmBspElection: IA32_APIC_BASE.BSP=1 -> IsBsp=TRUE');
+      await expectUnclippedUpTo(page.getByTestId('timeline-current').locator('.mono'), 'IsBsp=TRUE');
       await page.screenshot({ path: shot('b2-election-hover', w, h) });
       await page.mouse.move(0, 0);
       await page.keyboard.press('F5');

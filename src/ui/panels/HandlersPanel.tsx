@@ -97,10 +97,11 @@ function ProtocolLine({ p }: { p: ProtocolRow }) {
   return (
     <tr data-testid="protocol-row" data-db={p.database} title={`${p.name}\n${guidText(p.guid)}\ninstalled by ${p.module}, interface at ${addr(p.interface)}`}>
       <td>
-        <span className="fn proto-name">{p.name}</span>
-        <span className="proto-sub">
-          <span className="mono dim">{guidText(p.guid)}</span> <span className="proto-producer">{p.module}</span>
+        <span className="proto-line">
+          <span className="fn proto-name">{p.name}</span>
+          <span className="proto-producer">{p.module}</span>
         </span>
+        <span className="proto-sub mono dim">{guidText(p.guid)}</span>
       </td>
     </tr>
   );
@@ -120,7 +121,9 @@ function ProtocolsTab({ protocols }: { protocols: ProtocolRow[] }) {
       <tbody>
         <tr className="group-head">
           <th>
-            SMM protocol database <span className="chip chip-db-smm">SMM</span> <span className="muted">· gSmst-&gt;SmmLocateProtocol, inside SMRAM ({smm.length})</span>
+            SMM protocol database <span className="chip chip-db-smm">SMM</span> <span className="muted">
+              · <span className="nowrap">gSmst-&gt;SmmLocateProtocol</span>, inside SMRAM ({smm.length})
+            </span>
           </th>
         </tr>
         {smm.map((p, i) => (
@@ -185,9 +188,16 @@ function ModuleCard({ m }: { m: ModuleRow }) {
   );
 }
 
-/** Modules that did not load come first: that is the question this tab answers. */
+/** Which problem to read first: the module the machine hangs in, then failures, then what never loaded. */
+const PROBLEM_RANK: Partial<Record<ModuleRow['state'], number>> = { hung: 0, failed: 1, dependent: 2 };
+
+/** Modules that did not load come first (the hung one at the top): that is the question this tab answers. */
 function ModulesTab({ modules }: { modules: ModuleRow[] }) {
-  const problems = modules.filter((m) => MODULE_STATE[m.state].problem);
+  const problems = modules
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => MODULE_STATE[m.state].problem)
+    .sort((a, b) => (PROBLEM_RANK[a.m.state] ?? 9) - (PROBLEM_RANK[b.m.state] ?? 9) || a.i - b.i)
+    .map(({ m }) => m);
   const rest = modules.filter((m) => !MODULE_STATE[m.state].problem);
   return (
     <div className="modules">

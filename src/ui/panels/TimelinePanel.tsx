@@ -21,8 +21,10 @@ function cpuName(cpu: number): string {
   return cpu < 0 ? 'platform' : `CPU ${cpu}`;
 }
 
+/** "#12 · rendezvous · CPU0: PlatformSmmBspElection ...": the CPU is named once (most texts start with it). */
 function eventLine(e: TimelineEvent): string {
-  return `#${e.seq} · ${cpuName(e.cpu)} · ${PHASE_LABEL[e.phase]} · ${e.text}`;
+  const who = e.cpu >= 0 && e.text.startsWith(`CPU${e.cpu}`) ? '' : `${cpuName(e.cpu)} · `;
+  return `#${e.seq} · ${who}${PHASE_LABEL[e.phase]} · ${e.text}`;
 }
 
 /** Runs of consecutive events in the same phase, for the ruler above the lanes. */
@@ -243,7 +245,7 @@ const Summary = memo(function Summary({ smi, total }: { smi: SmiSummary | null; 
 
 /** Static: built once, so React skips it on every snapshot. */
 const PHASE_LEGEND = (
-  <ul className="legend" aria-label="phase legend">
+  <ul className="legend tl-legend" aria-label="phase legend">
     {PHASE_ORDER.map((p) => (
       <li key={p}>
         <span className="swatch" style={{ background: PHASE_COLOR[p] }} />
