@@ -159,6 +159,11 @@ for (const [w, h] of SIZES) {
       await expect(page.getByTestId('last-smi')).toContainText('none (APs gave up)');
       await expect(page.getByTestId('terminal')).toContainText('no MMI handler ran');
       await page.screenshot({ path: shot('f-unicast-timeout', w, h) });
+      // The AP's wait is an event on CPU 2's lane, with the virtual time it waited.
+      await hoverEventWith(page, 3, 'InsideSmm still FALSE');
+      await expectUnclippedUpTo(page.getByTestId('timeline-current').locator('.mono'), 'PcdCpuSmmApSyncTimeout = 100000 µs (virtual)');
+      await expect(page.getByTestId('timeline-current')).toContainText('(virtual)');
+      await page.screenshot({ path: shot('f2-ap-timeout-hover', w, h) });
     });
 
     test(`(e) SwDispatch2Locate hangs on ASSERT_EFI_ERROR, (g) --accel kvm save state`, async ({ page }) => {
