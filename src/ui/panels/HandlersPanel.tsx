@@ -150,6 +150,22 @@ function ProtocolsTab({ protocols }: { protocols: ProtocolRow[] }) {
   );
 }
 
+/**
+ * The depex as its expression; the opcodes the dispatcher evaluates ("[PUSH ...; AND; END]", the
+ * view's disassembly) are one hover away, dimmed: they repeat the expression in postfix.
+ */
+function Depex({ text }: { text: string }) {
+  const at = text.indexOf('  [');
+  const expr = at >= 0 ? text.slice(0, at) : text;
+  const ops = at >= 0 ? text.slice(at + 2) : '';
+  return (
+    <div className="module-detail" title={ops ? `depex opcodes (PI spec, the .depex section): ${ops}` : undefined}>
+      <span className="label">depex</span> <span className="mono depex">{expr || '(none)'}</span>
+      {ops && <span className="mono depex-ops">{ops.length > 40 ? `[${ops.split(';').length} opcodes]` : ops}</span>}
+    </div>
+  );
+}
+
 function ModuleCard({ m }: { m: ModuleRow }) {
   const st = MODULE_STATE[m.state];
   return (
@@ -170,9 +186,7 @@ function ModuleCard({ m }: { m: ModuleRow }) {
           </span>
         )}
       </div>
-      <div className="module-detail">
-        <span className="label">depex</span> <span className="mono depex">{m.depex || '(none)'}</span>
-      </div>
+      <Depex text={m.depex} />
       {m.missing.length > 0 && (
         <div className="module-detail missing">
           <span className="label">missing</span>
