@@ -266,6 +266,17 @@ describe('Session: view() snapshots', () => {
     expect(v2.seq).toBe(v1.seq + 1);
   });
 
+  it('§13 smisSincePowerOn: after the boot there is no last SMI, but the view says the boot made 529 (6 SMI IPIs + 523 Communicate SMIs); the next SMI is #530', () => {
+    const s = Session.create({ cpus: 4 });
+    const v1 = s.view(VIEW);
+    expect(v1.lastSmi).toBeNull();
+    expect(v1.smisSincePowerOn).toBe(6 + 523);
+    s.exec('smi 0x04 --cpu 1 --run');
+    const v2 = s.view(VIEW);
+    expect(v2.smisSincePowerOn).toBe(530);
+    expect(v2.lastSmi!.number).toBe(530);
+  });
+
   it('§8 timeline deltas: a new SMI resets the timeline, each step appends only its new events', () => {
     const s = Session.create({ cpus: 4 });
     s.view(VIEW);

@@ -110,6 +110,7 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
       tsegSize: s.config.tsegSize,
     },
     virtualTimeUs: s.clockUs,
+    smisSincePowerOn: s.smiSeq,
     status: {
       mode: s.hung ? 'hung' : session.run ? 'paused' : 'idle',
       message: s.hung

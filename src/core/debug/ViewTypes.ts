@@ -120,6 +120,8 @@ export interface ViewSnapshot {
   };
   /** The machine's virtual clock (microseconds): advanced only by modelled waits (sync timeouts). */
   virtualTimeUs: number;
+  /** SMIs the machine took since power-on (PEI's SMI IPIs, the boot's Communicate SMIs, then the user's): MachineState.smiSeq. */
+  smisSincePowerOn: number;
   status: DebugStatus;
   cpus: CpuView[];
   /** Sent when it changes (platform reset), otherwise omitted. */

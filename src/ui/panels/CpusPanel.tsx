@@ -78,31 +78,39 @@ const Tile = memo(function Tile({ cpu, selected, size }: TileProps) {
     >
       {size === 'small' ? (
         <span className="cpu-num">{cpu.index}</span>
-      ) : (
+      ) : size === 'large' ? (
+        // Two lines, so a tile keeps its height whatever badges it carries (BSP, OUT, SMM).
         <>
           <span className="cpu-row">
-            <span className="cpu-name">{size === 'large' ? `CPU ${cpu.index}` : cpu.index}</span>
+            <span className="cpu-name">CPU {cpu.index}</span>
             {cpu.isBsp && <span className="badge badge-bsp">BSP</span>}
             {cpu.isOutCpu && <span className="badge badge-out">OUT</span>}
-            {size === 'large' && cpu.inSmm && (
+            {cpu.inSmm && (
               <span className="badge badge-smm" title="in SMM">
                 SMM
               </span>
             )}
+            <span className="cpu-activity">{act.label}</span>
+          </span>
+          <span className="cpu-row cpu-kvs">
+            <span className="cpu-kv">
+              <span>SMBASE</span>
+              <span className="mono">{addr(cpu.smbase)}</span>
+            </span>
+            <span className="cpu-kv" title="MSR_SMI_COUNT (0x34): SMM entries so far">
+              <span>SMI count</span>
+              <span className="mono">{cpu.smiCount}</span>
+            </span>
+          </span>
+        </>
+      ) : (
+        <>
+          <span className="cpu-row">
+            <span className="cpu-name">{cpu.index}</span>
+            {cpu.isBsp && <span className="badge badge-bsp">BSP</span>}
+            {cpu.isOutCpu && <span className="badge badge-out">OUT</span>}
           </span>
           <span className="cpu-activity">{act.label}</span>
-          {size === 'large' && (
-            <>
-              <span className="cpu-kv">
-                <span>SMBASE</span>
-                <span className="mono">{addr(cpu.smbase)}</span>
-              </span>
-              <span className="cpu-kv" title="MSR_SMI_COUNT (0x34): SMM entries so far">
-                <span>SMI count</span>
-                <span className="mono">{cpu.smiCount}</span>
-              </span>
-            </>
-          )}
         </>
       )}
       {size === 'medium' && cpu.inSmm && <span className="smm-dot" aria-label="in SMM" />}
@@ -121,8 +129,6 @@ function SelectedCpu({ cpu }: { cpu: CpuView }) {
       <dd style={{ color: act.color, fontFamily: 'var(--sans)', fontWeight: 700 }} title={act.help}>
         {act.label}: <span className="muted" style={{ fontWeight: 400 }}>{act.help}</span>
       </dd>
-      <dt>APIC ID</dt>
-      <dd>{hex(cpu.apicId)}</dd>
       <dt>IA32_APIC_BASE</dt>
       <dd title="MSR 0x1B; bit 8 (BSP) is what OVMF's PlatformSmmBspElection (SmmCpuPlatformHookLibQemu) reads to elect the SMM BSP">
         {addr(cpu.apicBase)} <span className="dim">BSP={cpu.apicBase & 0x100 ? 1 : 0}</span>
@@ -131,6 +137,8 @@ function SelectedCpu({ cpu }: { cpu: CpuView }) {
       <dd>
         {addr(cpu.smbase)} <span className="dim">entry {addr(cpu.smbase + 0x8000)}</span>
       </dd>
+      <dt>APIC ID</dt>
+      <dd>{hex(cpu.apicId)}</dd>
       <dt>RIP</dt>
       <dd>{hexStr(cpu.rip)}</dd>
       <dt>RAX</dt>
@@ -147,7 +155,7 @@ function SelectedCpu({ cpu }: { cpu: CpuView }) {
 
 /** Static: built once, so React skips it on every snapshot. */
 const LEGEND = (
-  <ul className="legend" aria-label="CPU activity legend">
+  <ul className="legend cpu-legend" aria-label="CPU activity legend">
     {ACTIVITY_ORDER.map((a) => (
       <li key={a} title={ACTIVITY[a].help}>
         <span className="swatch" style={{ background: ACTIVITY[a].color }} />
@@ -204,7 +212,7 @@ export function CpusPanel() {
         )
       }
     >
-      <div className={`cpu-grid cpu-grid-${size}`}>
+      <div className={`cpu-grid cpu-grid-${size}`} data-density={size}>
         {list.map((c) => (
           <Tile key={c.index} cpu={c} selected={c.index === selected} size={size} />
         ))}

@@ -93,33 +93,76 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
   );
 }
 
+function ProtocolLine({ p }: { p: ProtocolRow }) {
+  return (
+    <tr data-testid="protocol-row" data-db={p.database} title={`${p.name}\n${guidText(p.guid)}\ninstalled by ${p.module}, interface at ${addr(p.interface)}`}>
+      <td>
+        <span className="proto-line">
+          <span className="fn proto-name">{p.name}</span>
+          <span className="proto-producer">{p.module}</span>
+        </span>
+        <span className="proto-sub mono dim">{guidText(p.guid)}</span>
+      </td>
+    </tr>
+  );
+}
+
+/**
+ * The two protocol databases, each under its own heading (name, GUID and producer on two lines:
+ * the panel is ~360 px wide on a laptop). The seed question's answer closes the tab: nothing on
+ * OVMF produces the SW dispatch protocol.
+ */
 function ProtocolsTab({ protocols }: { protocols: ProtocolRow[] }) {
+  const smm = protocols.filter((p) => p.database === 'smm');
+  const uefi = protocols.filter((p) => p.database === 'uefi');
+  const noSwDispatch = !smm.some((p) => p.name === 'gEfiSmmSwDispatch2ProtocolGuid');
   return (
     <table className="grid-table protocols-table">
-      <thead>
-        <tr>
-          <th>Protocol</th>
-          <th>Producer</th>
-          <th>DB</th>
-        </tr>
-      </thead>
       <tbody>
-        {protocols.map((p, i) => (
-          <tr key={`${p.guid}-${i}`} data-testid="protocol-row" title={`interface at ${addr(p.interface)}`}>
+        <tr className="group-head">
+          <th>
+            SMM protocol database <span className="chip chip-db-smm">SMM</span> <span className="muted">
+              · <span className="nowrap">gSmst-&gt;SmmLocateProtocol</span>, inside SMRAM ({smm.length})
+            </span>
+          </th>
+        </tr>
+        {smm.map((p, i) => (
+          <ProtocolLine key={`${p.guid}-${i}`} p={p} />
+        ))}
+        {noSwDispatch && (
+          <tr className="proto-missing" data-testid="protocol-missing">
             <td>
-              <span className="fn">{p.name}</span>
-              <span className="mono dim guid">{guidText(p.guid)}</span>
-            </td>
-            <td className="module-name-cell">{p.module}</td>
-            <td>
-              <span className={`chip chip-db-${p.database}`} title={p.database === 'smm' ? 'SMST protocol database (inside SMRAM)' : 'gBS protocol database (boot services)'}>
-                {p.database.toUpperCase()}
-              </span>
+              <span className="fn">gEfiSmmSwDispatch2ProtocolGuid</span> <span className="chip chip-warn">not installed</span>
+              <span className="proto-sub">no module produces EFI_MM_SW_DISPATCH_PROTOCOL on OVMF: SmmLocateProtocol returns EFI_NOT_FOUND, a depex on it never holds</span>
             </td>
           </tr>
+        )}
+        <tr className="group-head">
+          <th>
+            UEFI boot-services protocols <span className="chip chip-db-uefi">UEFI</span> <span className="muted">· gBS; an SMM depex falls back to these ({uefi.length})</span>
+          </th>
+        </tr>
+        {uefi.map((p, i) => (
+          <ProtocolLine key={`${p.guid}-${i}`} p={p} />
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * The depex as its expression; the opcodes the dispatcher evaluates ("[PUSH ...; AND; END]", the
+ * view's disassembly) are one hover away, dimmed: they repeat the expression in postfix.
+ */
+function Depex({ text }: { text: string }) {
+  const at = text.indexOf('  [');
+  const expr = at >= 0 ? text.slice(0, at) : text;
+  const ops = at >= 0 ? text.slice(at + 2) : '';
+  return (
+    <div className="module-detail" title={ops ? `depex opcodes (PI spec, the .depex section): ${ops}` : undefined}>
+      <span className="label">depex</span> <span className="mono depex">{expr || '(none)'}</span>
+      {ops && <span className="mono depex-ops">{ops.length > 40 ? `[${ops.split(';').length} opcodes]` : ops}</span>}
+    </div>
   );
 }
 
@@ -143,9 +186,7 @@ function ModuleCard({ m }: { m: ModuleRow }) {
           </span>
         )}
       </div>
-      <div className="module-detail">
-        <span className="label">depex</span> <span className="mono depex">{m.depex || '(none)'}</span>
-      </div>
+      <Depex text={m.depex} />
       {m.missing.length > 0 && (
         <div className="module-detail missing">
           <span className="label">missing</span>
@@ -161,9 +202,16 @@ function ModuleCard({ m }: { m: ModuleRow }) {
   );
 }
 
-/** Modules that did not load come first: that is the question this tab answers. */
+/** Which problem to read first: the module the machine hangs in, then failures, then what never loaded. */
+const PROBLEM_RANK: Partial<Record<ModuleRow['state'], number>> = { hung: 0, failed: 1, dependent: 2 };
+
+/** Modules that did not load come first (the hung one at the top): that is the question this tab answers. */
 function ModulesTab({ modules }: { modules: ModuleRow[] }) {
-  const problems = modules.filter((m) => MODULE_STATE[m.state].problem);
+  const problems = modules
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => MODULE_STATE[m.state].problem)
+    .sort((a, b) => (PROBLEM_RANK[a.m.state] ?? 9) - (PROBLEM_RANK[b.m.state] ?? 9) || a.i - b.i)
+    .map(({ m }) => m);
   const rest = modules.filter((m) => !MODULE_STATE[m.state].problem);
   return (
     <div className="modules">

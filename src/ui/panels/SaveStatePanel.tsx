@@ -283,8 +283,11 @@ export function SaveStatePanel() {
         </>
       }
       extra={
-        <span className="mono muted" title={`SMBASE ${addr(smbase)}`}>
-          {addr(ss.address)}..{addr(ss.address + layout.mapSize)} = SMBASE+{hex(layout.mapOffset, 4)}..+{hex(layout.mapOffset + layout.mapSize)}
+        <span
+          className="mono muted"
+          title={`the map: ${addr(ss.address)}..${addr(ss.address + layout.mapSize)} = SMBASE+${hex(layout.mapOffset, 4)}..+${hex(layout.mapOffset + layout.mapSize)}, SMBASE ${addr(smbase)}`}
+        >
+          SMBASE+{hex(layout.mapOffset, 4)} = {addr(ss.address)}
         </span>
       }
     >

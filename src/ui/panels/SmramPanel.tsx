@@ -45,6 +45,32 @@ function describeDesc(d: SmramDescriptorView, i: number): string {
 }
 
 /**
+ * A region label as a name the block always shows and a detail that gives way when the block is
+ * narrow: "CPU3 save state" + " (SMBASE+0xFC00)", "first page of TSEG" + ": its own ...".
+ */
+function splitLabel(label: string): [string, string] {
+  const paren = label.indexOf(' (');
+  const colon = label.indexOf(': ');
+  if (paren > 0 && (colon < 0 || paren < colon)) return [label.slice(0, paren), label.slice(paren + 1)];
+  if (colon > 0) return [label.slice(0, colon + 1), label.slice(colon + 2)];
+  return [label, ''];
+}
+
+/** The SMBASEs below TSEG (SmmRelocationLib: SMBASE = TsegBase + 0x1000 + i*0x2000 - 0x8000), lowest first. */
+interface BelowTseg {
+  cpus: number[];
+  bases: number[];
+}
+
+function belowTsegText(b: BelowTseg): string {
+  const [first, ...rest] = b.cpus;
+  const head = `CPU ${first}'s SMBASE ${addr(b.bases[0])} lies below TSEG`;
+  if (rest.length === 0) return head;
+  const others = rest.length === 1 ? `CPU ${rest[0]}'s` : `CPU ${rest[0]}..${rest[rest.length - 1]}'s`;
+  return `${head}, and so ${rest.length === 1 ? 'does' : 'do'} ${others}`;
+}
+
+/**
  * Lays the regions out top = highest address, as memory maps are drawn. Sizes span 256 B
  * (a PSD) to 15 MiB (unused TSEG), so heights grow with log2(size) on top of a minimum: every
  * region stays visible and a bigger one still looks bigger. Ranges no region describes become
@@ -64,7 +90,7 @@ function layoutBlocks(regions: SmramRegion[], lo: number, hi: number): Block[] {
   if (hi > cursor) out.push({ region: { base: cursor, size: hi - cursor, kind: 'free', label: 'unused' }, gap: true });
   const many = out.length > 96;
   const minH = many ? 5 : out.length > 40 ? 12 : 16;
-  const perDoubling = many ? 0.5 : 2.5;
+  const perDoubling = many ? 0.5 : 1.5;
   return out
     .map((b) => ({ ...b, height: Math.round(minH + perDoubling * Math.max(0, Math.log2(b.region.size / 0x100))) }))
     .reverse();
@@ -87,8 +113,8 @@ function groupsOf(regions: SmramRegion[], descriptors: SmramDescriptorView[], ts
  * The SmmAccess2 descriptors at a glance, above the map (the map is long: TSEG is 16 MiB), and
  * the SMBASE that lies below TSEG. A click scrolls the map to the descriptor.
  */
-const SmramSummary = memo(function SmramSummary(props: { descriptors: SmramDescriptorView[]; straddle: number | null; tsegBase: number }) {
-  const { descriptors, straddle, tsegBase } = props;
+const SmramSummary = memo(function SmramSummary(props: { descriptors: SmramDescriptorView[]; below: BelowTseg | null; tsegBase: number }) {
+  const { descriptors, below, tsegBase } = props;
   const jump = (i: number, at: number) => {
     document.querySelector(`[data-testid="smram-descriptor"][data-index="${i}"]`)?.scrollIntoView({ block: 'start' });
     setHexAddress(at);
@@ -102,18 +128,28 @@ const SmramSummary = memo(function SmramSummary(props: { descriptors: SmramDescr
           <span className="mono dim">+{hex(d.physicalSize)}</span> <span className="smram-sum-label">{d.short}</span>
         </div>
       ))}
-      {straddle !== null && (
+      {below !== null && (
         <div
           className="smram-sum-row smram-sum-note"
-          title={`SMBASE ${addr(straddle)} < TSEG base ${addr(tsegBase)}: SmmRelocationLib gives CPU i SMBASE = TsegBase + 0x1000 + i*0x2000 - 0x8000, so CPU 0's entry point (SMBASE+0x8000) is the first byte of the relocation block`}
-          onClick={() => setHexAddress(straddle + 0x8000)}
+          title={`SMBASEs below TSEG base ${addr(tsegBase)}: ${below.cpus.map((c, i) => `CPU ${c} ${addr(below.bases[i])}`).join(', ')}.\nSmmRelocationLib gives CPU i SMBASE = TsegBase + 0x1000 + i*0x2000 - 0x8000, so every CPU with i*0x2000 < 0x7000 has its SMBASE below TSEG. Their entry points (SMBASE+0x8000, from ${addr(below.bases[0] + 0x8000)}: CPU 0's is the first byte of the relocation block) and save states (SMBASE+0xFC00, from ${addr(below.bases[0] + 0xfc00)}) are inside.\nclick: CPU 0's entry point in the hex view`}
+          onClick={() => setHexAddress(below.bases[0] + 0x8000)}
         >
-          CPU 0's SMBASE {addr(straddle)} lies below TSEG; its entry {addr(straddle + 0x8000)} and save state {addr(straddle + 0xfc00)} are inside
+          {belowTsegText(below)}; their entries and save states are inside
         </div>
       )}
     </div>
   );
 });
+
+function RegionLabel({ label }: { label: string }) {
+  const [name, detail] = splitLabel(label);
+  return (
+    <span className="smram-label">
+      <span className="smram-label-name">{name}</span>
+      {detail && <span className="smram-label-detail">{detail}</span>}
+    </span>
+  );
+}
 
 const SmramMap = memo(function SmramMap(props: {
   regions: SmramRegion[];
@@ -122,16 +158,15 @@ const SmramMap = memo(function SmramMap(props: {
   tsegSize: number;
   hexAddress: number;
   selectedCpu: number;
+  below: BelowTseg | null;
 }) {
-  const { regions, descriptors, tsegBase, tsegSize, hexAddress, selectedCpu } = props;
-  const { groups, outside, straddle } = useMemo(() => {
+  const { regions, descriptors, tsegBase, tsegSize, hexAddress, selectedCpu, below } = props;
+  const { groups, outside } = useMemo(() => {
     const end = tsegBase + tsegSize;
     const rest = regions.filter((r) => r.kind !== 'tseg' && (r.base < tsegBase || r.base >= end));
-    const cpu0 = regions.find((r) => r.kind === 'smbase' && r.cpu === 0);
     return {
       groups: groupsOf(regions, descriptors, tsegBase, end),
       outside: rest.sort((a, b) => b.base - a.base || a.size - b.size).map((r) => ({ region: r, gap: false, height: 18 })),
-      straddle: cpu0 ? cpu0.base : null,
     };
   }, [regions, descriptors, tsegBase, tsegSize]);
 
@@ -152,7 +187,7 @@ const SmramMap = memo(function SmramMap(props: {
         <span className="smram-addr mono">{showText ? addr(r.base) : ''}</span>
         <span className="smram-dstrip" style={{ background: color }} />
         <span className="smram-block" style={{ background: REGION[r.kind].color }}>
-          {showText && <span className="smram-label">{r.label}</span>}
+          {showText && <RegionLabel label={r.label} />}
         </span>
       </div>
     );
@@ -171,20 +206,19 @@ const SmramMap = memo(function SmramMap(props: {
               onClick={() => setHexAddress(g.desc!.cpuStart)}
             >
               <div className="smram-desc-head">
-                <span className="mono">descriptor {g.index}</span> <span className="mono">{addr(g.desc.cpuStart)}</span>{' '}
-                <span className="mono">+{hex(g.desc.physicalSize)}</span> <span className="muted">{g.desc.stateText}</span>
+                <span className="mono">D{g.index}</span> <span className="mono">{addr(g.desc.cpuStart)}</span>{' '}
+                <span className="mono dim">+{hex(g.desc.physicalSize)}</span> <span className="smram-desc-short">{g.desc.short}</span>
               </div>
-              <div className="smram-desc-label">{g.desc.label}</div>
             </div>
           )}
           {g.blocks.map((b, i) => renderBlock(b, i, g.color))}
         </div>
       ))}
       <div className="smram-top mono muted">{addr(tsegBase)} TSEG base</div>
-      {straddle !== null && (
+      {below !== null && (
         <div className="smram-note" data-testid="smram-straddle">
-          CPU 0's SMBASE {addr(straddle)} lies below TSEG: its 64 KiB SMBASE window straddles TSEG base. Its entry point (SMBASE+0x8000 ={' '}
-          {addr(straddle + 0x8000)}) and save state ({addr(straddle + 0xfc00)}) are inside, in the relocation block.
+          {belowTsegText(below)}: each 64 KiB SMBASE window straddles TSEG base. The entry points (SMBASE+0x8000, from {addr(below.bases[0] + 0x8000)}) and save states
+          (from {addr(below.bases[0] + 0xfc00)}) are inside, in the relocation block.
         </div>
       )}
       {outside.length > 0 && (
@@ -313,7 +347,11 @@ function HexView({ address, bytes, pageSize }: { address: number; bytes: Uint8Ar
 export function SmramPanel() {
   const regions = useApp((s) => s.regions);
   const descriptors = useApp((s) => s.smramDescriptors);
-  const straddle = useMemo(() => regions.find((r) => r.kind === 'smbase' && r.cpu === 0)?.base ?? null, [regions]);
+  const tsegBase = useApp((s) => s.snapshot?.platform.tsegBase ?? 0);
+  const below = useMemo<BelowTseg | null>(() => {
+    const rs = regions.filter((r) => r.kind === 'smbase' && r.cpu !== undefined && r.base < tsegBase).sort((a, b) => a.base - b.base);
+    return rs.length ? { cpus: rs.map((r) => r.cpu!), bases: rs.map((r) => r.base) } : null;
+  }, [regions, tsegBase]);
   const platform = useApp((s) => s.snapshot?.platform);
   const smram = useApp((s) => s.snapshot?.smram);
   const selectedCpu = useApp((s) => s.selectedCpu);
@@ -337,7 +375,7 @@ export function SmramPanel() {
     >
       {platform && smram ? (
         <>
-          {descriptors.length > 0 && <SmramSummary descriptors={descriptors} straddle={straddle} tsegBase={platform.tsegBase} />}
+          {descriptors.length > 0 && <SmramSummary descriptors={descriptors} below={below} tsegBase={platform.tsegBase} />}
           <div className="smram-body">
             <div className="smram-left">
               <SmramMap
@@ -347,10 +385,13 @@ export function SmramPanel() {
                 tsegSize={platform.tsegSize}
                 hexAddress={at}
                 selectedCpu={selectedCpu}
+                below={below}
               />
             </div>
             <div className="smram-right">
-              <div className="hex-where muted">{where ? `in ${where.label}` : 'outside the described regions'}</div>
+              <div className="hex-where muted" title={where ? describe(where) : undefined}>
+                {where ? `in ${where.label}` : 'outside the described regions'}
+              </div>
               <HexView address={at} bytes={smram.hexBytes} pageSize={pageSize} />
             </div>
           </div>

@@ -13,7 +13,7 @@ const RULER_H = 18;
 /** Lanes share the visible height (up to 34 px each); with many CPUs they get thin and scroll. */
 function laneHeight(lanes: number, height: number): number {
   const fit = Math.floor((height - RULER_H - 14) / lanes);
-  const min = lanes <= 9 ? 20 : lanes <= 33 ? 14 : 9;
+  const min = lanes <= 9 ? 16 : lanes <= 33 ? 14 : 9;
   return Math.max(min, Math.min(34, fit));
 }
 
@@ -21,8 +21,10 @@ function cpuName(cpu: number): string {
   return cpu < 0 ? 'platform' : `CPU ${cpu}`;
 }
 
+/** "#12 · rendezvous · CPU0: PlatformSmmBspElection ...": the CPU is named once (most texts start with it). */
 function eventLine(e: TimelineEvent): string {
-  return `#${e.seq} · ${cpuName(e.cpu)} · ${PHASE_LABEL[e.phase]} · ${e.text}`;
+  const who = e.cpu >= 0 && e.text.startsWith(`CPU${e.cpu}`) ? '' : `${cpuName(e.cpu)} · `;
+  return `#${e.seq} · ${who}${PHASE_LABEL[e.phase]} · ${e.text}`;
 }
 
 /** Runs of consecutive events in the same phase, for the ruler above the lanes. */
@@ -177,8 +179,27 @@ const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; cpus: CpuVie
   );
 });
 
-const Summary = memo(function Summary({ smi }: { smi: SmiSummary | null }) {
-  if (!smi) return <div className="tl-summary muted">No SMI yet. Try the “SMI 0x04 (CPU hotplug)” button, or type smi 0x04 --cpu 1</div>;
+/**
+ * After the boot there is no "last SMI" (the boot's are not the user's), but the boot made
+ * hundreds: say how many, so "none" does not read as "SMM never ran".
+ */
+function NoSmi({ total }: { total: number }) {
+  return (
+    <div className="tl-summary muted" data-testid="last-smi" data-none="true">
+      {total > 0 ? (
+        <span title="PlatformPei relocates SMBASE and PiSmmCpuDxeSmm runs its first SMI by SMI IPI; then PiSmmIpl's Communicate SMIs (mostly variable requests through VariableSmmRuntimeDxe). The debugcon log shows them.">
+          No SMI since the boot, which made <b className="tl-boot-count">{total} SMIs</b> (SMI IPIs in PEI, then Communicate SMIs, mostly variable
+          requests). The next is #{total + 1}: try “SMI 0x04” or smi 0x04 --cpu 1
+        </span>
+      ) : (
+        <span>No SMI since power-on. Try the “SMI 0x04 (CPU hotplug)” button, or type smi 0x04 --cpu 1</span>
+      )}
+    </div>
+  );
+}
+
+const Summary = memo(function Summary({ smi, total }: { smi: SmiSummary | null; total: number }) {
+  if (!smi) return <NoSmi total={total} />;
   return (
     <div className="tl-summary" data-testid="last-smi">
       <div className="kv-line">
@@ -224,7 +245,7 @@ const Summary = memo(function Summary({ smi }: { smi: SmiSummary | null }) {
 
 /** Static: built once, so React skips it on every snapshot. */
 const PHASE_LEGEND = (
-  <ul className="legend" aria-label="phase legend">
+  <ul className="legend tl-legend" aria-label="phase legend">
     {PHASE_ORDER.map((p) => (
       <li key={p}>
         <span className="swatch" style={{ background: PHASE_COLOR[p] }} />
@@ -238,6 +259,7 @@ export function TimelinePanel() {
   const events = useApp((s) => s.timeline);
   const cpus = useApp((s) => s.snapshot?.cpus);
   const lastSmi = useApp((s) => s.snapshot?.lastSmi ?? null);
+  const smiTotal = useApp((s) => s.snapshot?.smisSincePowerOn ?? 0);
   const breakpoints = useApp((s) => s.snapshot?.breakpoints);
   const [setScrollEl, { width, height }, scrollEl] = useElementSize<HTMLDivElement>();
   /**
@@ -297,7 +319,7 @@ export function TimelinePanel() {
       title="Timeline · current SMI"
       extra={<span className="muted">{events.length} events</span>}
     >
-      <div className="tl-event-line" data-testid="timeline-current">
+      <div className="tl-event-line" data-testid="timeline-current" title={shown ? eventLine(shown) : undefined}>
         {shown ? (
           <>
             <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
@@ -312,7 +334,7 @@ export function TimelinePanel() {
         <Lanes events={events} cpus={cpuList} colW={colW} laneH={laneH} {...win} />
       </div>
       {PHASE_LEGEND}
-      <Summary smi={lastSmi} />
+      <Summary smi={lastSmi} total={smiTotal} />
       {breakpoints && breakpoints.length > 0 && (
         <div className="breakpoints">
           <span className="label">breakpoints</span>

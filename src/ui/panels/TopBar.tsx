@@ -14,7 +14,7 @@ function VirtualTime() {
   if (us === undefined) return null;
   return (
     <span
-      className="virtual-time"
+      className={`virtual-time${us > 0 ? ' advanced' : ''}`}
       data-testid="virtual-time"
       title="Virtual time of the machine, in microseconds. No instruction is timed: only waits the firmware models advance it, by what they wait when they run out (PcdCpuSmmApSyncTimeout, PcdCpuSmmApSyncTimeout2 in UefiCpuPkg/PiSmmCpuDxeSmm/MpService.c). No wall-clock time passes."
     >

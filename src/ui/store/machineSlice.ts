@@ -61,6 +61,7 @@ export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<
     seq: snap.seq,
     platform: share(prev?.platform, snap.platform),
     virtualTimeUs: snap.virtualTimeUs,
+    smisSincePowerOn: snap.smisSincePowerOn,
     status: share(prev?.status, snap.status),
     cpus: share(prev?.cpus, snap.cpus),
     // The one-shot parts (layout, regions, tables) live in their own fields below.
