@@ -216,7 +216,7 @@ const COMMANDS: Record<string, Command> = {
         return startLifecycle(s, cpu, [{ port, value, width, by: 'out' }], `CPU${cpu}: OUT ${hex(port, 2)}, ${hex(value, 2 * width)}`, a.flags.has('run'));
       }
       try {
-        const r = ioWrite(s.m, port, width, value);
+        const r = s.poke((m) => ioWrite(m, port, width, value));
         return [`CPU${cpu}: OUT ${hex(port, 2)}, ${hex(value, 2 * width)} -> ${r.device}`];
       } catch (e) {
         if (e instanceof IoError) throw new ConsoleError(e.message);
@@ -294,9 +294,11 @@ const COMMANDS: Record<string, Command> = {
         dv.setBigUint64(16, BigInt(data.length), true);
       }
       buf.set(data, headerSize);
-      buf.forEach((b, i) => {
-        if (!isSmram(m, at + i)) write8(m.s.mem, at + i, b);
-      });
+      s.poke((mm) =>
+        buf.forEach((b, i) => {
+          if (!isSmram(mm, at + i)) write8(mm.s.mem, at + i, b);
+        }),
+      );
       const what = v3 ? `Communicate3 (EFI_MM_COMMUNICATE_HEADER_V3, MessageGuid ${guidName(guid)})` : `Communicate ${guidName(guid)}`;
       const out = [
         `${what}: ${total} bytes at ${hex(at)}` +
@@ -343,12 +345,28 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   back: {
-    usage: 'back [COUNT]',
-    help: 'Reverse-step COUNT events in the paused SMI (restores the SMI\'s checkpoint and replays deterministically).',
+    usage: 'back [COUNT] | back --to EVENT',
+    help:
+      'Reverse-step COUNT events in the paused SMI (not before its first event). --to EVENT goes to any earlier event of the session (the number the timeline and the status show, counted from the end of the boot), across SMIs: ' +
+      'the debugger restores the nearest checkpoint before it and replays deterministically; the event\'s SMI is then paused there, and what came after it is forgotten.',
     run: (s, a) => {
+      checkFlags(a, ['to']);
+      const to = flag(a, 'to');
+      if (to !== undefined) {
+        checkPositional(a, 0, 0, COMMANDS.back.usage);
+        const pos = parseNumber(to, '--to');
+        if (pos < 1) throw new ConsoleError('--to: events are numbered from 1');
+        if (pos > s.eventSeq) throw new ConsoleError(`--to ${pos}: the session is at event ${s.eventSeq}; back goes only backwards`);
+        try {
+          return s.goTo(pos);
+        } catch (e) {
+          if (e instanceof RangeError) throw new ConsoleError(`--to: ${e.message}`);
+          throw e;
+        }
+      }
       checkPositional(a, 0, 1, COMMANDS.back.usage);
       const count = a.pos[0] !== undefined ? parseNumber(a.pos[0], 'COUNT', 1_000_000) : 1;
-      if (!s.run) throw new ConsoleError('no SMI in progress to step back in');
+      if (!s.run) throw new ConsoleError('no SMI in progress to step back in (`back --to EVENT` goes to an earlier SMI)');
       return s.back(count);
     },
   },

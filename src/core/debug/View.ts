@@ -4,7 +4,7 @@
  * as the selected CPU's 1 KiB save-state map and the hex window on screen, never all of SMRAM.
  */
 
-import type { CpuView, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
+import type { CpuView, TimelineEvent, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import type { SmramDescriptorView } from '../pi/SmramMap';
 import type { Machine } from '../pi/Platform';
 import { readBytes } from '../machine/Memory';
@@ -84,13 +84,18 @@ export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
   };
 }
 
+/** A timeline event as plain data (the debugger formats its text only now). */
+function plainEvent(e: TimelineEvent): TimelineEvent {
+  return { seq: e.seq, phase: e.phase, cpu: e.cpu, text: e.text, level: e.level };
+}
+
 export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor): ViewSnapshot {
   const s = session.m.s;
   const cpuIndex = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
   const cpu = s.cpus[cpuIndex];
   const mapAddr = cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
   const bytes = readBytes(s.mem, mapAddr, SMRAM_SAVE_STATE_MAP_SIZE);
-  const prev = session.prevMaps.get(cpuIndex);
+  const prev = session.mapBefore(cpuIndex);
   const changedOffsets: number[] = [];
   if (prev) for (let i = 0; i < bytes.length; i++) if (bytes[i] !== prev[i]) changedOffsets.push(i);
   const hexLength = Math.min(Math.max(0, req.hexLength | 0), MAX_HEX_WINDOW);
@@ -147,11 +152,14 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     cur.tablesVersion = s.tablesVersion;
   }
   if (cur.timelineEpoch !== session.timelineEpoch) {
-    snap.timeline = { reset: true, events: session.timeline.slice() };
+    snap.timeline = { reset: true, events: session.timeline.map(plainEvent) };
     cur.timelineEpoch = session.timelineEpoch;
   } else {
-    const first = session.timeline.length ? session.timeline[0].seq : 0;
-    snap.timeline = { reset: false, events: session.timeline.filter((e) => e.seq > cur.timelineSent && e.seq >= first) };
+    // The timeline is in seq order: the new events are at its end.
+    const tl = session.timeline;
+    let i = tl.length;
+    while (i > 0 && tl[i - 1].seq > cur.timelineSent) i--;
+    snap.timeline = { reset: false, events: tl.slice(i).map(plainEvent) };
   }
   cur.timelineSent = session.eventSeq;
   return snap;

@@ -109,6 +109,11 @@ export function hex64(v: bigint): string {
   return '0x' + v.toString(16).toUpperCase().padStart(16, '0');
 }
 
+/** A 64-bit value given as 32-bit halves, as hex64 writes it (no BigInt). */
+export function hex64w(lo: number, hi: number): string {
+  return '0x' + (hi >>> 0).toString(16).toUpperCase().padStart(8, '0') + (lo >>> 0).toString(16).toUpperCase().padStart(8, '0');
+}
+
 export function regHex(r: RegFile, id: number): string {
-  return hex64(getReg(r, id));
+  return hex64w(r[2 * id], r[2 * id + 1]);
 }

@@ -321,7 +321,7 @@ export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
 
 /** RSM: reload the restored fields from SMRAM bytes; returns the SMBASE the CPU uses afterwards. */
 export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): number {
-  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
+  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, false);
   const { w32, w16 } = wordView(bytes);
   const plan = l.plan;
   for (let i = 0; i < plan.length; i += PLAN_STRIDE) {
@@ -356,7 +356,7 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
 
 /** Read one field as a bigint from SMRAM bytes. */
 export function readSaveStateField(mem: MemoryState, smbase: number, fld: SaveStateField): bigint {
-  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
+  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, false);
   const { w32, w16 } = wordView(bytes);
   const [lo, hi] = get(bytes, w32, w16, base + fld.offset - MAP_FIELD_BASE, fld.size);
   return (BigInt(hi) << 32n) | BigInt(lo);

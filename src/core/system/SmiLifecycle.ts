@@ -12,8 +12,9 @@ import { rsm, smmEnter } from '../machine/Cpu';
 import { ICH9_APM_CNT } from '../machine/Ich9Lpc';
 import { ioWrite, type IoWidth, type PortWrite } from '../machine/IoBus';
 import type { Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
-import { hex64, REG, regHex } from '../machine/Registers';
-import { fieldByName, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { hex64w, REG } from '../machine/Registers';
+import { fieldAddress, fieldByName, type SaveStateLayout, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { read32 } from '../machine/Memory';
 
 /** The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it). */
 function executeOut(m: Machine, cpu: number, w: PortWrite): void {
@@ -80,11 +81,13 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
       rec.command = res.apmValue!;
     }
     const last = i === t.writes.length - 1;
+    const apmc = s.lpc.apmc;
+    const apms = s.lpc.apms;
     const e = lazyEv(
       'trigger',
       t.cpu,
       () => `CPU${t.cpu}: OUT ${hex(w.port, 2)}, ${hex(w.value, 2 * w.width)}${w.width > 1 ? ` (${WIDTH_NAME[w.width]})` : ''} (${w.by}) -> ${res.device}${res.apm ? `: ${res.apm.reason}` : ''}` +
-        (w.width > 1 && res.apm?.smi ? `; SMI# is taken at the instruction boundary, so every byte of the OUT is written before the CPU enters SMM (command ${hex(s.lpc.apmc, 2)}, data ${hex(s.lpc.apms, 2)})` : ''),
+        (w.width > 1 && res.apm?.smi ? `; SMI# is taken at the instruction boundary, so every byte of the OUT is written before the CPU enters SMM (command ${hex(apmc, 2)}, data ${hex(apms, 2)})` : ''),
       last ? 'phase' : 'event',
     );
     if (res.apmValue !== undefined) e.apm = res.apmValue;
@@ -112,25 +115,32 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     s.cpus[c].activity = 'smi-pending';
   }
   const broadcast = outcome.broadcast;
+  const latched = arrival.length;
   yield lazyEv(
     'smi-delivery',
     -1,
     () => broadcast
-      ? `SMI# latched on all ${arrival.length} CPUs (broadcast negotiated); CPU${t.cpu} takes it right after its OUT`
+      ? `SMI# latched on all ${latched} CPUs (broadcast negotiated); CPU${t.cpu} takes it right after its OUT`
       : `SMI# latched on CPU${t.cpu} only (no broadcast: QEMU interrupts current_cpu)`,
     'phase',
   );
 
+  const { ripAt, raxAt } = savedFields(m.layout);
   for (const c of arrival) {
     const cpu = s.cpus[c];
     cpu.activity = 'saving-state';
     smmEnter(cpu, s.mem, m.layout);
+    // The text is formatted later (when shown): it keeps the numbers of this moment.
+    const n = cpu.smiCount;
+    const base = cpu.smbase;
+    const rip0 = read32(s.mem, base + ripAt), rip1 = read32(s.mem, base + ripAt + 4);
+    const rax0 = read32(s.mem, base + raxAt), rax1 = read32(s.mem, base + raxAt + 4);
     yield lazyEv(
       'save-state',
       c,
       () =>
-        `CPU${c}: SMM entry #${cpu.smiCount} (MSR_SMI_COUNT): state saved at SMBASE+0xFC00 = ${hex(cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)} ` +
-        `(saved RIP ${savedHex(m, c, 'RIP')}, RAX ${savedHex(m, c, 'RAX')}); now RIP=0x8000, CS.base=SMBASE=${hex(cpu.smbase)}, CR0.PE/PG=0`,
+        `CPU${c}: SMM entry #${n} (MSR_SMI_COUNT): state saved at SMBASE+0xFC00 = ${hex(base + SMRAM_SAVE_STATE_MAP_OFFSET)} ` +
+        `(saved RIP ${hex64w(rip0, rip1)}, RAX ${hex64w(rax0, rax1)}); now RIP=0x8000, CS.base=SMBASE=${hex(base)}, CR0.PE/PG=0`,
     );
   }
   for (const c of arrival) s.cpus[c].activity = 'rendezvous';
@@ -153,7 +163,10 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     const cpu = s.cpus[c];
     rsm(cpu, s.mem, m.layout);
     cpu.activity = 'rsm';
-    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${regHex(cpu.regs, REG.RIP)}, RAX=${regHex(cpu.regs, REG.RAX)}, SMBASE=${hex(cpu.smbase)}`);
+    const r = cpu.regs;
+    const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
+    const base = cpu.smbase;
+    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${hex64w(rip0, rip1)}, RAX=${hex64w(rax0, rax1)}, SMBASE=${hex(base)}`);
   }
   rec.finished = true;
   if (t.communicate) {
@@ -173,6 +186,14 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   for (const c of arrival) s.cpus[c].activity = 'os';
 }
 
-function savedHex(m: Machine, cpu: number, name: 'RIP' | 'RAX'): string {
-  return hex64(readSaveStateField(m.s.mem, m.s.cpus[cpu].smbase, fieldByName(m.layout, name)!));
+const SAVED_FIELDS = new WeakMap<SaveStateLayout, { ripAt: number; raxAt: number }>();
+
+/** Where the layout keeps RIP and RAX, from SMBASE (looked up once per layout). */
+function savedFields(l: SaveStateLayout): { ripAt: number; raxAt: number } {
+  let f = SAVED_FIELDS.get(l);
+  if (!f) {
+    f = { ripAt: fieldAddress(0, fieldByName(l, 'RIP')!), raxAt: fieldAddress(0, fieldByName(l, 'RAX')!) };
+    SAVED_FIELDS.set(l, f);
+  }
+  return f;
 }
