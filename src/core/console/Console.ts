@@ -4,7 +4,7 @@
  * nothing.
  */
 
-import type { Debugger } from '../debug/Debugger';
+import type { Debugger, RunStart } from '../debug/Debugger';
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import { IoError, ioRead, ioWidthFor, ioWrite, type IoWidth } from '../machine/IoBus';
 import { isSmram, type Machine } from '../pi/Platform';
@@ -113,28 +113,60 @@ function hexDump(m: Machine, addr: number, len: number): string[] {
   return out;
 }
 
+/**
+ * An SMI raised by OUTs from the OS, as the history keeps it: one small object per run (no
+ * closures), replayed by calling `make` again.
+ */
+class ApmRun implements RunStart {
+  readonly kind = 'lifecycle' as const;
+  constructor(
+    readonly cpu: number,
+    readonly writes: PortWrite[],
+    readonly describe: string,
+  ) {}
+  make(m: Machine) {
+    return smiLifecycle(m, { cpu: this.cpu, writes: this.writes });
+  }
+  onDone(m: Machine): string[] {
+    const r = m.s.lastSmi;
+    if (!r) return [];
+    if (!r.raised) return [`no SMI: ${r.note}`];
+    if (r.bsp === null) return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, taken by ${r.cpus.map((c) => `CPU${c}`).join(', ')} only: no BSP (CPU0 is OVMF's SMM BSP), the AP gave up after PcdCpuSmmApSyncTimeout; no MMI handler ran`];
+    const calls = r.handlersCalled.map((h) => `${h.module}.${h.handler} -> ${h.returned}`).join(', ') || 'no handlers';
+    return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, raised by CPU${r.cpu}, BSP CPU${r.bsp}; ${calls}`];
+  }
+}
+
 function startLifecycle(s: Debugger, cpu: number, writes: PortWrite[], describe: string, runThrough: boolean): string[] {
-  const out = [`${describe}`];
-  out.push(
-    ...s.startRun(
-      {
-        kind: 'lifecycle',
-        describe,
-        make: (m) => smiLifecycle(m, { cpu, writes }),
-        onDone: (m) => {
-          const r = m.s.lastSmi;
-          if (!r) return [];
-          if (!r.raised) return [`no SMI: ${r.note}`];
-          if (r.bsp === null) return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, taken by ${r.cpus.map((c) => `CPU${c}`).join(', ')} only: no BSP (CPU0 is OVMF's SMM BSP), the AP gave up after PcdCpuSmmApSyncTimeout; no MMI handler ran`];
-          const calls = r.handlersCalled.map((h) => `${h.module}.${h.handler} -> ${h.returned}`).join(', ') || 'no handlers';
-          return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, raised by CPU${r.cpu}, BSP CPU${r.bsp}; ${calls}`];
-        },
-      },
-      !runThrough,
-    ),
-  );
+  return startRun(s, new ApmRun(cpu, writes, describe), runThrough);
+}
+
+function startRun(s: Debugger, run: ApmRun, runThrough: boolean): string[] {
+  const out = [run.describe];
+  const more = s.startRun(run, !runThrough);
+  for (const line of more) out.push(line);
   if (s.run && !runThrough) out.push('paused. `step` (F10) goes phase by phase, `step event` (F11) event by event, `continue` (F5) runs to the end.');
   return out;
+}
+
+/**
+ * `smi CMD DATA --cpu N` as a run: the same object for every run with the same values (it is never
+ * changed), so a long session's history holds one per distinct line, not one per SMI.
+ */
+const SMI_RUNS = new Map<number, ApmRun>();
+function smiRun(cpu: number, cmd: number, data: number): ApmRun {
+  const key = cpu * 0x10000 + (cmd << 8) + data;
+  let r = SMI_RUNS.get(key);
+  if (!r) {
+    const writes: PortWrite[] = [
+      { port: ICH9_APM_STS, value: data, width: 1, by: 'smi: data port first' },
+      { port: ICH9_APM_CNT, value: cmd, width: 1, by: 'smi: command port' },
+    ];
+    r = new ApmRun(cpu, writes, `smi ${hex(cmd, 2)} data ${hex(data, 2)} from CPU${cpu}`);
+    if (SMI_RUNS.size >= 4096) SMI_RUNS.clear();
+    SMI_RUNS.set(key, r);
+  }
+  return r;
 }
 
 function parseHexBytes(text: string): Uint8Array {
@@ -252,11 +284,7 @@ const COMMANDS: Record<string, Command> = {
       const cmd = parseNumber(a.pos[0], 'CMD', 0xff);
       const data = a.pos[1] !== undefined ? parseNumber(a.pos[1], 'DATA', 0xff) : 0;
       const cpu = cpuFlag(s, a);
-      const writes: PortWrite[] = [
-        { port: ICH9_APM_STS, value: data, width: 1, by: 'smi: data port first' },
-        { port: ICH9_APM_CNT, value: cmd, width: 1, by: 'smi: command port' },
-      ];
-      return startLifecycle(s, cpu, writes, `smi ${hex(cmd, 2)} data ${hex(data, 2)} from CPU${cpu}`, a.flags.has('run'));
+      return startRun(s, smiRun(cpu, cmd, data), a.flags.has('run'));
     },
   },
   communicate: {
@@ -550,14 +578,41 @@ export function tokenize(line: string): string[] {
   return line.trim().split(/\s+/).filter(Boolean);
 }
 
-export function runConsoleLine(s: Debugger, line: string): { lines: string[]; error: boolean } {
+/** Lines parsed lately (a script or a UI repeats the same few): name and arguments (frozen), or why they do not parse. */
+const PARSED = new Map<string, { name: string; args: Args | ConsoleError } | null>();
+
+function parseLine(line: string): { name: string; args: Args | ConsoleError } | null {
+  let p = PARSED.get(line);
+  if (p !== undefined) return p;
   const words = tokenize(line.replace(/#.*$/, ''));
-  if (words.length === 0) return { lines: [], error: false };
-  const [name, ...rest] = words;
+  if (words.length === 0) p = null;
+  else {
+    const [name, ...rest] = words;
+    let args: Args | ConsoleError;
+    try {
+      const a = parseArgs(rest);
+      for (const v of a.flags.values()) Object.freeze(v);
+      args = { pos: Object.freeze(a.pos) as string[], flags: a.flags };
+    } catch (e) {
+      if (!(e instanceof ConsoleError)) throw e;
+      args = e;
+    }
+    p = { name, args };
+  }
+  if (PARSED.size >= 256) PARSED.clear();
+  PARSED.set(line, p);
+  return p;
+}
+
+export function runConsoleLine(s: Debugger, line: string): { lines: string[]; error: boolean } {
+  const parsed = parseLine(line);
+  if (parsed === null) return { lines: [], error: false };
+  const { name, args } = parsed;
   const cmd = COMMANDS[name.toLowerCase()];
   if (!cmd) return { lines: [`unknown command "${name}": type \`help\``], error: true };
   try {
-    return { lines: cmd.run(s, parseArgs(rest)), error: false };
+    if (args instanceof ConsoleError) throw args;
+    return { lines: cmd.run(s, args), error: false };
   } catch (e) {
     if (e instanceof ConsoleError) return { lines: [`${name}: ${e.message}`], error: true };
     throw e;

@@ -49,7 +49,7 @@ export class Session extends Debugger {
       const r = trial.exec(file.commands[i]);
       if (r.error) return { lines: [`session file rejected: commands.${i} ("${file.commands[i]}"): ${r.lines.join(' ')}`], error: true };
     }
-    Object.assign(this, { m: trial.m, hist: trial.hist, platform: trial.platform, run: trial.run, timeline: trial.timeline, eventSeq: trial.eventSeq, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
+    Object.assign(this, { m: trial.m, hist: trial.hist, platform: trial.platform, run: trial.run, tl: trial.tl, tlFirstSeq: trial.tlFirstSeq, eventSeq: trial.eventSeq, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
     this.timelineEpoch++;
     this.platformEpoch++;
     this.logDrained = 0;

@@ -16,7 +16,7 @@ import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
 import { moduleDefs, ovmfConfig } from '../profiles/ovmf';
 import { smiLifecycle } from '../system/SmiLifecycle';
 import { type Breakpoint, type BreakpointSpec, describeBreakpoint, matches } from './Breakpoints';
-import { History, HISTORY_LIMITS, type HistoryLimits, type Op } from './History';
+import { History, HISTORY_LIMITS, type HistoryLimits } from './History';
 
 export type StepGranularity = 'event' | 'phase' | 'smi';
 
@@ -43,34 +43,11 @@ export type RunStart =
 interface ActiveRun {
   gen: Gen<unknown>;
   start: RunStart;
-  /** Its entry in the history (op.events = events consumed so far). */
-  op: Op<RunStart>;
+  /** Its operation in the history (whose event count follows `consumed`). */
+  op: number;
   /** Events consumed so far (replay target for `back`). */
   consumed: number;
   sawSave: boolean;
-}
-
-/**
- * An event as the timeline keeps it. Its text is formatted when someone reads it (the view sends
- * it, a test looks at it), not when it is recorded: a run to the end formats nothing it does not show.
- */
-class Recorded implements TimelineEvent {
-  constructor(
-    readonly seq: number,
-    readonly event: TraceEvent,
-  ) {}
-  get phase(): Phase {
-    return this.event.phase;
-  }
-  get cpu(): number {
-    return this.event.cpu;
-  }
-  get level(): 'phase' | 'event' {
-    return this.event.level;
-  }
-  get text(): string {
-    return this.event.text;
-  }
 }
 
 /** The timeline keeps at most this many events (the most recent ones). */
@@ -86,7 +63,13 @@ export class Debugger {
   m!: Machine;
   platform: PlatformOptions = DEFAULT_PLATFORM;
   run: ActiveRun | null = null;
-  timeline: Recorded[] = [];
+  /**
+   * The run's events as the timeline shows them (the most recent TIMELINE_LIMIT), oldest first:
+   * tl[i] has seq tlFirstSeq + i. Kept as the events themselves: their text is formatted when
+   * someone reads it (the view sends it), not when they are recorded.
+   */
+  protected tl: TraceEvent[] = [];
+  protected tlFirstSeq = 1;
   timelineEpoch = 0;
   /** The session's event number: events executed since the platform's boot (timeline seq, `back --to`). */
   eventSeq = 0;
@@ -171,10 +154,9 @@ export class Debugger {
 
   private afterReset(): void {
     this.run = null;
-    this.timeline = [];
-    this.timelineEpoch++;
     this.platformEpoch++;
     this.eventSeq = 0;
+    this.clearTimeline();
     this.lastEvent = null;
     this.logDrained = 0;
     this.pendingSlice = null;
@@ -183,6 +165,7 @@ export class Debugger {
   /** A new history whose base checkpoint is the machine as it is now (after a reset, or a machine swapped in from outside). */
   private startHistory(): void {
     this.hist = new History<RunStart>(this.m.s, this.eventSeq, this.historyLimits);
+    for (let i = 0; i < this.m.s.cpus.length; i++) this.watchMap(i);
   }
 
   /** The history records this machine state (a caller may have swapped in another one: start anew from it). */
@@ -209,7 +192,7 @@ export class Debugger {
   /** A hang ends the run in progress. */
   private markHung(e: CpuDeadLoop): boolean {
     const inSmm = this.applyHang(e);
-    if (this.run) this.run.op.end = 'hung';
+    if (this.run) this.hist.setEnd(this.run.op, 'hung');
     this.run = null;
     return inSmm;
   }
@@ -221,18 +204,18 @@ export class Debugger {
   poke<T>(apply: (m: Machine) => T): T {
     this.ensureHistory();
     let result!: T;
-    const op = this.hist.begin({ run: null, poke: (m) => void (result = apply(m)), startPos: this.eventSeq, events: 0, end: null }, this.m.s);
-    op.poke!(this.m);
-    op.end = 'done';
+    const poke = (m: Machine) => void (result = apply(m));
+    const id = this.hist.begin(poke, true, this.eventSeq, this.m.s);
+    poke(this.m);
+    this.hist.setEnd(id, 'done');
     return result;
   }
 
   /** Start a run (SMI lifecycle or Communicate) and stop at its first event (or run it out). */
   startRun(start: RunStart, pauseAtStart: boolean): string[] {
     this.ensureHistory();
-    const op = this.hist.begin({ run: start, poke: null, startPos: this.eventSeq, events: 0, end: null }, this.m.s);
-    this.timeline = [];
-    this.timelineEpoch++;
+    const op = this.hist.begin(start, false, this.eventSeq, this.m.s);
+    this.clearTimeline();
     this.run = { gen: start.make(this.m), start, op, consumed: 0, sawSave: false };
     return this.advance(pauseAtStart ? 'event' : 'smi', 1);
   }
@@ -246,47 +229,60 @@ export class Debugger {
   /** Pull events until the granularity is reached COUNT times, a breakpoint hits, or the run ends. */
   advance(target: StepGranularity | 'continue', count: number, budget = Infinity): string[] {
     const out: string[] = [];
+    const run = this.run;
+    if (!run) {
+      this.pendingSlice = null;
+      return out;
+    }
     let remaining = count;
     let steps = 0;
-    while (this.run && remaining > 0) {
-      if (steps++ >= budget) {
-        this.pendingSlice = { target, remaining };
-        return out;
+    const bps = this.breakpoints;
+    const gen = run.gen;
+    try {
+      while (remaining > 0) {
+        if (steps++ >= budget) {
+          this.pendingSlice = { target, remaining };
+          return out;
+        }
+        const r = gen.next();
+        if (r.done) {
+          this.run = null;
+          this.lastEvent = null;
+          this.hist.setEnd(run.op, 'done');
+          for (const line of run.start.onDone(this.m, r.value)) out.push(line);
+          break;
+        }
+        run.consumed++;
+        const e = r.value;
+        this.record(e);
+        let firstSave = false;
+        if (e.phase === 'save-state') {
+          firstSave = !run.sawSave;
+          run.sawSave = true;
+        }
+        if (bps.length !== 0) {
+          const hit = bps.find((b) => matches(b.spec, e, firstSave));
+          if (hit) {
+            hit.hits++;
+            out.push(`breakpoint ${hit.id} (${describeBreakpoint(hit.spec)}) hit:`);
+            out.push(`  [${e.phase}] ${e.text}`);
+            this.pendingSlice = null;
+            return out;
+          }
+        }
+        if (target === 'event' || (target === 'phase' && e.level === 'phase')) {
+          remaining--;
+          if (remaining === 0) out.push(`[${e.phase}] ${e.text}`);
+        }
       }
-      const run = this.run;
-      let r: IteratorResult<TraceEvent, unknown>;
-      try {
-        r = run.gen.next();
-      } catch (e) {
-        if (!(e instanceof CpuDeadLoop)) throw e;
-        const inSmm = this.markHung(e);
-        out.push(`HUNG: ${e.message}`, `CPU${e.cpu} spins in CpuDeadLoop()${inSmm ? ' inside SMM; the other CPUs wait for it forever' : ''}. \`platform ovmf\` resets.`);
-        return out;
-      }
-      if (r.done) {
-        this.run = null;
-        this.lastEvent = null;
-        run.op.end = 'done';
-        out.push(...run.start.onDone(this.m, r.value));
-        break;
-      }
-      run.consumed++;
-      run.op.events = run.consumed;
-      const e = r.value;
-      this.record(e);
-      const firstSave = e.phase === 'save-state' && !run.sawSave;
-      if (e.phase === 'save-state') run.sawSave = true;
-      const hit = this.breakpoints.find((b) => matches(b.spec, e, firstSave));
-      if (hit) {
-        hit.hits++;
-        out.push(`breakpoint ${hit.id} (${describeBreakpoint(hit.spec)}) hit:`);
-        out.push(`  [${e.phase}] ${e.text}`);
-        return out;
-      }
-      if (target === 'event' || (target === 'phase' && e.level === 'phase')) {
-        remaining--;
-        if (remaining === 0) out.push(`[${e.phase}] ${e.text}`);
-      }
+    } catch (e) {
+      if (!(e instanceof CpuDeadLoop)) throw e;
+      this.hist.setEvents(run.op, run.consumed);
+      const inSmm = this.markHung(e);
+      out.push(`HUNG: ${e.message}`, `CPU${e.cpu} spins in CpuDeadLoop()${inSmm ? ' inside SMM; the other CPUs wait for it forever' : ''}. \`platform ovmf\` resets.`);
+      return out;
+    } finally {
+      this.hist.setEvents(run.op, run.consumed);
     }
     this.pendingSlice = null;
     return out;
@@ -305,10 +301,13 @@ export class Debugger {
   private record(e: TraceEvent): void {
     this.lastEvent = e;
     this.notePhase(e);
-    const tl = this.timeline;
-    tl.push(new Recorded(++this.eventSeq, e));
+    const tl = this.tl;
+    tl.push(e);
+    this.eventSeq++;
     if (tl.length > TIMELINE_LIMIT + (TIMELINE_LIMIT >> 2)) {
-      tl.splice(0, tl.length - TIMELINE_LIMIT);
+      const cut = tl.length - TIMELINE_LIMIT;
+      tl.splice(0, cut);
+      this.tlFirstSeq += cut;
       this.timelineEpoch++;
     }
   }
@@ -318,7 +317,7 @@ export class Debugger {
     const run = this.run;
     if (!run) return [];
     const target = Math.max(1, run.consumed - count);
-    return this.goTo(run.op.startPos + target);
+    return this.goTo(this.hist.startOf(run.op) + target);
   }
 
   /**
@@ -338,17 +337,15 @@ export class Debugger {
     this.eventSeq = at;
     this.run = null;
     this.pendingSlice = null;
-    for (let j = from; j < k; j++) this.replaySilently(h.ops[j]);
+    for (let j = from; j < k; j++) this.replaySilently(j);
     h.cut(k);
-    const op = h.ops[k];
-    const start = op.run!;
-    this.timeline = [];
-    this.timelineEpoch++;
+    const start = h.runOf(k)!;
+    this.clearTimeline();
     this.lastEvent = null;
-    const replay: ActiveRun = { gen: start.make(this.m), start, op, consumed: 0, sawSave: false };
+    const replay: ActiveRun = { gen: start.make(this.m), start, op: k, consumed: 0, sawSave: false };
     this.run = replay;
-    op.end = null;
-    const target = pos - op.startPos;
+    h.setEnd(k, null);
+    const target = pos - h.startOf(k);
     while (replay.consumed < target) {
       const r = replay.gen.next();
       if (r.done) throw new Error(`replay diverged: the run ended after ${replay.consumed} of ${target} events`);
@@ -356,27 +353,31 @@ export class Debugger {
       if (r.value.phase === 'save-state') replay.sawSave = true;
       this.record(r.value);
     }
-    op.events = replay.consumed;
+    h.setEvents(k, replay.consumed);
     const e = this.lastEvent as TraceEvent | null;
     return e ? [`[${e.phase}] ${e.text}`] : [];
   }
 
   /** Repeats a recorded operation without recording its events (they lie before the one going to be shown). */
-  private replaySilently(op: Op<RunStart>): void {
-    if (op.poke) {
-      op.poke(this.m);
+  private replaySilently(id: number): void {
+    const h = this.hist;
+    const poke = h.pokeOf(id);
+    if (poke) {
+      poke(this.m);
       return;
     }
-    const g = op.run!.make(this.m);
-    for (let i = 0; i < op.events; i++) {
+    const g = h.runOf(id)!.make(this.m);
+    const events = h.eventsOf(id);
+    for (let i = 0; i < events; i++) {
       const r = g.next();
-      if (r.done) throw new Error(`replay diverged: a run ended after ${i} of ${op.events} events`);
+      if (r.done) throw new Error(`replay diverged: a run ended after ${i} of ${events} events`);
       this.eventSeq++;
       this.notePhase(r.value);
     }
-    if (op.end === 'done') {
+    const end = h.endOf(id);
+    if (end === 'done') {
       if (!g.next().done) throw new Error('replay diverged: a run went on past its recorded end');
-    } else if (op.end === 'hung') {
+    } else if (end === 'hung') {
       try {
         g.next();
       } catch (e) {
@@ -386,6 +387,34 @@ export class Debugger {
       }
       throw new Error('replay diverged: a run that hung did not hang again');
     }
+  }
+
+  /** The timeline as plain events (formats every text: for tests and the first frame). */
+  get timeline(): TimelineEvent[] {
+    return this.timelineAfter(0);
+  }
+
+  /** The timeline's events with seq > `seq`, as plain data. */
+  timelineAfter(seq: number): TimelineEvent[] {
+    const tl = this.tl;
+    const from = Math.max(0, seq + 1 - this.tlFirstSeq);
+    const out: TimelineEvent[] = new Array(Math.max(0, tl.length - from));
+    for (let i = from; i < tl.length; i++) {
+      const e = tl[i];
+      out[i - from] = { seq: this.tlFirstSeq + i, phase: e.phase, cpu: e.cpu, text: e.text, level: e.level };
+    }
+    return out;
+  }
+
+  /** The timeline's events themselves (their texts not formatted yet), oldest first. */
+  timelineEvents(): readonly TraceEvent[] {
+    return this.tl;
+  }
+
+  private clearTimeline(): void {
+    this.tl = [];
+    this.tlFirstSeq = this.eventSeq + 1;
+    this.timelineEpoch++;
   }
 
   addBreakpoint(spec: BreakpointSpec): Breakpoint {
@@ -402,14 +431,20 @@ export class Debugger {
   beginCommand(): number {
     this.ensureHistory();
     const cow = this.m.s.mem.cow!;
-    const prevEpoch = cow.epoch;
-    cow.epoch++;
-    for (const c of this.m.s.cpus) {
-      const n = Math.floor((c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET) / PAGE_SIZE);
-      if (!cow.watch.has(n)) cow.watch.set(n, { before: new Uint8Array(PAGE_SIZE), epoch: -1 });
-      cow.owned.delete(n);
-    }
-    return prevEpoch;
+    return cow.epoch++;
+  }
+
+  /** Keep the old bytes of CPU `cpu`'s save-state map from now on (the memory barrier watches its page). */
+  private watchMap(cpu: number): void {
+    const cow = this.m.s.mem.cow;
+    const c = this.m.s.cpus[cpu];
+    if (!cow || !c) return;
+    const addr = c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
+    const n = Math.floor(addr / PAGE_SIZE);
+    const w = cow.watch.get(n);
+    if (w && w.off === addr % PAGE_SIZE) return;
+    cow.watch.set(n, { before: new Uint8Array(SMRAM_SAVE_STATE_MAP_SIZE), off: addr % PAGE_SIZE, epoch: -1 });
+    cow.owned.delete(n);
   }
 
   /** The line failed: the marks of the line before stay. */
@@ -426,7 +461,7 @@ export class Debugger {
     for (const [n, w] of cow.watch) {
       if (w.epoch === cow.epoch) continue;
       const p = s.mem.pages.get(n);
-      if (p) w.before.set(p);
+      if (p) w.before.set(p.subarray(w.off, w.off + w.before.length));
       else w.before.fill(0);
       w.epoch = cow.epoch;
     }
@@ -440,9 +475,11 @@ export class Debugger {
     if (!cow || !c) return null;
     const addr = c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
     const w = cow.watch.get(Math.floor(addr / PAGE_SIZE));
-    if (!w || w.epoch !== cow.epoch) return null;
-    const off = addr % PAGE_SIZE;
-    return w.before.subarray(off, off + SMRAM_SAVE_STATE_MAP_SIZE);
+    if (!w || w.off !== addr % PAGE_SIZE) {
+      this.watchMap(cpu); // its SMBASE moved (relocation): watched from the next line on
+      return null;
+    }
+    return w.epoch === cow.epoch ? w.before : null;
   }
 
   busy(): boolean {

@@ -39,7 +39,7 @@ describe('event texts: formatted late they say what they said at the time', () =
       const later: TraceEvent[] = [];
       for (const c of cmds) {
         ran.exec(c.includes('--run') || c.startsWith('out 0x80') ? c : `${c} --run`);
-        later.push(...ran.timeline.map((e) => e.event));
+        later.push(...ran.timelineEvents());
       }
       expect(later.map((e) => e.text), JSON.stringify(opts)).toEqual(atOnce);
     }

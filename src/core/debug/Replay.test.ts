@@ -76,7 +76,7 @@ describe('replay: back anywhere in the session, then forward again', () => {
           const dry = session();
           forward(dry, Infinity, [...cmds]);
           const total = dry.eventSeq;
-          const boot = dry.hist.ops[0].events;
+          const boot = dry.hist.eventsOf(0);
           const n = inBoot || total === boot ? 1 + Math.floor(nFrac * (boot - 1)) : boot + 1 + Math.floor(nFrac * (total - boot - 1));
           const m = Math.max(1, Math.round(mFrac * (total - n)));
           if (n >= total) return;
@@ -191,7 +191,7 @@ describe('replay: back anywhere in the session, then forward again', () => {
       s.exec('continue');
     }
     expect(s.hist.checkpoints).toBeLessThanOrEqual(5);
-    expect(s.hist.ops.length).toBeLessThanOrEqual(40);
+    expect(s.hist.opCount).toBeLessThanOrEqual(40);
     const first = s.hist.firstPos;
     expect(first).toBeGreaterThan(1);
     expect(s.exec('back --to 1').lines[0]).toMatch(/before the oldest event the history keeps/);

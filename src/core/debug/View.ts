@@ -4,7 +4,7 @@
  * as the selected CPU's 1 KiB save-state map and the hex window on screen, never all of SMRAM.
  */
 
-import type { CpuView, TimelineEvent, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
+import type { CpuView, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import type { SmramDescriptorView } from '../pi/SmramMap';
 import type { Machine } from '../pi/Platform';
 import { readBytes } from '../machine/Memory';
@@ -84,11 +84,6 @@ export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
   };
 }
 
-/** A timeline event as plain data (the debugger formats its text only now). */
-function plainEvent(e: TimelineEvent): TimelineEvent {
-  return { seq: e.seq, phase: e.phase, cpu: e.cpu, text: e.text, level: e.level };
-}
-
 export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor): ViewSnapshot {
   const s = session.m.s;
   const cpuIndex = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
@@ -152,14 +147,10 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     cur.tablesVersion = s.tablesVersion;
   }
   if (cur.timelineEpoch !== session.timelineEpoch) {
-    snap.timeline = { reset: true, events: session.timeline.map(plainEvent) };
+    snap.timeline = { reset: true, events: session.timelineAfter(0) };
     cur.timelineEpoch = session.timelineEpoch;
   } else {
-    // The timeline is in seq order: the new events are at its end.
-    const tl = session.timeline;
-    let i = tl.length;
-    while (i > 0 && tl[i - 1].seq > cur.timelineSent) i--;
-    snap.timeline = { reset: false, events: tl.slice(i).map(plainEvent) };
+    snap.timeline = { reset: false, events: session.timelineAfter(cur.timelineSent) };
   }
   cur.timelineSent = session.eventSeq;
   return snap;

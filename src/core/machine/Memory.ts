@@ -7,7 +7,8 @@
  * `writablePage`: a page not in `cow.owned` may be shared with a checkpoint, so its first write
  * copies it (and `cow.written` remembers it for the next checkpoint's delta). Pages in `watch`
  * keep their bytes as they were before the first write since `cow.epoch` changed (what the
- * debugger shows as "changed by the last command").
+ * debugger shows as "changed by the last command"); a watched page never counts as owned, so
+ * each of its writes takes the slow path (one per CPU and SMI: the save-state maps).
  */
 
 export const PAGE_SHIFT = 12;
@@ -26,13 +27,30 @@ export interface CowState {
   owned: Set<number>;
   /** Pages created or copied since the last checkpoint (its successor's delta). */
   written: Set<number>;
-  /** Pages whose bytes before the first write of the current epoch are kept in `before`. */
-  watch: Map<number, { before: Uint8Array; epoch: number }>;
+  /** Pages whose bytes at `off` (before.length of them) are kept in `before` as they were before the first write of the current epoch. */
+  watch: Map<number, { before: Uint8Array; off: number; epoch: number }>;
   epoch: number;
 }
 
 export function createMemory(): MemoryState {
   return { pages: new Map(), cow: null };
+}
+
+/**
+ * Pages are carved from 64 KiB slabs: one ArrayBuffer per 16 pages instead of one per page (a
+ * copy-on-write copy costs a third as much; SaveStateMap's word views exist once per slab). A slab
+ * lives while any page in it does.
+ */
+const SLAB_PAGES = 16;
+let slab: ArrayBuffer = new ArrayBuffer(0);
+let slabNext = SLAB_PAGES;
+
+function newPage(): Uint8Array {
+  if (slabNext === SLAB_PAGES) {
+    slab = new ArrayBuffer(SLAB_PAGES * PAGE_SIZE);
+    slabNext = 0;
+  }
+  return new Uint8Array(slab, PAGE_SIZE * slabNext++, PAGE_SIZE);
 }
 
 export function createCow(): CowState {
@@ -51,7 +69,7 @@ export function writablePage(mem: MemoryState, n: number): Uint8Array {
   const cow = mem.cow;
   if (cow === null) {
     if (p !== undefined) return p;
-    const fresh = new Uint8Array(PAGE_SIZE);
+    const fresh = newPage();
     mem.pages.set(n, fresh);
     return fresh;
   }
@@ -61,14 +79,16 @@ export function writablePage(mem: MemoryState, n: number): Uint8Array {
 
 function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | undefined): Uint8Array {
   const w = cow.watch.get(n);
-  if (w !== undefined && w.epoch !== cow.epoch) {
-    if (p) w.before.set(p);
+  if (w === undefined) cow.owned.add(n);
+  else if (w.epoch !== cow.epoch) {
+    // A watched page is never owned: every write comes here, and the first one of an epoch keeps the old bytes.
+    if (p) w.before.set(p.subarray(w.off, w.off + w.before.length));
     else w.before.fill(0);
     w.epoch = cow.epoch;
   }
-  cow.owned.add(n);
   if (p !== undefined && cow.written.has(n)) return p; // already private since the last checkpoint
-  const q = p ? p.slice() : new Uint8Array(PAGE_SIZE);
+  const q = newPage();
+  if (p) q.set(p);
   mem.pages.set(n, q);
   cow.written.add(n);
   return q;

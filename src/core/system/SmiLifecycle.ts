@@ -13,8 +13,7 @@ import { ICH9_APM_CNT } from '../machine/Ich9Lpc';
 import { ioWrite, type IoWidth, type PortWrite } from '../machine/IoBus';
 import type { Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
 import { hex64w, REG } from '../machine/Registers';
-import { fieldAddress, fieldByName, type SaveStateLayout, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
-import { read32 } from '../machine/Memory';
+import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 
 /** The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it). */
 function executeOut(m: Machine, cpu: number, w: PortWrite): void {
@@ -125,16 +124,16 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     'phase',
   );
 
-  const { ripAt, raxAt } = savedFields(m.layout);
   for (const c of arrival) {
     const cpu = s.cpus[c];
     cpu.activity = 'saving-state';
+    // The text is formatted later (when shown): it keeps the numbers of this moment. The map gets
+    // RIP and RAX as the CPU holds them now (every layout saves both whole).
+    const r = cpu.regs;
+    const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
     smmEnter(cpu, s.mem, m.layout);
-    // The text is formatted later (when shown): it keeps the numbers of this moment.
     const n = cpu.smiCount;
     const base = cpu.smbase;
-    const rip0 = read32(s.mem, base + ripAt), rip1 = read32(s.mem, base + ripAt + 4);
-    const rax0 = read32(s.mem, base + raxAt), rax1 = read32(s.mem, base + raxAt + 4);
     yield lazyEv(
       'save-state',
       c,
@@ -184,16 +183,4 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   s.lastSmi = rec;
   s.currentSmi = null;
   for (const c of arrival) s.cpus[c].activity = 'os';
-}
-
-const SAVED_FIELDS = new WeakMap<SaveStateLayout, { ripAt: number; raxAt: number }>();
-
-/** Where the layout keeps RIP and RAX, from SMBASE (looked up once per layout). */
-function savedFields(l: SaveStateLayout): { ripAt: number; raxAt: number } {
-  let f = SAVED_FIELDS.get(l);
-  if (!f) {
-    f = { ripAt: fieldAddress(0, fieldByName(l, 'RIP')!), raxAt: fieldAddress(0, fieldByName(l, 'RAX')!) };
-    SAVED_FIELDS.set(l, f);
-  }
-  return f;
 }
