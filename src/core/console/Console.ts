@@ -64,12 +64,19 @@ function parseArgs(words: string[]): Args {
   return { pos, flags };
 }
 
+/** Numbers parsed lately, by their text (a script repeats the same few). */
+const NUMBERS = new Map<string, number>();
+
 export function parseNumber(text: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  const t = text.trim();
-  let v: number;
-  if (/^0x[0-9a-f]+$/i.test(t)) v = parseInt(t.slice(2), 16);
-  else if (/^[0-9]+$/.test(t)) v = parseInt(t, 10);
-  else throw new ConsoleError(`${what}: "${text}" is not a number (use 0x.. hex or decimal)`);
+  let v = NUMBERS.get(text);
+  if (v === undefined) {
+    const t = text.trim();
+    if (/^0x[0-9a-f]+$/i.test(t)) v = parseInt(t.slice(2), 16);
+    else if (/^[0-9]+$/.test(t)) v = parseInt(t, 10);
+    else throw new ConsoleError(`${what}: "${text}" is not a number (use 0x.. hex or decimal)`);
+    if (NUMBERS.size >= 1024) NUMBERS.clear();
+    NUMBERS.set(text, v);
+  }
   if (!Number.isSafeInteger(v) || v > max) throw new ConsoleError(`${what}: ${text} is out of range (max ${hex(max)})`);
   return v;
 }
@@ -579,9 +586,16 @@ export function tokenize(line: string): string[] {
 }
 
 /** Lines parsed lately (a script or a UI repeats the same few): name and arguments (frozen), or why they do not parse. */
-const PARSED = new Map<string, { name: string; args: Args | ConsoleError } | null>();
+const PARSED = new Map<string, ParsedLine | null>();
 
-function parseLine(line: string): { name: string; args: Args | ConsoleError } | null {
+interface ParsedLine {
+  name: string;
+  /** The name in lower case: the key into COMMANDS. */
+  key: string;
+  args: Args | ConsoleError;
+}
+
+function parseLine(line: string): ParsedLine | null {
   let p = PARSED.get(line);
   if (p !== undefined) return p;
   const words = tokenize(line.replace(/#.*$/, ''));
@@ -597,18 +611,27 @@ function parseLine(line: string): { name: string; args: Args | ConsoleError } | 
       if (!(e instanceof ConsoleError)) throw e;
       args = e;
     }
-    p = { name, args };
+    p = { name, key: name.toLowerCase(), args };
   }
   if (PARSED.size >= 256) PARSED.clear();
   PARSED.set(line, p);
   return p;
 }
 
+/** Commands that only read state (they are not part of a session's history). */
+const READ_ONLY_COMMANDS = new Set(['help', 'in', 'cpus', 'regs', 'savestate', 'x', 'handlers', 'protocols', 'modules', 'variables', 'state']);
+
+/** Whether the line runs a command that only reads state. */
+export function isReadOnlyLine(line: string): boolean {
+  const p = parseLine(line);
+  return p !== null && READ_ONLY_COMMANDS.has(p.key);
+}
+
 export function runConsoleLine(s: Debugger, line: string): { lines: string[]; error: boolean } {
   const parsed = parseLine(line);
   if (parsed === null) return { lines: [], error: false };
-  const { name, args } = parsed;
-  const cmd = COMMANDS[name.toLowerCase()];
+  const { name, key, args } = parsed;
+  const cmd = Object.hasOwn(COMMANDS, key) ? COMMANDS[key] : undefined;
   if (!cmd) return { lines: [`unknown command "${name}": type \`help\``], error: true };
   try {
     if (args instanceof ConsoleError) throw args;

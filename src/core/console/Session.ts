@@ -7,13 +7,11 @@ import { type ConsoleResult, Debugger } from '../debug/Debugger';
 import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../debug/SessionFile';
 import { buildView } from '../debug/View';
 import type { ViewRequest, ViewSnapshot } from '../debug/ViewTypes';
-import { runConsoleLine } from './Console';
+import { isReadOnlyLine, runConsoleLine } from './Console';
 
 export { DEFAULT_PLATFORM } from '../debug/Debugger';
 export type { ConsoleResult, PlatformOptions, RunStart, StepGranularity } from '../debug/Debugger';
 
-/** Commands that only read state; they are not part of a session's history. */
-const READ_ONLY = /^\s*(help|in|cpus|regs|savestate|x|handlers|protocols|modules|variables|state)\b/i;
 
 export class Session extends Debugger {
   /** One console line (the same language as the CLI). Errors change nothing. */
@@ -23,7 +21,7 @@ export class Session extends Debugger {
     const r = runConsoleLine(this, line);
     if (r.error) this.undoCommand(marks); // a bad line changes nothing, not even the highlights
     else if (this.platformEpoch !== epoch) this.history = [];
-    else if (!READ_ONLY.test(line)) this.history.push(line.trim());
+    else if (!isReadOnlyLine(line)) this.history.push(line.trim());
     return r;
   }
 

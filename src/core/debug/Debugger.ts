@@ -239,6 +239,28 @@ export class Debugger {
     const bps = this.breakpoints;
     const gen = run.gen;
     try {
+      if ((target === 'smi' || target === 'continue') && bps.length === 0) {
+        // To the end of the run, nothing to check on the way: the loop `smi --run` and `continue` take.
+        for (;;) {
+          if (steps++ >= budget) {
+            this.pendingSlice = { target, remaining };
+            return out;
+          }
+          const r = gen.next();
+          if (r.done) {
+            this.run = null;
+            this.lastEvent = null;
+            this.hist.setEnd(run.op, 'done');
+            for (const line of run.start.onDone(this.m, r.value)) out.push(line);
+            this.pendingSlice = null;
+            return out;
+          }
+          run.consumed++;
+          const e = r.value;
+          if (e.phase === 'save-state') run.sawSave = true;
+          this.record(e);
+        }
+      }
       while (remaining > 0) {
         if (steps++ >= budget) {
           this.pendingSlice = { target, remaining };
@@ -300,7 +322,16 @@ export class Debugger {
 
   private record(e: TraceEvent): void {
     this.lastEvent = e;
-    this.notePhase(e);
+    const st = this.m.s;
+    const smi = st.currentSmi ?? st.lastSmi;
+    if (smi !== null) {
+      // notePhase, inline: this runs for every event the debugger shows.
+      const ph = smi.phasesRun;
+      const last = ph.length === 0 ? null : ph[ph.length - 1];
+      if (!smi.finished) {
+        if (last !== e.phase) ph.push(e.phase);
+      } else if (e.phase === 'rsm' && last !== 'rsm') ph.push('rsm');
+    }
     const tl = this.tl;
     tl.push(e);
     this.eventSeq++;
