@@ -9,7 +9,7 @@
 import type { Phase } from '../pi/Fw';
 import type { TimelineEvent, ViewCursor } from './ViewTypes';
 import { type Machine, type MachineState, machineFromState } from '../pi/Platform';
-import { createCow, PAGE_SIZE, readBytes } from '../machine/Memory';
+import { keepBefore, PAGE_SIZE } from '../machine/Memory';
 import { type Accel, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, describeLayout } from '../machine/SaveStateMap';
 import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
 import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
@@ -491,9 +491,7 @@ export class Debugger {
     if (!cow) return;
     for (const [n, w] of cow.watch) {
       if (w.epoch === cow.epoch) continue;
-      const p = s.mem.pages.get(n);
-      if (p) w.before.set(p.subarray(w.off, w.off + w.before.length));
-      else w.before.fill(0);
+      keepBefore(w, s.mem.pages.get(n));
       w.epoch = cow.epoch;
     }
   }

@@ -28,8 +28,30 @@ export interface CowState {
   /** Pages created or copied since the last checkpoint (its successor's delta). */
   written: Set<number>;
   /** Pages whose bytes at `off` (before.length of them) are kept in `before` as they were before the first write of the current epoch. */
-  watch: Map<number, { before: Uint8Array; off: number; epoch: number }>;
+  watch: Map<number, WatchedRange>;
   epoch: number;
+}
+
+export interface WatchedRange {
+  before: Uint8Array;
+  off: number;
+  epoch: number;
+  /** The last page the range was copied from and its subarray (no new view per copy). */
+  src?: Uint8Array;
+  srcRange?: Uint8Array;
+}
+
+/** Keeps `w`'s bytes of page `p` (all zero if the page does not exist yet). */
+export function keepBefore(w: WatchedRange, p: Uint8Array | undefined): void {
+  if (p === undefined) {
+    w.before.fill(0);
+    return;
+  }
+  if (w.src !== p) {
+    w.src = p;
+    w.srcRange = p.subarray(w.off, w.off + w.before.length);
+  }
+  w.before.set(w.srcRange!);
 }
 
 export function createMemory(): MemoryState {
@@ -82,8 +104,7 @@ function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | und
   if (w === undefined) cow.owned.add(n);
   else if (w.epoch !== cow.epoch) {
     // A watched page is never owned: every write comes here, and the first one of an epoch keeps the old bytes.
-    if (p) w.before.set(p.subarray(w.off, w.off + w.before.length));
-    else w.before.fill(0);
+    keepBefore(w, p);
     w.epoch = cow.epoch;
   }
   if (p !== undefined && cow.written.has(n)) return p; // already private since the last checkpoint
