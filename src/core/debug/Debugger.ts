@@ -425,14 +425,31 @@ export class Debugger {
     return this.timelineAfter(0);
   }
 
-  /** The timeline's events with seq > `seq`, as plain data. */
-  timelineAfter(seq: number): TimelineEvent[] {
+  /**
+   * The timeline's events with seq > `seq`, as plain data. Only the newest `withText` of them get
+   * their text (formatting it is most of what an event costs); the others are marked `textLater`.
+   */
+  timelineAfter(seq: number, withText = Infinity): TimelineEvent[] {
     const tl = this.tl;
     const from = Math.max(0, seq + 1 - this.tlFirstSeq);
     const out: TimelineEvent[] = new Array(Math.max(0, tl.length - from));
+    const textFrom = tl.length - withText;
     for (let i = from; i < tl.length; i++) {
       const e = tl[i];
-      out[i - from] = { seq: this.tlFirstSeq + i, phase: e.phase, cpu: e.cpu, text: e.text, level: e.level };
+      out[i - from] =
+        i >= textFrom
+          ? { seq: this.tlFirstSeq + i, phase: e.phase, cpu: e.cpu, text: e.text, level: e.level }
+          : { seq: this.tlFirstSeq + i, phase: e.phase, cpu: e.cpu, text: '', level: e.level, textLater: true };
+    }
+    return out;
+  }
+
+  /** The texts of the timeline events `seqs` (those still in the timeline), as [seq, text]. */
+  timelineTexts(seqs: readonly number[]): [number, string][] {
+    const out: [number, string][] = [];
+    for (const seq of seqs) {
+      const e = this.tl[seq - this.tlFirstSeq];
+      if (e !== undefined && Number.isInteger(seq)) out.push([seq, e.text]);
     }
     return out;
   }

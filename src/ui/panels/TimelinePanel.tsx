@@ -3,11 +3,14 @@ import { memo, useEffect, useMemo, useState, type CSSProperties, type MouseEvent
 import type { CpuView, SmiSummary, TimelineEvent } from '../../protocol/messages';
 import { hex } from '../format';
 import { appStore, useApp } from '../store/store';
+import { post } from '../actions/bridge';
 import { useElementSize } from '../useElementSize';
 import { ACTIVITY, PHASE_COLOR, PHASE_LABEL, PHASE_ORDER } from './legend';
 import { Panel } from './Panel';
 
 const LABEL_W = 134;
+/** Events on either side of a hovered one whose texts are asked for with it. */
+const TEXT_AROUND = 32;
 const RULER_H = 18;
 
 /** Lanes share the visible height (up to 34 px each); with many CPUs they get thin and scroll. */
@@ -21,8 +24,8 @@ function cpuName(cpu: number): string {
   return cpu < 0 ? 'platform' : `CPU ${cpu}`;
 }
 
-function eventLine(e: TimelineEvent): string {
-  return `#${e.seq} · ${cpuName(e.cpu)} · ${PHASE_LABEL[e.phase]} · ${e.text}`;
+function eventLine(e: TimelineEvent, text: string | undefined): string {
+  return `#${e.seq} · ${cpuName(e.cpu)} · ${PHASE_LABEL[e.phase]} · ${e.textLater ? (text ?? '…') : e.text}`;
 }
 
 /** Runs of consecutive events in the same phase, for the ruler above the lanes. */
@@ -236,6 +239,7 @@ const PHASE_LEGEND = (
 
 export function TimelinePanel() {
   const events = useApp((s) => s.timeline);
+  const texts = useApp((s) => s.timelineTexts);
   const cpus = useApp((s) => s.snapshot?.cpus);
   const lastSmi = useApp((s) => s.snapshot?.lastSmi ?? null);
   const breakpoints = useApp((s) => s.snapshot?.breakpoints);
@@ -290,6 +294,18 @@ export function TimelinePanel() {
   };
   const current = events[events.length - 1];
   const shown = hover >= 0 && hover < events.length ? events[hover] : current;
+  const shownText = shown?.textLater ? texts.get(shown.seq) : undefined;
+  const shownIndex = shown === current ? events.length - 1 : hover;
+  // The worker sent this event without its text (only a snapshot's newest events carry theirs):
+  // ask for the texts around it, once.
+  useEffect(() => {
+    if (!shown?.textLater || texts.has(shown.seq)) return;
+    const seqs: number[] = [];
+    for (let k = Math.max(0, shownIndex - TEXT_AROUND); k <= Math.min(events.length - 1, shownIndex + TEXT_AROUND); k++) {
+      if (events[k].textLater && !texts.has(events[k].seq)) seqs.push(events[k].seq);
+    }
+    post({ type: 'timeline-text', seqs });
+  }, [shown, shownIndex, texts, events]);
   return (
     <Panel
       area="timeline"
@@ -302,7 +318,7 @@ export function TimelinePanel() {
           <>
             <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
             <span className="tl-event-tag">{shown === current ? 'now' : 'hover'}</span>
-            <span className="mono">{eventLine(shown)}</span>
+            <span className="mono">{eventLine(shown, shownText)}</span>
           </>
         ) : (
           <span className="muted">no events: the timeline fills as you step through an SMI</span>
