@@ -126,7 +126,17 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
   const bytes = readBytes(s.mem, mapAddr, SMRAM_SAVE_STATE_MAP_SIZE);
   const prev = session.mapBefore(cpuIndex);
   const changedOffsets: number[] = [];
-  if (prev) for (let i = 0; i < bytes.length; i++) if (bytes[i] !== prev[i]) changedOffsets.push(i);
+  if (prev && ((bytes.byteOffset | prev.byteOffset | bytes.length) & 3) !== 0) {
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] !== prev[i]) changedOffsets.push(i);
+  } else if (prev) {
+    // Word by word; a word that differs is looked at byte by byte.
+    const a = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+    const b = new Uint32Array(prev.buffer, prev.byteOffset, prev.length >> 2);
+    for (let w = 0; w < a.length; w++) {
+      if (a[w] === b[w]) continue;
+      for (let i = 4 * w; i < 4 * w + 4; i++) if (bytes[i] !== prev[i]) changedOffsets.push(i);
+    }
+  }
   const hexLength = Math.min(Math.max(0, req.hexLength | 0), MAX_HEX_WINDOW);
   const hexAddress = Math.max(0, Math.floor(req.hexAddress));
 
