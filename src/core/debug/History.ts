@@ -37,15 +37,17 @@ export interface HistoryLimits {
   /** Events between checkpoints: replaying them costs a few ms (about 0.1-1 µs per event). */
   interval: number;
   /**
-   * At least this many events per CPU between checkpoints: a checkpoint costs about one page and
-   * one CPU record per CPU (every SMI rewrites every CPU's save-state map), so many CPUs space them out.
+   * At least this many events per CPU between checkpoints (up to maxInterval): a checkpoint costs
+   * about one page and one CPU record per CPU (every SMI rewrites every CPU's save-state map), so
+   * many CPUs space them out; maxInterval keeps the replay of one interval within ~20 ms.
    */
   intervalPerCpu?: number;
+  maxInterval?: number;
   maxCheckpoints: number;
   maxOps: number;
 }
 
-export const HISTORY_LIMITS: HistoryLimits = { interval: 32768, intervalPerCpu: 512, maxCheckpoints: 64, maxOps: 200_000 };
+export const HISTORY_LIMITS: HistoryLimits = { interval: 32768, intervalPerCpu: 1024, maxInterval: 131072, maxCheckpoints: 64, maxOps: 200_000 };
 
 /**
  * Operations are kept in columns (typed arrays and one array of references), not as an object
@@ -74,7 +76,7 @@ export class History<R extends RunStartLike = RunStartLike> {
     readonly limits: HistoryLimits = HISTORY_LIMITS,
   ) {
     this.live = s;
-    this.interval = Math.max(limits.interval, (limits.intervalPerCpu ?? 0) * s.cpus.length);
+    this.interval = Math.max(limits.interval, Math.min((limits.intervalPerCpu ?? 0) * s.cpus.length, limits.maxInterval ?? Infinity));
     this.marks = [{ op: 0, pos: basePos, cp: baseCheckpoint(s) }];
   }
 
