@@ -120,3 +120,6 @@ export function bootTime(cpus: number, millis: number): BootTime {
   if (smis < 500) throw new Error(`bench: the boot made only ${smis} SMIs`);
   return { cpus, msPerBoot: (t - t0) / n, smis, events };
 }
+
+export { userPath, type UserPath } from './user';
+export { backAt, checkpointCost, type BackCost, type CheckpointCost } from './history';

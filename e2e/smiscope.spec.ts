@@ -250,3 +250,14 @@ test('the SMRAM panel shows the SMRAM descriptors, the relocation block and CPU 
     await panel.screenshot({ path: `test-results/screens/08-smram-${width}x${height}.png` });
   }
 });
+
+test('a run to the end sends only the newest event texts; hovering an older event fetches its text', async ({ page }) => {
+  await openDebugger(page);
+  await typeInTerminal(page, 'smi 0x04 --cpu 1 --run');
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle');
+  await expect(page.getByTestId('timeline-current')).toContainText('done: all 4 CPU(s) back in the OS');
+  // The first event (OUT 0xB3) came without its text: hovering it asks the worker.
+  await page.locator('.tl-ev[data-i="0"]').hover();
+  await expect(page.getByTestId('timeline-current')).toContainText('hover');
+  await expect(page.getByTestId('timeline-current')).toContainText('CPU1: OUT 0xB3, 0x00');
+});

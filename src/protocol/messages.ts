@@ -14,7 +14,7 @@ export type { SmramDescriptorView, SmramRegion, SmramRegionKind } from '../core/
 export type { CpuView, DebugStatus, HandlerRow, Hex, ModuleRow, ProtocolRow, SaveStateView, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Debugger granularities, coarse to fine. */
 export type StepGranularity = 'smi' | 'phase' | 'event';
@@ -32,7 +32,9 @@ export type UiToWorker =
   /** Ask for the session file (platform + console lines); answered with 'session'. */
   | { type: 'session-export'; id: number }
   /** Replace the session by replaying a session file (JSON text); answered with 'output'. */
-  | { type: 'session-import'; id: number; text: string };
+  | { type: 'session-import'; id: number; text: string }
+  /** The texts of timeline events a snapshot sent without (`textLater`); answered with 'timeline-text'. */
+  | { type: 'timeline-text'; seqs: number[] };
 
 /** One thing the worker reports. */
 export type WorkerMessage =
@@ -45,7 +47,9 @@ export type WorkerMessage =
   /** The worker is running (continue) and will accept `pause`. */
   | { type: 'busy'; busy: boolean }
   /** A session file as JSON text (for download, autosave and permalinks). */
-  | { type: 'session'; id: number; text: string };
+  | { type: 'session'; id: number; text: string }
+  /** Timeline texts asked for, as [seq, text] (events no longer in the timeline are left out). */
+  | { type: 'timeline-text'; texts: [number, string][] };
 
 /**
  * What goes over the wire. Everything one UI message (or one slice of a running command)

@@ -243,6 +243,9 @@ function handle(msg: UiToWorker): void {
       stopPump();
       run(msg.id, (s) => s.importSession(msg.text));
       break;
+    case 'timeline-text':
+      if (session) post({ type: 'timeline-text', texts: session.timelineTexts(msg.seqs) });
+      break;
     default: {
       const never: never = msg;
       reportError(0, new Error(`unknown message ${JSON.stringify(never)}`));

@@ -4,7 +4,7 @@
  * nothing.
  */
 
-import type { Debugger } from '../debug/Debugger';
+import type { Debugger, RunStart } from '../debug/Debugger';
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import { IoError, ioRead, ioWidthFor, ioWrite, type IoWidth } from '../machine/IoBus';
 import { isSmram, type Machine } from '../pi/Platform';
@@ -21,8 +21,9 @@ import { guidName, guidToBytes, parseGuid, GUIDS } from '../lib/Guid';
 import { gEfiMmCommunicateHeaderV3Guid, MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMUNICATE_HEADER_SIZE } from '../pi/SmmEntryPoint';
 import { MAX_CPUS, SAMPLE_MODULES } from '../profiles/ovmf';
 import { stateJson } from './StateJson';
+import { type Args, checkFlags, checkPositional, ConsoleError, flag, parseLine, parseNumber } from './ConsoleArgs';
 
-export class ConsoleError extends Error {}
+export { ConsoleError, isReadOnlyLine, parseNumber, tokenize } from './ConsoleArgs';
 
 /**
  * Events a stepping command runs before it yields to its host (Session.busy / runSlice): the
@@ -34,57 +35,6 @@ interface Command {
   usage: string;
   help: string;
   run(s: Debugger, args: Args): string[];
-}
-
-/** Positional words and --flags (a flag takes the next word as its value unless it is boolean). */
-interface Args {
-  pos: string[];
-  flags: Map<string, string[]>;
-}
-
-const BOOLEAN_FLAGS = new Set(['raw', 'run', 'json', 'v3']);
-
-function parseArgs(words: string[]): Args {
-  const pos: string[] = [];
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w.startsWith('--')) {
-      const name = w.slice(2);
-      if (!name) throw new ConsoleError('"--" needs a flag name');
-      const list = flags.get(name) ?? [];
-      if (BOOLEAN_FLAGS.has(name)) list.push('');
-      else {
-        if (i + 1 >= words.length) throw new ConsoleError(`--${name} needs a value`);
-        list.push(words[++i]);
-      }
-      flags.set(name, list);
-    } else pos.push(w);
-  }
-  return { pos, flags };
-}
-
-export function parseNumber(text: string, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  const t = text.trim();
-  let v: number;
-  if (/^0x[0-9a-f]+$/i.test(t)) v = parseInt(t.slice(2), 16);
-  else if (/^[0-9]+$/.test(t)) v = parseInt(t, 10);
-  else throw new ConsoleError(`${what}: "${text}" is not a number (use 0x.. hex or decimal)`);
-  if (!Number.isSafeInteger(v) || v > max) throw new ConsoleError(`${what}: ${text} is out of range (max ${hex(max)})`);
-  return v;
-}
-
-function flag(a: Args, name: string): string | undefined {
-  const v = a.flags.get(name);
-  return v ? v[v.length - 1] : undefined;
-}
-
-function checkFlags(a: Args, allowed: string[]): void {
-  for (const k of a.flags.keys()) if (!allowed.includes(k)) throw new ConsoleError(`unknown flag --${k} (allowed: ${allowed.map((x) => '--' + x).join(' ') || 'none'})`);
-}
-
-function checkPositional(a: Args, min: number, max: number, usage: string): void {
-  if (a.pos.length < min || a.pos.length > max) throw new ConsoleError(`usage: ${usage}`);
 }
 
 function cpuFlag(s: Debugger, a: Args, dflt = 0): number {
@@ -113,28 +63,60 @@ function hexDump(m: Machine, addr: number, len: number): string[] {
   return out;
 }
 
+/**
+ * An SMI raised by OUTs from the OS, as the history keeps it: one small object per run (no
+ * closures), replayed by calling `make` again.
+ */
+class ApmRun implements RunStart {
+  readonly kind = 'lifecycle' as const;
+  constructor(
+    readonly cpu: number,
+    readonly writes: PortWrite[],
+    readonly describe: string,
+  ) {}
+  make(m: Machine) {
+    return smiLifecycle(m, { cpu: this.cpu, writes: this.writes });
+  }
+  onDone(m: Machine): string[] {
+    const r = m.s.lastSmi;
+    if (!r) return [];
+    if (!r.raised) return [`no SMI: ${r.note}`];
+    if (r.bsp === null) return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, taken by ${r.cpus.map((c) => `CPU${c}`).join(', ')} only: no BSP (CPU0 is OVMF's SMM BSP), the AP gave up after PcdCpuSmmApSyncTimeout; no MMI handler ran`];
+    const calls = r.handlersCalled.map((h) => `${h.module}.${h.handler} -> ${h.returned}`).join(', ') || 'no handlers';
+    return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, raised by CPU${r.cpu}, BSP CPU${r.bsp}; ${calls}`];
+  }
+}
+
 function startLifecycle(s: Debugger, cpu: number, writes: PortWrite[], describe: string, runThrough: boolean): string[] {
-  const out = [`${describe}`];
-  out.push(
-    ...s.startRun(
-      {
-        kind: 'lifecycle',
-        describe,
-        make: (m) => smiLifecycle(m, { cpu, writes }),
-        onDone: (m) => {
-          const r = m.s.lastSmi;
-          if (!r) return [];
-          if (!r.raised) return [`no SMI: ${r.note}`];
-          if (r.bsp === null) return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, taken by ${r.cpus.map((c) => `CPU${c}`).join(', ')} only: no BSP (CPU0 is OVMF's SMM BSP), the AP gave up after PcdCpuSmmApSyncTimeout; no MMI handler ran`];
-          const calls = r.handlersCalled.map((h) => `${h.module}.${h.handler} -> ${h.returned}`).join(', ') || 'no handlers';
-          return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, raised by CPU${r.cpu}, BSP CPU${r.bsp}; ${calls}`];
-        },
-      },
-      !runThrough,
-    ),
-  );
+  return startRun(s, new ApmRun(cpu, writes, describe), runThrough);
+}
+
+function startRun(s: Debugger, run: ApmRun, runThrough: boolean): string[] {
+  const out = [run.describe];
+  const more = s.startRun(run, !runThrough);
+  for (const line of more) out.push(line);
   if (s.run && !runThrough) out.push('paused. `step` (F10) goes phase by phase, `step event` (F11) event by event, `continue` (F5) runs to the end.');
   return out;
+}
+
+/**
+ * `smi CMD DATA --cpu N` as a run: the same object for every run with the same values (it is never
+ * changed), so a long session's history holds one per distinct line, not one per SMI.
+ */
+const SMI_RUNS = new Map<number, ApmRun>();
+function smiRun(cpu: number, cmd: number, data: number): ApmRun {
+  const key = cpu * 0x10000 + (cmd << 8) + data;
+  let r = SMI_RUNS.get(key);
+  if (!r) {
+    const writes: PortWrite[] = [
+      { port: ICH9_APM_STS, value: data, width: 1, by: 'smi: data port first' },
+      { port: ICH9_APM_CNT, value: cmd, width: 1, by: 'smi: command port' },
+    ];
+    r = new ApmRun(cpu, writes, `smi ${hex(cmd, 2)} data ${hex(data, 2)} from CPU${cpu}`);
+    if (SMI_RUNS.size >= 4096) SMI_RUNS.clear();
+    SMI_RUNS.set(key, r);
+  }
+  return r;
 }
 
 function parseHexBytes(text: string): Uint8Array {
@@ -216,7 +198,7 @@ const COMMANDS: Record<string, Command> = {
         return startLifecycle(s, cpu, [{ port, value, width, by: 'out' }], `CPU${cpu}: OUT ${hex(port, 2)}, ${hex(value, 2 * width)}`, a.flags.has('run'));
       }
       try {
-        const r = ioWrite(s.m, port, width, value);
+        const r = s.poke((m) => ioWrite(m, port, width, value));
         return [`CPU${cpu}: OUT ${hex(port, 2)}, ${hex(value, 2 * width)} -> ${r.device}`];
       } catch (e) {
         if (e instanceof IoError) throw new ConsoleError(e.message);
@@ -252,11 +234,7 @@ const COMMANDS: Record<string, Command> = {
       const cmd = parseNumber(a.pos[0], 'CMD', 0xff);
       const data = a.pos[1] !== undefined ? parseNumber(a.pos[1], 'DATA', 0xff) : 0;
       const cpu = cpuFlag(s, a);
-      const writes: PortWrite[] = [
-        { port: ICH9_APM_STS, value: data, width: 1, by: 'smi: data port first' },
-        { port: ICH9_APM_CNT, value: cmd, width: 1, by: 'smi: command port' },
-      ];
-      return startLifecycle(s, cpu, writes, `smi ${hex(cmd, 2)} data ${hex(data, 2)} from CPU${cpu}`, a.flags.has('run'));
+      return startRun(s, smiRun(cpu, cmd, data), a.flags.has('run'));
     },
   },
   communicate: {
@@ -294,9 +272,11 @@ const COMMANDS: Record<string, Command> = {
         dv.setBigUint64(16, BigInt(data.length), true);
       }
       buf.set(data, headerSize);
-      buf.forEach((b, i) => {
-        if (!isSmram(m, at + i)) write8(m.s.mem, at + i, b);
-      });
+      s.poke((mm) =>
+        buf.forEach((b, i) => {
+          if (!isSmram(mm, at + i)) write8(mm.s.mem, at + i, b);
+        }),
+      );
       const what = v3 ? `Communicate3 (EFI_MM_COMMUNICATE_HEADER_V3, MessageGuid ${guidName(guid)})` : `Communicate ${guidName(guid)}`;
       const out = [
         `${what}: ${total} bytes at ${hex(at)}` +
@@ -343,12 +323,28 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   back: {
-    usage: 'back [COUNT]',
-    help: 'Reverse-step COUNT events in the paused SMI (restores the SMI\'s checkpoint and replays deterministically).',
+    usage: 'back [COUNT] | back --to EVENT',
+    help:
+      'Reverse-step COUNT events in the paused SMI (not before its first event). --to EVENT goes to any earlier event of the session (the number the timeline and the status show, counted from the end of the boot), across SMIs: ' +
+      'the debugger restores the nearest checkpoint before it and replays deterministically; the event\'s SMI is then paused there, and what came after it is forgotten.',
     run: (s, a) => {
+      checkFlags(a, ['to']);
+      const to = flag(a, 'to');
+      if (to !== undefined) {
+        checkPositional(a, 0, 0, COMMANDS.back.usage);
+        const pos = parseNumber(to, '--to');
+        if (pos < 1) throw new ConsoleError('--to: events are numbered from 1');
+        if (pos > s.eventSeq) throw new ConsoleError(`--to ${pos}: the session is at event ${s.eventSeq}; back goes only backwards`);
+        try {
+          return s.goTo(pos);
+        } catch (e) {
+          if (e instanceof RangeError) throw new ConsoleError(`--to: ${e.message}`);
+          throw e;
+        }
+      }
       checkPositional(a, 0, 1, COMMANDS.back.usage);
       const count = a.pos[0] !== undefined ? parseNumber(a.pos[0], 'COUNT', 1_000_000) : 1;
-      if (!s.run) throw new ConsoleError('no SMI in progress to step back in');
+      if (!s.run) throw new ConsoleError('no SMI in progress to step back in (`back --to EVENT` goes to an earlier SMI)');
       return s.back(count);
     },
   },
@@ -528,18 +524,15 @@ function describeBp(b: Parameters<Debugger['addBreakpoint']>[0]): string {
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
 
-export function tokenize(line: string): string[] {
-  return line.trim().split(/\s+/).filter(Boolean);
-}
-
 export function runConsoleLine(s: Debugger, line: string): { lines: string[]; error: boolean } {
-  const words = tokenize(line.replace(/#.*$/, ''));
-  if (words.length === 0) return { lines: [], error: false };
-  const [name, ...rest] = words;
-  const cmd = COMMANDS[name.toLowerCase()];
+  const parsed = parseLine(line);
+  if (parsed === null) return { lines: [], error: false };
+  const { name, key, args } = parsed;
+  const cmd = Object.hasOwn(COMMANDS, key) ? COMMANDS[key] : undefined;
   if (!cmd) return { lines: [`unknown command "${name}": type \`help\``], error: true };
   try {
-    return { lines: cmd.run(s, parseArgs(rest)), error: false };
+    if (args instanceof ConsoleError) throw args;
+    return { lines: cmd.run(s, args), error: false };
   } catch (e) {
     if (e instanceof ConsoleError) return { lines: [`${name}: ${e.message}`], error: true };
     throw e;

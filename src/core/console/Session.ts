@@ -7,25 +7,21 @@ import { type ConsoleResult, Debugger } from '../debug/Debugger';
 import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../debug/SessionFile';
 import { buildView } from '../debug/View';
 import type { ViewRequest, ViewSnapshot } from '../debug/ViewTypes';
-import { runConsoleLine } from './Console';
+import { isReadOnlyLine, runConsoleLine } from './Console';
 
 export { DEFAULT_PLATFORM } from '../debug/Debugger';
 export type { ConsoleResult, PlatformOptions, RunStart, StepGranularity } from '../debug/Debugger';
 
-/** Commands that only read state; they are not part of a session's history. */
-const READ_ONLY = /^\s*(help|in|cpus|regs|savestate|x|handlers|protocols|modules|variables|state)\b/i;
 
 export class Session extends Debugger {
   /** One console line (the same language as the CLI). Errors change nothing. */
   exec(line: string): ConsoleResult {
-    const before = this.prevMaps;
-    this.prevMaps = new Map();
-    this.snapshotMaps();
+    const marks = this.beginCommand();
     const epoch = this.platformEpoch;
     const r = runConsoleLine(this, line);
-    if (r.error) this.prevMaps = before; // a bad line changes nothing, not even the highlights
+    if (r.error) this.undoCommand(marks); // a bad line changes nothing, not even the highlights
     else if (this.platformEpoch !== epoch) this.history = [];
-    else if (!READ_ONLY.test(line)) this.history.push(line.trim());
+    else if (!isReadOnlyLine(line)) this.history.push(line.trim());
     return r;
   }
 
@@ -51,11 +47,11 @@ export class Session extends Debugger {
       const r = trial.exec(file.commands[i]);
       if (r.error) return { lines: [`session file rejected: commands.${i} ("${file.commands[i]}"): ${r.lines.join(' ')}`], error: true };
     }
-    Object.assign(this, { m: trial.m, platform: trial.platform, run: trial.run, timeline: trial.timeline, eventSeq: trial.eventSeq, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
+    Object.assign(this, { m: trial.m, hist: trial.hist, platform: trial.platform, run: trial.run, tl: trial.tl, tlFirstSeq: trial.tlFirstSeq, eventSeq: trial.eventSeq, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
     this.timelineEpoch++;
     this.platformEpoch++;
     this.logDrained = 0;
-    this.snapshotMaps();
+    this.beginCommand(); // no marks from the replayed lines
     return { lines: [`session loaded: ${file.platform.cpus} CPU(s), ${file.commands.length} command(s) replayed`], error: false };
   }
 

@@ -19,24 +19,58 @@ import type { Debugger } from './Debugger';
 
 export const MAX_HEX_WINDOW = 4096;
 
+/**
+ * A snapshot carries the text of its newest TIMELINE_TEXTS timeline events only; the UI asks for
+ * others when it shows them (hover). A run to the end of a 256-CPU SMI records about 1 000 events:
+ * formatting and sending every text would cost more than running the SMI.
+ */
+export const TIMELINE_TEXTS = 16;
+
+/** The last CpuView built for each CPU object, with the register words its hex strings came from. */
+const LAST_VIEW = new WeakMap<object, { view: CpuView; rip0: number; rip1: number; rax0: number; rax1: number }>();
+
 export function cpuViews(session: Debugger): CpuView[] {
   const s = session.m.s;
   const smi = s.currentSmi ?? s.lastSmi;
-  return s.cpus.map((c) => ({
-    index: c.index,
-    apicId: c.apicId,
-    smbase: c.smbase,
-    inSmm: c.inSmm,
-    halted: c.halted,
-    smiPending: c.smiPending,
-    activity: c.activity,
-    smiCount: c.smiCount,
-    apicBase: c.apicBase,
-    rip: regHex(c.regs, REG.RIP),
-    rax: regHex(c.regs, REG.RAX),
-    isOutCpu: smi !== null && smi.cpu === c.index,
-    isBsp: smi !== null && smi.bsp === c.index,
-  }));
+  const out: CpuView[] = new Array(s.cpus.length);
+  for (let i = 0; i < s.cpus.length; i++) {
+    const c = s.cpus[i];
+    const r = c.regs;
+    const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
+    const isOutCpu = smi !== null && smi.cpu === c.index;
+    const isBsp = smi !== null && smi.bsp === c.index;
+    const last = LAST_VIEW.get(c);
+    const v = last?.view;
+    // A CPU that did not change since the last view keeps its view (no hex formatting per frame).
+    if (
+      last && v &&
+      last.rip0 === rip0 && last.rip1 === rip1 && last.rax0 === rax0 && last.rax1 === rax1 &&
+      v.index === c.index && v.apicId === c.apicId && v.smbase === c.smbase && v.inSmm === c.inSmm && v.halted === c.halted &&
+      v.smiPending === c.smiPending && v.activity === c.activity && v.smiCount === c.smiCount && v.apicBase === c.apicBase &&
+      v.isOutCpu === isOutCpu && v.isBsp === isBsp
+    ) {
+      out[i] = v;
+      continue;
+    }
+    const view: CpuView = {
+      index: c.index,
+      apicId: c.apicId,
+      smbase: c.smbase,
+      inSmm: c.inSmm,
+      halted: c.halted,
+      smiPending: c.smiPending,
+      activity: c.activity,
+      smiCount: c.smiCount,
+      apicBase: c.apicBase,
+      rip: regHex(r, REG.RIP),
+      rax: regHex(r, REG.RAX),
+      isOutCpu,
+      isBsp,
+    };
+    LAST_VIEW.set(c, { view, rip0, rip1, rax0, rax1 });
+    out[i] = view;
+  }
+  return out;
 }
 
 /**
@@ -90,9 +124,19 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
   const cpu = s.cpus[cpuIndex];
   const mapAddr = cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
   const bytes = readBytes(s.mem, mapAddr, SMRAM_SAVE_STATE_MAP_SIZE);
-  const prev = session.prevMaps.get(cpuIndex);
+  const prev = session.mapBefore(cpuIndex);
   const changedOffsets: number[] = [];
-  if (prev) for (let i = 0; i < bytes.length; i++) if (bytes[i] !== prev[i]) changedOffsets.push(i);
+  if (prev && ((bytes.byteOffset | prev.byteOffset | bytes.length) & 3) !== 0) {
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] !== prev[i]) changedOffsets.push(i);
+  } else if (prev) {
+    // Word by word; a word that differs is looked at byte by byte.
+    const a = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+    const b = new Uint32Array(prev.buffer, prev.byteOffset, prev.length >> 2);
+    for (let w = 0; w < a.length; w++) {
+      if (a[w] === b[w]) continue;
+      for (let i = 4 * w; i < 4 * w + 4; i++) if (bytes[i] !== prev[i]) changedOffsets.push(i);
+    }
+  }
   const hexLength = Math.min(Math.max(0, req.hexLength | 0), MAX_HEX_WINDOW);
   const hexAddress = Math.max(0, Math.floor(req.hexAddress));
 
@@ -148,11 +192,10 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     cur.tablesVersion = s.tablesVersion;
   }
   if (cur.timelineEpoch !== session.timelineEpoch) {
-    snap.timeline = { reset: true, events: session.timeline.slice() };
+    snap.timeline = { reset: true, events: session.timelineAfter(0, TIMELINE_TEXTS) };
     cur.timelineEpoch = session.timelineEpoch;
   } else {
-    const first = session.timeline.length ? session.timeline[0].seq : 0;
-    snap.timeline = { reset: false, events: session.timeline.filter((e) => e.seq > cur.timelineSent && e.seq >= first) };
+    snap.timeline = { reset: false, events: session.timelineAfter(cur.timelineSent, TIMELINE_TEXTS) };
   }
   cur.timelineSent = session.eventSeq;
   return snap;

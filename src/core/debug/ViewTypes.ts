@@ -90,8 +90,14 @@ export interface TimelineEvent {
   phase: Phase;
   /** -1 for events that belong to no single CPU. */
   cpu: number;
+  /** '' when `textLater` is set. */
   text: string;
   level: 'phase' | 'event';
+  /**
+   * The text was not sent with the snapshot (only the newest events of a snapshot carry theirs):
+   * the UI asks for it with a 'timeline-text' message when it shows the event.
+   */
+  textLater?: true;
 }
 
 export interface DebugStatus {

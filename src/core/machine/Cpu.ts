@@ -170,30 +170,33 @@ export function smmEnter(cpu: CpuState, mem: MemoryState, layout: SaveStateLayou
   cpu.halted = false;
   encodeSaveState(mem, cpu.smbase, cpu.regs, layout);
   const r = cpu.regs;
-  const set32 = (id: number, v: number) => {
-    r[2 * id] = v >>> 0;
-    r[2 * id + 1] = 0;
-  };
-  set32(REG.EFER, 0);
-  set32(REG.RFLAGS, 0x2);
-  set32(REG.RIP, SMM_HANDLER_OFFSET);
+  set32(r, REG.EFER, 0);
+  set32(r, REG.RFLAGS, 0x2);
+  set32(r, REG.RIP, SMM_HANDLER_OFFSET);
   r[2 * REG.CR0] = (r[2 * REG.CR0] & ~(CR0_PE | CR0_EM | CR0_TS | CR0_PG)) >>> 0;
-  set32(REG.CR4, 0);
-  set32(REG.DR7, 0x400);
-  set32(REG.CS_SEL, (cpu.smbase >>> 4) & 0xffff);
-  set32(REG.CS_BASE, cpu.smbase);
-  set32(REG.CS_LIMIT, 0xffffffff);
-  set32(REG.CS_ATTR, SMM_ENTRY_SEGMENT_ATTRIBUTES);
-  for (const id of FLAT_SEGMENTS) {
-    set32(id, 0);
-    set32(id + 1, SMM_ENTRY_SEGMENT_ATTRIBUTES); // _ATTR
-    set32(id + 3, 0); // _BASE
-    set32(id + 2, 0xffffffff); // _LIMIT
+  set32(r, REG.CR4, 0);
+  set32(r, REG.DR7, 0x400);
+  set32(r, REG.CS_SEL, (cpu.smbase >>> 4) & 0xffff);
+  set32(r, REG.CS_BASE, cpu.smbase);
+  set32(r, REG.CS_LIMIT, 0xffffffff);
+  set32(r, REG.CS_ATTR, SMM_ENTRY_SEGMENT_ATTRIBUTES);
+  for (let i = 0; i < FLAT_SEGMENTS.length; i++) {
+    const id = FLAT_SEGMENTS[i];
+    set32(r, id, 0);
+    set32(r, id + 1, SMM_ENTRY_SEGMENT_ATTRIBUTES); // _ATTR
+    set32(r, id + 3, 0); // _BASE
+    set32(r, id + 2, 0xffffffff); // _LIMIT
   }
   if (layout.accel === 'kvm') {
-    set32(REG.IDTR_BASE, 0);
-    set32(REG.IDTR_LIMIT, 0);
+    set32(r, REG.IDTR_BASE, 0);
+    set32(r, REG.IDTR_LIMIT, 0);
   }
+}
+
+/** A register loaded with a 32-bit value (upper half 0). */
+function set32(r: Uint32Array, id: number, v: number): void {
+  r[2 * id] = v >>> 0;
+  r[2 * id + 1] = 0;
 }
 
 /** DS, ES, SS, FS, GS selector slots (SEL, ATTR, LIMIT, BASE are consecutive). */

@@ -1,6 +1,14 @@
 /**
  * Physical memory as 4 KiB pages allocated on first write (reads of untouched memory return 0).
- * Plain data: a Map of page number -> bytes, so a snapshot is structuredClone(state.mem).
+ * Plain data: a Map of page number -> bytes, so structuredClone(state.mem) is a complete copy.
+ *
+ * Copy-on-write: the debugger keeps checkpoints that share page arrays with the live memory
+ * instead of copying them (debug/Checkpoint). While `cow` is set, every write goes through
+ * `writablePage`: a page not in `cow.owned` may be shared with a checkpoint, so its first write
+ * copies it (and `cow.written` remembers it for the next checkpoint's delta). Pages in `watch`
+ * keep their bytes as they were before the first write since `cow.epoch` changed (what the
+ * debugger shows as "changed by the last command"); a watched page never counts as owned, so
+ * each of its writes takes the slow path (one per CPU and SMI: the save-state maps).
  */
 
 export const PAGE_SHIFT = 12;
@@ -9,20 +17,102 @@ const PAGE_MASK = PAGE_SIZE - 1;
 
 export interface MemoryState {
   pages: Map<number, Uint8Array>;
+  /** The debugger's copy-on-write bookkeeping; null = no checkpoint shares these pages. */
+  cow: CowState | null;
+}
+
+/** What the copy-on-write barrier tracks (plain data; the debugger creates and resets it). */
+export interface CowState {
+  /** Pages written since the barrier last froze them: later writes go in place. */
+  owned: Set<number>;
+  /** Pages created or copied since the last checkpoint (its successor's delta). */
+  written: Set<number>;
+  /** Pages whose bytes at `off` (before.length of them) are kept in `before` as they were before the first write of the current epoch. */
+  watch: Map<number, WatchedRange>;
+  epoch: number;
+}
+
+export interface WatchedRange {
+  before: Uint8Array;
+  off: number;
+  epoch: number;
+  /** The last page the range was copied from and its subarray (no new view per copy). */
+  src?: Uint8Array;
+  srcRange?: Uint8Array;
+}
+
+/** Keeps `w`'s bytes of page `p` (all zero if the page does not exist yet). */
+export function keepBefore(w: WatchedRange, p: Uint8Array | undefined): void {
+  if (p === undefined) {
+    w.before.fill(0);
+    return;
+  }
+  if (w.src !== p) {
+    w.src = p;
+    w.srcRange = p.subarray(w.off, w.off + w.before.length);
+  }
+  w.before.set(w.srcRange!);
 }
 
 export function createMemory(): MemoryState {
-  return { pages: new Map() };
+  return { pages: new Map(), cow: null };
+}
+
+/**
+ * Pages are carved from 64 KiB slabs: one ArrayBuffer per 16 pages instead of one per page (a
+ * copy-on-write copy costs a third as much; SaveStateMap's word views exist once per slab). A slab
+ * lives while any page in it does.
+ */
+const SLAB_PAGES = 16;
+let slab: ArrayBuffer = new ArrayBuffer(0);
+let slabNext = SLAB_PAGES;
+
+function newPage(): Uint8Array {
+  if (slabNext === SLAB_PAGES) {
+    slab = new ArrayBuffer(SLAB_PAGES * PAGE_SIZE);
+    slabNext = 0;
+  }
+  return new Uint8Array(slab, PAGE_SIZE * slabNext++, PAGE_SIZE);
+}
+
+export function createCow(): CowState {
+  return { owned: new Set(), written: new Set(), watch: new Map(), epoch: 0 };
 }
 
 function page(mem: MemoryState, addr: number, create: boolean): Uint8Array | undefined {
   const n = Math.floor(addr / PAGE_SIZE);
-  let p = mem.pages.get(n);
-  if (!p && create) {
-    p = new Uint8Array(PAGE_SIZE);
-    mem.pages.set(n, p);
+  if (create) return writablePage(mem, n);
+  return mem.pages.get(n);
+}
+
+/** Page `n`, ready to be written in place (created, copied off a checkpoint, its old bytes kept if watched). */
+export function writablePage(mem: MemoryState, n: number): Uint8Array {
+  const p = mem.pages.get(n);
+  const cow = mem.cow;
+  if (cow === null) {
+    if (p !== undefined) return p;
+    const fresh = newPage();
+    mem.pages.set(n, fresh);
+    return fresh;
   }
-  return p;
+  if (p !== undefined && cow.owned.has(n)) return p;
+  return cowSlow(mem, cow, n, p);
+}
+
+function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | undefined): Uint8Array {
+  const w = cow.watch.get(n);
+  if (w === undefined) cow.owned.add(n);
+  else if (w.epoch !== cow.epoch) {
+    // A watched page is never owned: every write comes here, and the first one of an epoch keeps the old bytes.
+    keepBefore(w, p);
+    w.epoch = cow.epoch;
+  }
+  if (p !== undefined && cow.written.has(n)) return p; // already private since the last checkpoint
+  const q = newPage();
+  if (p) q.set(p);
+  mem.pages.set(n, q);
+  cow.written.add(n);
+  return q;
 }
 
 export function read8(mem: MemoryState, addr: number): number {
@@ -65,8 +155,9 @@ export function fill(mem: MemoryState, addr: number, len: number, v: number): vo
     const a = addr + i;
     const off = a & PAGE_MASK;
     const n = Math.min(len - i, PAGE_SIZE - off);
-    const p = page(mem, a, v !== 0);
-    if (p) p.fill(v & 0xff, off, off + n); // an untouched page already reads 0
+    // An untouched page already reads 0; an existing one is written (made writable first).
+    const p = v !== 0 || mem.pages.has(Math.floor(a / PAGE_SIZE)) ? page(mem, a, true) : undefined;
+    if (p) p.fill(v & 0xff, off, off + n);
     i += n;
   }
 }
@@ -81,7 +172,7 @@ export function copyBytes(mem: MemoryState, dst: number, src: number, len: numbe
     const soff = sa & PAGE_MASK;
     const n = Math.min(len - i, PAGE_SIZE - doff, PAGE_SIZE - soff);
     const sp = page(mem, sa, false);
-    const dp = page(mem, d, sp !== undefined);
+    const dp = sp !== undefined || mem.pages.has(Math.floor(d / PAGE_SIZE)) ? page(mem, d, true) : undefined;
     if (dp) {
       if (sp) dp.set(sp.subarray(soff, soff + n), doff);
       else dp.fill(0, doff, doff + n);
@@ -92,10 +183,24 @@ export function copyBytes(mem: MemoryState, dst: number, src: number, len: numbe
 
 /** Little-endian reads/writes; 64-bit values as (lo, hi) 32-bit halves or bigint. */
 export function read32(mem: MemoryState, addr: number): number {
+  const off = addr & PAGE_MASK;
+  if (off <= PAGE_SIZE - 4) {
+    const p = mem.pages.get(Math.floor(addr / PAGE_SIZE));
+    return p ? (p[off] | (p[off + 1] << 8) | (p[off + 2] << 16) | (p[off + 3] << 24)) >>> 0 : 0;
+  }
   return (read8(mem, addr) | (read8(mem, addr + 1) << 8) | (read8(mem, addr + 2) << 16) | (read8(mem, addr + 3) << 24)) >>> 0;
 }
 
 export function write32(mem: MemoryState, addr: number, v: number): void {
+  const off = addr & PAGE_MASK;
+  if (off <= PAGE_SIZE - 4) {
+    const p = writablePage(mem, Math.floor(addr / PAGE_SIZE));
+    p[off] = v & 0xff;
+    p[off + 1] = (v >>> 8) & 0xff;
+    p[off + 2] = (v >>> 16) & 0xff;
+    p[off + 3] = (v >>> 24) & 0xff;
+    return;
+  }
   for (let i = 0; i < 4; i++) write8(mem, addr + i, (v >>> (8 * i)) & 0xff);
 }
 
@@ -108,12 +213,18 @@ export function write64(mem: MemoryState, addr: number, v: bigint): void {
   write32(mem, addr + 4, Number((v >> 32n) & 0xffffffffn));
 }
 
+/** What a read-only view of an untouched page shows (never written). */
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+
 /**
- * A view of `len` bytes at `addr` that lies inside one page (save-state maps do: SMBASE is
- * page aligned and the map is SMBASE+0xFC00..+0xFFFF). Writes go straight to memory.
+ * The page that holds the `len` bytes at `addr` (they must lie inside one page, as save-state maps
+ * do: SMBASE is page aligned and the map is SMBASE+0xFC00..+0xFFFF) and their offset in it.
+ * `write`: the caller writes through the view (the page is made writable first); otherwise it only
+ * reads, and must not keep the view past the next write to memory.
  */
-export function pageView(mem: MemoryState, addr: number, len: number): { bytes: Uint8Array; base: number } {
+export function pageView(mem: MemoryState, addr: number, len: number, write = true): { bytes: Uint8Array; base: number } {
   const off = addr & PAGE_MASK;
   if (off + len > PAGE_SIZE) throw new Error(`pageView: 0x${addr.toString(16)}+${len} crosses a page`);
-  return { bytes: page(mem, addr, true)!, base: off };
+  const n = Math.floor(addr / PAGE_SIZE);
+  return { bytes: write ? writablePage(mem, n) : (mem.pages.get(n) ?? ZERO_PAGE), base: off };
 }

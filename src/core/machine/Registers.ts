@@ -109,6 +109,16 @@ export function hex64(v: bigint): string {
   return '0x' + v.toString(16).toUpperCase().padStart(16, '0');
 }
 
+const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+/** A 64-bit value given as 32-bit halves, as hex64 writes it (no BigInt, a byte table). */
+export function hex64w(lo: number, hi: number): string {
+  return (
+    '0x' + HEX_BYTE[hi >>> 24] + HEX_BYTE[(hi >>> 16) & 0xff] + HEX_BYTE[(hi >>> 8) & 0xff] + HEX_BYTE[hi & 0xff] +
+    HEX_BYTE[lo >>> 24] + HEX_BYTE[(lo >>> 16) & 0xff] + HEX_BYTE[(lo >>> 8) & 0xff] + HEX_BYTE[lo & 0xff]
+  );
+}
+
 export function regHex(r: RegFile, id: number): string {
-  return hex64(getReg(r, id));
+  return hex64w(r[2 * id], r[2 * id + 1]);
 }

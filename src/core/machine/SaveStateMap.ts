@@ -10,7 +10,7 @@
  * 64-bit values (facts §12.10); that is a second layout with the same offsets.
  */
 
-import { type MemoryState, pageView } from './Memory';
+import { type MemoryState, PAGE_SIZE, pageView, writablePage } from './Memory';
 import { REG, type RegFile, SEGMENTS, type RegName } from './Registers';
 
 /** One save-state map field, described as data so the UI can decode it from bytes. */
@@ -71,8 +71,8 @@ export interface SaveStateLayout {
   zeroOnEntry: number;
   /** RSM reloads SMBASE from the map: KVM always; QEMU TCG only when revision bit 17 is set. */
   smbaseReloadAlways: boolean;
-  /** The field table flattened for the hot path: see compilePlan. */
-  plan: Int32Array;
+  /** The field table flattened for SMM entry and RSM, by width: see compileCopies. */
+  copies: FieldCopies;
   name: string;
   revision: number;
   smbaseOffset: number;
@@ -138,24 +138,43 @@ function amd64Fields(): SaveStateField[] {
   return out.sort((a, b) => a.offset - b.offset);
 }
 
-const PLAN_STRIDE = 6;
-const SRC_REG = 0, SRC_SMBASE = 1, SRC_REVISION = 2, SRC_NONE = 3;
+/**
+ * The register fields of a layout as flat [index, register slot] pairs per width, the index in
+ * units of the width from the map's start (fields are naturally aligned), the slot 2 * REG id in
+ * the register file: SMM entry and RSM copy each list in one tight loop, no switch per field.
+ */
+interface FieldCopies {
+  save8: Int32Array;
+  save4: Int32Array;
+  save2: Int32Array;
+  save1: Int32Array;
+  load8: Int32Array;
+  load4: Int32Array;
+  load2: Int32Array;
+  load1: Int32Array;
+  /** [index, width] of SMBASE and of the revision (-1: not written). */
+  smbase: [number, number];
+  revision: [number, number];
+}
 
-/** [offset within the map, size, source kind, register, written, restored] per field. */
-function compilePlan(fields: SaveStateField[]): Int32Array {
-  const plan = new Int32Array(fields.length * PLAN_STRIDE);
-  fields.forEach((fld, i) => {
-    const s = fld.source;
-    plan.set([
-      fld.offset - MAP_FIELD_BASE,
-      fld.size,
-      typeof s === 'object' ? SRC_REG : s === 'smbase' ? SRC_SMBASE : s === 'revision' ? SRC_REVISION : SRC_NONE,
-      typeof s === 'object' ? s.reg : -1,
-      fld.written ? 1 : 0,
-      fld.restored ? 1 : 0,
-    ], i * PLAN_STRIDE);
-  });
-  return plan;
+function compileCopies(fields: SaveStateField[]): FieldCopies {
+  const lists: Record<string, number[]> = {};
+  const add = (k: string, ...v: number[]) => (lists[k] ??= []).push(...v);
+  let smbase: [number, number] = [-1, 0];
+  let revision: [number, number] = [-1, 0];
+  for (const fld of fields) {
+    const at = fld.offset - MAP_FIELD_BASE;
+    if (at % fld.size !== 0) throw new Error(`save-state field ${fld.name} is not naturally aligned`);
+    const idx = at / fld.size;
+    const src = fld.source;
+    if (typeof src === 'object') {
+      if (fld.written) add(`save${fld.size}`, idx, 2 * src.reg);
+      if (fld.restored) add(`load${fld.size}`, idx, 2 * src.reg);
+    } else if (fld.written && src === 'smbase') smbase = [idx, fld.size];
+    else if (fld.written && src === 'revision') revision = [idx, fld.size];
+  }
+  const l = (k: string) => Int32Array.from(lists[k] ?? []);
+  return { save8: l('save8'), save4: l('save4'), save2: l('save2'), save1: l('save1'), load8: l('load8'), load4: l('load4'), load2: l('load2'), load1: l('load1'), smbase, revision };
 }
 
 const amd64 = amd64Fields();
@@ -185,7 +204,7 @@ export const AMD64_QEMU_LAYOUT: SaveStateLayout = {
   writer: 'QEMU TCG: do_smm_enter (qemu target/i386/tcg/system/smm_helper.c)',
   zeroOnEntry: 0,
   smbaseReloadAlways: false,
-  plan: compilePlan(amd64),
+  copies: compileCopies(amd64),
   name: 'AMD64 (QEMU TCG, SMMRevId 0x00020064)',
   revision: 0x00020064,
   smbaseOffset: 0x7f00,
@@ -200,7 +219,7 @@ export const AMD64_KVM_LAYOUT: SaveStateLayout = {
   writer: 'KVM: enter_smm (Linux arch/x86/kvm/smm.c)',
   zeroOnEntry: KVM_SMRAM_IMAGE_SIZE,
   smbaseReloadAlways: true,
-  plan: compilePlan(kvm),
+  copies: compileCopies(kvm),
   name: 'AMD64 (QEMU + KVM, SMMRevId 0x00020064)',
   revision: 0x00020064,
   smbaseOffset: 0x7f00,
@@ -257,12 +276,14 @@ export function fieldAddress(smbase: number, field: { offset: number }): number 
  * use the host's byte order; every host SmiScope runs on (x86-64, ARM64) is little-endian like x86.
  */
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('SmiScope needs a little-endian host');
-const words = new WeakMap<Uint8Array, { w32: Uint32Array; w16: Uint16Array }>();
-function wordView(bytes: Uint8Array): { w32: Uint32Array; w16: Uint16Array } {
-  let v = words.get(bytes);
+const words = new WeakMap<ArrayBufferLike, { u8: Uint8Array; w32: Uint32Array; w16: Uint16Array }>();
+/** Byte and word views over the whole buffer a page lives in (pages share slabs: see Memory); index them with page.byteOffset added. */
+function wordView(bytes: Uint8Array): { u8: Uint8Array; w32: Uint32Array; w16: Uint16Array } {
+  const buf = bytes.buffer;
+  let v = words.get(buf);
   if (!v) {
-    v = { w32: new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2), w16: new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1) };
-    words.set(bytes, v);
+    v = { u8: new Uint8Array(buf), w32: new Uint32Array(buf, 0, buf.byteLength >> 2), w16: new Uint16Array(buf, 0, buf.byteLength >> 1) };
+    words.set(buf, v);
   }
   return v;
 }
@@ -302,50 +323,75 @@ function get(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, at: number, 
  * with KVM the 512-byte image at SMBASE + 0xFE00 is zeroed first).
  */
 export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): void {
-  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
-  const { w32, w16 } = wordView(bytes);
+  const addr = smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
+  if ((addr & (PAGE_SIZE - 1)) + SMRAM_SAVE_STATE_MAP_SIZE > PAGE_SIZE) throw new Error(`save-state map at 0x${addr.toString(16)} crosses a page`);
+  const page = writablePage(mem, Math.floor(addr / PAGE_SIZE));
+  const base = (addr & (PAGE_SIZE - 1)) + page.byteOffset;
+  const { u8: bytes, w32, w16 } = wordView(page);
   if (l.zeroOnEntry) {
     const at = base + KVM_SMRAM_IMAGE_OFFSET - SMRAM_SAVE_STATE_MAP_OFFSET;
     bytes.fill(0, at, at + l.zeroOnEntry);
   }
-  const plan = l.plan;
-  for (let i = 0; i < plan.length; i += PLAN_STRIDE) {
-    if (plan[i + 4] === 0) continue;
-    const at = base + plan[i];
-    const kind = plan[i + 2];
-    if (kind === SRC_REG) put(bytes, w32, w16, at, plan[i + 1], regs[2 * plan[i + 3]], regs[2 * plan[i + 3] + 1]);
-    else if (kind === SRC_SMBASE) put(bytes, w32, w16, at, plan[i + 1], smbase >>> 0, 0);
-    else if (kind === SRC_REVISION) put(bytes, w32, w16, at, plan[i + 1], l.revision, 0);
+  const c = l.copies;
+  const b4 = base >> 2, b2 = base >> 1;
+  const s8 = c.save8;
+  for (let i = 0; i < s8.length; i += 2) {
+    const w = b4 + 2 * s8[i];
+    const r = s8[i + 1];
+    w32[w] = regs[r];
+    w32[w + 1] = regs[r + 1];
   }
+  const s4 = c.save4;
+  for (let i = 0; i < s4.length; i += 2) w32[b4 + s4[i]] = regs[s4[i + 1]];
+  const s2 = c.save2;
+  for (let i = 0; i < s2.length; i += 2) w16[b2 + s2[i]] = regs[s2[i + 1]];
+  const s1 = c.save1;
+  for (let i = 0; i < s1.length; i += 2) bytes[base + s1[i]] = regs[s1[i + 1]];
+  if (c.smbase[0] >= 0) putIndexed(bytes, w32, w16, base, c.smbase[0], c.smbase[1], smbase >>> 0);
+  if (c.revision[0] >= 0) putIndexed(bytes, w32, w16, base, c.revision[0], c.revision[1], l.revision);
+}
+
+/** A value into the field at `idx` (in units of `size`) of the map at `base`. */
+function putIndexed(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, base: number, idx: number, size: number, v: number): void {
+  if (size === 8) {
+    w32[(base >> 2) + 2 * idx] = v;
+    w32[(base >> 2) + 2 * idx + 1] = 0;
+  } else if (size === 4) w32[(base >> 2) + idx] = v;
+  else if (size === 2) w16[(base >> 1) + idx] = v;
+  else bytes[base + idx] = v;
 }
 
 /** RSM: reload the restored fields from SMRAM bytes; returns the SMBASE the CPU uses afterwards. */
 export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): number {
-  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
-  const { w32, w16 } = wordView(bytes);
-  const plan = l.plan;
-  for (let i = 0; i < plan.length; i += PLAN_STRIDE) {
-    if (plan[i + 5] === 0 || plan[i + 2] !== SRC_REG) continue;
-    const at = base + plan[i];
-    const r = 2 * plan[i + 3];
-    // Inline (no tuple per field): this loop is the RSM hot path.
-    switch (plan[i + 1]) {
-      case 8:
-        regs[r] = w32[at >> 2];
-        regs[r + 1] = w32[(at >> 2) + 1];
-        break;
-      case 4:
-        regs[r] = w32[at >> 2];
-        regs[r + 1] = 0;
-        break;
-      case 2:
-        regs[r] = w16[at >> 1];
-        regs[r + 1] = 0;
-        break;
-      default:
-        regs[r] = bytes[at];
-        regs[r + 1] = 0;
-    }
+  const v = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, false);
+  const base = v.base + v.bytes.byteOffset;
+  const { u8: bytes, w32, w16 } = wordView(v.bytes);
+  const c = l.copies;
+  const b4 = base >> 2, b2 = base >> 1;
+  const l8 = c.load8;
+  for (let i = 0; i < l8.length; i += 2) {
+    const w = b4 + 2 * l8[i];
+    const r = l8[i + 1];
+    regs[r] = w32[w];
+    regs[r + 1] = w32[w + 1];
+  }
+  const l4 = c.load4;
+  for (let i = 0; i < l4.length; i += 2) {
+    const r = l4[i + 1];
+    regs[r] = w32[b4 + l4[i]];
+    regs[r + 1] = 0;
+  }
+  const l2 = c.load2;
+  for (let i = 0; i < l2.length; i += 2) {
+    const r = l2[i + 1];
+    regs[r] = w16[b2 + l2[i]];
+    regs[r + 1] = 0;
+  }
+  const l1 = c.load1;
+  for (let i = 0; i < l1.length; i += 2) {
+    const r = l1[i + 1];
+    regs[r] = bytes[base + l1[i]];
+    regs[r + 1] = 0;
   }
   const rev = w32[(base + l.revisionOffset - MAP_FIELD_BASE) >> 2];
   // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4);
@@ -356,16 +402,18 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
 
 /** Read one field as a bigint from SMRAM bytes. */
 export function readSaveStateField(mem: MemoryState, smbase: number, fld: SaveStateField): bigint {
-  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
-  const { w32, w16 } = wordView(bytes);
+  const v = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, false);
+  const base = v.base + v.bytes.byteOffset;
+  const { u8: bytes, w32, w16 } = wordView(v.bytes);
   const [lo, hi] = get(bytes, w32, w16, base + fld.offset - MAP_FIELD_BASE, fld.size);
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 
 export function writeSaveStateField(mem: MemoryState, smbase: number, fld: SaveStateField, v: bigint): void {
-  const { bytes, base } = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
+  const pv = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
+  const base = pv.base + pv.bytes.byteOffset;
   const b = BigInt.asUintN(64, v);
-  const { w32, w16 } = wordView(bytes);
+  const { u8: bytes, w32, w16 } = wordView(pv.bytes);
   put(bytes, w32, w16, base + fld.offset - MAP_FIELD_BASE, fld.size, Number(b & 0xffffffffn), Number(b >> 32n));
 }
 

@@ -110,7 +110,8 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
     mp.doorLocked = true;
     yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp} (traditional sync): AllCpusInSync=TRUE; SmmCpuSyncLockDoor (CpuCount=${count}); waits for the ${count - 1} AP(s); ReleaseAllAPs`, 'phase');
   } else {
-    yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp} (relaxed sync): does not wait for APs; runs SmmEntryPoint now${entered.length > early ? ` while ${entered.length - early} AP(s) are still arriving` : ''}`, 'phase');
+    const arriving = entered.length - early;
+    yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp} (relaxed sync): does not wait for APs; runs SmmEntryPoint now${arriving > 0 ? ` while ${arriving} AP(s) are still arriving` : ''}`, 'phase');
   }
 
   yield* SmmEntryPoint(fwOf(m, 'PiSmmCore', bsp));
@@ -156,12 +157,13 @@ function* noBsp(m: Machine, entered: number[]): Gen<null> {
     mp.checkedIn[c] = false; // SmmCpuSyncCheckOutCpu
     s.cpus[c].activity = 'released';
     const last = i === entered.length - 1;
+    const pending = s.smm.priv.commBuffer;
     yield lazyEv(
       'exit',
       c,
       () => `CPU${c} (APHandler): InsideSmm still FALSE: waited PcdCpuSmmApSyncTimeout = ${us(timeout)} (virtual) for a BSP that never comes (the SMM BSP is CPU0, which did not take this SMI). ` +
         `BspIndex = MAX_UINT32 -> "Don't know BSP index. Give up without sending IPI to BSP": SmmCpuSyncCheckOutCpu, return; AllCpusInSync=FALSE -> leaves SmiRendezvous -> RSM. No MMI handler runs` +
-        (s.smm.priv.commBuffer ? `; gSmmCorePrivate->CommunicationBuffer stays ${hex(s.smm.priv.commBuffer)} until an SMI reaches SmmEntryPoint` : ''),
+        (pending ? `; gSmmCorePrivate->CommunicationBuffer stays ${hex(pending)} until an SMI reaches SmmEntryPoint` : ''),
       last ? 'phase' : 'event',
     );
   }
@@ -202,7 +204,9 @@ function* smmWaitForApArrival(m: Machine, bsp: number, entered: number[]): Gen<v
     mp.checkedIn[c] = true;
     mp.present[c] = true;
     cpu.activity = 'ap-wait';
-    yield lazyEv('save-state', c, () => `CPU${c}: SMI IPI from BSP CPU${bsp} -> SMM entry #${cpu.smiCount} (MSR_SMI_COUNT), state saved at ${hex(cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)}; SmiRendezvous: InsideSmm=TRUE (BSP in progress) -> checks in -> APHandler: Present`);
+    const count = cpu.smiCount;
+    const map = cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
+    yield lazyEv('save-state', c, () => `CPU${c}: SMI IPI from BSP CPU${bsp} -> SMM entry #${count} (MSR_SMI_COUNT), state saved at ${hex(map)}; SmiRendezvous: InsideSmm=TRUE (BSP in progress) -> checks in -> APHandler: Present`);
   }
   if (s.currentSmi) s.currentSmi.cpus = entered;
   if (late.length === missing.length) {

@@ -67,6 +67,10 @@ class LazyEvent implements TraceEvent {
   }
 }
 
+/** "0x00".."0xFF": the byte values console output and event texts print most. */
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => '0x' + i.toString(16).toUpperCase().padStart(2, '0'));
+
 export function hex(n: number | bigint, width = 0): string {
+  if (width === 2 && typeof n === 'number' && n >= 0 && n < 256 && Number.isInteger(n)) return HEX2[n];
   return '0x' + n.toString(16).toUpperCase().padStart(width, '0');
 }

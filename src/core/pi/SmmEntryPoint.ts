@@ -36,12 +36,13 @@ export function* SmmEntryPoint(fw: Fw): Gen<void> {
   const priv = smm.priv;
   smm.currentlyExecutingCpu = cpu;
   smm.numberOfCpus = m.s.cpus.length;
-  const first = m.s.cpus[0];
+  const map0 = m.s.cpus[0].smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
+  const cpuCount = m.s.cpus.length;
   const commNow = priv.commBuffer;
   yield lazyEv(
     'smm-entry',
     cpu,
-    () => `SmmEntryPoint on CPU${cpu}: gSmst <- EFI_SMM_ENTRY_CONTEXT {CurrentlyExecutingCpu=${cpu}, NumberOfCpus=${m.s.cpus.length}, CpuSaveStateSize[i]=0x400, CpuSaveState[0]=${hex(first.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)}..}; ` +
+    () => `SmmEntryPoint on CPU${cpu}: gSmst <- EFI_SMM_ENTRY_CONTEXT {CurrentlyExecutingCpu=${cpu}, NumberOfCpus=${cpuCount}, CpuSaveStateSize[i]=0x400, CpuSaveState[0]=${hex(map0)}..}; ` +
       `PlatformHookBeforeSmmDispatch; InSmm=TRUE; CommunicationBuffer=${commNow ? hex(commNow) : 'NULL'}`,
     'phase',
   );
@@ -109,5 +110,7 @@ function* communicateBody(fw: Fw, buf: number, size: number, v3: boolean): Gen<v
   priv.bufferSize = dataSize.value + headerSize;
   priv.commBuffer = 0;
   priv.returnStatus = status === 'EFI_SUCCESS' ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND';
-  yield lazyEv('communicate', cpu, () => `Communicate done: GUID handlers returned ${status} -> ReturnStatus = ${priv.returnStatus}, BufferSize = ${hex(priv.bufferSize)}`, 'phase');
+  const returned = priv.returnStatus;
+  const bufferSize = priv.bufferSize;
+  yield lazyEv('communicate', cpu, () => `Communicate done: GUID handlers returned ${status} -> ReturnStatus = ${returned}, BufferSize = ${hex(bufferSize)}`, 'phase');
 }

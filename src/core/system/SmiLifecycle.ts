@@ -12,8 +12,8 @@ import { rsm, smmEnter } from '../machine/Cpu';
 import { ICH9_APM_CNT } from '../machine/Ich9Lpc';
 import { ioWrite, type IoWidth, type PortWrite } from '../machine/IoBus';
 import type { Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
-import { hex64, REG, regHex } from '../machine/Registers';
-import { fieldByName, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { hex64w, REG } from '../machine/Registers';
+import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 
 /** The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it). */
 function executeOut(m: Machine, cpu: number, w: PortWrite): void {
@@ -80,11 +80,13 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
       rec.command = res.apmValue!;
     }
     const last = i === t.writes.length - 1;
+    const apmc = s.lpc.apmc;
+    const apms = s.lpc.apms;
     const e = lazyEv(
       'trigger',
       t.cpu,
       () => `CPU${t.cpu}: OUT ${hex(w.port, 2)}, ${hex(w.value, 2 * w.width)}${w.width > 1 ? ` (${WIDTH_NAME[w.width]})` : ''} (${w.by}) -> ${res.device}${res.apm ? `: ${res.apm.reason}` : ''}` +
-        (w.width > 1 && res.apm?.smi ? `; SMI# is taken at the instruction boundary, so every byte of the OUT is written before the CPU enters SMM (command ${hex(s.lpc.apmc, 2)}, data ${hex(s.lpc.apms, 2)})` : ''),
+        (w.width > 1 && res.apm?.smi ? `; SMI# is taken at the instruction boundary, so every byte of the OUT is written before the CPU enters SMM (command ${hex(apmc, 2)}, data ${hex(apms, 2)})` : ''),
       last ? 'phase' : 'event',
     );
     if (res.apmValue !== undefined) e.apm = res.apmValue;
@@ -112,11 +114,12 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     s.cpus[c].activity = 'smi-pending';
   }
   const broadcast = outcome.broadcast;
+  const latched = arrival.length;
   yield lazyEv(
     'smi-delivery',
     -1,
     () => broadcast
-      ? `SMI# latched on all ${arrival.length} CPUs (broadcast negotiated); CPU${t.cpu} takes it right after its OUT`
+      ? `SMI# latched on all ${latched} CPUs (broadcast negotiated); CPU${t.cpu} takes it right after its OUT`
       : `SMI# latched on CPU${t.cpu} only (no broadcast: QEMU interrupts current_cpu)`,
     'phase',
   );
@@ -124,13 +127,19 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   for (const c of arrival) {
     const cpu = s.cpus[c];
     cpu.activity = 'saving-state';
+    // The text is formatted later (when shown): it keeps the numbers of this moment. The map gets
+    // RIP and RAX as the CPU holds them now (every layout saves both whole).
+    const r = cpu.regs;
+    const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
     smmEnter(cpu, s.mem, m.layout);
+    const n = cpu.smiCount;
+    const base = cpu.smbase;
     yield lazyEv(
       'save-state',
       c,
       () =>
-        `CPU${c}: SMM entry #${cpu.smiCount} (MSR_SMI_COUNT): state saved at SMBASE+0xFC00 = ${hex(cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET)} ` +
-        `(saved RIP ${savedHex(m, c, 'RIP')}, RAX ${savedHex(m, c, 'RAX')}); now RIP=0x8000, CS.base=SMBASE=${hex(cpu.smbase)}, CR0.PE/PG=0`,
+        `CPU${c}: SMM entry #${n} (MSR_SMI_COUNT): state saved at SMBASE+0xFC00 = ${hex(base + SMRAM_SAVE_STATE_MAP_OFFSET)} ` +
+        `(saved RIP ${hex64w(rip0, rip1)}, RAX ${hex64w(rax0, rax1)}); now RIP=0x8000, CS.base=SMBASE=${hex(base)}, CR0.PE/PG=0`,
     );
   }
   for (const c of arrival) s.cpus[c].activity = 'rendezvous';
@@ -153,7 +162,10 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     const cpu = s.cpus[c];
     rsm(cpu, s.mem, m.layout);
     cpu.activity = 'rsm';
-    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${regHex(cpu.regs, REG.RIP)}, RAX=${regHex(cpu.regs, REG.RAX)}, SMBASE=${hex(cpu.smbase)}`);
+    const r = cpu.regs;
+    const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
+    const base = cpu.smbase;
+    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${hex64w(rip0, rip1)}, RAX=${hex64w(rax0, rax1)}, SMBASE=${hex(base)}`);
   }
   rec.finished = true;
   if (t.communicate) {
@@ -171,8 +183,4 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   s.lastSmi = rec;
   s.currentSmi = null;
   for (const c of arrival) s.cpus[c].activity = 'os';
-}
-
-function savedHex(m: Machine, cpu: number, name: 'RIP' | 'RAX'): string {
-  return hex64(readSaveStateField(m.s.mem, m.s.cpus[cpu].smbase, fieldByName(m.layout, name)!));
 }

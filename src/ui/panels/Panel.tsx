@@ -6,10 +6,12 @@ export function Panel(props: {
   area: string;
   extra?: ReactNode;
   className?: string;
+  /** Receives the panel's element (e.g. to watch its size). */
+  rootRef?: (el: HTMLElement | null) => void;
   children: ReactNode;
 }) {
   return (
-    <section className={`panel panel-${props.area} ${props.className ?? ''}`} data-testid={props.testId}>
+    <section ref={props.rootRef} className={`panel panel-${props.area} ${props.className ?? ''}`} data-testid={props.testId}>
       <header className="panel-head">
         <h2>{props.title}</h2>
         {props.extra && <div className="panel-extra">{props.extra}</div>}

@@ -344,6 +344,9 @@ function HexView({ address, bytes, pageSize }: { address: number; bytes: Uint8Ar
   );
 }
 
+/** Below this height (the panel's content box) the legend is left out. */
+const SHORT_PANEL_PX = 380;
+
 export function SmramPanel() {
   const regions = useApp((s) => s.regions);
   const descriptors = useApp((s) => s.smramDescriptors);
@@ -358,8 +361,14 @@ export function SmramPanel() {
   const pageSize = useApp((s) => s.hexLength);
   const at = smram?.hexAddress ?? 0;
   const where = regions.find((r) => r.kind !== 'tseg' && at >= r.base && at < r.base + r.size);
+  // A short panel (e.g. at 1280x720) gives the map and the descriptors the room: rows explain
+  // their colour on hover. Measured with a ResizeObserver, not a CSS container query: a size
+  // container makes Chromium re-attach the legends of every panel on each step's layout.
+  const [panelRef, panelSize] = useElementSize<HTMLElement>();
+  const legend = panelSize.height === 0 || panelSize.height > SHORT_PANEL_PX;
   return (
     <Panel
+      rootRef={panelRef}
       area="smram"
       testId="smram-panel"
       title="SMRAM"
@@ -395,15 +404,17 @@ export function SmramPanel() {
               <HexView address={at} bytes={smram.hexBytes} pageSize={pageSize} />
             </div>
           </div>
-          <ul className="legend smram-legend">
-            {REGION_ORDER.map((k) => (
-              <li key={k} title={k === 'module' ? "The model's module images are not the real PE files: image, entry-point and stack addresses differ from a real boot's" : undefined}>
-                <span className="swatch" style={{ background: REGION[k].color }} />
-                {REGION[k].label}
-              </li>
-            ))}
-            <li className="muted">· click a block to view it · image addresses are the model's</li>
-          </ul>
+          {legend && (
+            <ul className="legend smram-legend">
+              {REGION_ORDER.map((k) => (
+                <li key={k} title={k === 'module' ? "The model's module images are not the real PE files: image, entry-point and stack addresses differ from a real boot's" : undefined}>
+                  <span className="swatch" style={{ background: REGION[k].color }} />
+                  {REGION[k].label}
+                </li>
+              ))}
+              <li className="muted">· click a block to view it · image addresses are the model's</li>
+            </ul>
+          )}
         </>
       ) : (
         <div className="empty">waiting for the first snapshot…</div>

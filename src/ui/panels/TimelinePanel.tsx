@@ -3,11 +3,14 @@ import { memo, useEffect, useMemo, useState, type CSSProperties, type MouseEvent
 import type { CpuView, SmiSummary, TimelineEvent } from '../../protocol/messages';
 import { hex } from '../format';
 import { appStore, useApp } from '../store/store';
+import { post } from '../actions/bridge';
 import { useElementSize } from '../useElementSize';
 import { ACTIVITY, PHASE_COLOR, PHASE_LABEL, PHASE_ORDER } from './legend';
 import { Panel } from './Panel';
 
 const LABEL_W = 134;
+/** Events on either side of a hovered one whose texts are asked for with it. */
+const TEXT_AROUND = 32;
 const RULER_H = 18;
 
 /** Lanes share the visible height (up to 34 px each); with many CPUs they get thin and scroll. */
@@ -22,9 +25,10 @@ function cpuName(cpu: number): string {
 }
 
 /** "#12 · rendezvous · CPU0: PlatformSmmBspElection ...": the CPU is named once (most texts start with it). */
-function eventLine(e: TimelineEvent): string {
-  const who = e.cpu >= 0 && e.text.startsWith(`CPU${e.cpu}`) ? '' : `${cpuName(e.cpu)} · `;
-  return `#${e.seq} · ${who}${PHASE_LABEL[e.phase]} · ${e.text}`;
+function eventLine(e: TimelineEvent, text: string | undefined): string {
+  const body = e.textLater ? (text ?? '…') : e.text;
+  const who = e.cpu >= 0 && body.startsWith(`CPU${e.cpu}`) ? '' : `${cpuName(e.cpu)} · `;
+  return `#${e.seq} · ${who}${PHASE_LABEL[e.phase]} · ${body}`;
 }
 
 /** Runs of consecutive events in the same phase, for the ruler above the lanes. */
@@ -257,6 +261,7 @@ const PHASE_LEGEND = (
 
 export function TimelinePanel() {
   const events = useApp((s) => s.timeline);
+  const texts = useApp((s) => s.timelineTexts);
   const cpus = useApp((s) => s.snapshot?.cpus);
   const lastSmi = useApp((s) => s.snapshot?.lastSmi ?? null);
   const smiTotal = useApp((s) => s.snapshot?.smisSincePowerOn ?? 0);
@@ -312,6 +317,18 @@ export function TimelinePanel() {
   };
   const current = events[events.length - 1];
   const shown = hover >= 0 && hover < events.length ? events[hover] : current;
+  const shownText = shown?.textLater ? texts.get(shown.seq) : undefined;
+  const shownIndex = shown === current ? events.length - 1 : hover;
+  // The worker sent this event without its text (only a snapshot's newest events carry theirs):
+  // ask for the texts around it, once.
+  useEffect(() => {
+    if (!shown?.textLater || texts.has(shown.seq)) return;
+    const seqs: number[] = [];
+    for (let k = Math.max(0, shownIndex - TEXT_AROUND); k <= Math.min(events.length - 1, shownIndex + TEXT_AROUND); k++) {
+      if (events[k].textLater && !texts.has(events[k].seq)) seqs.push(events[k].seq);
+    }
+    post({ type: 'timeline-text', seqs });
+  }, [shown, shownIndex, texts, events]);
   return (
     <Panel
       area="timeline"
@@ -319,12 +336,12 @@ export function TimelinePanel() {
       title="Timeline · current SMI"
       extra={<span className="muted">{events.length} events</span>}
     >
-      <div className="tl-event-line" data-testid="timeline-current" title={shown ? eventLine(shown) : undefined}>
+      <div className="tl-event-line" data-testid="timeline-current" title={shown ? eventLine(shown, shownText) : undefined}>
         {shown ? (
           <>
             <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
             <span className="tl-event-tag">{shown === current ? 'now' : 'hover'}</span>
-            <span className="mono">{eventLine(shown)}</span>
+            <span className="mono">{eventLine(shown, shownText)}</span>
           </>
         ) : (
           <span className="muted">no events: the timeline fills as you step through an SMI</span>

@@ -25,6 +25,8 @@ export interface MachineSlice {
   tables: Tables;
   /** Events of the current SMI, in seq order. */
   timeline: TimelineEvent[];
+  /** Texts of timeline events sent without theirs (`textLater`), by seq, as the worker answered them. */
+  timelineTexts: ReadonlyMap<number, string>;
   /** The last session file the worker sent (answer to session-export). */
   sessionFile: { id: number; text: string } | null;
 }
@@ -39,8 +41,17 @@ export const createMachineSlice = (): MachineSlice => ({
   smramDescriptors: [],
   tables: { handlers: [], protocols: [], modules: [] },
   timeline: [],
+  timelineTexts: new Map(),
   sessionFile: null,
 });
+
+/** The worker's answer to 'timeline-text' folded into the texts (pure). */
+export function mergeTimelineTexts(state: MachineSlice, texts: [number, string][]): Partial<MachineSlice> {
+  if (texts.length === 0) return {};
+  const m = new Map(state.timelineTexts);
+  for (const [seq, text] of texts) m.set(seq, text);
+  return { timelineTexts: m };
+}
 
 /**
  * The next machine state after a snapshot message (pure). Parts equal to what the store already
@@ -49,8 +60,11 @@ export const createMachineSlice = (): MachineSlice => ({
  */
 export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<MachineSlice> {
   let timeline = state.timeline;
+  let timelineTexts = state.timelineTexts;
   if (snap.timeline.reset) {
     timeline = snap.timeline.events;
+    // A new timeline may number other events with the same seqs (after `back`, a new SMI).
+    if (timelineTexts.size > 0) timelineTexts = new Map();
   } else if (snap.timeline.events.length > 0) {
     const lastSeq = timeline.length > 0 ? timeline[timeline.length - 1].seq : -Infinity;
     const fresh = snap.timeline.events.filter((e) => e.seq > lastSeq);
@@ -78,5 +92,6 @@ export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<
     smramDescriptors: snap.smram.descriptors ? share(state.smramDescriptors, snap.smram.descriptors) : state.smramDescriptors,
     tables: snap.tables ? share(state.tables, snap.tables) : state.tables,
     timeline,
+    timelineTexts,
   };
 }

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { PROTOCOL_VERSION, type WorkerMessage, type WorkerToUi } from '../../protocol/messages';
-import { createMachineSlice, mergeSnapshot, type MachineSlice } from './machineSlice';
+import { createMachineSlice, mergeSnapshot, mergeTimelineTexts, type MachineSlice } from './machineSlice';
 import { createSelectionSlice, type SelectionSlice } from './selectionSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
 import { afterTerminalWrites } from './terminalWrites';
@@ -72,6 +72,7 @@ function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
     case 'snapshot':
     case 'busy':
     case 'session':
+    case 'timeline-text':
       return;
     default: {
       const never: never = msg;
@@ -94,6 +95,8 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
       return { busy: msg.busy };
     case 'session':
       return { sessionFile: { id: msg.id, text: msg.text } };
+    case 'timeline-text':
+      return mergeTimelineTexts(s, msg.texts);
     default: {
       const never: never = msg;
       console.warn('unknown worker message', never);
