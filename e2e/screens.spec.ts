@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
+import { openDebugger, stepPhase, typeInTerminal } from './helpers';
 
 /**
  * Screenshots of what issue 5 changed, at the three screen sizes a teacher meets (small laptop,
@@ -11,25 +12,9 @@ const SIZES: [number, number][] = [
   [1920, 1080],
 ];
 
-async function openDebugger(page: Page, width: number, height: number): Promise<void> {
+async function openDebuggerAt(page: Page, width: number, height: number): Promise<void> {
   await page.setViewportSize({ width, height });
-  await page.goto('/');
-  await page.evaluate(() => localStorage.clear());
-  await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle', { timeout: 20_000 });
-  await expect(page.locator('[data-testid^="cpu-tile-"]')).toHaveCount(4);
-}
-
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.getByTestId('terminal').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
-
-async function stepPhase(page: Page): Promise<void> {
-  const before = await page.getByTestId('timeline-current').textContent();
-  await page.keyboard.press('F10');
-  await expect(page.getByTestId('timeline-current')).not.toHaveText(before ?? '');
+  await openDebugger(page);
 }
 
 /** The element must lie inside the viewport, whole: what a person sees without scrolling. */
@@ -85,7 +70,7 @@ const shot = (name: string, w: number, h: number) => `test-results/screens/${nam
 for (const [w, h] of SIZES) {
   test.describe(`screens at ${w}x${h}`, () => {
     test(`(a) after boot, (c) SMRAM, (d) Handlers/Protocols/Modules tabs`, async ({ page }) => {
-      await openDebugger(page, w, h);
+      await openDebuggerAt(page, w, h);
       for (const id of ['cpus-panel', 'savestate-panel', 'handlers-panel', 'timeline-panel', 'smram-panel', 'terminal-panel']) {
         await expectOnScreen(page, id);
       }
@@ -126,7 +111,7 @@ for (const [w, h] of SIZES) {
     });
 
     test(`(b) smi 0x04 --cpu 2 at the rendezvous, (f) --broadcast off: no BSP, virtual time`, async ({ page }) => {
-      await openDebugger(page, w, h);
+      await openDebuggerAt(page, w, h);
       await typeInTerminal(page, 'smi 0x04 --cpu 2');
       await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
       for (let i = 0; i < 4; i++) await stepPhase(page); // trigger, delivery, save state, rendezvous
@@ -167,7 +152,7 @@ for (const [w, h] of SIZES) {
     });
 
     test(`(e) SwDispatch2Locate hangs on ASSERT_EFI_ERROR, (g) --accel kvm save state`, async ({ page }) => {
-      await openDebugger(page, w, h);
+      await openDebuggerAt(page, w, h);
       await typeInTerminal(page, 'platform ovmf --module SwDispatch2Locate');
       await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'hung');
       const term = page.getByTestId('terminal');

@@ -1,25 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 
-/** Helpers that read like what a person does in the page. */
-async function openDebugger(page: Page, cpus = 4): Promise<void> {
-  await page.goto('/');
-  await page.evaluate(() => localStorage.clear());
-  await page.goto('/');
-  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle', { timeout: 20_000 });
-  await expect(page.locator('[data-testid^="cpu-tile-"]')).toHaveCount(cpus);
-}
-
-async function typeInTerminal(page: Page, line: string): Promise<void> {
-  await page.getByTestId('terminal').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
-
-async function stepPhase(page: Page): Promise<void> {
-  const before = await page.getByTestId('timeline-current').textContent();
-  await page.keyboard.press('F10');
-  await expect(page.getByTestId('timeline-current')).not.toHaveText(before ?? '');
-}
+import { openDebugger, stepPhase, typeInTerminal } from './helpers';
 
 const tile = (page: Page, n: number) => page.getByTestId(`cpu-tile-${n}`);
 
