@@ -7,7 +7,8 @@
 import type { CpuView, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import type { SmramDescriptorView } from '../pi/SmramMap';
 import type { Machine } from '../pi/Platform';
-import { readBytes } from '../machine/Memory';
+import { readBytes, sameBytes } from '../machine/Memory';
+import type { MemoryState } from '../machine/Memory';
 import { regHex, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { guidName } from '../lib/Guid';
@@ -118,12 +119,18 @@ export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
   };
 }
 
+/** `len` bytes at `addr`: the last snapshot's array when memory still holds exactly those bytes, else a fresh copy. */
+function bytesAt(mem: MemoryState, addr: number, len: number, last: { addr: number; bytes: Uint8Array } | undefined): { addr: number; bytes: Uint8Array } {
+  if (last !== undefined && last.addr === addr && last.bytes.length === len && sameBytes(mem, addr, last.bytes)) return last;
+  return { addr, bytes: readBytes(mem, addr, len) };
+}
+
 export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor): ViewSnapshot {
   const s = session.m.s;
   const cpuIndex = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
   const cpu = s.cpus[cpuIndex];
   const mapAddr = cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
-  const bytes = readBytes(s.mem, mapAddr, SMRAM_SAVE_STATE_MAP_SIZE);
+  const bytes = (cur.mapBytes = bytesAt(s.mem, mapAddr, SMRAM_SAVE_STATE_MAP_SIZE, cur.mapBytes)).bytes;
   const prev = session.mapBefore(cpuIndex);
   const changedOffsets: number[] = [];
   if (prev && ((bytes.byteOffset | prev.byteOffset | bytes.length) & 3) !== 0) {
@@ -171,7 +178,7 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     },
     cpus: cpuViews(session),
     saveState: { cpu: cpuIndex, address: mapAddr, bytes, changedOffsets, live: cpu.inSmm },
-    smram: { hexAddress, hexBytes: readBytes(s.mem, hexAddress, hexLength) },
+    smram: { hexAddress, hexBytes: (cur.hexBytes = bytesAt(s.mem, hexAddress, hexLength, cur.hexBytes)).bytes },
     timeline: { reset: false, events: [] },
     lastSmi: s.currentSmi ?? s.lastSmi,
     breakpoints: session.breakpoints.map((b) => ({ id: b.id, text: describeBreakpoint(b.spec), hits: b.hits })),

@@ -150,4 +150,11 @@ export interface ViewCursor {
   timelineEpoch: number;
   timelineSent: number;
   seq: number;
+  /**
+   * The byte arrays of the last snapshot (save-state map, hex window) and where they were read:
+   * when memory still holds the same bytes, the next snapshot hands out the same array again
+   * instead of a new one (these arrays are never written after they are made).
+   */
+  mapBytes?: { addr: number; bytes: Uint8Array };
+  hexBytes?: { addr: number; bytes: Uint8Array };
 }

@@ -124,6 +124,46 @@ export function write8(mem: MemoryState, addr: number, v: number): void {
   page(mem, addr, true)![addr & PAGE_MASK] = v & 0xff;
 }
 
+const slabWords = new WeakMap<ArrayBufferLike, Uint32Array>();
+
+/**
+ * True when the bytes at `addr` equal `bytes` (a page never written reads as zeros). Allocates
+ * nothing after the first call per slab; compares 32-bit words when the range is aligned.
+ */
+export function sameBytes(mem: MemoryState, addr: number, bytes: Uint8Array): boolean {
+  const len = bytes.length;
+  if (((addr | len | bytes.byteOffset) & 3) === 0 && (addr & PAGE_MASK) + len <= PAGE_SIZE) {
+    const p = mem.pages.get(Math.floor(addr / PAGE_SIZE));
+    const mine = new Uint32Array(bytes.buffer, bytes.byteOffset, len >> 2);
+    if (p === undefined) {
+      for (let k = 0; k < mine.length; k++) if (mine[k] !== 0) return false;
+      return true;
+    }
+    let w = slabWords.get(p.buffer);
+    if (w === undefined) {
+      w = new Uint32Array(p.buffer, 0, p.buffer.byteLength >> 2);
+      slabWords.set(p.buffer, w);
+    }
+    const at = (p.byteOffset + (addr & PAGE_MASK)) >> 2;
+    for (let k = 0; k < mine.length; k++) if (mine[k] !== w[at + k]) return false;
+    return true;
+  }
+  let i = 0;
+  while (i < len) {
+    const a = addr + i;
+    const off = a & PAGE_MASK;
+    const n = Math.min(len - i, PAGE_SIZE - off);
+    const p = mem.pages.get(Math.floor(a / PAGE_SIZE));
+    if (p === undefined) {
+      for (let k = 0; k < n; k++) if (bytes[i + k] !== 0) return false;
+    } else {
+      for (let k = 0; k < n; k++) if (bytes[i + k] !== p[off + k]) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 export function readBytes(mem: MemoryState, addr: number, len: number): Uint8Array {
   const out = new Uint8Array(len);
   let i = 0;
