@@ -8,6 +8,7 @@ import type { Debugger, RunStart } from '../debug/Debugger';
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import { IoError, ioRead, ioWidthFor, ioWrite, type IoWidth } from '../machine/IoBus';
 import { isSmram, type Machine } from '../pi/Platform';
+import type { SmiSummary } from '../pi/SmiRecord';
 import { readBytes, write8 } from '../machine/Memory';
 import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
 import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
@@ -82,9 +83,33 @@ class ApmRun implements RunStart {
     if (!r) return [];
     if (!r.raised) return [`no SMI: ${r.note}`];
     if (r.bsp === null) return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, taken by ${r.cpus.map((c) => `CPU${c}`).join(', ')} only: no BSP (CPU0 is OVMF's SMM BSP), the AP gave up after PcdCpuSmmApSyncTimeout; no MMI handler ran`];
-    const calls = r.handlersCalled.map((h) => `${h.module}.${h.handler} -> ${h.returned}`).join(', ') || 'no handlers';
-    return [`SMI #${r.number} finished: command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, raised by CPU${r.cpu}, BSP CPU${r.bsp}; ${calls}`];
+    return [`SMI #${r.number} finished: ${finishedTail(r)}`];
   }
+}
+
+/**
+ * The part of "SMI #N finished: ..." after the number. The same SMI line repeated (a script, a
+ * replay, the benchmark) gives the same text every time: it is formatted again only when the
+ * command, data, CPUs or the handlers called (and what they returned) differ from the last SMI.
+ */
+const lastTail = { command: -1, data: -1, cpu: -1, bsp: -1, calls: [] as string[], text: '' };
+function finishedTail(r: SmiSummary): string {
+  const hc = r.handlersCalled;
+  const t = lastTail;
+  let same = t.command === r.command && t.data === r.data && t.cpu === r.cpu && t.bsp === r.bsp && t.calls.length === 3 * hc.length;
+  for (let i = 0; same && i < hc.length; i++) {
+    const h = hc[i];
+    same = t.calls[3 * i] === h.module && t.calls[3 * i + 1] === h.handler && t.calls[3 * i + 2] === h.returned;
+  }
+  if (same) return t.text;
+  const calls = hc.map((h) => `${h.module}.${h.handler} -> ${h.returned}`).join(', ') || 'no handlers';
+  t.command = r.command;
+  t.data = r.data;
+  t.cpu = r.cpu;
+  t.bsp = r.bsp ?? -1;
+  t.calls = hc.flatMap((h) => [h.module, h.handler, h.returned]);
+  t.text = `command ${hex(r.command, 2)}, data ${hex(r.data, 2)}, raised by CPU${r.cpu}, BSP CPU${r.bsp}; ${calls}`;
+  return t.text;
 }
 
 function startLifecycle(s: Debugger, cpu: number, writes: PortWrite[], describe: string, runThrough: boolean): string[] {
