@@ -135,8 +135,9 @@ export function sameBytes(mem: MemoryState, addr: number, bytes: Uint8Array): bo
   if (((addr | len | bytes.byteOffset) & 3) === 0 && (addr & PAGE_MASK) + len <= PAGE_SIZE) {
     const p = mem.pages.get(Math.floor(addr / PAGE_SIZE));
     const mine = new Uint32Array(bytes.buffer, bytes.byteOffset, len >> 2);
+    // From the end: a save-state map changes in its register fields, near the top.
     if (p === undefined) {
-      for (let k = 0; k < mine.length; k++) if (mine[k] !== 0) return false;
+      for (let k = mine.length - 1; k >= 0; k--) if (mine[k] !== 0) return false;
       return true;
     }
     let w = slabWords.get(p.buffer);
@@ -145,7 +146,7 @@ export function sameBytes(mem: MemoryState, addr: number, bytes: Uint8Array): bo
       slabWords.set(p.buffer, w);
     }
     const at = (p.byteOffset + (addr & PAGE_MASK)) >> 2;
-    for (let k = 0; k < mine.length; k++) if (mine[k] !== w[at + k]) return false;
+    for (let k = mine.length - 1; k >= 0; k--) if (mine[k] !== w[at + k]) return false;
     return true;
   }
   let i = 0;
