@@ -21,3 +21,9 @@ export async function stepPhase(page: Page): Promise<void> {
   await expect(page.getByTestId('timeline-current')).not.toHaveText(before ?? '');
 }
 
+/** Types an SMI line (it pauses at its first event) and steps with F10 to the rendezvous: trigger, delivery, save state, rendezvous. */
+export async function raiseAndStepToRendezvous(page: Page, line: string): Promise<void> {
+  await typeInTerminal(page, line);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
+  for (let i = 0; i < 4; i++) await stepPhase(page);
+}

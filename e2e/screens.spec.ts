@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { openDebugger, stepPhase, typeInTerminal } from './helpers';
+import { openDebugger, raiseAndStepToRendezvous, stepPhase, typeInTerminal } from './helpers';
 
 /**
  * Screenshots of what issue 5 changed, at the three screen sizes a teacher meets (small laptop,
@@ -112,9 +112,7 @@ for (const [w, h] of SIZES) {
 
     test(`(b) smi 0x04 --cpu 2 at the rendezvous, (f) --broadcast off: no BSP, virtual time`, async ({ page }) => {
       await openDebuggerAt(page, w, h);
-      await typeInTerminal(page, 'smi 0x04 --cpu 2');
-      await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
-      for (let i = 0; i < 4; i++) await stepPhase(page); // trigger, delivery, save state, rendezvous
+      await raiseAndStepToRendezvous(page, 'smi 0x04 --cpu 2');
       await expect(tile(page, 0)).toHaveAttribute('data-activity', 'bsp');
       await expect(tile(page, 0).locator('.badge-bsp')).toBeVisible();
       await expect(tile(page, 2).locator('.badge-out')).toBeVisible();

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 
-import { openDebugger, stepPhase, typeInTerminal } from './helpers';
+import { openDebugger, raiseAndStepToRendezvous, stepPhase, typeInTerminal } from './helpers';
 
 const tile = (page: Page, n: number) => page.getByTestId(`cpu-tile-${n}`);
 
@@ -193,9 +193,7 @@ test('a permalink opens the same session in a fresh browser profile', async ({ p
 test('OVMF elects CPU0 as SMM BSP whichever CPU executes the OUT; without broadcast an AP-raised SMI finds no BSP (1366x768)', async ({ page }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await openDebugger(page);
-  await typeInTerminal(page, 'smi 0x04 --cpu 2');
-  await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
-  for (let i = 0; i < 4; i++) await stepPhase(page); // trigger, delivery, save state, rendezvous
+  await raiseAndStepToRendezvous(page, 'smi 0x04 --cpu 2');
   await expect(tile(page, 0)).toHaveAttribute('data-activity', 'bsp');
   await expect(tile(page, 0).locator('.badge-bsp')).toBeVisible();
   await expect(tile(page, 2).locator('.badge-out')).toBeVisible();

@@ -226,6 +226,14 @@ export class Debugger {
     return this.hist.checkpoint(this.m.s, this.eventSeq);
   }
 
+  /** The run's generator returned: close its operation in the history and print what it reports. */
+  private finishRun(run: ActiveRun, value: unknown, out: string[]): void {
+    this.run = null;
+    this.lastEvent = null;
+    this.hist.setEnd(run.op, 'done');
+    for (const line of run.start.onDone(this.m, value)) out.push(line);
+  }
+
   /** Pull events until the granularity is reached COUNT times, a breakpoint hits, or the run ends. */
   advance(target: StepGranularity | 'continue', count: number, budget = Infinity): string[] {
     const out: string[] = [];
@@ -248,10 +256,7 @@ export class Debugger {
           }
           const r = gen.next();
           if (r.done) {
-            this.run = null;
-            this.lastEvent = null;
-            this.hist.setEnd(run.op, 'done');
-            for (const line of run.start.onDone(this.m, r.value)) out.push(line);
+            this.finishRun(run, r.value, out);
             this.pendingSlice = null;
             return out;
           }
@@ -268,10 +273,7 @@ export class Debugger {
         }
         const r = gen.next();
         if (r.done) {
-          this.run = null;
-          this.lastEvent = null;
-          this.hist.setEnd(run.op, 'done');
-          for (const line of run.start.onDone(this.m, r.value)) out.push(line);
+          this.finishRun(run, r.value, out);
           break;
         }
         run.consumed++;

@@ -69,29 +69,47 @@ export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer
   }
   const guid = guidFromBytes(readBytes(m.s.mem, commBuffer, 16));
   if (!priv.inSmm && priv.smmEntryPointRegistered) {
-    const writes = smmControl2Trigger(null, null, false, 0);
-    if (writes === 'EFI_DEVICE_ERROR') return { status: 'EFI_UNSUPPORTED', commSize: size, why: 'Trigger failed' };
-    yield* m.smi(m, { cpu, writes, communicate: { address: commBuffer, size, guid } });
-    // An SMI that reached no SmmEntryPoint (no BSP) leaves CommunicationBuffer set and ReturnStatus as it was.
-    const pending = priv.commBuffer === commBuffer;
-    return {
-      status: priv.returnStatus,
-      commSize: priv.bufferSize,
-      why: pending
-        ? 'via SMI (SmmControl2 Trigger), but the SMI reached no SmmEntryPoint: this ReturnStatus is stale, the request stays pending in gSmmCorePrivate->CommunicationBuffer'
-        : 'via SMI (SmmControl2 Trigger)',
-    };
+    const r = yield* triggerCommunicateSmi(m, cpu, commBuffer, size, guid);
+    return r ?? { status: 'EFI_UNSUPPORTED', commSize: size, why: 'Trigger failed' };
   }
   if (!priv.inSmm && (!m.s.smm.smramOpen || m.s.smm.smramLocked)) {
     return { status: 'EFI_INVALID_PARAMETER', commSize: size, why: 'SMM entry point not registered and SMRAM is closed or locked' };
   }
   yield ev('communicate', cpu, `PiSmmIpl SmmCommunicationCommunicate(${guidName(guid)}): SMM entry point not registered yet -> gSmst->SmiManage called directly, no SMI`, 'phase');
+  const [status, dataSize] = yield* directSmiManage(fw, guid, commBuffer + SMM_COMMUNICATE_HEADER_SIZE, size - SMM_COMMUNICATE_HEADER_SIZE);
+  return { status, commSize: dataSize + SMM_COMMUNICATE_HEADER_SIZE, why: 'direct SmiManage' };
+}
+
+/**
+ * The SMI path both Communicate protocols take once the SMM entry point is registered:
+ * gSmmCorePrivate gets the buffer, SmmControl2's Trigger writes 0 to 0xB3 and 0xB2 (null when
+ * Trigger fails). An SMI that reached no SmmEntryPoint (no BSP) leaves CommunicationBuffer set and
+ * ReturnStatus as it was.
+ */
+function* triggerCommunicateSmi(m: Machine, cpu: number, address: number, size: number, guid: Guid): Gen<CommunicateResult | null> {
+  const priv = m.s.smm.priv;
+  const writes = smmControl2Trigger(null, null, false, 0);
+  if (writes === 'EFI_DEVICE_ERROR') return null;
+  yield* m.smi(m, { cpu, writes, communicate: { address, size, guid } });
+  const pending = priv.commBuffer === address;
+  return {
+    status: priv.returnStatus,
+    commSize: priv.bufferSize,
+    why: pending
+      ? 'via SMI (SmmControl2 Trigger), but the SMI reached no SmmEntryPoint: this ReturnStatus is stale, the request stays pending in gSmmCorePrivate->CommunicationBuffer'
+      : 'via SMI (SmmControl2 Trigger)',
+  };
+}
+
+/** Before the entry point is registered: gSmst->SmiManage called directly (in SMM, no SMI); returns the mapped status and the handlers' data size. */
+function* directSmiManage(fw: Fw, guid: Guid, data: number, size: number): Gen<[EfiStatus, number]> {
+  const priv = fw.m.s.smm.priv;
   const oldInSmm = priv.inSmm;
   priv.inSmm = true;
-  const dataSize = { value: size - SMM_COMMUNICATE_HEADER_SIZE };
-  const status = yield* MmiManage(fw, guid, 0, commBuffer + SMM_COMMUNICATE_HEADER_SIZE, dataSize);
+  const dataSize = { value: size };
+  const status = yield* MmiManage(fw, guid, 0, data, dataSize);
   priv.inSmm = oldInSmm;
-  return { status: status === 'EFI_SUCCESS' ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', commSize: dataSize.value + SMM_COMMUNICATE_HEADER_SIZE, why: 'direct SmiManage' };
+  return [status === 'EFI_SUCCESS' ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', dataSize.value];
 }
 
 /** SmmCommunicationMmCommunicate2: EFI_MM_COMMUNICATION2_PROTOCOL.Communicate just calls SmmCommunicationCommunicate. */
@@ -123,22 +141,17 @@ export function* MmCommunicationMmCommunicate3(m: Machine, cpu: number, commBuff
   }
   const messageGuid = guidFromBytes(readBytes(mem, commBufferPhysical + V3_MESSAGE_GUID_OFFSET, 16));
   if (!priv.inSmm && priv.smmEntryPointRegistered) {
-    const writes = smmControl2Trigger(null, null, false, 0);
-    if (writes === 'EFI_DEVICE_ERROR') return { status: 'EFI_UNSUPPORTED', commSize: bufferSize, why: 'Trigger failed' };
-    yield* m.smi(m, { cpu, writes, communicate: { address: commBufferPhysical, size: bufferSize, guid: messageGuid } });
-    return { status: priv.returnStatus, commSize: Number(read64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET)), why: 'via SMI (SmmControl2 Trigger)' };
+    const r = yield* triggerCommunicateSmi(m, cpu, commBufferPhysical, bufferSize, messageGuid);
+    if (!r) return { status: 'EFI_UNSUPPORTED', commSize: bufferSize, why: 'Trigger failed' };
+    return { ...r, commSize: Number(read64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET)) };
   }
   if (!priv.inSmm && (!m.s.smm.smramOpen || m.s.smm.smramLocked)) {
     return { status: 'EFI_INVALID_PARAMETER', commSize: bufferSize, why: 'SMM entry point not registered and SMRAM is closed or locked' };
   }
   yield ev('communicate', cpu, `PiSmmIpl MmCommunicationMmCommunicate3(${guidName(messageGuid)}): SMM entry point not registered yet -> gSmst->SmiManage called directly, no SMI`, 'phase');
-  const oldInSmm = priv.inSmm;
-  priv.inSmm = true;
-  const dataSize = { value: bufferSize - MM_COMMUNICATE_HEADER_V3_SIZE };
-  const status = yield* MmiManage(fw, messageGuid, 0, commBufferPhysical + MM_COMMUNICATE_HEADER_V3_SIZE, dataSize);
-  write64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET, BigInt(dataSize.value + MM_COMMUNICATE_HEADER_V3_SIZE));
-  priv.inSmm = oldInSmm;
-  return { status: status === 'EFI_SUCCESS' ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', commSize: dataSize.value + MM_COMMUNICATE_HEADER_V3_SIZE, why: 'direct SmiManage' };
+  const [status, dataSize] = yield* directSmiManage(fw, messageGuid, commBufferPhysical + MM_COMMUNICATE_HEADER_V3_SIZE, bufferSize - MM_COMMUNICATE_HEADER_V3_SIZE);
+  write64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET, BigInt(dataSize + MM_COMMUNICATE_HEADER_V3_SIZE));
+  return { status, commSize: dataSize + MM_COMMUNICATE_HEADER_V3_SIZE, why: 'direct SmiManage' };
 }
 
 /** Writes an EFI_MM_COMMUNICATE_HEADER_V3 {V3 GUID, BufferSize, 0, MessageGuid, MessageSize} at `at`. */
@@ -192,8 +205,6 @@ export function* smmIplGuidedEventNotify(m: Machine, guid: Guid): Gen<Communicat
   return yield* SmmCommunicationCommunicate(m, 0, at, IPL_HEADER_SIZE);
 }
 
-/** Kept for callers of the first version: the same as smmIplGuidedEventNotify. */
-export const smmIplSignalEvent = smmIplGuidedEventNotify;
 
 /** SmmIplEndOfDxeEventNotify: mEndOfDxe = TRUE (checked by SmmIplReadyToLockEventNotify). */
 export function smmIplEndOfDxeEventNotify(m: Machine): void {

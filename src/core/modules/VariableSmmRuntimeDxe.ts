@@ -8,7 +8,7 @@
  *    which zeroes the buffer first, and SendCommunicateBuffer);
  *  - VarCheckPolicy requests through EFI_MM_COMMUNICATION2_PROTOCOL with the legacy header over a
  *    16 KiB buffer (VAR_CHECK_POLICY_MM_COMM_BUFFER_SIZE).
- * Both buffers are runtime data (the model puts them in its runtime-data window).
+ * Both buffers are runtime data (the model puts them in its runtime-data region).
  */
 
 import { fill, read64, readBytes, write32, write64, writeBytes } from '../machine/Memory';
@@ -29,7 +29,7 @@ import { ACCESS_VARIABLE_NAME_OFFSET, GET_NEXT_NAME_OFFSET, SMM_VARIABLE_COMMUNI
 const VARIABLE_POLICY_PROTOCOL_GUID: Guid = '81d1675c-86f6-48df-bd95-9a6e4f0925c3';
 const VARIABLE_ARCH_PROTOCOL_GUID: Guid = '1e5668e2-8481-11d4-bcf1-0080c73c8881';
 
-/** Where the model puts the driver's buffers inside the runtime-data window. */
+/** Where the model puts the driver's buffers inside the runtime-data region. */
 const PAYLOAD_QUERY_OFFSET = 0x8000;
 const VARIABLE_BUFFER_OFFSET = 0x10000;
 const POLICY_BUFFER_OFFSET = 0x20000;
