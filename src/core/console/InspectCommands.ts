@@ -1,0 +1,135 @@
+/** Console commands that read the machine: CPUs, registers, save states, memory, tables, state --json. */
+
+import { guidName, GUIDS } from '../lib/Guid';
+import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
+import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
+import { variableStoreReport } from '../modules/VariableSmm';
+import { hex } from '../pi/Fw';
+import { type CommandTable, hexDump } from './CommandShared';
+import { checkFlags, checkPositional, ConsoleError, parseNumber } from './ConsoleArgs';
+import { stateJson } from './StateJson';
+
+export const INSPECT_COMMANDS: CommandTable = {
+  cpus: {
+    usage: 'cpus',
+    help: 'One line per CPU: SMBASE, in SMM, MSR_SMI_COUNT, activity, RIP, RAX.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'cpus');
+      const smi = s.m.s.currentSmi ?? s.m.s.lastSmi;
+      return s.m.s.cpus.map(
+        (c) =>
+          `CPU${String(c.index).padEnd(3)} SMBASE=${hex(c.smbase, 8)} ${c.inSmm ? 'in SMM ' : 'OS     '} SMI_COUNT=${String(c.smiCount).padEnd(4)} ${c.activity.padEnd(12)} RIP=${hex64(getReg(c.regs, REG.RIP))} RAX=${hex64(getReg(c.regs, REG.RAX))}` +
+          (smi?.cpu === c.index ? ' [OUT]' : '') +
+          (smi?.bsp === c.index ? ' [BSP]' : ''),
+      );
+    },
+  },
+  regs: {
+    usage: 'regs CPU',
+    help: 'The CPU\'s live registers (in SMM: the SMM entry state; the interrupted state is in `savestate`).',
+    run: (s, a) => {
+      checkPositional(a, 1, 1, 'regs CPU');
+      const n = parseNumber(a.pos[0], 'CPU');
+      const c = s.m.s.cpus[n];
+      if (!c) throw new ConsoleError(`CPU ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
+      const out = [`CPU${n} ${c.inSmm ? '(in SMM)' : '(OS)'} SMBASE=${hex(c.smbase, 8)} MSR_SMI_COUNT=${c.smiCount}${c.halted ? ' halted' : ''}`];
+      for (let i = 0; i < REG_NAMES.length; i += 4) {
+        out.push(REG_NAMES.slice(i, i + 4).map((r) => `${r.padEnd(10)}=${hex64(getReg(c.regs, REG[r]))}`).join('  '));
+      }
+      return out;
+    },
+  },
+  savestate: {
+    usage: 'savestate CPU [--raw]',
+    help: 'Decode the CPU\'s save-state map from SMRAM bytes (offsets from SMBASE+0x8000); --raw dumps the 0x400 bytes.',
+    run: (s, a) => {
+      checkFlags(a, ['raw']);
+      checkPositional(a, 1, 1, 'savestate CPU [--raw]');
+      const n = parseNumber(a.pos[0], 'CPU');
+      const c = s.m.s.cpus[n];
+      if (!c) throw new ConsoleError(`CPU ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
+      const base = c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
+      const head = `CPU${n} save state at ${hex(base, 8)}..${hex(base + SMRAM_SAVE_STATE_MAP_SIZE - 1, 8)}, layout ${s.m.layout.name}${c.inSmm ? '' : ' (not in SMM: what the last entry left)'}`;
+      if (a.flags.has('raw')) return [head, ...hexDump(s.m, base, SMRAM_SAVE_STATE_MAP_SIZE)];
+      return [
+        head,
+        ...s.m.layout.fields.map((f) => {
+          const v = readSaveStateField(s.m.s.mem, c.smbase, f);
+          return `  ${hex(f.offset, 4)} ${hex(fieldAddress(c.smbase, f), 8)} ${f.name.padEnd(16)} ${('0x' + v.toString(16).toUpperCase().padStart(2 * f.size, '0')).padEnd(18)}${f.written ? '' : ' (not written by QEMU)'}`;
+        }),
+      ];
+    },
+  },
+  x: {
+    usage: 'x ADDR [LEN]',
+    help: 'Hex dump of physical memory (SMRAM included: the debugger sees through the lock).',
+    run: (s, a) => {
+      checkPositional(a, 1, 2, 'x ADDR [LEN]');
+      const addr = parseNumber(a.pos[0], 'ADDR', 0xffffffff);
+      const len = a.pos[1] !== undefined ? parseNumber(a.pos[1], 'LEN', 0x10000) : 0x80;
+      if (len === 0) throw new ConsoleError('LEN must be at least 1');
+      return hexDump(s.m, addr, len);
+    },
+  },
+  handlers: {
+    usage: 'handlers',
+    help: 'Root MMI handlers in dispatch order, GUID handlers, SW registrations.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'handlers');
+      const smm = s.m.s.smm;
+      const out = ['root MMI handlers (MmiManage (NULL) walks all of them, in this order, on every SMI):'];
+      smm.root.forEach((h, i) => out.push(`  ${i + 1}. ${h.module}.${h.handler}  DispatchHandle=${hex(h.handle)}${h.toRemove ? ' ToRemove' : ''}`));
+      if (!smm.root.length) out.push('  (none)');
+      out.push('GUID handlers (Communicate targets):');
+      for (const e of smm.entries) for (const h of e.handlers) out.push(`  ${guidName(e.guid)}: ${h.module}.${h.handler}  DispatchHandle=${hex(h.handle)}${h.toRemove ? ' ToRemove' : ''}`);
+      if (s.m.s.sw.length === 0) {
+        out.push(`SW MMI registrations (EFI_MM_SW_DISPATCH_PROTOCOL): none${s.m.defs.has('GenericSwDispatcher') ? '' : ' - stock OVMF has no SW dispatcher (try --module GenericSwDispatcher)'}`);
+      } else {
+        out.push('SW MMI registrations (GenericSwDispatcher, called from its root handler):');
+        for (const r of s.m.s.sw) out.push(`  ${hex(r.value, 2)}: ${r.module}.${r.handler}  DispatchHandle=${hex(r.handle)}`);
+      }
+      return out;
+    },
+  },
+  variables: {
+    usage: 'variables',
+    help: 'The UEFI variable stores VariableSmm keeps (the volatile one in SMRAM, the NV one in the OVMF_VARS flash), decoded from their bytes.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'variables');
+      return variableStoreReport(s.m);
+    },
+  },
+  protocols: {
+    usage: 'protocols',
+    help: 'The SMM protocol database (and the UEFI protocols SMM depexes can see).',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'protocols');
+      const out = ['SMM protocol database (gSmst->SmmLocateProtocol):'];
+      for (const p of s.m.s.smm.protocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
+      out.push('UEFI boot-services protocols (depex PUSH falls back to these):');
+      for (const p of s.m.s.uefiProtocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
+      if (!s.m.s.smm.protocols.some((p) => p.guid === GUIDS.gEfiSmmSwDispatch2ProtocolGuid)) {
+        out.push('note: no module produces gEfiSmmSwDispatch2ProtocolGuid (EFI_MM_SW_DISPATCH_PROTOCOL) on OVMF');
+      }
+      return out;
+    },
+  },
+  modules: {
+    usage: 'modules',
+    help: 'Modules with dispatch state, depex and why.',
+    run: (s, a) => {
+      checkPositional(a, 0, 0, 'modules');
+      return s.m.s.modules.map((r) => `${r.name.padEnd(18)} ${r.state.padEnd(10)} ${r.imageBase ? hex(r.imageBase, 8) : '-'.padEnd(10)} ${r.reason}`);
+    },
+  },
+  state: {
+    usage: 'state --json',
+    help: 'The whole machine state as one JSON object (the public contract, see README).',
+    run: (s, a) => {
+      checkFlags(a, ['json']);
+      checkPositional(a, 0, 0, 'state --json');
+      if (!a.flags.has('json')) throw new ConsoleError('usage: state --json');
+      return [JSON.stringify(stateJson(s), null, 2)];
+    },
+  },
+};
