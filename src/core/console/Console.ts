@@ -4,7 +4,6 @@
  * nothing.
  */
 
-
 import type { Debugger } from '../debug/Debugger';
 import { hex } from '../pi/Fw';
 import { MAX_CPUS, SAMPLE_MODULES } from '../profiles/ovmf';
@@ -14,7 +13,7 @@ import { DEBUG_COMMANDS } from './DebugCommands';
 import { INSPECT_COMMANDS } from './InspectCommands';
 import { RUN_COMMANDS } from './RunCommands';
 
-export { ConsoleError,isReadOnlyLine,parseNumber,tokenize } from './ConsoleArgs';
+export { ConsoleError, isReadOnlyLine, parseNumber, tokenize } from './ConsoleArgs';
 export { RUN_SLICE };
 
 const COMMANDS: CommandTable = {
