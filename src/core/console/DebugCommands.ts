@@ -1,14 +1,17 @@
 /** Console commands that drive the debugger: step, back, continue, breakpoints. */
 
-import type { Debugger } from '../debug/Debugger';
-import { hex } from '../pi/Fw';
+import { breakLine, type BreakpointSpec } from '../debug/Breakpoints';
+import { EFI_STATUS_TABLE } from '../lib/EfiStatus';
+import { parseGuid } from '../lib/Guid';
+import { SAMPLE_MODULES } from '../profiles/ovmf';
 import { type CommandTable, RUN_SLICE } from './CommandShared';
 import { checkFlags, checkPositional, ConsoleError, flag, parseNumber } from './ConsoleArgs';
 
 export const DEBUG_COMMANDS: CommandTable = {
   step: {
     usage: 'step [phase|event|smi] [COUNT]',
-    help: 'Run the paused SMI to the end of the next phase (default), the next event, or the end of the SMI.',
+    help:
+      'Run the paused SMI to the end of the next phase (default), the next event, or the end of the SMI. In a paused boot, a phase is PEI, a driver\'s entry point, a DXE event (dispatch pass, EndOfDxe, ReadyToLock, ReadyToBoot, ExitBootServices) or the start of an SMI, and `step smi` runs to the end of the SMI in progress (or of the next one).',
     run: (s, a) => {
       checkPositional(a, 0, 2, DEBUG_COMMANDS.step.usage);
       let g: 'phase' | 'event' | 'smi' = 'phase';
@@ -20,14 +23,15 @@ export const DEBUG_COMMANDS: CommandTable = {
       const count = countText !== undefined ? parseNumber(countText, 'COUNT', 1_000_000) : 1;
       if (count < 1) throw new ConsoleError('COUNT must be at least 1');
       if (!s.run) throw new ConsoleError(s.m.s.hung ? 'the machine is hung; `platform ovmf` resets' : 'no SMI in progress: raise one with `smi 0x04` (or `communicate ...`)');
-      return s.advance(g, g === 'smi' ? 1 : count, RUN_SLICE);
+      const boot = s.run.start.kind === 'boot';
+      return s.advance(g, g === 'smi' && !boot ? 1 : count, RUN_SLICE);
     },
   },
   back: {
-    usage: 'back [COUNT] | back --to EVENT',
+    usage: 'back [COUNT] | back phase [COUNT] | back --to EVENT',
     help:
-      'Reverse-step COUNT events in the paused SMI (not before its first event). --to EVENT goes to any earlier event of the session (the number the timeline and the status show, counted from the end of the boot), across SMIs: ' +
-      'the debugger restores the nearest checkpoint before it and replays deterministically; the event\'s SMI is then paused there, and what came after it is forgotten.',
+      'Reverse-step COUNT events in the paused run (an SMI, or the boot; not before its first event); `back phase` goes back to the start of the previous phase (in the boot: the previous driver entry, DXE event or SMI start). --to EVENT goes to any earlier event of the session (the number the timeline shows, counted from power-on: the boot\'s events come first), across runs: ' +
+      'the debugger restores the nearest checkpoint before it and replays deterministically; that run is then paused there, and what came after it is forgotten.',
     run: (s, a) => {
       checkFlags(a, ['to']);
       const to = flag(a, 'to');
@@ -43,15 +47,19 @@ export const DEBUG_COMMANDS: CommandTable = {
           throw e;
         }
       }
-      checkPositional(a, 0, 1, DEBUG_COMMANDS.back.usage);
-      const count = a.pos[0] !== undefined ? parseNumber(a.pos[0], 'COUNT', 1_000_000) : 1;
-      if (!s.run) throw new ConsoleError('no SMI in progress to step back in (`back --to EVENT` goes to an earlier SMI)');
-      return s.back(count);
+      checkPositional(a, 0, 2, DEBUG_COMMANDS.back.usage);
+      const phase = a.pos[0] === 'phase';
+      const countText = phase ? a.pos[1] : a.pos[0];
+      if (!phase && a.pos.length > 1) throw new ConsoleError(`usage: ${DEBUG_COMMANDS.back.usage}`);
+      const count = countText !== undefined ? parseNumber(countText, 'COUNT', 1_000_000) : 1;
+      if (count < 1) throw new ConsoleError('COUNT must be at least 1');
+      if (!s.run) throw new ConsoleError('nothing is paused to step back in (`back --to EVENT` goes to an earlier SMI or into the boot; `smis` lists them)');
+      return phase ? s.backPhase(count) : s.back(count);
     },
   },
   continue: {
     usage: 'continue',
-    help: 'Run the paused SMI to its end or to the next breakpoint.',
+    help: 'Run the paused SMI (or the paused boot) to its end or to the next breakpoint.',
     run: (s, a) => {
       checkPositional(a, 0, 0, 'continue');
       if (!s.run) throw new ConsoleError('no SMI in progress');
@@ -59,28 +67,54 @@ export const DEBUG_COMMANDS: CommandTable = {
     },
   },
   break: {
-    usage: 'break smi | break apm VALUE | break handler NAME',
-    help: 'Stop when a CPU enters SMM, when VALUE is written to 0xB2, or when handler NAME (e.g. CpuHotplugMmi) is called. Without arguments: list.',
+    usage: 'break smi | apm VALUE | handler NAME | locate GUID | module NAME | status NAME|ERROR',
+    help:
+      'Stop (in the boot as in an SMI) when a CPU enters SMM, when VALUE is written to 0xB2, when handler NAME (e.g. CpuHotplugMmi) is called, when a module looks up protocol GUID (gSmst->SmmLocateProtocol; a C name like gEfiSmmSwDispatch2ProtocolGuid or 8-4-4-4-12), ' +
+      'when module NAME\'s entry point is called, or when a firmware service, handler or entry point returns status NAME (EFI_NOT_FOUND) or any error (ERROR). Breakpoints set before `platform` / `reset` stop the boot. Without arguments: list.',
     run: (s, a) => {
-      if (a.pos.length === 0) return s.breakpoints.length ? s.breakpoints.map((b) => `${b.id}: ${describeBp(b.spec)} (hits ${b.hits})`) : ['no breakpoints'];
+      if (a.pos.length === 0) return s.breakpoints.length ? s.breakpoints.map((b) => `${b.id}: ${breakLine(b.spec).slice(6)} (hits ${b.hits})`) : ['no breakpoints'];
       const kind = a.pos[0];
+      const add = (spec: BreakpointSpec) => {
+        const b = s.addBreakpoint(spec);
+        return [`breakpoint ${b.id}: ${breakLine(spec).slice(6)}`];
+      };
       if (kind === 'smi') {
         checkPositional(a, 1, 1, 'break smi');
-        return [`breakpoint ${s.addBreakpoint({ kind: 'smi' }).id}: smi`];
+        return add({ kind: 'smi' });
       }
       if (kind === 'apm') {
         checkPositional(a, 2, 2, 'break apm VALUE');
-        const value = parseNumber(a.pos[1], 'VALUE', 0xff);
-        return [`breakpoint ${s.addBreakpoint({ kind: 'apm', value }).id}: apm ${hex(value, 2)}`];
+        return add({ kind: 'apm', value: parseNumber(a.pos[1], 'VALUE', 0xff) });
       }
       if (kind === 'handler') {
         checkPositional(a, 2, 2, 'break handler NAME');
         const name = a.pos[1];
-        const known = [...s.m.defs.values()].flatMap((d) => Object.keys(d.handlers));
+        const known = [...new Set([...s.m.defs.values(), ...SAMPLE_MODULES].flatMap((d) => Object.keys(d.handlers)))];
         if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) throw new ConsoleError(`no handler "${name}" in this firmware (known: ${known.join(', ')})`);
-        return [`breakpoint ${s.addBreakpoint({ kind: 'handler', name }).id}: handler ${name}`];
+        return add({ kind: 'handler', name });
       }
-      throw new ConsoleError(`usage: ${DEBUG_COMMANDS.break.usage}`);
+      if (kind === 'locate') {
+        checkPositional(a, 2, 2, 'break locate GUID');
+        const guid = parseGuid(a.pos[1]);
+        if (!guid) throw new ConsoleError(`GUID: "${a.pos[1]}" is neither a known C name (e.g. gEfiSmmSwDispatch2ProtocolGuid) nor 8-4-4-4-12 hex`);
+        return add({ kind: 'locate', guid });
+      }
+      if (kind === 'module') {
+        checkPositional(a, 2, 2, 'break module NAME');
+        const known = [...new Set([...s.m.s.modules.map((r) => r.name), ...SAMPLE_MODULES.map((d) => d.name), 'PiSmmCore'])];
+        const name = known.find((k) => k.toLowerCase() === a.pos[1].toLowerCase());
+        if (!name) throw new ConsoleError(`no module "${a.pos[1]}" (known: ${known.join(', ')})`);
+        return add({ kind: 'module', name });
+      }
+      if (kind === 'status') {
+        checkPositional(a, 2, 2, 'break status NAME|ERROR');
+        const t = a.pos[1].toUpperCase();
+        if (t === 'ERROR') return add({ kind: 'status', status: 'ERROR' });
+        const name = t.startsWith('EFI_') ? t : `EFI_${t}`;
+        if (!(name in EFI_STATUS_TABLE)) throw new ConsoleError(`status "${a.pos[1]}": not an EFI_STATUS name (e.g. EFI_NOT_FOUND, EFI_ACCESS_DENIED) nor ERROR`);
+        return add({ kind: 'status', status: name });
+      }
+      throw new ConsoleError(`usage: break ${DEBUG_COMMANDS.break.usage.slice(6)}`);
     },
   },
   delete: {
@@ -96,7 +130,3 @@ export const DEBUG_COMMANDS: CommandTable = {
     },
   },
 };
-
-function describeBp(b: Parameters<Debugger['addBreakpoint']>[0]): string {
-  return b.kind === 'smi' ? 'smi' : b.kind === 'apm' ? `apm ${hex(b.value, 2)}` : `handler ${b.name}`;
-}

@@ -26,12 +26,19 @@ export class Session extends Debugger {
   }
 
   exportSession(): SessionFile {
-    return { format: SESSION_FORMAT, version: SESSION_VERSION, platform: { ...this.platform, modules: [...this.platform.modules] }, commands: [...this.history] };
+    return {
+      format: SESSION_FORMAT,
+      version: SESSION_VERSION,
+      platform: { ...this.platform, modules: [...this.platform.modules] },
+      breakpoints: [...this.bootBreakpoints],
+      commands: [...this.history],
+    };
   }
 
   /**
-   * Replaces this session with the file's, replayed on a fresh machine. On any error (invalid
-   * file, a line that fails) the current session is kept as it was and the error says where.
+   * Replaces this session with the file's, replayed on a fresh machine: the boot-time breakpoints,
+   * the boot, then the commands. On any error (invalid file, a line that fails) the current session
+   * is kept as it was and the error says where.
    */
   importSession(text: string): ConsoleResult {
     const parsed = parseSessionFile(text);
@@ -43,16 +50,29 @@ export class Session extends Debugger {
     } catch (e) {
       return { lines: [`session file rejected: platform: ${(e as Error).message}`], error: true };
     }
+    if (file.breakpoints.length > 0) {
+      for (let i = 0; i < file.breakpoints.length; i++) {
+        const line = file.breakpoints[i];
+        const r = /^\s*break\s/.test(line) ? runConsoleLine(trial, line) : { lines: ['not a `break` line'], error: true };
+        if (r.error) return { lines: [`session file rejected: breakpoints.${i} ("${line}"): ${r.lines.join(' ')}`], error: true };
+      }
+      trial.reset({ ...file.platform }); // the boot again, now stopped where those breakpoints stop it
+    }
+    trial.history = [];
     for (let i = 0; i < file.commands.length; i++) {
-      const r = trial.exec(file.commands[i]);
+      let line = file.commands[i];
+      // Version 1 counted `back --to` events from the end of the boot.
+      if (file.version === 1) line = line.replace(/^(\s*back\b.*--to\s+)(\S+)/, (_, head: string, n: string) => (/^(0x[0-9a-f]+|\d+)$/i.test(n) ? `${head}${Number(n) + trial.bootEvents}` : head + n));
+      const r = trial.exec(line);
       if (r.error) return { lines: [`session file rejected: commands.${i} ("${file.commands[i]}"): ${r.lines.join(' ')}`], error: true };
     }
-    Object.assign(this, { m: trial.m, hist: trial.hist, platform: trial.platform, run: trial.run, tl: trial.tl, tlFirstSeq: trial.tlFirstSeq, eventSeq: trial.eventSeq, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
-    this.timelineEpoch++;
+    this.setTimeline(trial.tl);
+    Object.assign(this, { m: trial.m, hist: trial.hist, platform: trial.platform, run: trial.run, smis: trial.smis, hangCause: trial.hangCause, eventSeq: trial.eventSeq, bootEvents: trial.bootEvents, bootBreakpoints: trial.bootBreakpoints, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
     this.platformEpoch++;
     this.logDrained = 0;
     this.beginCommand(); // no marks from the replayed lines
-    return { lines: [`session loaded: ${file.platform.cpus} CPU(s), ${file.commands.length} command(s) replayed`], error: false };
+    const where = this.run ? `, paused in ${this.run.start.kind === 'boot' ? 'the boot' : 'an SMI'} at event ${this.eventSeq}` : '';
+    return { lines: [`session loaded: ${file.platform.cpus} CPU(s), ${file.commands.length} command(s) replayed${where}`], error: false };
   }
 
   /** The UI's view of the machine: deltas and the windows it looks at (debug/View). */

@@ -226,3 +226,16 @@ export function restoreCheckpoint(chain: Checkpoint[], i: number, s: MachineStat
   const c = chain[i];
   return { ...structuredClone(c.rest), mem, serial: unpackLog(c.log) } as MachineState;
 }
+
+/**
+ * A live machine state equal to checkpoint `i` of `chain`, with memory of its own (a new barrier:
+ * every page is shared with the checkpoints until its first write). The chain is not changed: a
+ * cached boot's checkpoints start a new session's history this way.
+ */
+export function stateAtCheckpoint(chain: readonly Checkpoint[], i: number): MachineState {
+  const pages = new Map(chain[0].full!);
+  for (let j = 1; j <= i; j++) for (const [n, p] of chain[j].delta) pages.set(n, p);
+  const mem: MemoryState = { pages, cow: createCow() };
+  const c = chain[i];
+  return { ...structuredClone(c.rest), mem, serial: unpackLog(c.log) } as MachineState;
+}

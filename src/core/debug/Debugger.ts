@@ -15,8 +15,11 @@ import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
 import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
 import { moduleDefs, ovmfConfig } from '../profiles/ovmf';
 import { smiLifecycle } from '../system/SmiLifecycle';
-import { type Breakpoint, type BreakpointSpec, describeBreakpoint, matches } from './Breakpoints';
-import { History, HISTORY_LIMITS, type HistoryLimits } from './History';
+import { type Breakpoint, type BreakpointSpec, breakLine, describeBreakpoint, matches } from './Breakpoints';
+import { type BootRecord, History, HISTORY_LIMITS, type HistoryLimits } from './History';
+import { SmiList } from './SmiList';
+import { Timeline } from './Timeline';
+import { EFI_STATUS_TABLE, type EfiStatus, isError } from '../lib/EfiStatus';
 
 export type StepGranularity = 'event' | 'phase' | 'smi';
 
@@ -47,15 +50,47 @@ interface ActiveRun {
   op: number;
   /** Events consumed so far (replay target for `back`). */
   consumed: number;
+  /** The most events this run had consumed before a `back` (the `total` of debugger.event). */
+  furthest: number;
   sawSave: boolean;
 }
 
-/** The timeline keeps at most this many events (the most recent ones). */
-export const TIMELINE_LIMIT = 5000;
+export { TIMELINE_LIMIT } from './Timeline';
 
-/** End states of finished boots by configuration (a boot is a pure function of its configuration). */
-const BOOT_CACHE = new Map<string, { state: MachineState; out: string[] }>();
+/** The boot: power-on to the OS (system/OvmfBoot bootOvmf), the first run of every history. */
+const BOOT_RUN: RunStart = {
+  kind: 'boot',
+  describe: 'boot',
+  make: (m) => bootOvmf(m),
+  onDone: (m) => [bootDoneLine(m)],
+};
+
+function bootDoneLine(m: Machine): string {
+  return `boot done: ${m.s.smiSeq} SMIs since power-on (PEI's SMBASE relocation, PiSmmCpuDxeSmm's first-SMI init, then every Communicate of DXE and ExitBootServices): the next SMI is #${m.s.smiSeq + 1}. \`smis\` lists them all.`;
+}
+
+/**
+ * Finished boots by configuration (a boot is a pure function of its configuration): the boot's
+ * history (checkpoints at power-on and at its end, never written), its last timeline events, its
+ * SMI list and what it printed. A second boot of the same configuration, with no breakpoint that
+ * could stop it, starts from there instead of running its ~520 SMIs again; `back` into it replays.
+ */
+interface CachedBoot {
+  rec: BootRecord<RunStart>;
+  tl: Timeline;
+  smis: SmiList;
+  eventSeq: number;
+  out: string[];
+  hangCause: HangCause | null;
+}
+const BOOT_CACHE = new Map<string, CachedBoot>();
 const BOOT_CACHE_LIMIT = 8;
+
+/** The event that explains a hang (the failing service call before the ASSERT), by session event number. */
+export interface HangCause {
+  seq: number;
+  text: string;
+}
 
 export const DEFAULT_PLATFORM: PlatformOptions = { cpus: 4, broadcast: true, syncMode: null, modules: [], accel: 'tcg' };
 
@@ -63,16 +98,18 @@ export class Debugger {
   m!: Machine;
   platform: PlatformOptions = DEFAULT_PLATFORM;
   run: ActiveRun | null = null;
-  /**
-   * The run's events as the timeline shows them (the most recent TIMELINE_LIMIT), oldest first:
-   * tl[i] has seq tlFirstSeq + i. Kept as the events themselves: their text is formatted when
-   * someone reads it (the view sends it), not when they are recorded.
-   */
-  protected tl: TraceEvent[] = [];
-  protected tlFirstSeq = 1;
-  timelineEpoch = 0;
-  /** The session's event number: events executed since the platform's boot (timeline seq, `back --to`). */
+  /** The run's events as the timeline shows them (debug/Timeline). */
+  protected tl = new Timeline();
+  /** Added to the timeline's own epoch: bumped when the timeline object is replaced. */
+  private tlEpochBase = 0;
+  /** Every SMI of the session, the boot's included (`smis`, the page's SMI list). */
+  smis = new SmiList();
+  /** After a hang: the event that explains it (shown with the hang, linked from the ASSERT line). */
+  hangCause: HangCause | null = null;
+  /** The session's event number: events executed since power-on, the boot's included (timeline seq, `back --to`). */
   eventSeq = 0;
+  /** Events the boot ran (session event numbers 1..bootEvents belong to it). */
+  bootEvents = 0;
   /** The recorded execution since the platform reset: operations and checkpoints. */
   hist!: History<RunStart>;
   /** Checkpoint spacing and history length for the next history (tests make them small). */
@@ -83,6 +120,8 @@ export class Debugger {
   platformEpoch = 0;
   /** Console lines that succeeded since the last platform reset (the session file's body). */
   history: string[] = [];
+  /** The `break` lines that were set when the platform booted (a session file replays them before the boot). */
+  bootBreakpoints: string[] = [];
   protected cursor: ViewCursor = { layoutEpoch: -1, regionsVersion: -1, tablesVersion: -1, timelineEpoch: -1, timelineSent: 0, seq: 0 };
   protected logDrained = 0;
   protected pendingSlice: { target: StepGranularity | 'continue'; remaining: number } | null = null;
@@ -93,69 +132,84 @@ export class Debugger {
     return s;
   }
 
+  get timelineEpoch(): number {
+    return this.tlEpochBase + this.tl.epoch;
+  }
+
+  /** Replaces the timeline object (a cached boot's, an imported session's). */
+  protected setTimeline(t: Timeline): void {
+    this.tlEpochBase += this.tl.epoch + 1;
+    this.tlEpochBase -= t.epoch;
+    this.tl = t;
+  }
+
   /**
-   * `platform ovmf ...`: power on a fresh machine and boot it to the OS. The boot is deterministic,
-   * so a second boot with the same configuration restores a clone of the first one's end state
-   * (BOOT_CACHE) instead of replaying its ~520 SMIs; `npm run bench` measures the real boot.
+   * `platform ovmf ...` / `reset`: power on a fresh machine and boot it (system/OvmfBoot bootOvmf)
+   * as the history's first run: breakpoints stop it, `step` walks it (PEI, driver entry points,
+   * DXE events, each SMI), `back` goes back inside it. With no breakpoint set, a configuration
+   * booted before starts from its cached boot (BOOT_CACHE) instead of running its ~520 SMIs again.
    */
   reset(opts: PlatformOptions): string[] {
     const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
     const defs = moduleDefs(config); // throws on an unknown module name before anything changes
     this.platform = opts;
-    const key = JSON.stringify(config);
-    const cached = BOOT_CACHE.get(key);
+    this.bootBreakpoints = this.breakpoints.map((b) => breakLine(b.spec));
+    const key = JSON.stringify(config) + '|' + JSON.stringify(this.historyLimits);
+    const cached = this.breakpoints.length === 0 ? BOOT_CACHE.get(key) : undefined;
     if (cached) {
       BOOT_CACHE.delete(key);
       BOOT_CACHE.set(key, cached); // most recently used last
-      this.m = machineFromState(shareState(cached.state), defs, smiLifecycle);
+      const { hist, live } = History.fromBoot(cached.rec, this.historyLimits);
+      this.m = machineFromState(live, defs, smiLifecycle);
       this.afterReset();
-      this.startHistory();
+      this.hist = hist;
+      for (let i = 0; i < live.cpus.length; i++) this.watchMap(i);
+      this.setTimeline(cached.tl.copy());
+      this.smis = cached.smis.copy();
+      this.eventSeq = cached.eventSeq;
+      this.bootEvents = cached.eventSeq;
+      this.hangCause = cached.hangCause;
       return [...cached.out];
     }
     this.m = createOvmfMachine(config);
     this.afterReset();
-    const out: string[] = [];
-    this.m.s.mem.cow = null; // the boot writes its pages in place; the history starts after it
-    try {
-      const g = bootOvmf(this.m);
-      while (!g.next().done) {
-        /* boot runs to completion */
+    this.startHistory();
+    const out = this.startRun(BOOT_RUN, false);
+    if (this.run === null) {
+      this.bootEvents = this.eventSeq;
+      if (this.breakpoints.length === 0) {
+        this.hist.checkpoint(this.m.s, this.eventSeq);
+        BOOT_CACHE.set(key, { rec: this.hist.bootRecord(), tl: this.tl.copy(), smis: this.smis.copy(), eventSeq: this.eventSeq, out: [...out], hangCause: this.hangCause });
+        if (BOOT_CACHE.size > BOOT_CACHE_LIMIT) BOOT_CACHE.delete(BOOT_CACHE.keys().next().value!);
       }
-    } catch (e) {
-      if (!(e instanceof CpuDeadLoop)) throw e;
-      const inSmm = this.applyHang(e);
-      out.push(`boot HUNG: ${e.message}`);
-      out.push(
-        inSmm
-          ? `CPU${e.cpu} spins in CpuDeadLoop() inside SMM (module ${e.module}). See the debugcon log and the Modules table; reset with \`platform ovmf\`.`
-          : `CPU${e.cpu} spins in CpuDeadLoop() outside SMM (module ${e.module})${this.m.s.modules.find((x) => x.name === 'PiSmmIpl')?.state !== 'dispatched' ? ': the boot stops in DXE, before the SMM IPL (PiSmmIpl) ran' : ''}. See the debugcon log and the Modules table; reset with \`platform ovmf\`.`,
-      );
+    } else {
+      out.push('the boot is paused: `step` (F10) walks it (PEI, each driver entry point, each DXE event, each SMI), `step event` (F11) event by event, `back` goes back, `continue` (F5) runs it on.');
     }
-    // The cache shares the pages with this machine: the history's base checkpoint made them copy-on-write.
-    BOOT_CACHE.set(key, { state: shareState(this.m.s), out: [...out] });
-    if (BOOT_CACHE.size > BOOT_CACHE_LIMIT) BOOT_CACHE.delete(BOOT_CACHE.keys().next().value!);
     return out;
   }
 
   /**
-   * Powers the machine on without running the boot: the boot (bootOvmf, power-on to the OS) becomes
-   * the first run of the history, paused at its first event, so it is stepped, reversed (`back`)
-   * and replayed like an SMI. (`platform` / `reset` run the boot to its end instead.)
+   * Powers the machine on and pauses the boot at its first event (the boot is stepped from the
+   * start; `platform` / `reset` run it to its end or to a breakpoint).
    */
   powerOn(opts: PlatformOptions): string[] {
     const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
     moduleDefs(config);
     this.platform = opts;
+    this.bootBreakpoints = this.breakpoints.map((b) => breakLine(b.spec));
     this.m = createOvmfMachine(config);
     this.afterReset();
     this.startHistory();
-    return this.startRun({ kind: 'boot', describe: 'boot', make: (m) => bootOvmf(m), onDone: () => ['boot finished: the OS runs'] }, true);
+    return this.startRun(BOOT_RUN, true);
   }
 
   private afterReset(): void {
     this.run = null;
     this.platformEpoch++;
     this.eventSeq = 0;
+    this.bootEvents = 0;
+    this.smis = new SmiList();
+    this.hangCause = null;
     this.clearTimeline();
     this.lastEvent = null;
     this.logDrained = 0;
@@ -198,6 +252,30 @@ export class Debugger {
   }
 
   /**
+   * The event that explains a hang: the newest event before it (within the last 400) where a
+   * service, handler or entry point returned an error status, preferring one of the hung module.
+   */
+  private findHangCause(module: string): HangCause | null {
+    const failed = (e: TraceEvent) => e.status !== undefined && e.status in EFI_STATUS_TABLE && isError(e.status as EfiStatus);
+    const seq = this.tl.findBack(this.eventSeq + 1, (e) => failed(e) && e.text.startsWith(module), 400) || this.tl.findBack(this.eventSeq + 1, failed, 400);
+    return seq ? { seq, text: this.tl.at(seq)!.text } : null;
+  }
+
+  /** What a hang prints (the boot's hang says more: it is where the seed's module fails). */
+  private hangLines(e: CpuDeadLoop, inSmm: boolean, boot: boolean): string[] {
+    const cause = this.hangCause;
+    const why = cause ? [`the event that explains it: #${cause.seq} ${cause.text}`] : [];
+    if (!boot) return [`HUNG: ${e.message}`, `CPU${e.cpu} spins in CpuDeadLoop()${inSmm ? ' inside SMM; the other CPUs wait for it forever' : ''}. \`platform ovmf\` resets.`, ...why];
+    return [
+      `boot HUNG: ${e.message}`,
+      inSmm
+        ? `CPU${e.cpu} spins in CpuDeadLoop() inside SMM (module ${e.module}). See the debugcon log and the Modules table; reset with \`platform ovmf\`.`
+        : `CPU${e.cpu} spins in CpuDeadLoop() outside SMM (module ${e.module})${this.m.s.modules.find((x) => x.name === 'PiSmmIpl')?.state !== 'dispatched' ? ': the boot stops in DXE, before the SMM IPL (PiSmmIpl) ran' : ''}. See the debugcon log and the Modules table; reset with \`platform ovmf\`.`,
+      ...why,
+    ];
+  }
+
+  /**
    * A change a console line makes to the machine between runs (an OUT to a port that raises no SMI,
    * the OS writing a Communicate buffer): applied now and recorded, so replay repeats it.
    */
@@ -211,13 +289,13 @@ export class Debugger {
     return result;
   }
 
-  /** Start a run (SMI lifecycle or Communicate) and stop at its first event (or run it out). */
+  /** Start a run (the boot, an SMI lifecycle, a Communicate) and stop at its first event (or run it out). */
   startRun(start: RunStart, pauseAtStart: boolean): string[] {
     this.ensureHistory();
     const op = this.hist.begin(start, false, this.eventSeq, this.m.s);
     this.clearTimeline();
-    this.run = { gen: start.make(this.m), start, op, consumed: 0, sawSave: false };
-    return this.advance(pauseAtStart ? 'event' : 'smi', 1);
+    this.run = { gen: start.make(this.m), start, op, consumed: 0, furthest: 0, sawSave: false };
+    return this.advance(pauseAtStart ? 'event' : 'continue', 1);
   }
 
   /** Takes a checkpoint now (between runs) whatever the interval; returns the bytes it added. For the benchmark. */
@@ -231,10 +309,15 @@ export class Debugger {
     this.run = null;
     this.lastEvent = null;
     this.hist.setEnd(run.op, 'done');
+    if (run.start.kind === 'boot') this.bootEvents = this.eventSeq;
     for (const line of run.start.onDone(this.m, value)) out.push(line);
   }
 
-  /** Pull events until the granularity is reached COUNT times, a breakpoint hits, or the run ends. */
+  /**
+   * Pull events until the granularity is reached COUNT times, a breakpoint hits, or the run ends.
+   * In the boot, a phase is a boot boundary (PEI, a driver's entry point, a DXE event) or the
+   * start of an SMI, and `smi` runs to the end of the SMI in progress (or of the next one).
+   */
   advance(target: StepGranularity | 'continue', count: number, budget = Infinity): string[] {
     const out: string[] = [];
     const run = this.run;
@@ -246,8 +329,9 @@ export class Debugger {
     let steps = 0;
     const bps = this.breakpoints;
     const gen = run.gen;
+    const boot = run.start.kind === 'boot';
     try {
-      if ((target === 'smi' || target === 'continue') && bps.length === 0) {
+      if ((target === 'continue' || (target === 'smi' && !boot)) && bps.length === 0) {
         // To the end of the run, nothing to check on the way: the loop `smi --run` and `continue` take.
         for (;;) {
           if (steps++ >= budget) {
@@ -262,8 +346,8 @@ export class Debugger {
           }
           run.consumed++;
           const e = r.value;
+          if (this.record(e) === 1) run.sawSave = false;
           if (e.phase === 'save-state') run.sawSave = true;
-          this.record(e);
         }
       }
       while (remaining > 0) {
@@ -278,7 +362,8 @@ export class Debugger {
         }
         run.consumed++;
         const e = r.value;
-        this.record(e);
+        const edge = this.record(e);
+        if (edge === 1) run.sawSave = false;
         let firstSave = false;
         if (e.phase === 'save-state') {
           firstSave = !run.sawSave;
@@ -288,13 +373,17 @@ export class Debugger {
           const hit = bps.find((b) => matches(b.spec, e, firstSave));
           if (hit) {
             hit.hits++;
-            out.push(`breakpoint ${hit.id} (${describeBreakpoint(hit.spec)}) hit:`);
+            out.push(`breakpoint ${hit.id} (${describeBreakpoint(hit.spec)}) hit${boot ? ' in the boot' : ''}:`);
             out.push(`  [${e.phase}] ${e.text}`);
             this.pendingSlice = null;
             return out;
           }
         }
-        if (target === 'event' || (target === 'phase' && e.level === 'phase')) {
+        const counts =
+          target === 'event' ||
+          (target === 'phase' && (boot ? e.boot !== undefined || edge === 1 : e.level === 'phase')) ||
+          (target === 'smi' && boot && edge === 2);
+        if (counts) {
           remaining--;
           if (remaining === 0) out.push(`[${e.phase}] ${e.text}`);
         }
@@ -303,10 +392,13 @@ export class Debugger {
       if (!(e instanceof CpuDeadLoop)) throw e;
       this.hist.setEvents(run.op, run.consumed);
       const inSmm = this.markHung(e);
-      out.push(`HUNG: ${e.message}`, `CPU${e.cpu} spins in CpuDeadLoop()${inSmm ? ' inside SMM; the other CPUs wait for it forever' : ''}. \`platform ovmf\` resets.`);
+      if (boot) this.bootEvents = this.eventSeq;
+      this.hangCause = this.findHangCause(e.module);
+      for (const line of this.hangLines(e, inSmm, boot)) out.push(line);
       return out;
     } finally {
       this.hist.setEvents(run.op, run.consumed);
+      if (run.consumed > run.furthest) run.furthest = run.consumed;
     }
     this.pendingSlice = null;
     return out;
@@ -322,10 +414,12 @@ export class Debugger {
     } else if (e.phase === 'rsm' && ph[ph.length - 1] !== 'rsm') ph.push('rsm');
   }
 
-  private record(e: TraceEvent): void {
+  /** Records an event; returns 1 when it starts an SMI, 2 when it is an SMI's last event (SmiList.track). */
+  private record(e: TraceEvent): 0 | 1 | 2 {
     this.lastEvent = e;
     const st = this.m.s;
-    const smi = st.currentSmi ?? st.lastSmi;
+    const cur = st.currentSmi;
+    const smi = cur ?? st.lastSmi;
     if (smi !== null) {
       // notePhase, inline: this runs for every event the debugger shows.
       const ph = smi.phasesRun;
@@ -334,23 +428,42 @@ export class Debugger {
         if (last !== e.phase) ph.push(e.phase);
       } else if (e.phase === 'rsm' && last !== 'rsm') ph.push('rsm');
     }
-    const tl = this.tl;
-    tl.push(e);
-    this.eventSeq++;
-    if (tl.length > TIMELINE_LIMIT + (TIMELINE_LIMIT >> 2)) {
-      const cut = tl.length - TIMELINE_LIMIT;
-      tl.splice(0, cut);
-      this.tlFirstSeq += cut;
-      this.timelineEpoch++;
-    }
+    this.tl.push(e);
+    return this.smis.track(cur, ++this.eventSeq);
   }
 
-  /** Reverse step: go back COUNT events in the SMI in progress (not before its first event). */
+  /** Where the paused run is, 1-based within it (the boot or one SMI run), and how far it went before any `back`. */
+  eventIndex(): { index: number; total: number } | null {
+    const run = this.run;
+    if (!run) return null;
+    return { index: run.consumed, total: Math.max(run.furthest, run.consumed) };
+  }
+
+  /** Reverse step: go back COUNT events in the run in progress (not before its first event). */
   back(count: number): string[] {
     const run = this.run;
     if (!run) return [];
+    if (run.consumed <= 1) return [`already at the first event of this ${run.start.kind === 'boot' ? 'boot' : 'SMI'} (\`back --to EVENT\` goes to an earlier run)`];
     const target = Math.max(1, run.consumed - count);
-    return this.goTo(this.hist.startOf(run.op) + target);
+    const furthest = Math.max(run.furthest, run.consumed);
+    const out = this.goTo(this.hist.startOf(run.op) + target);
+    if (this.run) this.run.furthest = furthest;
+    return out;
+  }
+
+  /** Reverse step to the previous phase boundary of the run in progress (in the boot: the previous boot boundary or SMI start). */
+  backPhase(count: number): string[] {
+    const run = this.run;
+    if (!run) return [];
+    if (run.consumed <= 1) return this.back(1);
+    const boot = run.start.kind === 'boot';
+    const first = this.hist.startOf(run.op) + 1;
+    let seq = this.eventSeq;
+    for (let i = 0; i < count && seq > first; i++) {
+      const found = this.tl.findBack(seq, (e, q) => (boot ? e.boot !== undefined || this.smis.startsAt(q) : e.level === 'phase'));
+      seq = Math.max(found, first);
+    }
+    return this.back(this.eventSeq - seq);
   }
 
   /**
@@ -370,22 +483,26 @@ export class Debugger {
     this.eventSeq = at;
     this.run = null;
     this.pendingSlice = null;
+    this.hangCause = null;
+    this.smis.rewindTo(at, state.currentSmi);
     for (let j = from; j < k; j++) this.replaySilently(j);
     h.cut(k);
     const start = h.runOf(k)!;
     this.clearTimeline();
     this.lastEvent = null;
-    const replay: ActiveRun = { gen: start.make(this.m), start, op: k, consumed: 0, sawSave: false };
+    const replay: ActiveRun = { gen: start.make(this.m), start, op: k, consumed: 0, furthest: 0, sawSave: false };
     this.run = replay;
     h.setEnd(k, null);
+    if (start.kind === 'boot') this.bootEvents = 0;
     const target = pos - h.startOf(k);
     while (replay.consumed < target) {
       const r = replay.gen.next();
       if (r.done) throw new Error(`replay diverged: the run ended after ${replay.consumed} of ${target} events`);
       replay.consumed++;
+      if (this.record(r.value) === 1) replay.sawSave = false;
       if (r.value.phase === 'save-state') replay.sawSave = true;
-      this.record(r.value);
     }
+    replay.furthest = replay.consumed;
     h.setEvents(k, replay.consumed);
     const e = this.lastEvent as TraceEvent | null;
     return e ? [`[${e.phase}] ${e.text}`] : [];
@@ -404,8 +521,8 @@ export class Debugger {
     for (let i = 0; i < events; i++) {
       const r = g.next();
       if (r.done) throw new Error(`replay diverged: a run ended after ${i} of ${events} events`);
-      this.eventSeq++;
       this.notePhase(r.value);
+      this.smis.track(this.m.s.currentSmi, ++this.eventSeq);
     }
     const end = h.endOf(id);
     if (end === 'done') {
@@ -420,51 +537,31 @@ export class Debugger {
       }
       throw new Error('replay diverged: a run that hung did not hang again');
     }
+    if (h.runOf(id)!.kind === 'boot') this.bootEvents = this.eventSeq;
   }
 
   /** The timeline as plain events (formats every text: for tests and the first frame). */
   get timeline(): TimelineEvent[] {
-    return this.timelineAfter(0);
+    return this.tl.after(0);
   }
 
-  /**
-   * The timeline's events with seq > `seq`, as plain data. Only the newest `withText` of them get
-   * their text (formatting it is most of what an event costs); the others are marked `textLater`.
-   */
+  /** The timeline's events with seq > `seq` (Timeline.after). */
   timelineAfter(seq: number, withText = Infinity): TimelineEvent[] {
-    const tl = this.tl;
-    const from = Math.max(0, seq + 1 - this.tlFirstSeq);
-    const out: TimelineEvent[] = new Array(Math.max(0, tl.length - from));
-    const textFrom = tl.length - withText;
-    for (let i = from; i < tl.length; i++) {
-      const e = tl[i];
-      out[i - from] =
-        i >= textFrom
-          ? { seq: this.tlFirstSeq + i, phase: e.phase, cpu: e.cpu, text: e.text, level: e.level }
-          : { seq: this.tlFirstSeq + i, phase: e.phase, cpu: e.cpu, text: '', level: e.level, textLater: true };
-    }
-    return out;
+    return this.tl.after(seq, withText);
   }
 
   /** The texts of the timeline events `seqs` (those still in the timeline), as [seq, text]. */
   timelineTexts(seqs: readonly number[]): [number, string][] {
-    const out: [number, string][] = [];
-    for (const seq of seqs) {
-      const e = this.tl[seq - this.tlFirstSeq];
-      if (e !== undefined && Number.isInteger(seq)) out.push([seq, e.text]);
-    }
-    return out;
+    return this.tl.texts(seqs);
   }
 
   /** The timeline's events themselves (their texts not formatted yet), oldest first. */
   timelineEvents(): readonly TraceEvent[] {
-    return this.tl;
+    return this.tl.events;
   }
 
   private clearTimeline(): void {
-    this.tl = [];
-    this.tlFirstSeq = this.eventSeq + 1;
-    this.timelineEpoch++;
+    this.tl.clear(this.eventSeq + 1);
   }
 
   addBreakpoint(spec: BreakpointSpec): Breakpoint {

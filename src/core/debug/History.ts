@@ -9,7 +9,7 @@
  * (older ones fall off the start together with the checkpoints before them).
  */
 
-import { baseCheckpoint, type Checkpoint, dropCheckpoint, nextCheckpoint, restoreCheckpoint } from './Checkpoint';
+import { baseCheckpoint, type Checkpoint, dropCheckpoint, nextCheckpoint, restoreCheckpoint, stateAtCheckpoint } from './Checkpoint';
 import type { Machine, MachineState } from '../pi/Platform';
 import type { Gen } from '../pi/Fw';
 
@@ -30,6 +30,14 @@ interface Mark {
   op: number;
   pos: number;
   cp: Checkpoint;
+}
+
+/** What a finished boot leaves for the next boot of the same configuration (History.bootRecord). */
+export interface BootRecord<R> {
+  marks: readonly Mark[];
+  run: R;
+  events: number;
+  end: OpEnd;
 }
 
 /** How dense and how long the history is. */
@@ -74,10 +82,34 @@ export class History<R extends RunStartLike = RunStartLike> {
     s: MachineState,
     readonly basePos: number,
     readonly limits: HistoryLimits = HISTORY_LIMITS,
+    marks?: Mark[],
   ) {
     this.live = s;
     this.interval = Math.max(limits.interval, Math.min((limits.intervalPerCpu ?? 0) * s.cpus.length, limits.maxInterval ?? Infinity));
-    this.marks = [{ op: 0, pos: basePos, cp: baseCheckpoint(s) }];
+    this.marks = marks ?? [{ op: 0, pos: basePos, cp: baseCheckpoint(s) }];
+  }
+
+  /**
+   * The part of a history that a finished boot leaves: its checkpoints (power-on, end of the
+   * boot) and its one operation. Checkpoints are never written, so another history can start
+   * from them (Debugger's boot cache: a second boot of the same configuration is not run again).
+   */
+  bootRecord(): BootRecord<R> {
+    if (this.count !== 1 || this.poke[0] || this.first !== 0) throw new Error('internal: bootRecord needs a history of exactly the boot');
+    return { marks: this.marks.map((m) => ({ ...m })), run: this.what[0] as R, events: this.events[0], end: END_CODES[this.end[0]] };
+  }
+
+  /** A history that starts where `rec` ends; `live` becomes the state of its last checkpoint. */
+  static fromBoot<R extends RunStartLike>(rec: BootRecord<R>, limits: HistoryLimits): { hist: History<R>; live: MachineState } {
+    const chain = rec.marks.map((m) => m.cp);
+    const live = stateAtCheckpoint(chain, chain.length - 1);
+    const h = new History<R>(live, rec.marks[0].pos, limits, rec.marks.map((m) => ({ ...m })));
+    h.what[0] = rec.run;
+    h.start[0] = rec.marks[0].pos;
+    h.events[0] = rec.events;
+    h.end[0] = END_CODES.indexOf(rec.end);
+    h.count = 1;
+    return { hist: h, live };
   }
 
   /** Operations kept. */

@@ -8,11 +8,16 @@
 import { z } from 'zod';
 
 export const SESSION_FORMAT = 'smiscope-session';
-export const SESSION_VERSION = 1;
+/**
+ * 2: session event numbers (`back --to EVENT`) count from power-on, the boot's events included,
+ * and `breakpoints` (the `break` lines set when the platform booted) stop the replayed boot.
+ * Version 1 files load: their `back --to` numbers counted from the end of the boot and are moved.
+ */
+export const SESSION_VERSION = 2;
 
 export const SessionFileSchema = z.object({
   format: z.literal(SESSION_FORMAT),
-  version: z.literal(SESSION_VERSION),
+  version: z.union([z.literal(1), z.literal(SESSION_VERSION)]),
   platform: z.object({
     cpus: z.number().int().min(1).max(256),
     broadcast: z.boolean(),
@@ -23,6 +28,8 @@ export const SessionFileSchema = z.object({
     /** Added with `--accel`; files written before it load as TCG. */
     accel: z.enum(['tcg', 'kvm']).default('tcg'),
   }),
+  /** `break` lines set before the boot (they stop the replayed boot where they stopped it); optional. */
+  breakpoints: z.array(z.string().max(4096)).max(1000).default([]),
   commands: z.array(z.string().max(4096)).max(100_000),
 });
 

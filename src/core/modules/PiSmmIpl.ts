@@ -13,7 +13,7 @@ import { serialNote } from '../machine/Debugcon';
 import { read64, read8, readBytes, write64, writeBytes } from '../machine/Memory';
 import { ASSERT, ASSERT_EFI_ERROR, DEBUG, DEBUG_ERROR, DEBUG_INFO, DEBUG_WARN } from '../pi/Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
+import { ev, type Gen, hex, lazyEv, tag } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
 import { type Guid, GUIDS, guidName, guidToBytes, guidFromBytes, registerGuidName } from '../lib/Guid';
 import { MmiManage } from '../pi/Mmi';
@@ -297,9 +297,9 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   DEBUG(fw, DEBUG_INFO, 'SMM IPL calling SMM Core at SMRAM address %p\n', BigInt(imageAddress + SMM_CORE_ENTRY_OFFSET));
   DEBUG(fw, DEBUG_INFO, 'PiSmmCoreImageBase - 0x%016lx\n', BigInt(imageAddress));
   DEBUG(fw, DEBUG_INFO, 'PiSmmCoreImageSize - 0x%016lx\n', BigInt(core.imageSize));
-  yield ev('trigger', fw.cpu,
+  yield tag(ev('trigger', fw.cpu,
     `PiSmmIpl: SMRAM open; largest free descriptor ${hex(range.cpuStart)}..${hex(range.cpuStart + range.physicalSize + coreRange.physicalSize - 1)}; ` +
-    `ExecuteSmmCoreFromSmram takes ${hex(coreRange.physicalSize)} from its top for PiSmmCore at ${hex(imageAddress)} (entry ${hex(imageAddress + SMM_CORE_ENTRY_OFFSET)}: the model's image layout, not the real PE file's)`);
+    `ExecuteSmmCoreFromSmram takes ${hex(coreRange.physicalSize)} from its top for PiSmmCore at ${hex(imageAddress)} (entry ${hex(imageAddress + SMM_CORE_ENTRY_OFFSET)}: the model's image layout, not the real PE file's)`), { module: 'PiSmmCore', boot: 'driver' });
   const status = yield* executeSmmCore(m, imageAddress);
   if (status !== 'EFI_SUCCESS') {
     DEBUG(fw, DEBUG_ERROR, 'SMM IPL could not load and execute SMM Core from SMRAM\n');

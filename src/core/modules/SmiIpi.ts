@@ -48,6 +48,8 @@ export function* sendSmiIpi(m: Machine, from: number, targets: number[], what: s
     yield ev('handler', c, text);
     rsm(cpu, s.mem, m.layout);
     cpu.activity = 'rsm';
+    // The last CPU's RSM ends the SMI: the record says so at that event (the debugger's `step smi` stops there).
+    if (c === targets[targets.length - 1]) rec.finished = true;
     yield ev('rsm', c, `CPU${c}: RSM (SMBASE now ${hex(cpu.smbase)})`);
     cpu.activity = 'os';
   }

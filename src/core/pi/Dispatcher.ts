@@ -11,7 +11,7 @@ import { writeBytes } from '../machine/Memory';
 import { ASSERT, DEBUG, DEBUG_DISPATCH, DEBUG_ERROR, DEBUG_INFO, DEBUG_LOAD } from './Debug';
 import { DEPEX_OP, evaluateDepex } from './Depex';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { ev, type Gen, hex } from './Fw';
+import { ev, type Gen, hex, tag } from './Fw';
 import { type Fw } from './Platform';
 import { guidFromBytes, guidName } from '../lib/Guid';
 import type { ModuleRecord } from './ModuleRecord';
@@ -72,9 +72,10 @@ function* startImage(fw: Fw, rec: ModuleRecord): Gen<EfiStatus> {
   rec.state = 'dispatched';
   rec.reason = rec.depexText ? `depex ${rec.depexText} evaluated TRUE` : 'loaded';
   bumpTables(m);
-  yield ev('handler', fw.cpu, `SmmDispatcher: start ${rec.name} (entry point ${hex(entryPoint)})`);
+  yield tag(ev('handler', fw.cpu, `SmmDispatcher: start ${rec.name} (entry point ${hex(entryPoint)})`), { module: rec.name, boot: 'driver' });
   const status = yield* def.entry({ m, mod: rec, cpu: fw.cpu });
   rec.entryStatus = status;
+  yield tag(ev('handler', fw.cpu, `${rec.name}: entry point returned ${status}`), { status });
   if (status !== 'EFI_SUCCESS') {
     DEBUG(fw, DEBUG_ERROR, 'Error: SMM image at %a start failed: %r\n', p11(rec.imageBase), { status });
     rec.state = status === 'EFI_UNSUPPORTED' ? 'unloaded' : 'failed';

@@ -29,6 +29,23 @@ export interface TraceEvent {
   handler?: string;
   /** Set on the OUT to APM_CNT (0xB2), for `break apm VALUE`. */
   apm?: number;
+  /** Set where a firmware service, handler or entry point returns: its EFI_STATUS name (`break status`). */
+  status?: string;
+  /** Set on SmmLocateProtocol / LocateProtocol: the GUID looked up (`break locate GUID`). */
+  locate?: string;
+  /** Set where a module's entry point is called: the module's name (`break module NAME`). */
+  module?: string;
+  /**
+   * A boundary of the boot as `step` (phase) walks it: PEI, a driver's entry point, a DXE event
+   * (dispatch pass, EndOfDxe, ReadyToLock, ReadyToBoot, ExitBootServices). Each SMI of the boot is
+   * one too (the debugger sees where an SMI starts).
+   */
+  boot?: 'PEI' | 'driver' | 'DXE';
+}
+
+/** Marks `e` (returns it) with the fields breakpoints and boot stepping look at. */
+export function tag<E extends TraceEvent>(e: E, fields: Pick<TraceEvent, 'status' | 'locate' | 'module' | 'boot'>): E {
+  return Object.assign(e, fields);
 }
 
 export type Gen<T = void> = Generator<TraceEvent, T, void>;
@@ -55,6 +72,11 @@ export function lazyEv(phase: Phase, cpu: number, fmt: () => string, level: 'pha
 class LazyEvent implements TraceEvent {
   handler?: string;
   apm?: number;
+  // Rare (a few events of an SMI carry them): declared only, so an event does not pay for them.
+  declare status?: string;
+  declare locate?: string;
+  declare module?: string;
+  declare boot?: 'PEI' | 'driver' | 'DXE';
   private cached: string | undefined;
   constructor(
     readonly phase: Phase,

@@ -8,7 +8,7 @@ import { bumpTables } from './Platform';
 import { write32, write8, writeBytes } from '../machine/Memory';
 import { ASSERT } from './Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { ev, type Gen, hex, lazyEv } from './Fw';
+import { ev, type Gen, hex, lazyEv, tag } from './Fw';
 import { type Fw } from './Platform';
 import { type Guid, guidName, guidToBytes } from '../lib/Guid';
 import type { SmiEntryRec, SmiHandlerRec, SmmCoreState } from './SmmCoreState';
@@ -42,7 +42,7 @@ export function* MmiHandlerRegister(fw: Fw, handler: string, handlerType: Guid |
   const typeText = handlerType ? guidName(handlerType) : 'NULL';
   const def = m.defs.get(fw.mod.name);
   if (!def || !(handler in def.handlers)) {
-    yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_INVALID_PARAMETER (no such function)`);
+    yield tag(ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_INVALID_PARAMETER (no such function)`), { status: 'EFI_INVALID_PARAMETER' });
     return ['EFI_INVALID_PARAMETER', 0];
   }
   const addr = smmAllocatePool(m, SMI_HANDLER_SIZE);
@@ -68,7 +68,7 @@ export function* MmiHandlerRegister(fw: Fw, handler: string, handlerType: Guid |
   const rec: SmiHandlerRec = { handle: addr, handler, module: fw.mod.name, toRemove: false };
   (entry ? entry.handlers : smm.root).push(rec);
   bumpTables(m);
-  yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_SUCCESS, DispatchHandle ${hex(addr)}`);
+  yield tag(ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_SUCCESS, DispatchHandle ${hex(addr)}`), { status: 'EFI_SUCCESS' });
   return ['EFI_SUCCESS', addr];
 }
 
@@ -206,7 +206,7 @@ export function* MmiManage(
     yield ev(phase, fw.cpu, 'MmiManage: outermost walk finished, handlers marked ToRemove are freed now');
   }
   const result = returnStatus;
-  yield lazyEv(phase, fw.cpu, () => `MmiManage(${typeText}) returns ${result}${handlerType === null ? ' (SmmEntryPoint ignores it)' : ''}`, handlerType === null ? 'phase' : 'event');
+  yield tag(lazyEv(phase, fw.cpu, () => `MmiManage(${typeText}) returns ${result}${handlerType === null ? ' (SmmEntryPoint ignores it)' : ''}`, handlerType === null ? 'phase' : 'event'), { status: result });
   return returnStatus;
 }
 
@@ -235,6 +235,6 @@ function* callHandler(
   yield enter;
   const status = yield* fn({ m, mod, cpu: fw.cpu }, h.handle, context, commBuffer, commBufferSize);
   call.returned = status;
-  yield lazyEv('handler', fw.cpu, () => `${h.module}.${h.handler} returned ${status}`, 'phase');
+  yield tag(lazyEv('handler', fw.cpu, () => `${h.module}.${h.handler} returned ${status}`, 'phase'), { status });
   return status;
 }

@@ -7,7 +7,7 @@
 import { bumpTables } from './Platform';
 import { DEBUG, DEBUG_INFO, DEBUG_LOAD } from './Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { ev, type Gen, hex, lazyEv } from './Fw';
+import { ev, type Gen, hex, lazyEv, tag } from './Fw';
 import { type Fw } from './Platform';
 import { type Guid, guidName } from '../lib/Guid';
 import type { ProtocolEntry } from './SmmCoreState';
@@ -57,11 +57,14 @@ export function* SmmRegisterProtocolNotify(fw: Fw, guid: Guid, fn: string): Gen<
 export function* SmmLocateProtocol(fw: Fw, guid: Guid): Gen<[EfiStatus, number]> {
   const p = fw.m.s.smm.protocols.find((x) => x.guid === guid);
   const status: EfiStatus = p ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND';
-  yield ev(
-    'handler',
-    fw.cpu,
-    `${fw.mod.name}: gSmst->SmmLocateProtocol(${guidName(guid)}) = ${status}` +
-      (p ? `, Interface ${hex(p.iface)} from ${p.module}` : ' (no module installed it in the SMM protocol database)'),
+  yield tag(
+    ev(
+      'handler',
+      fw.cpu,
+      `${fw.mod.name}: gSmst->SmmLocateProtocol(${guidName(guid)}) = ${status}` +
+        (p ? `, Interface ${hex(p.iface)} from ${p.module}` : ' (no module installed it in the SMM protocol database)'),
+    ),
+    { locate: guid, status },
   );
   return [status, p ? p.iface : 0];
 }

@@ -13,7 +13,7 @@ import { newModuleRecord } from '../modules/PiSmmCore';
 import { smmIplDispatchDriver } from '../modules/PiSmmIpl';
 import { onMpServices2Available, PlatformPei } from '../modules/PlatformPei';
 import { formatOvmfVarsFlash } from '../modules/VariableStore';
-import { ev, type Gen, hex } from '../pi/Fw';
+import { ev, type Gen, hex, tag } from '../pi/Fw';
 import { createHobList } from '../pi/HobLib';
 import { createMachineState, type Fw, type Machine, type MachineState, type PlatformConfig } from '../pi/Platform';
 import { moduleDefs } from '../profiles/ovmf';
@@ -82,7 +82,9 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
 function* startDxeDriver(m: Machine, name: string): Gen<boolean> {
   const rec = m.s.modules.find((x) => x.name === name)!;
   rec.imageBase = DXE_IMAGE_BASE[name] ?? 0;
+  yield tag(ev('trigger', 0, `DXE core: CoreStartImage (${name}), entry point at ${hex(rec.imageBase + 0x1000)}`), { module: name, boot: 'driver' });
   const status = yield* m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 });
+  yield tag(ev('trigger', 0, `${name}: entry point returned ${status}`), { status });
   rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
   rec.reason = `DXE driver, entry point returned ${status}`;
   rec.entryStatus = status;
@@ -105,7 +107,9 @@ export function* peiPhase(m: Machine): Gen<boolean> {
   createHobList(m);
   const rec = s.modules.find((x) => x.name === 'PlatformPei')!;
   const fw: Fw = { m, mod: rec, cpu: 0 };
+  yield tag(ev('trigger', 0, 'PEI: the PEI core built the HOB list and dispatches PlatformPei (OvmfPkg/PlatformPei, InitializePlatform)'), { module: 'PlatformPei', boot: 'PEI' });
   const status = yield* PlatformPei.entry(fw);
+  yield tag(ev('trigger', 0, `PlatformPei: entry point returned ${status}`), { status });
   rec.entryStatus = status;
   rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
   rec.reason = `PEIM, entry point returned ${status}`;

@@ -17,7 +17,7 @@
 
 import { serialNote } from '../machine/Debugcon';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { ev, type Gen, lazyEv } from '../pi/Fw';
+import { ev, type Gen, lazyEv, tag } from '../pi/Fw';
 import { type Guid, GUIDS, registerGuidName } from '../lib/Guid';
 import { installUefiProtocol } from '../pi/ProtocolDb';
 import { CORE_GUIDS } from '../modules/PiSmmCore';
@@ -187,21 +187,21 @@ export function* runOvmfDxePhase(m: Machine): Gen<number> {
     if (m.s.hung) return sent;
     switch (r.kind) {
       case 'dispatch':
-        yield ev('trigger', 0, `DXE #${r.smi}: the DXE dispatcher finished a pass and signals gEfiEventDxeDispatchGuid -> PiSmmIpl SmmIplDxeDispatchEventNotify`);
+        yield tag(ev('trigger', 0, `DXE #${r.smi}: the DXE dispatcher finished a pass and signals gEfiEventDxeDispatchGuid -> PiSmmIpl SmmIplDxeDispatchEventNotify`), { boot: 'DXE' });
         yield* smmIplDispatchDriver(m);
         break;
       case 'endofdxe':
-        yield ev('trigger', 0, `DXE #${r.smi}: PlatformBootManagerBeforeConsole signals EndOfDxe -> PiSmmIpl SmmIplGuidedEventNotify (and SmmIplEndOfDxeEventNotify: mEndOfDxe = TRUE)`);
+        yield tag(ev('trigger', 0, `DXE #${r.smi}: PlatformBootManagerBeforeConsole signals EndOfDxe -> PiSmmIpl SmmIplGuidedEventNotify (and SmmIplEndOfDxeEventNotify: mEndOfDxe = TRUE)`), { boot: 'DXE' });
         smmIplEndOfDxeEventNotify(m);
         yield* smmIplGuidedEventNotify(m, GUIDS.gEfiEndOfDxeEventGroupGuid);
         break;
       case 'readytolock':
-        yield ev('trigger', 0, `DXE #${r.smi}: PlatformBootManagerBeforeConsole installs gEfiDxeSmmReadyToLockProtocolGuid -> PiSmmIpl SmmIplReadyToLockEventNotify`);
+        yield tag(ev('trigger', 0, `DXE #${r.smi}: PlatformBootManagerBeforeConsole installs gEfiDxeSmmReadyToLockProtocolGuid -> PiSmmIpl SmmIplReadyToLockEventNotify`), { boot: 'DXE' });
         installUefiProtocol(iplFw(m), GUIDS.gEfiDxeSmmReadyToLockProtocolGuid, 0);
         yield* smmIplReadyToLockEventNotify(m);
         break;
       case 'readytoboot':
-        yield ev('trigger', 0, `DXE #${r.smi}: BDS signals ReadyToBoot -> PiSmmIpl SmmIplGuidedEventNotify (SmmIplReadyToLockEventNotify returns at once: SMRAM is already locked)`);
+        yield tag(ev('trigger', 0, `DXE #${r.smi}: BDS signals ReadyToBoot -> PiSmmIpl SmmIplGuidedEventNotify (SmmIplReadyToLockEventNotify returns at once: SMRAM is already locked)`), { boot: 'DXE' });
         yield* smmIplGuidedEventNotify(m, CORE_GUIDS.gEfiEventReadyToBootGuid);
         break;
       case 'policy': {
@@ -240,7 +240,7 @@ export function* runOvmfDxePhase(m: Machine): Gen<number> {
  * two SMIs come from the upstream code, not from the table.
  */
 export function* exitBootServices(m: Machine): Gen<void> {
-  yield ev('trigger', 0, 'OS loader: gBS->ExitBootServices - EVT_SIGNAL_EXIT_BOOT_SERVICES notifications run by TPL: VariableSmmRuntimeDxe (TPL_NOTIFY), then PiSmmIpl (TPL_CALLBACK)');
+  yield tag(ev('trigger', 0, 'OS loader: gBS->ExitBootServices - EVT_SIGNAL_EXIT_BOOT_SERVICES notifications run by TPL: VariableSmmRuntimeDxe (TPL_NOTIFY), then PiSmmIpl (TPL_CALLBACK)'), { boot: 'DXE' });
   const reply = yield* sendVariableRequest(m, SMM_VARIABLE_FUNCTION.EXIT_BOOT_SERVICE, new Uint8Array(0));
   const st: EfiStatus | string = reply.status;
   yield lazyEv('trigger', 0, () => `ExitBootServices: SMM_VARIABLE_FUNCTION_EXIT_BOOT_SERVICE -> ${st}`);

@@ -5,7 +5,7 @@
  * SmmEntryPoint (§8, §1.1) -> release -> RSM on every CPU (§6.4).
  */
 
-import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
+import { ev, type Gen, hex, lazyEv, tag } from '../pi/Fw';
 import { guidName, type Guid } from '../lib/Guid';
 import { smiRendezvous } from '../modules/MpService';
 import { rsm, smmEnter } from '../machine/Cpu';
@@ -169,14 +169,14 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   }
   rec.finished = true;
   if (t.communicate) {
-    yield ev(
+    yield tag(ev(
       'rsm',
       t.cpu,
       bsp === null
         ? `SMI #${rec.number} done without SmmEntryPoint. Communicate returns gSmmCorePrivate->ReturnStatus as it was (${priv.returnStatus}, from an earlier request), *CommSize = ${hex(priv.bufferSize)}; the request was not processed and stays in CommunicationBuffer`
         : `SMI #${rec.number} done. Communicate returns ${priv.returnStatus}, *CommSize = ${hex(priv.bufferSize)}`,
       'phase',
-    );
+    ), { status: priv.returnStatus });
   } else {
     yield lazyEv('rsm', -1, () => `SMI #${rec.number} done: all ${arrival.length} CPU(s) back in the OS${bsp === null ? '; no MMI handler ran' : ''}`, 'phase');
   }
