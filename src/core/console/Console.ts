@@ -12,6 +12,7 @@ import { checkFlags, checkPositional, ConsoleError, flag, parseLine, parseNumber
 import { DEBUG_COMMANDS } from './DebugCommands';
 import { INSPECT_COMMANDS } from './InspectCommands';
 import { RUN_COMMANDS } from './RunCommands';
+import { SMI_COMMANDS } from './SmiCommands';
 
 export { ConsoleError, isReadOnlyLine, parseNumber, tokenize } from './ConsoleArgs';
 export { RUN_SLICE };
@@ -73,6 +74,7 @@ const COMMANDS: CommandTable = {
   },
   ...RUN_COMMANDS,
   ...DEBUG_COMMANDS,
+  ...SMI_COMMANDS,
   ...INSPECT_COMMANDS,
 };
 

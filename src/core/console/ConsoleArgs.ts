@@ -13,7 +13,7 @@ export interface Args {
   flags: Map<string, string[]>;
 }
 
-const BOOLEAN_FLAGS = new Set(['raw', 'run', 'json', 'v3']);
+const BOOLEAN_FLAGS = new Set(['raw', 'run', 'json', 'v3', 'all']);
 
 function parseArgs(words: string[]): Args {
   const pos: string[] = [];
@@ -108,5 +108,8 @@ const READ_ONLY_COMMANDS = new Set(['help', 'in', 'cpus', 'regs', 'savestate', '
 /** Whether the line runs a command that only reads state. */
 export function isReadOnlyLine(line: string): boolean {
   const p = parseLine(line);
-  return p !== null && READ_ONLY_COMMANDS.has(p.key);
+  if (p === null) return false;
+  // `smis` reads; `smis open N` goes back in the session.
+  if (p.key === 'smis') return p.args instanceof ConsoleError || p.args.pos[0] !== 'open';
+  return READ_ONLY_COMMANDS.has(p.key);
 }

@@ -46,6 +46,18 @@ export function stateJson(s: Debugger) {
       phase: s.currentPhase(),
       hung: st.hung,
       breakpoints: s.breakpoints.map((b) => ({ id: b.id, ...b.spec, hits: b.hits })),
+      /** What is paused: the boot or an SMI run (null when nothing is). */
+      run: s.run ? (s.run.start.kind === 'boot' ? 'boot' : 'smi') : null,
+      /** The paused event, 1-based within its run (the boot, or one SMI), and how far the run went before a `back`. */
+      event: s.eventIndex(),
+      /** The session event number (counted from power-on; `back --to`). */
+      sessionEvent: s.eventSeq,
+      /** Session events that belong to the boot. */
+      bootEvents: s.bootEvents,
+      /** SMIs since power-on (`smis`), and how many of them the boot made. */
+      smis: { total: s.smis.all().length, boot: s.smis.all().filter((e) => s.bootEvents === 0 || e.start <= s.bootEvents).length },
+      /** After a hang: the event that explains it. */
+      hangCause: s.hangCause,
     },
     cpus: st.cpus.map((c) => ({
       index: c.index,

@@ -8,18 +8,18 @@
 
 import type { Phase } from '../pi/Fw';
 import type { TimelineEvent, ViewCursor } from './ViewTypes';
-import { type Machine, type MachineState, machineFromState } from '../pi/Platform';
+import { type Machine, machineFromState } from '../pi/Platform';
 import { keepBefore, PAGE_SIZE } from '../machine/Memory';
 import { type Accel, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, describeLayout } from '../machine/SaveStateMap';
 import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
-import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';
+import { createOvmfMachine } from '../system/OvmfBoot';
 import { moduleDefs, ovmfConfig } from '../profiles/ovmf';
 import { smiLifecycle } from '../system/SmiLifecycle';
 import { type Breakpoint, type BreakpointSpec, breakLine, describeBreakpoint, matches } from './Breakpoints';
-import { type BootRecord, History, HISTORY_LIMITS, type HistoryLimits } from './History';
+import { History, HISTORY_LIMITS, type HistoryLimits } from './History';
 import { SmiList } from './SmiList';
 import { Timeline } from './Timeline';
-import { EFI_STATUS_TABLE, type EfiStatus, isError } from '../lib/EfiStatus';
+import { BOOT_CACHE, BOOT_CACHE_LIMIT, BOOT_RUN, findHangCause, type HangCause, hangLines, type RunStart } from './BootRun';
 
 export type StepGranularity = 'event' | 'phase' | 'smi';
 
@@ -39,9 +39,7 @@ export interface PlatformOptions {
   accel: Accel;
 }
 
-/** How a run began, so it can be replayed from its checkpoint. */
-export type RunStart =
-  | { kind: 'lifecycle' | 'boot'; make: (m: Machine) => Gen<unknown>; describe: string; onDone: (m: Machine, result: unknown) => string[] };
+export type { RunStart } from './BootRun';
 
 interface ActiveRun {
   gen: Gen<unknown>;
@@ -56,41 +54,6 @@ interface ActiveRun {
 }
 
 export { TIMELINE_LIMIT } from './Timeline';
-
-/** The boot: power-on to the OS (system/OvmfBoot bootOvmf), the first run of every history. */
-const BOOT_RUN: RunStart = {
-  kind: 'boot',
-  describe: 'boot',
-  make: (m) => bootOvmf(m),
-  onDone: (m) => [bootDoneLine(m)],
-};
-
-function bootDoneLine(m: Machine): string {
-  return `boot done: ${m.s.smiSeq} SMIs since power-on (PEI's SMBASE relocation, PiSmmCpuDxeSmm's first-SMI init, then every Communicate of DXE and ExitBootServices): the next SMI is #${m.s.smiSeq + 1}. \`smis\` lists them all.`;
-}
-
-/**
- * Finished boots by configuration (a boot is a pure function of its configuration): the boot's
- * history (checkpoints at power-on and at its end, never written), its last timeline events, its
- * SMI list and what it printed. A second boot of the same configuration, with no breakpoint that
- * could stop it, starts from there instead of running its ~520 SMIs again; `back` into it replays.
- */
-interface CachedBoot {
-  rec: BootRecord<RunStart>;
-  tl: Timeline;
-  smis: SmiList;
-  eventSeq: number;
-  out: string[];
-  hangCause: HangCause | null;
-}
-const BOOT_CACHE = new Map<string, CachedBoot>();
-const BOOT_CACHE_LIMIT = 8;
-
-/** The event that explains a hang (the failing service call before the ASSERT), by session event number. */
-export interface HangCause {
-  seq: number;
-  text: string;
-}
 
 export const DEFAULT_PLATFORM: PlatformOptions = { cpus: 4, broadcast: true, syncMode: null, modules: [], accel: 'tcg' };
 
@@ -252,30 +215,6 @@ export class Debugger {
   }
 
   /**
-   * The event that explains a hang: the newest event before it (within the last 400) where a
-   * service, handler or entry point returned an error status, preferring one of the hung module.
-   */
-  private findHangCause(module: string): HangCause | null {
-    const failed = (e: TraceEvent) => e.status !== undefined && e.status in EFI_STATUS_TABLE && isError(e.status as EfiStatus);
-    const seq = this.tl.findBack(this.eventSeq + 1, (e) => failed(e) && e.text.startsWith(module), 400) || this.tl.findBack(this.eventSeq + 1, failed, 400);
-    return seq ? { seq, text: this.tl.at(seq)!.text } : null;
-  }
-
-  /** What a hang prints (the boot's hang says more: it is where the seed's module fails). */
-  private hangLines(e: CpuDeadLoop, inSmm: boolean, boot: boolean): string[] {
-    const cause = this.hangCause;
-    const why = cause ? [`the event that explains it: #${cause.seq} ${cause.text}`] : [];
-    if (!boot) return [`HUNG: ${e.message}`, `CPU${e.cpu} spins in CpuDeadLoop()${inSmm ? ' inside SMM; the other CPUs wait for it forever' : ''}. \`platform ovmf\` resets.`, ...why];
-    return [
-      `boot HUNG: ${e.message}`,
-      inSmm
-        ? `CPU${e.cpu} spins in CpuDeadLoop() inside SMM (module ${e.module}). See the debugcon log and the Modules table; reset with \`platform ovmf\`.`
-        : `CPU${e.cpu} spins in CpuDeadLoop() outside SMM (module ${e.module})${this.m.s.modules.find((x) => x.name === 'PiSmmIpl')?.state !== 'dispatched' ? ': the boot stops in DXE, before the SMM IPL (PiSmmIpl) ran' : ''}. See the debugcon log and the Modules table; reset with \`platform ovmf\`.`,
-      ...why,
-    ];
-  }
-
-  /**
    * A change a console line makes to the machine between runs (an OUT to a port that raises no SMI,
    * the OS writing a Communicate buffer): applied now and recorded, so replay repeats it.
    */
@@ -393,8 +332,8 @@ export class Debugger {
       this.hist.setEvents(run.op, run.consumed);
       const inSmm = this.markHung(e);
       if (boot) this.bootEvents = this.eventSeq;
-      this.hangCause = this.findHangCause(e.module);
-      for (const line of this.hangLines(e, inSmm, boot)) out.push(line);
+      this.hangCause = findHangCause(this.tl, this.eventSeq, e.module);
+      for (const line of hangLines(this.m, e, inSmm, boot, this.hangCause)) out.push(line);
       return out;
     } finally {
       this.hist.setEvents(run.op, run.consumed);
@@ -661,16 +600,4 @@ export class Debugger {
   layoutDesc() {
     return describeLayout(this.m.layout);
   }
-}
-
-/**
- * A copy of `s` that shares its memory pages (they must not be written in place any more: the
- * history's checkpoints made them copy-on-write) and copies everything else.
- */
-function shareState(s: MachineState): MachineState {
-  const { mem, ...rest } = s;
-  const copy = structuredClone(rest) as Omit<MachineState, 'mem'>;
-  const out = {} as Record<string, unknown>;
-  for (const k of Object.keys(s)) out[k] = k === 'mem' ? { pages: new Map(mem.pages), cow: null } : copy[k as keyof typeof copy];
-  return out as unknown as MachineState;
 }

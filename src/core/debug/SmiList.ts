@@ -7,6 +7,7 @@
  */
 
 import type { SmiKind, SmiSummary } from '../pi/SmiRecord';
+import type { SmiListRow } from './ViewTypes';
 
 export interface SmiListEntry {
   rec: SmiSummary;
@@ -17,7 +18,7 @@ export interface SmiListEntry {
 }
 
 /** How the list groups SMIs (the real boot makes ~500 variable requests: grouped, they read). */
-export type SmiGroup = 'relocation' | 'first-smi' | 'ipi' | 'communicate' | 'variable' | 'sw';
+export type SmiGroup = SmiListRow['group'];
 
 export const SMI_GROUP_TEXT: Record<SmiGroup, string> = {
   relocation: 'SMBASE relocation (PEI, SmmRelocationLib SMI IPIs)',
@@ -45,6 +46,20 @@ export function smiLabel(r: SmiSummary): string {
   const cmd = '0x' + r.command.toString(16).toUpperCase().padStart(2, '0');
   const data = '0x' + r.data.toString(16).toUpperCase().padStart(2, '0');
   return `SW SMI ${cmd} (data ${data}) from CPU${r.cpu}`;
+}
+
+/** The list as the page shows it (SmiListRow, plain data). */
+export function smiListRows(list: SmiList, bootEvents: number): SmiListRow[] {
+  return list.all().map((e) => ({
+    number: e.rec.number,
+    group: smiGroup(e.rec),
+    label: smiLabel(e.rec),
+    start: e.start,
+    end: e.end,
+    boot: bootEvents === 0 || e.start <= bootEvents,
+    bsp: e.rec.bsp,
+    calls: e.rec.handlersCalled.map((h) => `${h.handler} -> ${h.returned}`).join(', '),
+  }));
 }
 
 export class SmiList {
@@ -92,6 +107,11 @@ export class SmiList {
       last.end = 0;
       this.cur = live;
     } else this.cur = live;
+  }
+
+  /** Entries recorded (a view's cue to ask for the list again). */
+  get count(): number {
+    return this.entries.length;
   }
 
   /** The SMIs that were raised (an APM write that raised none is left out), oldest first. */

@@ -106,6 +106,29 @@ export interface DebugStatus {
   message: string;
   phase: Phase | null;
   eventSeq: number;
+  /** What is paused: the boot or an SMI run. */
+  run?: 'boot' | 'smi' | null;
+  /** The paused event, 1-based within its run, and how far the run went (goes down on `back`). */
+  event?: { index: number; total: number } | null;
+  /** After a hang: the event that explains it (session event number and text). */
+  cause?: { seq: number; text: string } | null;
+  /** SMIs since power-on in the session's list (the page asks for the list when this changes). */
+  smiCount?: number;
+}
+
+/** One row of the SMI list (console `smis`, the page's SMI list). */
+export interface SmiListRow {
+  number: number;
+  group: 'relocation' | 'first-smi' | 'ipi' | 'communicate' | 'variable' | 'sw';
+  label: string;
+  /** Session event numbers of its first and last event (end 0: in progress). */
+  start: number;
+  end: number;
+  /** Raised during the boot. */
+  boot: boolean;
+  bsp: number | null;
+  /** "Handler -> status" of each MMI handler called. */
+  calls: string;
 }
 
 export interface ViewSnapshot {

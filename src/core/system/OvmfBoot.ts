@@ -82,7 +82,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
 function* startDxeDriver(m: Machine, name: string): Gen<boolean> {
   const rec = m.s.modules.find((x) => x.name === name)!;
   rec.imageBase = DXE_IMAGE_BASE[name] ?? 0;
-  yield tag(ev('trigger', 0, `DXE core: CoreStartImage (${name}), entry point at ${hex(rec.imageBase + 0x1000)}`), { module: name, boot: 'driver' });
+  yield tag(ev('trigger', 0, `DXE core: CoreStartImage (${name})${rec.imageBase ? `, entry point at ${hex(rec.imageBase + 0x1000)}` : ''}`), { module: name, boot: 'driver' });
   const status = yield* m.defs.get(name)!.entry({ m, mod: rec, cpu: 0 });
   yield tag(ev('trigger', 0, `${name}: entry point returned ${status}`), { status });
   rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
