@@ -429,7 +429,7 @@ export class Debugger {
     const start = h.runOf(k)!;
     this.clearTimeline();
     this.lastEvent = null;
-    const replay: ActiveRun = { gen: start.make(this.m), start, op: k, consumed: 0, furthest: 0, sawSave: false };
+    const replay: ActiveRun = { gen: start.make(this.m), start, op: k, consumed: 0, furthest: h.eventsOf(k), sawSave: false };
     this.run = replay;
     h.setEnd(k, null);
     if (start.kind === 'boot') this.bootEvents = 0;
@@ -441,7 +441,7 @@ export class Debugger {
       if (this.record(r.value) === 1) replay.sawSave = false;
       if (r.value.phase === 'save-state') replay.sawSave = true;
     }
-    replay.furthest = replay.consumed;
+    if (replay.furthest < replay.consumed) replay.furthest = replay.consumed;
     h.setEvents(k, replay.consumed);
     const e = this.lastEvent as TraceEvent | null;
     return e ? [`[${e.phase}] ${e.text}`] : [];
