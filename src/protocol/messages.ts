@@ -11,7 +11,8 @@ export type { Phase } from '../core/pi/Fw';
 export type { ModuleState } from '../core/pi/ModuleRecord';
 export type { HandlerCall, SmiKind, SmiSummary } from '../core/pi/SmiRecord';
 export type { SmramDescriptorView, SmramRegion, SmramRegionKind } from '../core/pi/SmramMap';
-export type { CpuView, DebugStatus, HandlerRow, Hex, ModuleRow, ProtocolRow, SaveStateView, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
+export type { CpuView, DebugStatus, HandlerRow, Hex, ModuleRow, ProtocolRow, SaveStateView, SmiListRow, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
+import type { SmiListRow } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 
 export const PROTOCOL_VERSION = 3;
@@ -34,7 +35,9 @@ export type UiToWorker =
   /** Replace the session by replaying a session file (JSON text); answered with 'output'. */
   | { type: 'session-import'; id: number; text: string }
   /** The texts of timeline events a snapshot sent without (`textLater`); answered with 'timeline-text'. */
-  | { type: 'timeline-text'; seqs: number[] };
+  | { type: 'timeline-text'; seqs: number[] }
+  /** Every SMI of the session, the boot's included (the page's SMI list); answered with 'smi-list'. */
+  | { type: 'smi-list' };
 
 /** One thing the worker reports. */
 export type WorkerMessage =
@@ -49,7 +52,9 @@ export type WorkerMessage =
   /** A session file as JSON text (for download, autosave and permalinks). */
   | { type: 'session'; id: number; text: string }
   /** Timeline texts asked for, as [seq, text] (events no longer in the timeline are left out). */
-  | { type: 'timeline-text'; texts: [number, string][] };
+  | { type: 'timeline-text'; texts: [number, string][] }
+  /** The session's SMIs, oldest first. */
+  | { type: 'smi-list'; rows: SmiListRow[] };
 
 /**
  * What goes over the wire. Everything one UI message (or one slice of a running command)

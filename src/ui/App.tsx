@@ -13,6 +13,7 @@ import { SmramPanel } from './panels/SmramPanel';
 import { HandlersPanel } from './panels/HandlersPanel';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { TerminalPanel } from './panels/TerminalPanel';
+import { SmiListDialog } from './panels/SmiListDialog';
 
 /** Debugger keys work everywhere, the terminal included (F-keys never reach the line editor). */
 function useGlobalKeys(): void {
@@ -62,6 +63,7 @@ export function App() {
         <SmramPanel />
         <TerminalPanel />
       </div>
+      <SmiListDialog />
     </div>
   );
 }

@@ -246,6 +246,9 @@ function handle(msg: UiToWorker): void {
     case 'timeline-text':
       if (session) post({ type: 'timeline-text', texts: session.timelineTexts(msg.seqs) });
       break;
+    case 'smi-list':
+      if (session) post({ type: 'smi-list', rows: session.smiRows() });
+      break;
     default: {
       const never: never = msg;
       reportError(0, new Error(`unknown message ${JSON.stringify(never)}`));

@@ -6,7 +6,8 @@
 import { type ConsoleResult, Debugger } from '../debug/Debugger';
 import { parseSessionFile, SESSION_FORMAT, SESSION_VERSION, type SessionFile } from '../debug/SessionFile';
 import { buildView } from '../debug/View';
-import type { ViewRequest, ViewSnapshot } from '../debug/ViewTypes';
+import type { SmiListRow, ViewRequest, ViewSnapshot } from '../debug/ViewTypes';
+import { smiListRows } from '../debug/SmiList';
 import { isReadOnlyLine, runConsoleLine } from './Console';
 
 export { DEFAULT_PLATFORM } from '../debug/Debugger';
@@ -73,6 +74,11 @@ export class Session extends Debugger {
     this.beginCommand(); // no marks from the replayed lines
     const where = this.run ? `, paused in ${this.run.start.kind === 'boot' ? 'the boot' : 'an SMI'} at event ${this.eventSeq}` : '';
     return { lines: [`session loaded: ${file.platform.cpus} CPU(s), ${file.commands.length} command(s) replayed${where}`], error: false };
+  }
+
+  /** Every SMI of the session as the page lists them. */
+  smiRows(): SmiListRow[] {
+    return smiListRows(this.smis, this.bootEvents);
   }
 
   /** The UI's view of the machine: deltas and the windows it looks at (debug/View). */

@@ -7,6 +7,7 @@ import { ACTION_ORDER, DEBUG_ACTIONS } from '../actions/debugActions';
 import { addr, sizeText } from '../format';
 import { useApp } from '../store/store';
 import { PHASE_LABEL } from './legend';
+import { SmiListButton } from './SmiListDialog';
 
 /** The machine's virtual clock: only modelled waits (PiSmmCpuDxeSmm's sync timeouts) advance it. */
 function VirtualTime() {
@@ -65,10 +66,25 @@ function Status() {
   return (
     <div className={`status status-${cls}`} data-testid="status" data-mode={busy ? 'running' : (status?.mode ?? 'starting')}>
       <span className="status-word">{word}</span>
-      {status && status.mode === 'paused' && status.eventSeq > 0 && <span className="status-seq">event #{status.eventSeq}</span>}
+      {status && status.mode === 'paused' && status.event && (
+        <span className="status-seq" data-testid="status-event" title={`Event ${status.event.index} of the ${status.run === 'boot' ? 'boot' : 'SMI'} run so far (${status.event.total} reached; back makes the number go down). Session event #${status.eventSeq}, counted from power-on (back --to uses it).`}>
+          {status.run === 'boot' ? 'boot' : 'SMI'} event {status.event.index}/{status.event.total}
+        </span>
+      )}
       <span className="status-message" title={message}>
         {message}
       </span>
+      {status?.mode === 'hung' && status.cause && (
+        <button
+          type="button"
+          className="btn btn-small status-cause"
+          data-testid="hang-cause"
+          title={`The event that explains the hang: ${status.cause.text}. Click to go back to it (the debugger replays to session event ${status.cause.seq} and pauses there; continue hangs again).  —  console: back --to ${status.cause.seq}`}
+          onClick={() => sendCommand(`back --to ${status.cause!.seq}`, { note: 'why?' })}
+        >
+          why? <span className="btn-sub">{status.cause.text}</span>
+        </button>
+      )}
     </div>
   );
 }
@@ -223,6 +239,7 @@ export function TopBar() {
         <div className="brand-row">
           <h1>SmiScope</h1>
           <SessionButtons />
+          <SmiListButton />
         </div>
         <PlatformLine />
       </div>

@@ -1,4 +1,4 @@
-import type { HandlerRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmramDescriptorView, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
+import type { HandlerRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmiListRow, SmramDescriptorView, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
 import { share } from './share';
 
 export interface Tables {
@@ -29,6 +29,10 @@ export interface MachineSlice {
   timelineTexts: ReadonlyMap<number, string>;
   /** The last session file the worker sent (answer to session-export). */
   sessionFile: { id: number; text: string } | null;
+  /** The session's SMIs, as the worker last listed them (asked for while the SMI list is open). */
+  smiRows: SmiListRow[];
+  /** The SMI list dialog is open. */
+  smiListOpen: boolean;
 }
 
 /** The slice's initial state (the store composes the slices). */
@@ -43,6 +47,8 @@ export const createMachineSlice = (): MachineSlice => ({
   timeline: [],
   timelineTexts: new Map(),
   sessionFile: null,
+  smiRows: [],
+  smiListOpen: false,
 });
 
 /** The worker's answer to 'timeline-text' folded into the texts (pure). */

@@ -73,6 +73,7 @@ function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
     case 'busy':
     case 'session':
     case 'timeline-text':
+    case 'smi-list':
       return;
     default: {
       const never: never = msg;
@@ -97,6 +98,8 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
       return { sessionFile: { id: msg.id, text: msg.text } };
     case 'timeline-text':
       return mergeTimelineTexts(s, msg.texts);
+    case 'smi-list':
+      return { smiRows: msg.rows };
     default: {
       const never: never = msg;
       console.warn('unknown worker message', never);
