@@ -161,3 +161,25 @@ describe('issue 6 §1: session files replay a paused boot', () => {
     expect(t.eventSeq).toBe(s.bootEvents + 5);
   });
 });
+
+describe('issue 6 §2: a phase step lists the events that explain the phase', () => {
+  it('F10 over the handler phase of SMI 0x05 shows "0xB2 read = 0x05 -> not for us -> QUIESCED" without F11', () => {
+    const s = Session.create({ cpus: 2 });
+    s.exec('smi 0x05');
+    let out: string[] = [];
+    for (let i = 0; i < 10 && !out.some((l) => /returned EFI_WARN_INTERRUPT_SOURCE_QUIESCED/.test(l)); i++) out = s.exec('step').lines;
+    const text = out.join('\n');
+    expect(out[0]).toMatch(/^\[handler\] CpuHotplugSmm\.CpuHotplugMmi returned EFI_WARN_INTERRUPT_SOURCE_QUIESCED/);
+    expect(text).toMatch(/the \d+ events of this step:/);
+    expect(text).toMatch(/Io\.Read \(MM_IO_UINT8, 0xB2, 1\) = EFI_SUCCESS, value 0x05/);
+    expect(text).toMatch(/"The MMI is not for us" -> EFI_WARN_INTERRUPT_SOURCE_QUIESCED/);
+  });
+
+  it('a phase step at 256 CPUs lists the first and last events and says how many it left out', () => {
+    const s = Session.create({ cpus: 256 });
+    s.exec('smi 0x04');
+    let out: string[] = [];
+    for (let i = 0; i < 4 && !out.some((l) => /more \(the timeline has every one/.test(l)); i++) out = s.exec('step').lines;
+    expect(out.filter((l) => /^ +\d+\/\d+ \[/.test(l)).length).toBe(39);
+  });
+});

@@ -269,6 +269,8 @@ export class Debugger {
     const bps = this.breakpoints;
     const gen = run.gen;
     const boot = run.start.kind === 'boot';
+    // A phase step lists every event it ran (the events that explain the phase), not only the last.
+    const phaseEvents: TraceEvent[] | null = target === 'phase' && count === 1 ? [] : null;
     try {
       if ((target === 'continue' || (target === 'smi' && !boot)) && bps.length === 0) {
         // To the end of the run, nothing to check on the way: the loop `smi --run` and `continue` take.
@@ -318,13 +320,17 @@ export class Debugger {
             return out;
           }
         }
+        if (phaseEvents !== null) phaseEvents.push(e);
         const counts =
           target === 'event' ||
           (target === 'phase' && (boot ? e.boot !== undefined || edge === 1 : e.level === 'phase')) ||
           (target === 'smi' && boot && edge === 2);
         if (counts) {
           remaining--;
-          if (remaining === 0) out.push(`[${e.phase}] ${e.text}`);
+          if (remaining === 0) {
+            out.push(`[${e.phase}] ${e.text}`);
+            if (phaseEvents !== null && phaseEvents.length > 1) for (const line of phaseEventLines(phaseEvents)) out.push(line);
+          }
         }
       }
     } catch (e) {
@@ -601,3 +607,20 @@ export class Debugger {
     return describeLayout(this.m.layout);
   }
 }
+
+/** The events one phase step ran, under its last event's line (the first and last ones when there are many). */
+function phaseEventLines(events: readonly TraceEvent[]): string[] {
+  const n = events.length;
+  const line = (i: number) => `  ${String(i + 1).padStart(String(n).length)}/${n} [${events[i].phase}] ${events[i].text}`;
+  const out = [`  the ${n} events of this step:`];
+  if (n <= PHASE_LIST_MAX) for (let i = 0; i < n; i++) out.push(line(i));
+  else {
+    for (let i = 0; i < 12; i++) out.push(line(i));
+    out.push(`  … ${n - PHASE_LIST_MAX + 1} more (the timeline has every one; \`step event\` walks them)`);
+    for (let i = n - (PHASE_LIST_MAX - 13); i < n; i++) out.push(line(i));
+  }
+  return out;
+}
+
+/** At most this many lines list a phase step's events. */
+const PHASE_LIST_MAX = 40;
