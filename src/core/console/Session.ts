@@ -68,7 +68,7 @@ export class Session extends Debugger {
       if (r.error) return { lines: [`session file rejected: commands.${i} ("${file.commands[i]}"): ${r.lines.join(' ')}`], error: true };
     }
     this.setTimeline(trial.tl);
-    Object.assign(this, { m: trial.m, hist: trial.hist, platform: trial.platform, run: trial.run, smis: trial.smis, hangCause: trial.hangCause, eventSeq: trial.eventSeq, bootEvents: trial.bootEvents, bootBreakpoints: trial.bootBreakpoints, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
+    Object.assign(this, { m: trial.m, hist: trial.hist, platform: trial.platform, run: trial.run, smis: trial.smis, hangCause: trial.hangCause, eventSeq: trial.eventSeq, runStartSeq: trial.runStartSeq, bootEvents: trial.bootEvents, bootBreakpoints: trial.bootBreakpoints, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
     this.platformEpoch++;
     this.logDrained = 0;
     this.beginCommand(); // no marks from the replayed lines

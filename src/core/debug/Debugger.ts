@@ -71,6 +71,8 @@ export class Debugger {
   hangCause: HangCause | null = null;
   /** The session's event number: events executed since power-on, the boot's included (timeline seq, `back --to`). */
   eventSeq = 0;
+  /** Session event number just before the current (or last) run's first event. */
+  runStartSeq = 0;
   /** Events the boot ran (session event numbers 1..bootEvents belong to it). */
   bootEvents = 0;
   /** The recorded execution since the platform reset: operations and checkpoints. */
@@ -170,6 +172,7 @@ export class Debugger {
     this.run = null;
     this.platformEpoch++;
     this.eventSeq = 0;
+    this.runStartSeq = 0;
     this.bootEvents = 0;
     this.smis = new SmiList();
     this.hangCause = null;
@@ -232,6 +235,7 @@ export class Debugger {
   startRun(start: RunStart, pauseAtStart: boolean): string[] {
     this.ensureHistory();
     const op = this.hist.begin(start, false, this.eventSeq, this.m.s);
+    this.runStartSeq = this.eventSeq;
     this.clearTimeline();
     this.run = { gen: start.make(this.m), start, op, consumed: 0, furthest: 0, sawSave: false };
     return this.advance(pauseAtStart ? 'event' : 'continue', 1);
@@ -384,6 +388,11 @@ export class Debugger {
     return { index: run.consumed, total: Math.max(run.furthest, run.consumed) };
   }
 
+  /** Session event number just before the run in progress (or the last one) began. */
+  runStart(): number {
+    return this.runStartSeq;
+  }
+
   /** Reverse step: go back COUNT events in the run in progress (not before its first event). */
   back(count: number): string[] {
     const run = this.run;
@@ -440,6 +449,7 @@ export class Debugger {
     h.setEnd(k, null);
     if (start.kind === 'boot') this.bootEvents = 0;
     const target = pos - h.startOf(k);
+    this.runStartSeq = h.startOf(k);
     while (replay.consumed < target) {
       const r = replay.gen.next();
       if (r.done) throw new Error(`replay diverged: the run ended after ${replay.consumed} of ${target} events`);

@@ -177,6 +177,7 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
       eventSeq: session.eventSeq,
       run: session.run ? (session.run.start.kind === 'boot' ? 'boot' : 'smi') : null,
       event: session.eventIndex(),
+      runStart: session.runStart(),
       cause: session.hangCause,
       smiCount: session.smis.count,
     },

@@ -110,6 +110,8 @@ export interface DebugStatus {
   run?: 'boot' | 'smi' | null;
   /** The paused event, 1-based within its run, and how far the run went (goes down on `back`). */
   event?: { index: number; total: number } | null;
+  /** Session event number just before the run's first event (a timeline seq minus this is its number within the run). */
+  runStart?: number;
   /** After a hang: the event that explains it (session event number and text). */
   cause?: { seq: number; text: string } | null;
   /** SMIs since power-on in the session's list (the page asks for the list when this changes). */
