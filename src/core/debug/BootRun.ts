@@ -51,7 +51,7 @@ export interface CachedBoot {
 export const BOOT_CACHE = new Map<string, CachedBoot>();
 export const BOOT_CACHE_LIMIT = 8;
 
-const failed = (e: TraceEvent) => e.status !== undefined && e.status in EFI_STATUS_TABLE && isError(e.status as EfiStatus);
+const failed = (e: TraceEvent) => e.tags?.status !== undefined && e.tags?.status in EFI_STATUS_TABLE && isError(e.tags?.status as EfiStatus);
 
 /**
  * The event that explains a hang: the newest event before it (within the last 400) where a

@@ -70,10 +70,10 @@ export function matches(b: BreakpointSpec, e: TraceEvent, firstSaveOfSmi: boolea
     case 'handler':
       return e.handler !== undefined && e.handler.toLowerCase() === b.name.toLowerCase();
     case 'locate':
-      return e.locate === b.guid;
+      return e.tags?.locate === b.guid;
     case 'module':
-      return e.module !== undefined && e.module.toLowerCase() === b.name.toLowerCase();
+      return e.tags?.module !== undefined && e.tags.module.toLowerCase() === b.name.toLowerCase();
     case 'status':
-      return e.status !== undefined && (b.status === 'ERROR' ? e.status in EFI_STATUS_TABLE && isError(e.status as EfiStatus) : e.status === b.status);
+      return e.tags?.status !== undefined && (b.status === 'ERROR' ? e.tags?.status in EFI_STATUS_TABLE && isError(e.tags?.status as EfiStatus) : e.tags?.status === b.status);
   }
 }

@@ -327,7 +327,7 @@ export class Debugger {
         if (phaseEvents !== null) phaseEvents.push(e);
         const counts =
           target === 'event' ||
-          (target === 'phase' && (boot ? e.boot !== undefined || edge === 1 : e.level === 'phase')) ||
+          (target === 'phase' && (boot ? e.tags?.boot !== undefined || edge === 1 : e.level === 'phase')) ||
           (target === 'smi' && boot && edge === 2);
         if (counts) {
           remaining--;
@@ -414,7 +414,7 @@ export class Debugger {
     const first = this.hist.startOf(run.op) + 1;
     let seq = this.eventSeq;
     for (let i = 0; i < count && seq > first; i++) {
-      const found = this.tl.findBack(seq, (e, q) => (boot ? e.boot !== undefined || this.smis.startsAt(q) : e.level === 'phase'));
+      const found = this.tl.findBack(seq, (e, q) => (boot ? e.tags?.boot !== undefined || this.smis.startsAt(q) : e.level === 'phase'));
       seq = Math.max(found, first);
     }
     return this.back(this.eventSeq - seq);

@@ -29,11 +29,17 @@ export interface TraceEvent {
   handler?: string;
   /** Set on the OUT to APM_CNT (0xB2), for `break apm VALUE`. */
   apm?: number;
-  /** Set where a firmware service, handler or entry point returns: its EFI_STATUS name (`break status`). */
+  /** What breakpoints and boot stepping look at on the few events that carry it (EventTags). */
+  tags?: EventTags;
+}
+
+/** Marks a few events carry (a field of their own, so that every event keeps one shape). */
+export interface EventTags {
+  /** A firmware service, handler or entry point returns here: its EFI_STATUS name (`break status`). */
   status?: string;
-  /** Set on SmmLocateProtocol / LocateProtocol: the GUID looked up (`break locate GUID`). */
+  /** SmmLocateProtocol / LocateProtocol: the GUID looked up (`break locate GUID`). */
   locate?: string;
-  /** Set where a module's entry point is called: the module's name (`break module NAME`). */
+  /** A module's entry point is called: the module's name (`break module NAME`). */
   module?: string;
   /**
    * A boundary of the boot as `step` (phase) walks it: PEI, a driver's entry point, a DXE event
@@ -44,8 +50,9 @@ export interface TraceEvent {
 }
 
 /** Marks `e` (returns it) with the fields breakpoints and boot stepping look at. */
-export function tag<E extends TraceEvent>(e: E, fields: Pick<TraceEvent, 'status' | 'locate' | 'module' | 'boot'>): E {
-  return Object.assign(e, fields);
+export function tag<E extends TraceEvent>(e: E, tags: EventTags): E {
+  e.tags = tags;
+  return e;
 }
 
 export type Gen<T = void> = Generator<TraceEvent, T, void>;
@@ -58,7 +65,7 @@ export class CpuDeadLoop extends Error {
 }
 
 export function ev(phase: Phase, cpu: number, text: string, level: 'phase' | 'event' = 'event'): TraceEvent {
-  return { phase, cpu, level, text };
+  return { phase, cpu, level, text, tags: undefined };
 }
 
 /**
@@ -72,11 +79,7 @@ export function lazyEv(phase: Phase, cpu: number, fmt: () => string, level: 'pha
 class LazyEvent implements TraceEvent {
   handler?: string;
   apm?: number;
-  // Rare (a few events of an SMI carry them): declared only, so an event does not pay for them.
-  declare status?: string;
-  declare locate?: string;
-  declare module?: string;
-  declare boot?: 'PEI' | 'driver' | 'DXE';
+  tags: EventTags | undefined = undefined;
   private cached: string | undefined;
   constructor(
     readonly phase: Phase,
