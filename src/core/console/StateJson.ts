@@ -7,6 +7,8 @@ import type { Debugger } from '../debug/Debugger';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
 import { guidName } from '../lib/Guid';
+import { staleRecord } from '../pi/Dispatcher';
+import { missingProtocols } from '../pi/MissingProtocols';
 import { regionStateText, smramHobDescriptors } from '../pi/Smram';
 import { type SmramDescriptor } from '../pi/SmramMap';
 
@@ -86,6 +88,17 @@ export function stateJson(s: Debugger) {
       depex: r.depexText,
       missing: r.missing.map(guidName),
       imageBase: r.imageBase ? h(r.imageBase) : null,
+      summary: s.m.defs.get(r.name)?.summary ?? '',
+      path: s.m.defs.get(r.name)?.path ?? null,
+      notEvaluated: staleRecord(s.m, r)?.text ?? null,
+    })),
+    protocolLookups: st.protocolLookups.map((l) => ({ module: l.module, service: l.service, guid: l.guid, guidName: guidName(l.guid), status: l.status, count: l.count, smi: l.smi })),
+    missingProtocols: missingProtocols(s.m).map((p) => ({
+      guid: p.guid,
+      name: p.name,
+      askedBy: p.askedBy.map((a) => ({ module: a.module, how: a.how, result: a.result, smi: a.smi, count: a.count })),
+      producers: p.producers,
+      note: p.note,
     })),
     lastSmi: smi
       ? {

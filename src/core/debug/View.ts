@@ -4,7 +4,7 @@
  * as the selected CPU's 1 KiB save-state map and the hex window on screen, never all of SMRAM.
  */
 
-import type { CpuView, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
+import type { CpuView, ModuleRow, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import type { SmramDescriptorView } from '../pi/SmramMap';
 import type { Machine } from '../pi/Platform';
 import { readBytes, sameBytes } from '../machine/Memory';
@@ -13,6 +13,9 @@ import { regHex, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { guidName } from '../lib/Guid';
 import { disassembleDepex } from '../pi/Depex';
+import { staleRecord } from '../pi/Dispatcher';
+import { askerText, missingProtocols } from '../pi/MissingProtocols';
+import type { ModuleRecord } from '../pi/ModuleRecord';
 import { regionStateText, smramHobDescriptors, smramNotFree } from '../pi/Smram';
 import { describeBreakpoint } from './Breakpoints';
 import type { Debugger } from './Debugger';
@@ -94,6 +97,13 @@ export function smramDescriptorViews(m: Machine): SmramDescriptorView[] {
   });
 }
 
+/** A module's summary and edk2 path (its ModuleDef) and, when the dispatcher's record is stale, why. */
+function moduleMeta(m: Machine, r: ModuleRecord): Pick<ModuleRow, 'summary' | 'path' | 'notEvaluated' | 'missingNow'> {
+  const def = m.defs.get(r.name);
+  const stale = staleRecord(m, r);
+  return { summary: def?.summary ?? '', path: def?.path ?? null, notEvaluated: stale?.text ?? null, missingNow: stale?.missingNow ?? [] };
+}
+
 export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
   const s = session.m.s;
   const smm = s.smm;
@@ -115,7 +125,9 @@ export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
       missing: r.missing.map(guidName),
       imageBase: r.imageBase,
       imageSize: r.imageSize,
+      ...moduleMeta(session.m, r),
     })),
+    missingProtocols: missingProtocols(session.m).map((p) => ({ name: p.name, guid: p.guid, askedBy: p.askedBy.map(askerText), producers: p.producers, note: p.note })),
   };
 }
 

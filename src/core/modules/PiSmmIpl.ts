@@ -17,7 +17,7 @@ import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
 import { type Guid, GUIDS, guidName, guidToBytes, guidFromBytes, registerGuidName } from '../lib/Guid';
 import { MmiManage } from '../pi/Mmi';
-import { installUefiProtocol, uefiProtocolInstalled } from '../pi/ProtocolDb';
+import { installUefiProtocol, LocateProtocol } from '../pi/ProtocolDb';
 import { EFI_ALLOCATED, smramNotFree } from '../pi/Smram';
 import { type SmramDescriptor } from '../pi/SmramMap';
 import { gEfiMmCommunicateHeaderV3Guid, MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMUNICATE_HEADER_SIZE, V3_BUFFER_SIZE_OFFSET, V3_MESSAGE_GUID_OFFSET, V3_MESSAGE_SIZE_OFFSET } from '../pi/SmmEntryPoint';
@@ -265,8 +265,8 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   const { m } = fw;
   const smm = m.s.smm;
   smm.priv.address = m.s.config.runtimeDataBase;
-  ASSERT_EFI_ERROR(fw, uefiProtocolInstalled(fw, GUIDS.gEfiSmmAccess2ProtocolGuid) ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', 'PiSmmIpl.c', 1883);
-  ASSERT_EFI_ERROR(fw, uefiProtocolInstalled(fw, GUIDS.gEfiSmmControl2ProtocolGuid) ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', 'PiSmmIpl.c', 1889);
+  ASSERT_EFI_ERROR(fw, LocateProtocol(fw, GUIDS.gEfiSmmAccess2ProtocolGuid)[0], 'PiSmmIpl.c', 1883);
+  ASSERT_EFI_ERROR(fw, LocateProtocol(fw, GUIDS.gEfiSmmControl2ProtocolGuid)[0], 'PiSmmIpl.c', 1889);
   const ranges = getFullSmramRanges(m);
   smm.smramRanges = ranges;
   ASSERT_EFI_ERROR(fw, smmAccess2Open(m), 'PiSmmIpl.c', 1897);
@@ -323,5 +323,7 @@ export const PiSmmIpl: ModuleDef = {
   imageSize: 0x9000,
   entry,
   handlers: {},
-  summary: 'MdeModulePkg/Core/PiSmmCore/PiSmmIpl: loads the SMM core; EFI_SMM_COMMUNICATION / EFI_MM_COMMUNICATION2 / EFI_MM_COMMUNICATION3; drives dispatch and DXE events into SMM',
+  summary: 'The DXE half of SMM: loads the SMM core into SMRAM, offers the three Communicate protocols and forwards DXE dispatch and boot events into SMM',
+  path: 'MdeModulePkg/Core/PiSmmCore/PiSmmIpl.inf',
+  produces: [GUIDS.gEfiSmmBase2ProtocolGuid, GUIDS.gEfiSmmCommunicationProtocolGuid, gEfiMmCommunication2ProtocolGuid, gEfiMmCommunication3ProtocolGuid],
 };
