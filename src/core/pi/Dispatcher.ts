@@ -198,11 +198,11 @@ export function staleRecord(m: Machine, rec: ModuleRecord): StaleRecord | null {
   const verdict = now === null
     ? ''
     : now.result
-      ? ' Against the protocols installed now it would be TRUE.'
-      : ` Against the protocols installed now it would still be FALSE (missing ${missingNow.join(', ')}).`;
+      ? ' Evaluated now, it would be TRUE.'
+      : ` Evaluated now, it would still be FALSE (missing ${missingNow.join(', ')}).`;
   const head = hung ? `not evaluated: ${why}` : `not re-evaluated: ${why}`;
   return {
-    text: `${head}. Its depex was last evaluated (FALSE) before ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} installed, and the dispatcher did not run again.${verdict}`,
+    text: `${head}. Its depex was last evaluated (FALSE) before ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} installed; the dispatcher did not run again.${verdict}`,
     why,
     installedSince: names,
     missingNow,

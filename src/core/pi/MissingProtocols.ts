@@ -81,7 +81,7 @@ export function missingProtocols(m: Machine): MissingProtocol[] {
       add(g, {
         module: rec.name,
         how: 'depex',
-        result: stale ? `needs it: the driver is Dependent (its depex was not evaluated again: ${stale.why})` : 'FALSE without it: the driver stays Dependent, never loaded',
+        result: stale ? `needs it (Dependent; not re-evaluated: ${stale.why})` : 'needs it: FALSE without it, the driver stays Dependent',
         smi: null,
         count: 1,
       });
