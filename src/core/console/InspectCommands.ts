@@ -7,6 +7,7 @@ import { variableStoreReport } from '../modules/VariableSmm';
 import { staleRecord } from '../pi/Dispatcher';
 import { hex } from '../pi/Fw';
 import { askerText, missingProtocols } from '../pi/MissingProtocols';
+import { outCpuOf } from '../pi/SmiRecord';
 import { type CommandTable, hexDump } from './CommandShared';
 import { checkFlags, checkPositional, ConsoleError, parseNumber } from './ConsoleArgs';
 import { stateJson } from './StateJson';
@@ -18,10 +19,11 @@ export const INSPECT_COMMANDS: CommandTable = {
     run: (s, a) => {
       checkPositional(a, 0, 0, 'cpus');
       const smi = s.m.s.currentSmi ?? s.m.s.lastSmi;
+      const outCpu = outCpuOf(smi);
       return s.m.s.cpus.map(
         (c) =>
           `CPU${String(c.index).padEnd(3)} SMBASE=${hex(c.smbase, 8)} ${c.inSmm ? 'in SMM ' : 'OS     '} SMI_COUNT=${String(c.smiCount).padEnd(4)} ${c.activity.padEnd(12)} RIP=${hex64(getReg(c.regs, REG.RIP))} RAX=${hex64(getReg(c.regs, REG.RAX))}` +
-          (smi?.cpu === c.index ? ' [OUT]' : '') +
+          (outCpu === c.index ? ' [OUT]' : '') +
           (smi?.bsp === c.index ? ' [BSP]' : ''),
       );
     },

@@ -9,6 +9,7 @@ import { hex } from '../pi/Fw';
 import { guidName } from '../lib/Guid';
 import { staleRecord } from '../pi/Dispatcher';
 import { missingProtocols } from '../pi/MissingProtocols';
+import { outCpuOf } from '../pi/SmiRecord';
 import { regionStateText, smramHobDescriptors } from '../pi/Smram';
 import { type SmramDescriptor } from '../pi/SmramMap';
 
@@ -107,6 +108,7 @@ export function stateJson(s: Debugger) {
           command: hex(smi.command, 2),
           data: hex(smi.data, 2),
           cpu: smi.cpu,
+          outCpu: outCpuOf(smi),
           bsp: smi.bsp,
           raised: smi.raised,
           note: smi.note,

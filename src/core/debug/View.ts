@@ -16,6 +16,7 @@ import { disassembleDepex } from '../pi/Depex';
 import { staleRecord } from '../pi/Dispatcher';
 import { askerText, missingProtocols } from '../pi/MissingProtocols';
 import type { ModuleRecord } from '../pi/ModuleRecord';
+import { outCpuOf } from '../pi/SmiRecord';
 import { regionStateText, smramHobDescriptors, smramNotFree } from '../pi/Smram';
 import { describeBreakpoint } from './Breakpoints';
 import type { Debugger } from './Debugger';
@@ -36,12 +37,13 @@ const LAST_VIEW = new WeakMap<object, { view: CpuView; rip0: number; rip1: numbe
 export function cpuViews(session: Debugger): CpuView[] {
   const s = session.m.s;
   const smi = s.currentSmi ?? s.lastSmi;
+  const outCpu = outCpuOf(smi);
   const out: CpuView[] = new Array(s.cpus.length);
   for (let i = 0; i < s.cpus.length; i++) {
     const c = s.cpus[i];
     const r = c.regs;
     const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
-    const isOutCpu = smi !== null && smi.cpu === c.index;
+    const isOutCpu = outCpu === c.index;
     const isBsp = smi !== null && smi.bsp === c.index;
     const last = LAST_VIEW.get(c);
     const v = last?.view;

@@ -132,8 +132,12 @@ export interface MachineState extends HardwareState {
 export interface SmiTrigger {
   cpu: number;
   writes: PortWrite[];
-  /** Set for PiSmmIpl's Communicate: the buffer gSmmCorePrivate points at. */
-  communicate?: { address: number; size: number; guid: Guid };
+  /**
+   * Set for PiSmmIpl's Communicate: the buffer gSmmCorePrivate points at. `guid` is what the header
+   * in memory says; `osIntent` is the GUID the OS meant to write when the header lies in SMRAM and
+   * its writes were dropped (the record and the events then name the GUID asked for).
+   */
+  communicate?: { address: number; size: number; guid: Guid; osIntent?: Guid };
 }
 
 /**
