@@ -89,7 +89,7 @@ describe('issue 6 §2: looked up or depended on, but not installed', () => {
     const s = Session.create();
     s.exec('platform ovmf --module SwDispatch2Depex');
     const sw = missingProtocols(s.m).find((r) => r.guid === SW)!;
-    expect(sw.askedBy).toEqual([expect.objectContaining({ module: 'SwDispatch2Depex', how: 'depex', result: 'needs it: FALSE without it, the driver stays Dependent' })]);
+    expect(sw.askedBy).toEqual([expect.objectContaining({ module: 'SwDispatch2Depex', how: 'depex', result: 'FALSE without it: the driver stays Dependent' })]);
     const rows = missingProtocols(stock.m);
     expect(rows.map((r) => r.name)).toEqual(['gEfiTcgProtocolGuid', 'gEfiTcg2ProtocolGuid', 'gEfiSmmSwDispatch2ProtocolGuid']);
     expect(rows[2].askedBy).toEqual([]);

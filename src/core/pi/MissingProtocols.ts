@@ -40,7 +40,7 @@ function inUefi(m: Machine, g: Guid): boolean {
 }
 
 function producerNote(m: Machine, producers: string[]): string {
-  if (producers.length === 0) return 'no producer on OVMF: no module of this firmware installs it';
+  if (producers.length === 0) return 'no producer on OVMF: no module here installs it';
   const hung = m.s.hung;
   return producers
     .map((name) => {
@@ -81,7 +81,7 @@ export function missingProtocols(m: Machine): MissingProtocol[] {
       add(g, {
         module: rec.name,
         how: 'depex',
-        result: stale ? `needs it (Dependent; not re-evaluated: ${stale.why})` : 'needs it: FALSE without it, the driver stays Dependent',
+        result: stale ? `FALSE at its last evaluation (Dependent; not re-evaluated: ${stale.why})` : 'FALSE without it: the driver stays Dependent',
         smi: null,
         count: 1,
       });

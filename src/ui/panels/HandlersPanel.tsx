@@ -110,12 +110,11 @@ function ProtocolLine({ p }: { p: ProtocolRow }) {
 /** A GUID modules asked for that nobody installed: who asked, what they got, who could produce it. */
 function MissingLine({ p }: { p: MissingProtocolRow }) {
   return (
-    <tr className="proto-missing" data-testid="protocol-missing" data-guid={p.guid} title={`${p.name}\n${guidText(p.guid)}`}>
+    <tr className="proto-missing" data-testid="protocol-missing" data-guid={p.guid} title={`${p.name}\n${guidText(p.guid)}\n${p.note}`}>
       <td>
         <span className="proto-line">
           <span className="fn proto-name">{p.name}</span> <span className="chip chip-warn">not installed</span>
         </span>
-        <span className="proto-sub mono dim">{guidText(p.guid)}</span>
         {p.askedBy.map((a) => (
           <span key={a} className="proto-asker" data-testid="protocol-asker">
             {a}
