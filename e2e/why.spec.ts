@@ -20,6 +20,9 @@ for (const [w, h] of [
     await typeInTerminal(page, 'platform ovmf --module SwDispatch2Locate');
     await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'hung');
     const panel = page.getByTestId('handlers-panel');
+    // The three tabs, with their counts and alert badges, fit the panel head (none clipped).
+    const tabsFit = await panel.locator('.tabs').evaluate((el) => el.scrollWidth <= (el.parentElement as HTMLElement).clientWidth + 1);
+    expect(tabsFit, 'the Handlers panel tabs fit their head').toBe(true);
 
     await page.getByRole('tab', { name: /Modules/ }).click();
     const hotplug = panel.getByTestId('module-row-CpuHotplugSmm');

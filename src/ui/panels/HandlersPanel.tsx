@@ -356,7 +356,8 @@ export function HandlersPanel() {
         </span>
       }
     >
-      <div className="scroll fill" role="tabpanel">
+      {/* keyed by tab: another tab opens at its top, not at the scroll position of the last one */}
+      <div className="scroll fill" role="tabpanel" key={tab}>
         {tab === 'mmi' && <MmiTab handlers={tables.handlers} />}
         {tab === 'protocols' && <ProtocolsTab protocols={tables.protocols} missing={tables.missingProtocols ?? NO_MISSING} />}
         {tab === 'modules' && <ModulesTab modules={tables.modules} />}
