@@ -178,8 +178,11 @@ export function staleRecord(m: Machine, rec: ModuleRecord): StaleRecord | null {
       : null;
   if (rec.kind !== 'DXE_SMM_DRIVER') {
     // A DXE driver (or PEIM) the boot never reached.
-    if (!hung || rec.entryStatus !== null || rec.state === 'dispatched' || rec.kind === 'SMM_CORE') return null;
-    return { text: `not started: boot hung in ${hung.module} before the DXE core reached it`, why: `boot hung in ${hung.module}`, installedSince: [], missingNow: [], wouldBeTrue: null };
+    if (!hung || rec.entryStatus !== null || rec.state === 'dispatched') return null;
+    const text = rec.kind === 'SMM_CORE'
+      ? `not loaded: boot hung in ${hung.module} before PiSmmIpl loaded the SMM core`
+      : `not started: boot hung in ${hung.module} before the ${rec.kind === 'PEIM' ? 'PEI' : 'DXE'} core reached it`;
+    return { text, why: `boot hung in ${hung.module}`, installedSince: [], missingNow: [], wouldBeTrue: null };
   }
   if (rec.dispatch === 'initialized' || rec.state === 'failed') return null;
   if (rec.dispatch === 'discovered') {

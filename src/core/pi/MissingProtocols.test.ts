@@ -127,6 +127,17 @@ describe('issue 6 §2: a module record the dispatcher never got back to says so 
     for (const n of ['SwDispatch2Locate', 'CpuIo2Smm', 'PiSmmCpuDxeSmm', 'VariableSmm', 'PiSmmCore', 'PlatformPei']) expect(st(n), n).toBeNull();
   });
 
+  it('issue 6 §2: a boot that hangs in DXE before the SMM IPL (§12.4 negotiation failure) says every SMM driver was never evaluated and the core never loaded', () => {
+    const s = Session.create();
+    s.exec('platform ovmf --broadcast off --hotplug-smi on');
+    expect(s.m.s.hung?.module).toBe('SmmControl2Dxe');
+    const st = (n: string) => staleRecord(s.m, s.m.s.modules.find((r) => r.name === n)!)?.text ?? null;
+    expect(st('CpuHotplugSmm')).toBe("not evaluated: boot hung in SmmControl2Dxe before the SMM dispatcher evaluated this driver's depex");
+    expect(st('PiSmmIpl')).toBe('not started: boot hung in SmmControl2Dxe before the DXE core reached it');
+    expect(st('PiSmmCore')).toBe('not loaded: boot hung in SmmControl2Dxe before PiSmmIpl loaded the SMM core');
+    expect(st('SmmAccess2Dxe')).toBeNull();
+  });
+
   it('issue 6 §2: on the stock boot no record is stale (TcgMorLockSmm\'s TPM GUIDs are still missing: its record is current)', () => {
     for (const r of stock.m.s.modules) expect(staleRecord(stock.m, r), r.name).toBeNull();
   });
