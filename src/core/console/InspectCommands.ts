@@ -1,10 +1,13 @@
 /** Console commands that read the machine: CPUs, registers, save states, memory, tables, state --json. */
 
-import { guidName, GUIDS } from '../lib/Guid';
+import { guidName } from '../lib/Guid';
 import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
 import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { variableStoreReport } from '../modules/VariableSmm';
+import { staleRecord } from '../pi/Dispatcher';
 import { hex } from '../pi/Fw';
+import { askerText, missingProtocols } from '../pi/MissingProtocols';
+import { outCpuOf } from '../pi/SmiRecord';
 import { type CommandTable, hexDump } from './CommandShared';
 import { checkFlags, checkPositional, ConsoleError, parseNumber } from './ConsoleArgs';
 import { stateJson } from './StateJson';
@@ -16,10 +19,11 @@ export const INSPECT_COMMANDS: CommandTable = {
     run: (s, a) => {
       checkPositional(a, 0, 0, 'cpus');
       const smi = s.m.s.currentSmi ?? s.m.s.lastSmi;
+      const outCpu = outCpuOf(smi);
       return s.m.s.cpus.map(
         (c) =>
           `CPU${String(c.index).padEnd(3)} SMBASE=${hex(c.smbase, 8)} ${c.inSmm ? 'in SMM ' : 'OS     '} SMI_COUNT=${String(c.smiCount).padEnd(4)} ${c.activity.padEnd(12)} RIP=${hex64(getReg(c.regs, REG.RIP))} RAX=${hex64(getReg(c.regs, REG.RAX))}` +
-          (smi?.cpu === c.index ? ' [OUT]' : '') +
+          (outCpu === c.index ? ' [OUT]' : '') +
           (smi?.bsp === c.index ? ' [BSP]' : ''),
       );
     },
@@ -101,25 +105,37 @@ export const INSPECT_COMMANDS: CommandTable = {
   },
   protocols: {
     usage: 'protocols',
-    help: 'The SMM protocol database (and the UEFI protocols SMM depexes can see).',
+    help: 'The SMM protocol database, the UEFI protocols SMM depexes can see, and the GUIDs modules looked up (SmmLocateProtocol / gBS->LocateProtocol) or need in their depex but nobody installed: who asked, what they got, and whether any module of this firmware produces it.',
     run: (s, a) => {
       checkPositional(a, 0, 0, 'protocols');
       const out = ['SMM protocol database (gSmst->SmmLocateProtocol):'];
       for (const p of s.m.s.smm.protocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
       out.push('UEFI boot-services protocols (depex PUSH falls back to these):');
       for (const p of s.m.s.uefiProtocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
-      if (!s.m.s.smm.protocols.some((p) => p.guid === GUIDS.gEfiSmmSwDispatch2ProtocolGuid)) {
-        out.push('note: no module produces gEfiSmmSwDispatch2ProtocolGuid (EFI_MM_SW_DISPATCH_PROTOCOL) on OVMF');
+      const missing = missingProtocols(s.m);
+      out.push(`Looked up or depended on, but not installed (${missing.length}):`);
+      for (const p of missing) {
+        out.push(`  ${p.name} ${p.guid}`);
+        for (const a of p.askedBy) out.push(`    ${askerText(a)}`);
+        out.push(`    ${p.note}`);
       }
       return out;
     },
   },
   modules: {
     usage: 'modules',
-    help: 'Modules with dispatch state, depex and why.',
+    help: 'Modules with dispatch state, image base and why (a module the dispatcher never re-evaluated because the boot hung says so), each with its edk2 .inf path and what it does.',
     run: (s, a) => {
       checkPositional(a, 0, 0, 'modules');
-      return s.m.s.modules.map((r) => `${r.name.padEnd(18)} ${r.state.padEnd(10)} ${r.imageBase ? hex(r.imageBase, 8) : '-'.padEnd(10)} ${r.reason}`);
+      const w = Math.max(...s.m.s.modules.map((r) => r.name.length));
+      return s.m.s.modules.flatMap((r) => {
+        const def = s.m.defs.get(r.name);
+        const stale = staleRecord(s.m, r);
+        return [
+          `${r.name.padEnd(w)} ${r.state.padEnd(10)} ${r.imageBase ? hex(r.imageBase, 8) : '-'.padEnd(10)} ${stale ? stale.text : r.reason}`,
+          `${''.padEnd(w)}   ${def?.path ?? '(SmiScope sample, not in edk2)'}: ${def?.summary ?? ''}`,
+        ];
+      });
     },
   },
   state: {

@@ -7,6 +7,9 @@ import type { Debugger } from '../debug/Debugger';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
 import { guidName } from '../lib/Guid';
+import { staleRecord } from '../pi/Dispatcher';
+import { missingProtocols } from '../pi/MissingProtocols';
+import { outCpuOf } from '../pi/SmiRecord';
 import { regionStateText, smramHobDescriptors } from '../pi/Smram';
 import { type SmramDescriptor } from '../pi/SmramMap';
 
@@ -98,6 +101,17 @@ export function stateJson(s: Debugger) {
       depex: r.depexText,
       missing: r.missing.map(guidName),
       imageBase: r.imageBase ? h(r.imageBase) : null,
+      summary: s.m.defs.get(r.name)?.summary ?? '',
+      path: s.m.defs.get(r.name)?.path ?? null,
+      notEvaluated: staleRecord(s.m, r)?.text ?? null,
+    })),
+    protocolLookups: st.protocolLookups.map((l) => ({ module: l.module, service: l.service, guid: l.guid, guidName: guidName(l.guid), status: l.status, count: l.count, smi: l.smi })),
+    missingProtocols: missingProtocols(s.m).map((p) => ({
+      guid: p.guid,
+      name: p.name,
+      askedBy: p.askedBy.map((a) => ({ module: a.module, how: a.how, result: a.result, smi: a.smi, count: a.count })),
+      producers: p.producers,
+      note: p.note,
     })),
     lastSmi: smi
       ? {
@@ -106,6 +120,7 @@ export function stateJson(s: Debugger) {
           command: hex(smi.command, 2),
           data: hex(smi.data, 2),
           cpu: smi.cpu,
+          outCpu: outCpuOf(smi),
           bsp: smi.bsp,
           raised: smi.raised,
           note: smi.note,

@@ -4,7 +4,7 @@
  * as the selected CPU's 1 KiB save-state map and the hex window on screen, never all of SMRAM.
  */
 
-import type { CpuView, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
+import type { CpuView, ModuleRow, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import type { SmramDescriptorView } from '../pi/SmramMap';
 import type { Machine } from '../pi/Platform';
 import { readBytes, sameBytes } from '../machine/Memory';
@@ -13,6 +13,10 @@ import { regHex, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { guidName } from '../lib/Guid';
 import { disassembleDepex } from '../pi/Depex';
+import { staleRecord } from '../pi/Dispatcher';
+import { askerText, missingProtocols } from '../pi/MissingProtocols';
+import type { ModuleRecord } from '../pi/ModuleRecord';
+import { outCpuOf } from '../pi/SmiRecord';
 import { regionStateText, smramHobDescriptors, smramNotFree } from '../pi/Smram';
 import { describeBreakpoint } from './Breakpoints';
 import type { Debugger } from './Debugger';
@@ -33,12 +37,13 @@ const LAST_VIEW = new WeakMap<object, { view: CpuView; rip0: number; rip1: numbe
 export function cpuViews(session: Debugger): CpuView[] {
   const s = session.m.s;
   const smi = s.currentSmi ?? s.lastSmi;
+  const outCpu = outCpuOf(smi);
   const out: CpuView[] = new Array(s.cpus.length);
   for (let i = 0; i < s.cpus.length; i++) {
     const c = s.cpus[i];
     const r = c.regs;
     const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
-    const isOutCpu = smi !== null && smi.cpu === c.index;
+    const isOutCpu = outCpu === c.index;
     const isBsp = smi !== null && smi.bsp === c.index;
     const last = LAST_VIEW.get(c);
     const v = last?.view;
@@ -94,6 +99,13 @@ export function smramDescriptorViews(m: Machine): SmramDescriptorView[] {
   });
 }
 
+/** A module's summary and edk2 path (its ModuleDef) and, when the dispatcher's record is stale, why. */
+function moduleMeta(m: Machine, r: ModuleRecord): Pick<ModuleRow, 'summary' | 'path' | 'notEvaluated' | 'missingNow'> {
+  const def = m.defs.get(r.name);
+  const stale = staleRecord(m, r);
+  return { summary: def?.summary ?? '', path: def?.path ?? null, notEvaluated: stale?.text ?? null, missingNow: stale?.missingNow ?? [] };
+}
+
 export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
   const s = session.m.s;
   const smm = s.smm;
@@ -115,7 +127,9 @@ export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
       missing: r.missing.map(guidName),
       imageBase: r.imageBase,
       imageSize: r.imageSize,
+      ...moduleMeta(session.m, r),
     })),
+    missingProtocols: missingProtocols(session.m).map((p) => ({ name: p.name, guid: p.guid, askedBy: p.askedBy.map(askerText), producers: p.producers, note: p.note })),
   };
 }
 

@@ -83,6 +83,29 @@ export interface ModuleRow {
   missing: string[];
   imageBase: number;
   imageSize: number;
+  /** What the module does, in one line (ModuleDef.summary). */
+  summary?: string;
+  /** Its .inf in edk2 (e.g. UefiCpuPkg/PiSmmCpuDxeSmm/PiSmmCpuDxeSmm.inf); null for SmiScope's samples. */
+  path?: string | null;
+  /**
+   * Set when the dispatcher's record of this module is out of date ("not evaluated: boot hung in
+   * SwDispatch2Locate ..."): `missing` then lists what its last evaluation missed, not what is
+   * missing now.
+   */
+  notEvaluated?: string | null;
+  /** With notEvaluated: the depex GUIDs still missing against the protocols installed now. */
+  missingNow?: string[];
+}
+
+/** A GUID modules looked up or depend on that nobody installed (pi/MissingProtocols). */
+export interface MissingProtocolRow {
+  name: string;
+  guid: string;
+  /** Who asked and what they got: "SwDispatch2Locate: gSmst->SmmLocateProtocol -> EFI_NOT_FOUND in SMI #7". */
+  askedBy: string[];
+  /** Modules of this firmware that would install it (empty: no producer on OVMF). */
+  producers: string[];
+  note: string;
 }
 
 export interface TimelineEvent {
@@ -161,7 +184,7 @@ export interface ViewSnapshot {
   /** `regions` and `descriptors` are sent when they change. */
   smram: { regions?: SmramRegion[]; descriptors?: SmramDescriptorView[]; hexAddress: number; hexBytes: Uint8Array };
   /** Tables are sent only when they changed since the previous snapshot. */
-  tables?: { handlers: HandlerRow[]; protocols: ProtocolRow[]; modules: ModuleRow[] };
+  tables?: { handlers: HandlerRow[]; protocols: ProtocolRow[]; modules: ModuleRow[]; missingProtocols?: MissingProtocolRow[] };
   /** Events of the current SMI: `reset` = replace, else append. */
   timeline: { reset: boolean; events: TimelineEvent[] };
   lastSmi: SmiSummary | null;

@@ -87,5 +87,6 @@ export const CpuHotplugSmm: ModuleDef = {
   imageSize: 0x8000,
   entry,
   handlers: { CpuHotplugMmi },
-  summary: 'OvmfPkg/CpuHotplugSmm: root MMI handler for APM command 0x04 (QEMU CPU hotplug)',
+  summary: 'QEMU CPU hotplug in SMM: a root MMI handler that acts on APM command 0x04 (relocates hot-added CPUs) and ignores every other SMI',
+  path: 'OvmfPkg/CpuHotplugSmm/CpuHotplugSmm.inf',
 };

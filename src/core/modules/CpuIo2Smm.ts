@@ -28,5 +28,7 @@ export const CpuIo2Smm: ModuleDef = {
   imageSize: 0x5000,
   entry,
   handlers: {},
-  summary: 'UefiCpuPkg/CpuIo2Smm: EFI_MM_CPU_IO_PROTOCOL (gEfiMmCpuIoProtocolGuid = gEfiSmmCpuIo2ProtocolGuid)',
+  summary: 'Gives SMM drivers I/O-port and MMIO access (EFI_MM_CPU_IO_PROTOCOL)',
+  path: 'UefiCpuPkg/CpuIo2Smm/CpuIo2Smm.inf',
+  produces: [GUIDS.gEfiSmmCpuIo2ProtocolGuid],
 };

@@ -42,5 +42,7 @@ export const FvbServicesSmm: ModuleDef = {
   imageSize: 0x8000,
   entry,
   handlers: {},
-  summary: 'OvmfPkg/QemuFlashFvbServicesRuntimeDxe (FvbServicesSmm): EFI_SMM_FIRMWARE_VOLUME_BLOCK_PROTOCOL over the OVMF_VARS pflash at 0xFFC00000',
+  summary: 'Reads and writes QEMU\'s OVMF_VARS pflash from SMM (the firmware-volume block protocol the variable driver writes through)',
+  path: 'OvmfPkg/QemuFlashFvbServicesRuntimeDxe/FvbServicesSmm.inf',
+  produces: [gEfiSmmFirmwareVolumeBlockProtocolGuid, gEfiDevicePathProtocolGuid],
 };

@@ -183,5 +183,7 @@ export const GenericSwDispatcher: ModuleDef = {
   imageSize: 0x5000,
   entry,
   handlers: { GenericSwMmiHandler },
-  summary: "the seed thread's 'universal' SW dispatcher: EFI_MM_SW_DISPATCH_PROTOCOL over 0xB2/0xB3 (not in upstream OVMF)",
+  summary: "The 'universal' SW dispatcher the seed thread sketches: EFI_MM_SW_DISPATCH_PROTOCOL over 0xB2/0xB3 (not in upstream OVMF)",
+  path: null,
+  produces: [GUIDS.gEfiSmmSwDispatch2ProtocolGuid],
 };

@@ -159,7 +159,9 @@ export const PiSmmCore: ModuleDef = {
     SmmReadyToBootHandler,
     SmmEndOfDxeHandler,
   },
-  summary: 'MdeModulePkg/Core/PiSmmCore: SMST, protocol and MMI handler databases, SmmEntryPoint, driver dispatcher',
+  summary: 'The SMM core: the SMST, the SMM protocol and MMI handler databases, SmmEntryPoint (Communicate, then the root handlers) and the SMM driver dispatcher',
+  path: 'MdeModulePkg/Core/PiSmmCore/PiSmmCore.inf',
+  produces: [CORE_GUIDS.gEfiSmmReadyToLockProtocolGuid, CORE_GUIDS.gEfiSmmEndOfDxeProtocolGuid, CORE_GUIDS.gEdkiiSmmReadyToBootProtocolGuid, CORE_GUIDS.gEdkiiSmmExitBootServicesProtocolGuid, CORE_GUIDS.gEdkiiSmmLegacyBootProtocolGuid],
 };
 
 export function newModuleRecord(def: ModuleDef): ModuleRecord {

@@ -7,7 +7,8 @@
  */
 
 import type { ModuleDef } from '../pi/Platform';
-import { piCpuSmmEntry } from './PiSmmCpuEntry';
+import { GUIDS } from '../lib/Guid';
+import { piCpuSmmEntry, SMM_CPU_GUIDS } from './PiSmmCpuEntry';
 
 export { SMM_PSD_OFFSET } from './PiSmmCpuEntry';
 
@@ -19,5 +20,10 @@ export const PiSmmCpuDxeSmm: ModuleDef = {
   imageSize: 0x23000,
   entry: piCpuSmmEntry,
   handlers: {},
-  summary: 'UefiCpuPkg/PiSmmCpuDxeSmm: SMBASEs from the PEI HOB, first-SMI init, SMI entry and rendezvous, EFI_MM_CPU_PROTOCOL',
+  summary: 'The SMM CPU driver: takes the SMBASEs from the PEI HOB, runs the first-SMI init, and owns SMI entry, the rendezvous (BSP election) and the save-state services',
+  path: 'UefiCpuPkg/PiSmmCpuDxeSmm/PiSmmCpuDxeSmm.inf',
+  produces: [
+    GUIDS.gEfiSmmCpuProtocolGuid, SMM_CPU_GUIDS.gEdkiiSmmMemoryAttributeProtocolGuid, SMM_CPU_GUIDS.gEfiMmMpProtocolGuid,
+    GUIDS.gEfiSmmCpuServiceProtocolGuid, SMM_CPU_GUIDS.gEdkiiSmmCpuRendezvousProtocolGuid, GUIDS.gEfiSmmConfigurationProtocolGuid,
+  ],
 };

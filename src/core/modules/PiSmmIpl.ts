@@ -17,7 +17,7 @@ import { ev, type Gen, hex, lazyEv, tag } from '../pi/Fw';
 import { type Fw } from '../pi/Platform';
 import { type Guid, GUIDS, guidName, guidToBytes, guidFromBytes, registerGuidName } from '../lib/Guid';
 import { MmiManage } from '../pi/Mmi';
-import { installUefiProtocol, uefiProtocolInstalled } from '../pi/ProtocolDb';
+import { installUefiProtocol, LocateProtocol } from '../pi/ProtocolDb';
 import { EFI_ALLOCATED, smramNotFree } from '../pi/Smram';
 import { type SmramDescriptor } from '../pi/SmramMap';
 import { gEfiMmCommunicateHeaderV3Guid, MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMUNICATE_HEADER_SIZE, V3_BUFFER_SIZE_OFFSET, V3_MESSAGE_GUID_OFFSET, V3_MESSAGE_SIZE_OFFSET } from '../pi/SmmEntryPoint';
@@ -58,7 +58,7 @@ export interface CommunicateResult {
  * With the SMM entry point registered and not in SMM this raises a real SMI through SmmControl2;
  * before that it calls SmiManage directly.
  */
-export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer: number, commSize: number | null): Gen<CommunicateResult> {
+export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer: number, commSize: number | null, osIntent?: Guid): Gen<CommunicateResult> {
   const fw = iplFw(m, cpu);
   const priv = m.s.smm.priv;
   if (commBuffer === 0) return { status: 'EFI_INVALID_PARAMETER', commSize: 0, why: 'CommBuffer is NULL' };
@@ -69,7 +69,7 @@ export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer
   }
   const guid = guidFromBytes(readBytes(m.s.mem, commBuffer, 16));
   if (!priv.inSmm && priv.smmEntryPointRegistered) {
-    const r = yield* triggerCommunicateSmi(m, cpu, commBuffer, size, guid);
+    const r = yield* triggerCommunicateSmi(m, cpu, commBuffer, size, guid, osIntent);
     return r ?? { status: 'EFI_UNSUPPORTED', commSize: size, why: 'Trigger failed' };
   }
   if (!priv.inSmm && (!m.s.smm.smramOpen || m.s.smm.smramLocked)) {
@@ -84,13 +84,14 @@ export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer
  * The SMI path both Communicate protocols take once the SMM entry point is registered:
  * gSmmCorePrivate gets the buffer, SmmControl2's Trigger writes 0 to 0xB3 and 0xB2 (null when
  * Trigger fails). An SMI that reached no SmmEntryPoint (no BSP) leaves CommunicationBuffer set and
- * ReturnStatus as it was.
+ * ReturnStatus as it was. `osIntent`: the GUID the caller meant to write when its header lies in
+ * SMRAM (its writes were dropped; `guid` is then whatever SMRAM holds there).
  */
-function* triggerCommunicateSmi(m: Machine, cpu: number, address: number, size: number, guid: Guid): Gen<CommunicateResult | null> {
+function* triggerCommunicateSmi(m: Machine, cpu: number, address: number, size: number, guid: Guid, osIntent?: Guid): Gen<CommunicateResult | null> {
   const priv = m.s.smm.priv;
   const writes = smmControl2Trigger(null, null, false, 0);
   if (writes === 'EFI_DEVICE_ERROR') return null;
-  yield* m.smi(m, { cpu, writes, communicate: { address, size, guid } });
+  yield* m.smi(m, { cpu, writes, communicate: osIntent !== undefined ? { address, size, guid, osIntent } : { address, size, guid } });
   const pending = priv.commBuffer === address;
   return {
     status: priv.returnStatus,
@@ -123,7 +124,7 @@ export function SmmCommunicationMmCommunicate2(m: Machine, cpu: number, commBuff
  * MessageSize. gSmmCorePrivate->BufferSize = the header's BufferSize (the whole buffer), then the
  * same Trigger as the legacy protocol. No CommSize comes back on the SMI path.
  */
-export function* MmCommunicationMmCommunicate3(m: Machine, cpu: number, commBufferPhysical: number): Gen<CommunicateResult> {
+export function* MmCommunicationMmCommunicate3(m: Machine, cpu: number, commBufferPhysical: number, osIntent?: Guid): Gen<CommunicateResult> {
   const fw = iplFw(m, cpu);
   const priv = m.s.smm.priv;
   const mem = m.s.mem;
@@ -131,7 +132,8 @@ export function* MmCommunicationMmCommunicate3(m: Machine, cpu: number, commBuff
   const headerGuid = guidFromBytes(readBytes(mem, commBufferPhysical, 16));
   const bufferSize = Number(read64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET));
   if (headerGuid !== gEfiMmCommunicateHeaderV3Guid) {
-    return { status: 'EFI_INVALID_PARAMETER', commSize: bufferSize, why: `HeaderGuid ${guidName(headerGuid)} is not gEfiMmCommunicateHeaderV3Guid` };
+    const dropped = osIntent !== undefined ? ` (the buffer lies in SMRAM: the OS's header writes were dropped, these are SMRAM's bytes; it meant MessageGuid ${guidName(osIntent)})` : '';
+    return { status: 'EFI_INVALID_PARAMETER', commSize: bufferSize, why: `HeaderGuid ${guidName(headerGuid)} is not gEfiMmCommunicateHeaderV3Guid${dropped}` };
   }
   const messageSize = read64(mem, commBufferPhysical + V3_MESSAGE_SIZE_OFFSET);
   const minSize = BigInt(MM_COMMUNICATE_HEADER_V3_SIZE) + messageSize;
@@ -141,7 +143,7 @@ export function* MmCommunicationMmCommunicate3(m: Machine, cpu: number, commBuff
   }
   const messageGuid = guidFromBytes(readBytes(mem, commBufferPhysical + V3_MESSAGE_GUID_OFFSET, 16));
   if (!priv.inSmm && priv.smmEntryPointRegistered) {
-    const r = yield* triggerCommunicateSmi(m, cpu, commBufferPhysical, bufferSize, messageGuid);
+    const r = yield* triggerCommunicateSmi(m, cpu, commBufferPhysical, bufferSize, messageGuid, osIntent);
     if (!r) return { status: 'EFI_UNSUPPORTED', commSize: bufferSize, why: 'Trigger failed' };
     return { ...r, commSize: Number(read64(mem, commBufferPhysical + V3_BUFFER_SIZE_OFFSET)) };
   }
@@ -265,8 +267,8 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   const { m } = fw;
   const smm = m.s.smm;
   smm.priv.address = m.s.config.runtimeDataBase;
-  ASSERT_EFI_ERROR(fw, uefiProtocolInstalled(fw, GUIDS.gEfiSmmAccess2ProtocolGuid) ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', 'PiSmmIpl.c', 1883);
-  ASSERT_EFI_ERROR(fw, uefiProtocolInstalled(fw, GUIDS.gEfiSmmControl2ProtocolGuid) ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND', 'PiSmmIpl.c', 1889);
+  ASSERT_EFI_ERROR(fw, LocateProtocol(fw, GUIDS.gEfiSmmAccess2ProtocolGuid)[0], 'PiSmmIpl.c', 1883);
+  ASSERT_EFI_ERROR(fw, LocateProtocol(fw, GUIDS.gEfiSmmControl2ProtocolGuid)[0], 'PiSmmIpl.c', 1889);
   const ranges = getFullSmramRanges(m);
   smm.smramRanges = ranges;
   ASSERT_EFI_ERROR(fw, smmAccess2Open(m), 'PiSmmIpl.c', 1897);
@@ -323,5 +325,7 @@ export const PiSmmIpl: ModuleDef = {
   imageSize: 0x9000,
   entry,
   handlers: {},
-  summary: 'MdeModulePkg/Core/PiSmmCore/PiSmmIpl: loads the SMM core; EFI_SMM_COMMUNICATION / EFI_MM_COMMUNICATION2 / EFI_MM_COMMUNICATION3; drives dispatch and DXE events into SMM',
+  summary: 'The DXE half of SMM: loads the SMM core into SMRAM, offers the three Communicate protocols and forwards DXE dispatch and boot events into SMM',
+  path: 'MdeModulePkg/Core/PiSmmCore/PiSmmIpl.inf',
+  produces: [GUIDS.gEfiSmmBase2ProtocolGuid, GUIDS.gEfiSmmCommunicationProtocolGuid, gEfiMmCommunication2ProtocolGuid, gEfiMmCommunication3ProtocolGuid],
 };

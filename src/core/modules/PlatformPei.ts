@@ -86,5 +86,6 @@ export const PlatformPei: ModuleDef = {
   imageSize: 0x10000,
   entry,
   handlers: {},
-  summary: 'OvmfPkg/PlatformPei: TSEG SMRAM HOB, PMBASE, CPU HOB; relocates SMBASE in PEI (SmmRelocationLib) on the MP Services2 notification',
+  summary: 'PEI platform set-up: programs PMBASE, builds the TSEG SMRAM and CPU HOBs, and relocates every CPU\'s SMBASE in PEI (SmmRelocationLib) once MP Services2 is there',
+  path: 'OvmfPkg/PlatformPei/PlatformPei.inf',
 };

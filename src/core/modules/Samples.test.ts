@@ -41,7 +41,11 @@ describe('seed thread: the first try, SmmLocateProtocol (gEfiSmmSwDispatch2Proto
     expect(s.m.s.smm.protocols.some((p) => p.guid === SW_DISPATCH2)).toBe(false);
     expect(s.m.s.uefiProtocols.some((p) => p.guid === SW_DISPATCH2)).toBe(false);
     expect(json(s).handlers.sw).toEqual([]);
-    expect(s.exec('protocols').lines.at(-1)).toMatch(/no module produces gEfiSmmSwDispatch2ProtocolGuid/);
+    // issue 6 §2: the note is now a row of the "not installed" list, with its producer verdict.
+    const lines = s.exec('protocols').lines;
+    const at = lines.findIndex((l) => l.startsWith('  gEfiSmmSwDispatch2ProtocolGuid '));
+    expect(at).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Looked up or depended on, but not installed')));
+    expect(lines[at + 1]).toMatch(/no producer on OVMF/);
   });
 
   it('§2/§12.9 seed: --module SwDispatch2Locate prints "SmmSwDispatch2Protocol Status: 0xE", a blank line, "ASSERT_EFI_ERROR (Status = Not Found)" and the ASSERT line', () => {
@@ -209,7 +213,7 @@ describe('seed thread: the advice, a root MMI handler for a value > 4 (RootMmiSa
       entry: function* () {
         return 'EFI_SUCCESS';
       },
-      handlers: { ClaimsZero }, summary: 'test',
+      handlers: { ClaimsZero }, summary: 'test', path: null,
     };
     const defs = new Map(s.m.defs);
     defs.set(def.name, def);

@@ -47,7 +47,8 @@ export const SwDispatch2Locate: ModuleDef = {
   imageSize: 0x3000,
   entry: swDispatch2LocateEntry,
   handlers: { SwMmiSampleHandler },
-  summary: 'seed thread, first try: SmmLocateProtocol (gEfiSmmSwDispatch2ProtocolGuid) -> EFI_NOT_FOUND on OVMF -> ASSERT_EFI_ERROR hangs the boot',
+  summary: 'The seed thread\'s first try: its entry calls SmmLocateProtocol (gEfiSmmSwDispatch2ProtocolGuid), gets EFI_NOT_FOUND on OVMF and hangs in ASSERT_EFI_ERROR',
+  path: null,
 };
 
 /** The seed thread's second try: the GUID in [Depex] - the driver is never dispatched. */
@@ -59,7 +60,8 @@ export const SwDispatch2Depex: ModuleDef = {
   imageSize: 0x3000,
   entry: swDispatch2LocateEntry,
   handlers: { SwMmiSampleHandler },
-  summary: 'seed thread, second try: [Depex] gEfiSmmSwDispatch2ProtocolGuid -> nobody on OVMF produces it -> never loaded',
+  summary: 'The seed thread\'s second try: gEfiSmmSwDispatch2ProtocolGuid in its [Depex]; nothing on OVMF installs it, so it is never loaded',
+  path: null,
 };
 
 export const ROOT_MMI_SAMPLE_COMMAND = 0x42;
@@ -111,7 +113,8 @@ export const RootMmiSample: ModuleDef = {
   imageSize: 0x3000,
   entry: rootMmiSampleEntry,
   handlers: { RootMmiSampleHandler },
-  summary: `the thread's fix: a root MMI handler for APM command ${hex(ROOT_MMI_SAMPLE_COMMAND, 2)} (> 4); writes 0x5A5A00dd into the SMM BSP's (CPU0's) saved RAX, not the caller's`,
+  summary: `The seed thread's fix (Laszlo Ersek's advice): a root MMI handler for APM command ${hex(ROOT_MMI_SAMPLE_COMMAND, 2)} (> 4); writes 0x5A5A00dd into the SMM BSP's (CPU0's) saved RAX, not the caller's`,
+  path: null,
 };
 
 for (const d of [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample]) registerGuidName(d.fileGuid, d.name);

@@ -54,5 +54,7 @@ export const SmmAccess2Dxe: ModuleDef = {
   imageSize: 0x7000,
   entry,
   handlers: {},
-  summary: 'OvmfPkg/SmmAccess/SmmAccess2Dxe: EFI_SMM_ACCESS2_PROTOCOL (Open/Close/Lock TSEG; GetCapabilities = the SMRAM HOB descriptors)',
+  summary: 'Opens, closes and locks TSEG for the SMM IPL; GetCapabilities reports the SMRAM descriptors PEI put in the HOB',
+  path: 'OvmfPkg/SmmAccess/SmmAccess2Dxe.inf',
+  produces: [GUIDS.gEfiSmmAccess2ProtocolGuid],
 };

@@ -67,5 +67,7 @@ export const SmmControl2Dxe: ModuleDef = {
   imageSize: 0x6000,
   entry,
   handlers: {},
-  summary: 'OvmfPkg/SmmControl2Dxe: EFI_SMM_CONTROL2_PROTOCOL over ICH9 APM ports; SMI_EN/SMI_LOCK; broadcast negotiation',
+  summary: 'Raises SMIs for the SMM IPL by writing the ICH9 APM ports; enables APM SMIs, sets SMI_LOCK and negotiates broadcast SMI with QEMU',
+  path: 'OvmfPkg/SmmControl2Dxe/SmmControl2Dxe.inf',
+  produces: [GUIDS.gEfiSmmControl2ProtocolGuid],
 };

@@ -16,7 +16,7 @@ import { type Fw, type MmiHandlerFn, type NotifyFn } from '../pi/Platform';
 import { type Gen, lazyEv } from '../pi/Fw';
 import { type Guid, registerGuidName } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
-import { installUefiProtocol, SmmInstallProtocolInterface, SmmRegisterProtocolNotify } from '../pi/ProtocolDb';
+import { installUefiProtocol, SmmInstallProtocolInterface, smmLocateProtocolQuiet, SmmRegisterProtocolNotify } from '../pi/ProtocolDb';
 import { smmIsBufferOutsideSmmValid, smmMemLibConstructor } from '../pi/SmmMemLib';
 import { gEfiSmmFirmwareVolumeBlockProtocolGuid } from './FvbServicesSmm';
 import type { ModuleDef } from '../pi/Platform';
@@ -50,7 +50,8 @@ function* initFtwProtocol(fw: Fw): Gen<EfiStatus> {
 
 /** FvbNotificationEvent: once the SMM FVB exists, bring up the FTW protocol (once). */
 const FvbNotificationEvent: NotifyFn = function* (fw) {
-  if (fw.m.s.smm.protocols.some((p) => p.guid === gEfiSmmFaultTolerantWriteProtocolGuid)) return 'EFI_SUCCESS';
+  // gMmst->MmLocateProtocol (FTW): already installed -> nothing to do (FaultTolerantWriteSmm.c).
+  if (smmLocateProtocolQuiet(fw, gEfiSmmFaultTolerantWriteProtocolGuid)[0] === 'EFI_SUCCESS') return 'EFI_SUCCESS';
   if (!fw.m.s.smm.protocols.some((p) => p.guid === gEfiSmmFirmwareVolumeBlockProtocolGuid)) return 'EFI_NOT_FOUND';
   const status = yield* initFtwProtocol(fw);
   if (status !== 'EFI_SUCCESS') return status;
@@ -108,5 +109,7 @@ export const SmmFaultTolerantWriteDxe: ModuleDef = {
   entry,
   handlers: { SmmFaultTolerantWriteHandler },
   notifies: { FvbNotificationEvent, MmEndOfDxeCallback },
-  summary: 'MdeModulePkg/Universal/FaultTolerantWriteDxe (FaultTolerantWriteSmm.inf): EFI_SMM_FAULT_TOLERANT_WRITE_PROTOCOL over the OVMF_VARS pflash',
+  summary: 'Fault-tolerant (power-loss safe) writes to the variable flash from SMM, on top of the SMM FVB protocol',
+  path: 'MdeModulePkg/Universal/FaultTolerantWriteDxe/FaultTolerantWriteSmm.inf',
+  produces: [gEfiSmmFaultTolerantWriteProtocolGuid],
 };

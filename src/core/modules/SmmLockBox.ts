@@ -123,5 +123,7 @@ export const SmmLockBox: ModuleDef = {
   imageSize: 0x8000,
   entry,
   handlers: { SmmLockBoxHandler },
-  summary: 'MdeModulePkg/Universal/LockBox/SmmLockBox: LockBox GUID handler and SMM configuration table (S3 data; the model keeps no contents)',
+  summary: 'Keeps S3 resume data in SMRAM, out of the OS\'s reach, behind a Communicate GUID handler (the model keeps no contents)',
+  path: 'MdeModulePkg/Universal/LockBox/SmmLockBox/SmmLockBox.inf',
+  produces: [LOCKBOX_GUIDS.gEfiLockBoxProtocolGuid],
 };

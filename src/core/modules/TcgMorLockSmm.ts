@@ -28,5 +28,6 @@ export const TcgMorLockSmm: ModuleDef = {
   imageSize: 0x6000,
   entry,
   handlers: {},
-  summary: 'SecurityPkg/Tcg/MemoryOverwriteRequestControlLock (TcgMorLockSmm): MOR lock; needs a TPM, so it never loads on this machine',
+  summary: 'Guards the TCG memory-overwrite-request lock variable; its depex needs a TPM protocol, so it never loads on this machine (no TPM)',
+  path: 'SecurityPkg/Tcg/MemoryOverwriteRequestControlLock/TcgMorLockSmm.inf',
 };

@@ -23,7 +23,7 @@ import { type Fw, type MmiHandlerFn, type NotifyFn } from '../pi/Platform';
 import { type Gen, hex, lazyEv } from '../pi/Fw';
 import { type Guid, GUIDS, guidFromBytes, guidName, guidToBytes, registerGuidName } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
-import { installUefiProtocol, SmmInstallProtocolInterface, SmmRegisterProtocolNotify } from '../pi/ProtocolDb';
+import { installUefiProtocol, SmmInstallProtocolInterface, smmLocateProtocolQuiet, SmmRegisterProtocolNotify } from '../pi/ProtocolDb';
 import { smmIsBufferOutsideSmmValid, smmMemLibConstructor } from '../pi/SmmMemLib';
 import { smmAllocatePages } from '../pi/SmramAlloc';
 import type { ModuleDef } from '../pi/Platform';
@@ -299,7 +299,8 @@ const SmmEndOfDxeCallback: NotifyFn = function* (fw) {
 const SmmFtwNotificationEvent: NotifyFn = function* (fw) {
   const g = fw.mod.globals;
   if (g.writeReady === true) return 'EFI_SUCCESS';
-  if (!fw.m.s.smm.protocols.some((p) => p.guid === gEfiSmmFaultTolerantWriteProtocolGuid)) return 'EFI_NOT_FOUND';
+  // GetFtwProtocol: gMmst->MmLocateProtocol (gEfiSmmFaultTolerantWriteProtocolGuid).
+  if (smmLocateProtocolQuiet(fw, gEfiSmmFaultTolerantWriteProtocolGuid)[0] !== 'EFI_SUCCESS') return 'EFI_NOT_FOUND';
   DEBUG(fw, DEBUG_INFO, 'NOTICE - AuthVariableLibInitialize() returns %r!\n', { status: 'EFI_UNSUPPORTED' });
   DEBUG(fw, DEBUG_INFO, 'Variable driver will continue to work without auth variable support!\n');
   g.writeReady = true;
@@ -363,7 +364,9 @@ export const VariableSmm: ModuleDef = {
   entry,
   handlers: { SmmVariableHandler, VarCheckPolicyLibMmiHandler },
   notifies: { SmmEndOfDxeCallback, SmmFtwNotificationEvent },
-  summary: 'MdeModulePkg/Universal/Variable/RuntimeDxe (VariableSmm): the UEFI variable store in SMM, SmmVariableHandler and the VarCheckPolicy MMI handler',
+  summary: 'The UEFI variable store, kept in SMM: SmmVariableHandler answers the Get/Set/GetNext variable requests of DXE and the OS; VarCheckPolicy enforces the variable policies',
+  path: 'MdeModulePkg/Universal/Variable/RuntimeDxe/VariableSmm.inf',
+  produces: [GUIDS.gEfiSmmVariableProtocolGuid, gEdkiiSmmVarCheckProtocolGuid, gSmmVariableWriteGuid],
 };
 
 /**

@@ -171,5 +171,7 @@ export const VariableSmmRuntimeDxe: ModuleDef = {
   imageSize: 0xa000,
   entry,
   handlers: {},
-  summary: 'MdeModulePkg/Universal/Variable/RuntimeDxe (VariableSmmRuntimeDxe + VariablePolicySmmDxe): gRT variable services and EDKII_VARIABLE_POLICY_PROTOCOL as Communicate calls into SMM',
+  summary: 'The DXE face of the variable services: every gRT->GetVariable / SetVariable and every variable-policy call becomes a Communicate request to VariableSmm',
+  path: 'MdeModulePkg/Universal/Variable/RuntimeDxe/VariableSmmRuntimeDxe.inf',
+  produces: [VARIABLE_POLICY_PROTOCOL_GUID, VARIABLE_ARCH_PROTOCOL_GUID],
 };

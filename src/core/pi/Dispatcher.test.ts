@@ -35,6 +35,7 @@ function driver(name: string, depex: string | null, entryStatus: EfiStatus = 'EF
     },
     handlers: {},
     summary: 'test driver',
+    path: null,
   };
 }
 

@@ -148,3 +148,68 @@ export function displayDiscoveredNotDispatched(fw: Fw): void {
   }
   bumpTables(fw.m);
 }
+
+/**
+ * Whether a module's dispatcher record is out of date, and why, read from the dispatcher's state;
+ * null when the record is current. SmmDispatcher re-evaluates every Dependent driver after each
+ * pass, so a driver's "missing" list is only as new as the last pass: a protocol it waited for may
+ * have been installed since (by a driver started later in the same pass) while the dispatcher
+ * never ran again, because the boot hung or because SMM dispatch ended at SmmReadyToLock.
+ */
+export interface StaleRecord {
+  /** The honest text ("not evaluated: boot hung in SwDispatch2Locate ..."). */
+  text: string;
+  /** Why the dispatcher did not get to it, short ("boot hung in SwDispatch2Locate"). */
+  why: string;
+  /** GUIDs the last evaluation missed that are installed now. */
+  installedSince: string[];
+  /** GUIDs the depex still misses against the protocols installed now. */
+  missingNow: string[];
+  /** The depex evaluated now (on a copy: the record is not touched); null when not re-evaluated. */
+  wouldBeTrue: boolean | null;
+}
+
+export function staleRecord(m: Machine, rec: ModuleRecord): StaleRecord | null {
+  const hung = m.s.hung;
+  if (hung?.module === rec.name) return null;
+  const why = hung
+    ? `boot hung in ${hung.module}`
+    : m.s.smm.readyToLock
+      ? 'PiSmmCore stops dispatching at SmmReadyToLock (SmmReadyToLockHandler unregisters SmmDriverDispatchHandler)'
+      : null;
+  if (rec.kind !== 'DXE_SMM_DRIVER') {
+    // A DXE driver (or PEIM) the boot never reached.
+    if (!hung || rec.entryStatus !== null || rec.state === 'dispatched') return null;
+    const text = rec.kind === 'SMM_CORE'
+      ? `not loaded: boot hung in ${hung.module} before PiSmmIpl loaded the SMM core`
+      : `not started: boot hung in ${hung.module} before the ${rec.kind === 'PEIM' ? 'PEI' : 'DXE'} core reached it`;
+    return { text, why: `boot hung in ${hung.module}`, installedSince: [], missingNow: [], wouldBeTrue: null };
+  }
+  if (rec.dispatch === 'initialized' || rec.state === 'failed') return null;
+  if (rec.dispatch === 'discovered') {
+    if (!hung) return null;
+    return { text: `not evaluated: boot hung in ${hung.module} before the SMM dispatcher evaluated this driver's depex`, why: `boot hung in ${hung.module}`, installedSince: [], missingNow: [], wouldBeTrue: null };
+  }
+  if (rec.dispatch === 'scheduled') {
+    if (!hung) return null;
+    return { text: `not started: its depex was TRUE and the dispatcher queued it, but the boot hung in ${hung.module} first`, why: `boot hung in ${hung.module}`, installedSince: [], missingNow: [], wouldBeTrue: null };
+  }
+  const installedSince = rec.missing.filter((g) => isInstalled(m, g));
+  if (installedSince.length === 0 || why === null) return null;
+  const now = rec.depex ? evaluateDepex(rec.depex.slice(), rec.fileGuid, (g) => isInstalled(m, g)) : null;
+  const missingNow = now ? now.missing.map(guidName) : [];
+  const names = installedSince.map(guidName);
+  const verdict = now === null
+    ? ''
+    : now.result
+      ? ' Evaluated now, it would be TRUE.'
+      : ` Evaluated now, it would still be FALSE (missing ${missingNow.join(', ')}).`;
+  const head = hung ? `not evaluated: ${why}` : `not re-evaluated: ${why}`;
+  return {
+    text: `${head}. Its depex was last evaluated (FALSE) before ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} installed; the dispatcher did not run again.${verdict}`,
+    why,
+    installedSince: names,
+    missingNow,
+    wouldBeTrue: now ? now.result : null,
+  };
+}

@@ -71,6 +71,7 @@ function setup() {
     },
     handlers,
     summary: 'test module',
+    path: null,
   };
   const defs = new Map(base.defs);
   defs.set(def.name, def);

@@ -18,7 +18,7 @@ import type { Gen } from './Fw';
 import type { Guid } from '../lib/Guid';
 import type { ModuleRecord } from './ModuleRecord';
 import type { MpSyncState, SyncMode } from './MpSyncState';
-import type { ProtocolEntry, SmmCoreState } from './SmmCoreState';
+import type { ProtocolEntry, ProtocolLookup, SmmCoreState } from './SmmCoreState';
 import type { HandlerCall, SmiSummary } from './SmiRecord';
 import type { SmramRegion } from './SmramMap';
 
@@ -110,6 +110,8 @@ export interface MachineState extends HardwareState {
   sw: SwRegistration[];
   /** The UEFI (gBS) protocol database, as far as SMM depex evaluation and PiSmmIpl care. */
   uefiProtocols: ProtocolEntry[];
+  /** Every SmmLocateProtocol / gBS->LocateProtocol a module made (merged per module, service, GUID). */
+  protocolLookups: ProtocolLookup[];
   smiSeq: number;
   /**
    * The virtual clock, in microseconds. No instruction is timed: only the waits the firmware
@@ -130,8 +132,12 @@ export interface MachineState extends HardwareState {
 export interface SmiTrigger {
   cpu: number;
   writes: PortWrite[];
-  /** Set for PiSmmIpl's Communicate: the buffer gSmmCorePrivate points at. */
-  communicate?: { address: number; size: number; guid: Guid };
+  /**
+   * Set for PiSmmIpl's Communicate: the buffer gSmmCorePrivate points at. `guid` is what the header
+   * in memory says; `osIntent` is the GUID the OS meant to write when the header lies in SMRAM and
+   * its writes were dropped (the record and the events then name the GUID asked for).
+   */
+  communicate?: { address: number; size: number; guid: Guid; osIntent?: Guid };
 }
 
 /**
@@ -189,8 +195,15 @@ export interface ModuleDef {
   handlers: Record<string, MmiHandlerFn>;
   /** Functions the module can register with SmmRegisterProtocolNotify, by C name. */
   notifies?: Record<string, NotifyFn>;
-  /** One line on what the module is and where it comes from (edk2 path). */
+  /** One line, in SmiScope's words, on what the module does (the Modules tab, `modules`, state --json). */
   summary: string;
+  /** The module's .inf in edk2 (e.g. UefiCpuPkg/PiSmmCpuDxeSmm/PiSmmCpuDxeSmm.inf); null for SmiScope's samples. */
+  path: string | null;
+  /**
+   * Protocol GUIDs the module installs (SMM or UEFI database) when it runs: how the model knows a
+   * GUID that nobody installed has no producer in this firmware (the Protocols tab's missing list).
+   */
+  produces?: Guid[];
 }
 
 export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp: MpSyncState): MachineState {
@@ -204,6 +217,7 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     modules: [],
     sw: [],
     uefiProtocols: [],
+    protocolLookups: [],
     smiSeq: 0,
     clockUs: 0,
     currentSmi: null,

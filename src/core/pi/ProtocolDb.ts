@@ -10,7 +10,7 @@ import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex, lazyEv, tag } from './Fw';
 import { type Fw } from './Platform';
 import { type Guid, guidName } from '../lib/Guid';
-import type { ProtocolEntry } from './SmmCoreState';
+import type { ProtocolEntry, ProtocolLookup } from './SmmCoreState';
 
 /** Interface "pointer": a deterministic address inside the producing module's image. */
 function interfaceAddress(fw: Fw, guid: Guid): number {
@@ -53,10 +53,29 @@ export function* SmmRegisterProtocolNotify(fw: Fw, guid: Guid, fn: string): Gen<
   return 'EFI_SUCCESS';
 }
 
+/**
+ * Records a lookup in MachineState.protocolLookups (one entry per module, service and GUID). A new
+ * entry, or a changed result, bumps the tables: the Protocols tab lists what was not found.
+ */
+export function recordLookup(fw: Fw, service: ProtocolLookup['service'], guid: Guid, status: EfiStatus): void {
+  const s = fw.m.s;
+  const smi = s.currentSmi?.number ?? null;
+  const module = fw.mod.name;
+  const e = s.protocolLookups.find((x) => x.guid === guid && x.module === module && x.service === service);
+  if (e) {
+    e.count++;
+    e.smi = smi;
+    if (e.status === status) return;
+    e.status = status;
+  } else {
+    s.protocolLookups.push({ module, service, guid, status, count: 1, smi });
+  }
+  bumpTables(fw.m);
+}
+
 /** SmmLocateProtocol: the first interface for the GUID in the SMM database, else EFI_NOT_FOUND. */
 export function* SmmLocateProtocol(fw: Fw, guid: Guid): Gen<[EfiStatus, number]> {
-  const p = fw.m.s.smm.protocols.find((x) => x.guid === guid);
-  const status: EfiStatus = p ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND';
+  const [status, iface, p] = smmLocate(fw, guid);
   yield tag(
     ev(
       'handler',
@@ -66,6 +85,30 @@ export function* SmmLocateProtocol(fw: Fw, guid: Guid): Gen<[EfiStatus, number]>
     ),
     { locate: guid, status },
   );
+  return [status, iface];
+}
+
+function smmLocate(fw: Fw, guid: Guid): [EfiStatus, number, ProtocolEntry | undefined] {
+  const p = fw.m.s.smm.protocols.find((x) => x.guid === guid);
+  const status: EfiStatus = p ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND';
+  recordLookup(fw, 'SmmLocateProtocol', guid, status);
+  return [status, p ? p.iface : 0, p];
+}
+
+/**
+ * gSmst->SmmLocateProtocol where the model does not stop (no event): the checks drivers make in
+ * their protocol notifications (e.g. "is the SMM FTW protocol there yet?"). Recorded like any lookup.
+ */
+export function smmLocateProtocolQuiet(fw: Fw, guid: Guid): [EfiStatus, number] {
+  const [status, iface] = smmLocate(fw, guid);
+  return [status, iface];
+}
+
+/** gBS->LocateProtocol (MdeModulePkg/Core/Dxe/Hand/Locate.c CoreLocateProtocol): the UEFI database; recorded. */
+export function LocateProtocol(fw: Fw, guid: Guid): [EfiStatus, number] {
+  const p = fw.m.s.uefiProtocols.find((x) => x.guid === guid);
+  const status: EfiStatus = p ? 'EFI_SUCCESS' : 'EFI_NOT_FOUND';
+  recordLookup(fw, 'LocateProtocol', guid, status);
   return [status, p ? p.iface : 0];
 }
 

@@ -36,3 +36,13 @@ export interface SmiSummary {
   /** CPUs that took SMI# (and those SmmWaitForApArrival pulled in late with SMI IPIs). */
   cpus: number[];
 }
+
+/**
+ * The CPU that executed the OUT to 0xB2 that raised the SMI, or null when no OUT did: an SMI IPI
+ * of the boot (SmmRelocationInit in PEI, ExecuteFirstSmiInit) is raised through the local APIC;
+ * `cpu` is then the CPU that sent the IPI. (The SMI IPIs SmmWaitForApArrival sends inside an SMI
+ * do not change who raised that SMI.) A Communicate SMI has an OUT: SmmControl2's Trigger.
+ */
+export function outCpuOf(smi: SmiSummary | null): number | null {
+  return smi === null || smi.kind === 'smi-ipi' ? null : smi.cpu;
+}

@@ -35,6 +35,23 @@ export interface ProtocolEntry {
   database: 'smm' | 'uefi';
 }
 
+/**
+ * Protocol lookups modules made, as plain data (MachineState.protocolLookups): one entry per
+ * module, service and GUID, updated by every repeat. What the Protocols tab's "looked up but
+ * nobody installed" list and `protocols` are built from.
+ */
+export interface ProtocolLookup {
+  module: string;
+  /** gSmst->SmmLocateProtocol (the SMM database) or gBS->LocateProtocol (the UEFI database). */
+  service: 'SmmLocateProtocol' | 'LocateProtocol';
+  guid: Guid;
+  /** What the last such lookup returned. */
+  status: EfiStatus;
+  count: number;
+  /** The SMI the last lookup ran in (MachineState.smiSeq numbering); null outside any SMI. */
+  smi: number | null;
+}
+
 export interface SmmCorePrivate {
   /** Physical address of gSmmCorePrivate (EfiRuntimeServicesData, outside SMRAM). */
   address: number;

@@ -36,6 +36,7 @@ function addGuidHandler(s: Session, guid: Guid, impl: MmiHandlerFn): void {
     },
     handlers: { TestGuidHandler: impl },
     summary: 'test',
+    path: null,
   };
   const defs = new Map(s.m.defs);
   defs.set(def.name, def);

@@ -36,7 +36,7 @@ function newRecord(m: Machine, t: SmiTrigger): SmiRecord {
     data: m.s.lpc.apms,
     cpu: t.cpu,
     bsp: null,
-    communicate: t.communicate ? guidName(t.communicate.guid) : null,
+    communicate: t.communicate ? guidName(t.communicate.osIntent ?? t.communicate.guid) : null,
     phasesRun: [],
     handlersCalled: [],
     finished: false,
@@ -63,10 +63,14 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   if (t.communicate) {
     priv.commBuffer = t.communicate.address;
     priv.bufferSize = t.communicate.size;
+    const c = t.communicate;
     yield ev(
       'trigger',
       t.cpu,
-      `PiSmmIpl SmmCommunicationCommunicate on CPU${t.cpu}: gSmmCorePrivate->CommunicationBuffer=${hex(t.communicate.address)}, BufferSize=${hex(t.communicate.size)}; mSmmControl2->Trigger (NULL, NULL, FALSE, 0)`,
+      `PiSmmIpl SmmCommunicationCommunicate on CPU${t.cpu}: gSmmCorePrivate->CommunicationBuffer=${hex(c.address)}, BufferSize=${hex(c.size)}; mSmmControl2->Trigger (NULL, NULL, FALSE, 0)` +
+        (c.osIntent !== undefined && c.osIntent !== c.guid
+          ? `. The OS asked for ${guidName(c.osIntent)}, but the buffer lies in SMRAM: its header writes were dropped, and the bytes there (GUID ${guidName(c.guid)}) are not what it meant to write`
+          : ''),
     );
   }
 

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { HandlerRow, ModuleRow, ProtocolRow } from '../../protocol/messages';
+import type { HandlerRow, MissingProtocolRow, ModuleRow, ProtocolRow } from '../../protocol/messages';
 import { setHexAddress } from '../actions/commands';
 import { addr, guidText, hex } from '../format';
 import { appStore, useApp } from '../store/store';
@@ -107,18 +107,49 @@ function ProtocolLine({ p }: { p: ProtocolRow }) {
   );
 }
 
+/** A GUID modules asked for that nobody installed: who asked, what they got, who could produce it. */
+function MissingLine({ p }: { p: MissingProtocolRow }) {
+  return (
+    <tr className="proto-missing" data-testid="protocol-missing" data-guid={p.guid} title={`${p.name}\n${guidText(p.guid)}\n${p.note}`}>
+      <td>
+        <span className="proto-line">
+          <span className="fn proto-name">{p.name}</span> <span className="chip chip-warn">not installed</span>
+        </span>
+        {p.askedBy.map((a) => (
+          <span key={a} className="proto-asker" data-testid="protocol-asker">
+            {a}
+          </span>
+        ))}
+        <span className={`proto-verdict${p.producers.length === 0 ? ' none' : ''}`}>{p.note}</span>
+      </td>
+    </tr>
+  );
+}
+
 /**
- * The two protocol databases, each under its own heading (name, GUID and producer on two lines:
- * the panel is ~360 px wide on a laptop). The seed question's answer closes the tab: nothing on
- * OVMF produces the SW dispatch protocol.
+ * What modules asked for and nobody installed (the answer to "why EFI_NOT_FOUND?") heads the tab;
+ * then the two protocol databases, each under its own heading (name, GUID and producer on two
+ * lines: the panel is ~360 px wide on a laptop).
  */
-function ProtocolsTab({ protocols }: { protocols: ProtocolRow[] }) {
+function ProtocolsTab({ protocols, missing }: { protocols: ProtocolRow[]; missing: MissingProtocolRow[] }) {
   const smm = protocols.filter((p) => p.database === 'smm');
   const uefi = protocols.filter((p) => p.database === 'uefi');
-  const noSwDispatch = !smm.some((p) => p.name === 'gEfiSmmSwDispatch2ProtocolGuid');
   return (
     <table className="grid-table protocols-table">
       <tbody>
+        {missing.length > 0 && (
+          <>
+            <tr className="group-head">
+              <th>
+                Looked up or depended on, not installed <span className="chip chip-warn">{missing.length}</span>{' '}
+                <span className="muted">· SmmLocateProtocol / gBS-&gt;LocateProtocol calls that failed, depex GUIDs nobody installed</span>
+              </th>
+            </tr>
+            {missing.map((p) => (
+              <MissingLine key={p.guid} p={p} />
+            ))}
+          </>
+        )}
         <tr className="group-head">
           <th>
             SMM protocol database <span className="chip chip-db-smm">SMM</span> <span className="muted">
@@ -129,14 +160,6 @@ function ProtocolsTab({ protocols }: { protocols: ProtocolRow[] }) {
         {smm.map((p, i) => (
           <ProtocolLine key={`${p.guid}-${i}`} p={p} />
         ))}
-        {noSwDispatch && (
-          <tr className="proto-missing" data-testid="protocol-missing">
-            <td>
-              <span className="fn">gEfiSmmSwDispatch2ProtocolGuid</span> <span className="chip chip-warn">not installed</span>
-              <span className="proto-sub">no module produces EFI_MM_SW_DISPATCH_PROTOCOL on OVMF: SmmLocateProtocol returns EFI_NOT_FOUND, a depex on it never holds</span>
-            </td>
-          </tr>
-        )}
         <tr className="group-head">
           <th>
             UEFI boot-services protocols <span className="chip chip-db-uefi">UEFI</span> <span className="muted">· gBS; an SMM depex falls back to these ({uefi.length})</span>
@@ -166,38 +189,90 @@ function Depex({ text }: { text: string }) {
   );
 }
 
-function ModuleCard({ m }: { m: ModuleRow }) {
-  const st = MODULE_STATE[m.state];
+/** The module's edk2 .inf and what it does (ModuleDef.path / summary). */
+function ModuleAbout({ m }: { m: ModuleRow }) {
+  if (!m.summary && m.path === undefined) return null;
   return (
-    <div
-      className={`module-row${st.problem ? ' problem' : ''}`}
-      style={{ ['--state' as string]: st.color }}
-      data-testid={`module-row-${m.name}`}
-      data-state={m.state}
-    >
-      <div className="module-line">
-        <span className="fn">{m.name}</span>
-        <span className="chip chip-state" style={{ background: st.color }}>
-          {st.label}
+    <div className="module-about" data-testid="module-about">
+      <span className={`mono module-path${m.path ? '' : ' sample'}`} title={m.path ? `edk2 ${m.path}` : undefined}>
+        {m.path ? m.path.split('/').flatMap((part, i) => (i === 0 ? [part] : [<wbr key={i} />, `/${part}`])) : 'SmiScope sample (not in edk2)'}
+      </span>
+      {m.summary && (
+        <span className="module-summary" title={m.summary}>
+          {m.summary}
         </span>
-        {m.imageBase !== 0 && (
-          <span className="mono dim module-image" title="image base and size">
-            {addr(m.imageBase)} +{hex(m.imageSize)}
-          </span>
-        )}
-      </div>
-      <Depex text={m.depex} />
-      {m.missing.length > 0 && (
+      )}
+    </div>
+  );
+}
+
+/**
+ * A module whose dispatcher record is out of date (the boot hung before the dispatcher ran again):
+ * the honest text instead of a "missing" list that the Protocols tab would contradict.
+ */
+function NotEvaluated({ m }: { m: ModuleRow }) {
+  const text = m.notEvaluated ?? '';
+  const dot = text.indexOf('. ');
+  const head = dot > 0 ? text.slice(0, dot) : text;
+  const rest = dot > 0 ? text.slice(dot + 2) : '';
+  return (
+    <div className="module-stale" data-testid="module-not-evaluated">
+      <b>{head}</b>
+      {rest && <span className="module-stale-rest"> {rest}</span>}
+      {(m.missingNow?.length ?? 0) > 0 && (
         <div className="module-detail missing">
-          <span className="label">missing</span>
-          {m.missing.map((g) => (
+          <span className="label">still missing now</span>
+          {m.missingNow!.map((g) => (
             <span key={g} className="mono missing-guid">
               {guidText(g)}
             </span>
           ))}
         </div>
       )}
-      {m.reason && <div className={`module-reason${st.problem ? ' problem' : ''}`}>{m.reason}</div>}
+    </div>
+  );
+}
+
+function ModuleCard({ m }: { m: ModuleRow }) {
+  const st = MODULE_STATE[m.state];
+  const stale = !!m.notEvaluated;
+  return (
+    <div
+      className={`module-row${st.problem && !stale ? ' problem' : ''}${stale ? ' stale' : ''}`}
+      style={{ ['--state' as string]: stale ? '#64748b' : st.color }}
+      data-testid={`module-row-${m.name}`}
+      data-state={m.state}
+      data-not-evaluated={stale ? 'true' : undefined}
+    >
+      <div className="module-line">
+        <span className="fn">{m.name}</span>
+        <span className="chip chip-state" style={{ background: st.color }}>
+          {st.label}
+        </span>
+        {stale && <span className="chip chip-stale">not evaluated</span>}
+        {m.imageBase !== 0 && (
+          <span className="mono dim module-image" title="image base and size">
+            {addr(m.imageBase)} +{hex(m.imageSize)}
+          </span>
+        )}
+      </div>
+      <ModuleAbout m={m} />
+      <Depex text={m.depex} />
+      {stale ? (
+        <NotEvaluated m={m} />
+      ) : (
+        m.missing.length > 0 && (
+          <div className="module-detail missing">
+            <span className="label">missing</span>
+            {m.missing.map((g) => (
+              <span key={g} className="mono missing-guid">
+                {guidText(g)}
+              </span>
+            ))}
+          </div>
+        )
+      )}
+      {m.reason && !stale && <div className={`module-reason${st.problem ? ' problem' : ''}`}>{m.reason}</div>}
     </div>
   );
 }
@@ -205,14 +280,19 @@ function ModuleCard({ m }: { m: ModuleRow }) {
 /** Which problem to read first: the module the machine hangs in, then failures, then what never loaded. */
 const PROBLEM_RANK: Partial<Record<ModuleRow['state'], number>> = { hung: 0, failed: 1, dependent: 2 };
 
-/** Modules that did not load come first (the hung one at the top): that is the question this tab answers. */
+/**
+ * Modules that did not load come first (the hung one at the top): that is the question this tab
+ * answers. Then the modules the boot never got back to (their records predate the hang), then the
+ * loaded ones.
+ */
 function ModulesTab({ modules }: { modules: ModuleRow[] }) {
   const problems = modules
     .map((m, i) => ({ m, i }))
-    .filter(({ m }) => MODULE_STATE[m.state].problem)
+    .filter(({ m }) => MODULE_STATE[m.state].problem && !m.notEvaluated)
     .sort((a, b) => (PROBLEM_RANK[a.m.state] ?? 9) - (PROBLEM_RANK[b.m.state] ?? 9) || a.i - b.i)
     .map(({ m }) => m);
-  const rest = modules.filter((m) => !MODULE_STATE[m.state].problem);
+  const stale = modules.filter((m) => m.notEvaluated);
+  const rest = modules.filter((m) => !MODULE_STATE[m.state].problem && !m.notEvaluated);
   return (
     <div className="modules">
       {problems.length > 0 && (
@@ -221,9 +301,19 @@ function ModulesTab({ modules }: { modules: ModuleRow[] }) {
           {problems.map((m) => (
             <ModuleCard key={m.guid + m.name} m={m} />
           ))}
-          <div className="modules-head">Loaded, in dispatch order ({rest.length})</div>
         </>
       )}
+      {stale.length > 0 && (
+        <>
+          <div className="modules-head" data-testid="modules-not-evaluated-head">
+            Not evaluated again: the dispatcher never got back to them ({stale.length})
+          </div>
+          {stale.map((m) => (
+            <ModuleCard key={m.guid + m.name} m={m} />
+          ))}
+        </>
+      )}
+      {(problems.length > 0 || stale.length > 0) && <div className="modules-head">Loaded, in dispatch order ({rest.length})</div>}
       {rest.map((m) => (
         <ModuleCard key={m.guid + m.name} m={m} />
       ))}
@@ -231,14 +321,17 @@ function ModulesTab({ modules }: { modules: ModuleRow[] }) {
   );
 }
 
+const NO_MISSING: MissingProtocolRow[] = [];
+
 export function HandlersPanel() {
   const tab = useApp((s) => s.handlersTab);
   const tables = useApp((s) => s.tables);
   const problems = tables.modules.filter((m) => MODULE_STATE[m.state].problem).length;
-  const tabs: { id: HandlersTab; label: string; count: number; alert?: number }[] = [
+  const asked = (tables.missingProtocols ?? NO_MISSING).filter((p) => p.askedBy.length > 0).length;
+  const tabs: { id: HandlersTab; label: string; count: number; alert?: number; alertTitle?: string }[] = [
     { id: 'mmi', label: 'MMI handlers', count: tables.handlers.length },
-    { id: 'protocols', label: 'Protocols', count: tables.protocols.length },
-    { id: 'modules', label: 'Modules', count: tables.modules.length, alert: problems },
+    { id: 'protocols', label: 'Protocols', count: tables.protocols.length, alert: asked, alertTitle: `${asked} GUID(s) modules looked up or depend on that nobody installed` },
+    { id: 'modules', label: 'Modules', count: tables.modules.length, alert: problems, alertTitle: `${problems} module(s) not dispatched, failed or hung` },
   ];
   return (
     <Panel
@@ -254,7 +347,7 @@ export function HandlersPanel() {
               aria-selected={tab === t.id}
               className={`tab${tab === t.id ? ' active' : ''}`}
               onClick={() => appStore.setState({ handlersTab: t.id })}
-              title={t.alert ? `${t.alert} module(s) not dispatched, failed or hung` : undefined}
+              title={t.alert ? t.alertTitle : undefined}
             >
               {t.label} <span className="tab-count">{t.count}</span>
               {t.alert ? <span className="tab-alert">{t.alert}</span> : null}
@@ -263,9 +356,10 @@ export function HandlersPanel() {
         </span>
       }
     >
-      <div className="scroll fill" role="tabpanel">
+      {/* keyed by tab: another tab opens at its top, not at the scroll position of the last one */}
+      <div className="scroll fill" role="tabpanel" key={tab}>
         {tab === 'mmi' && <MmiTab handlers={tables.handlers} />}
-        {tab === 'protocols' && <ProtocolsTab protocols={tables.protocols} />}
+        {tab === 'protocols' && <ProtocolsTab protocols={tables.protocols} missing={tables.missingProtocols ?? NO_MISSING} />}
         {tab === 'modules' && <ModulesTab modules={tables.modules} />}
       </div>
     </Panel>

@@ -217,7 +217,7 @@ const Summary = memo(function Summary({ smi, total }: { smi: SmiSummary | null; 
           <span>APM_STS</span> <b className="mono">{hex(smi.data, 2)}</b>
         </span>
         <span className="kv">
-          <span>{smi.kind === 'communicate' ? 'Communicate on' : 'OUT by'}</span> <b>CPU {smi.cpu}</b>
+          <span>{smi.kind === 'communicate' ? 'Communicate on' : smi.kind === 'smi-ipi' ? 'SMI IPI from' : 'OUT by'}</span> <b>CPU {smi.cpu}</b>
         </span>
         <span className="kv">
           <span>BSP</span>{' '}

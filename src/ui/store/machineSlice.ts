@@ -1,10 +1,12 @@
-import type { HandlerRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmiListRow, SmramDescriptorView, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
+import type { HandlerRow, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmiListRow, SmramDescriptorView, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
 import { share } from './share';
 
 export interface Tables {
   handlers: HandlerRow[];
   protocols: ProtocolRow[];
   modules: ModuleRow[];
+  /** GUIDs modules looked up or depend on that nobody installed (a worker before issue 6 sends none). */
+  missingProtocols?: MissingProtocolRow[];
 }
 
 /**
