@@ -5,16 +5,19 @@ import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
 import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { variableStoreReport } from '../modules/VariableSmm';
 import { hex } from '../pi/Fw';
-import { type CommandTable, hexDump } from './CommandShared';
+import { isNarrow } from './Columns';
+import { type CommandTable, hexDump, hexDumpPerRow } from './CommandShared';
 import { checkFlags, checkPositional, ConsoleError, parseNumber } from './ConsoleArgs';
+import { narrowCpus, narrowLines, narrowModules, narrowProtocols, narrowRegs, narrowSavestate } from './NarrowOutput';
 import { stateJson } from './StateJson';
 
 export const INSPECT_COMMANDS: CommandTable = {
   cpus: {
     usage: 'cpus',
     help: 'One line per CPU: SMBASE, in SMM, MSR_SMI_COUNT, activity, RIP, RAX.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'cpus');
+      if (isNarrow(cols)) return narrowCpus(s, cols);
       const smi = s.m.s.currentSmi ?? s.m.s.lastSmi;
       return s.m.s.cpus.map(
         (c) =>
@@ -27,12 +30,13 @@ export const INSPECT_COMMANDS: CommandTable = {
   regs: {
     usage: 'regs CPU',
     help: 'The CPU\'s live registers (in SMM: the SMM entry state; the interrupted state is in `savestate`).',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 1, 1, 'regs CPU');
       const n = parseNumber(a.pos[0], 'CPU');
       const c = s.m.s.cpus[n];
       if (!c) throw new ConsoleError(`CPU ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
       const out = [`CPU${n} ${c.inSmm ? '(in SMM)' : '(OS)'} SMBASE=${hex(c.smbase, 8)} MSR_SMI_COUNT=${c.smiCount}${c.halted ? ' halted' : ''}`];
+      if (isNarrow(cols)) return narrowRegs(s, n, out[0], cols);
       for (let i = 0; i < REG_NAMES.length; i += 4) {
         out.push(REG_NAMES.slice(i, i + 4).map((r) => `${r.padEnd(10)}=${hex64(getReg(c.regs, REG[r]))}`).join('  '));
       }
@@ -42,7 +46,7 @@ export const INSPECT_COMMANDS: CommandTable = {
   savestate: {
     usage: 'savestate CPU [--raw]',
     help: 'Decode the CPU\'s save-state map from SMRAM bytes (offsets from SMBASE+0x8000); --raw dumps the 0x400 bytes.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkFlags(a, ['raw']);
       checkPositional(a, 1, 1, 'savestate CPU [--raw]');
       const n = parseNumber(a.pos[0], 'CPU');
@@ -50,7 +54,8 @@ export const INSPECT_COMMANDS: CommandTable = {
       if (!c) throw new ConsoleError(`CPU ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
       const base = c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
       const head = `CPU${n} save state at ${hex(base, 8)}..${hex(base + SMRAM_SAVE_STATE_MAP_SIZE - 1, 8)}, layout ${s.m.layout.name}${c.inSmm ? '' : ' (not in SMM: what the last entry left)'}`;
-      if (a.flags.has('raw')) return [head, ...hexDump(s.m, base, SMRAM_SAVE_STATE_MAP_SIZE)];
+      if (a.flags.has('raw')) return [...(isNarrow(cols) ? narrowLines([head], cols) : [head]), ...hexDump(s.m, base, SMRAM_SAVE_STATE_MAP_SIZE, hexDumpPerRow(cols))];
+      if (isNarrow(cols)) return narrowSavestate(s, n, head, cols);
       return [
         head,
         ...s.m.layout.fields.map((f) => {
@@ -63,18 +68,18 @@ export const INSPECT_COMMANDS: CommandTable = {
   x: {
     usage: 'x ADDR [LEN]',
     help: 'Hex dump of physical memory (SMRAM included: the debugger sees through the lock).',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 1, 2, 'x ADDR [LEN]');
       const addr = parseNumber(a.pos[0], 'ADDR', 0xffffffff);
       const len = a.pos[1] !== undefined ? parseNumber(a.pos[1], 'LEN', 0x10000) : 0x80;
       if (len === 0) throw new ConsoleError('LEN must be at least 1');
-      return hexDump(s.m, addr, len);
+      return hexDump(s.m, addr, len, hexDumpPerRow(cols));
     },
   },
   handlers: {
     usage: 'handlers',
     help: 'Root MMI handlers in dispatch order, GUID handlers, SW registrations.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'handlers');
       const smm = s.m.s.smm;
       const out = ['root MMI handlers (MmiManage (NULL) walks all of them, in this order, on every SMI):'];
@@ -88,22 +93,23 @@ export const INSPECT_COMMANDS: CommandTable = {
         out.push('SW MMI registrations (GenericSwDispatcher, called from its root handler):');
         for (const r of s.m.s.sw) out.push(`  ${hex(r.value, 2)}: ${r.module}.${r.handler}  DispatchHandle=${hex(r.handle)}`);
       }
-      return out;
+      return isNarrow(cols) ? narrowLines(out, cols) : out;
     },
   },
   variables: {
     usage: 'variables',
     help: 'The UEFI variable stores VariableSmm keeps (the volatile one in SMRAM, the NV one in the OVMF_VARS flash), decoded from their bytes.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'variables');
-      return variableStoreReport(s.m);
+      return isNarrow(cols) ? narrowLines(variableStoreReport(s.m), cols) : variableStoreReport(s.m);
     },
   },
   protocols: {
     usage: 'protocols',
     help: 'The SMM protocol database (and the UEFI protocols SMM depexes can see).',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'protocols');
+      if (isNarrow(cols)) return narrowProtocols(s, cols);
       const out = ['SMM protocol database (gSmst->SmmLocateProtocol):'];
       for (const p of s.m.s.smm.protocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
       out.push('UEFI boot-services protocols (depex PUSH falls back to these):');
@@ -117,8 +123,9 @@ export const INSPECT_COMMANDS: CommandTable = {
   modules: {
     usage: 'modules',
     help: 'Modules with dispatch state, depex and why.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'modules');
+      if (isNarrow(cols)) return narrowModules(s, cols);
       return s.m.s.modules.map((r) => `${r.name.padEnd(18)} ${r.state.padEnd(10)} ${r.imageBase ? hex(r.imageBase, 8) : '-'.padEnd(10)} ${r.reason}`);
     },
   },
