@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect } from 'react';
 import { connectWorker } from './actions/bridge';
 import { runDebugAction } from './actions/commands';
 import { actionForKey, keyLabel } from './actions/debugActions';
-import { cycleTermSize, setKeysOpen } from './actions/layout';
+import { cycleTermSize, focusTerminal, setKeysOpen } from './actions/layout';
 import { appStore, useApp } from './store/store';
 import { markSnapshotCommitted } from './actions/latency';
 import { installTestHooks } from './actions/testHooks';
@@ -36,9 +36,14 @@ function useGlobalKeys(): void {
         setKeysOpen(false);
         return;
       }
-      if (e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey && !typingInField(e)) {
-        e.preventDefault();
-        setKeysOpen(true);
+      if (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !typingInField(e) && !appStore.getState().keysOpen) {
+        if (e.key === '?') {
+          e.preventDefault();
+          setKeysOpen(true);
+        } else if (e.target === document.body || e.target === document.documentElement) {
+          // Typing with nothing focused (after a click on a panel) goes to the prompt.
+          focusTerminal();
+        }
         return;
       }
       const busy = appStore.getState().busy;

@@ -32,6 +32,8 @@ describe('issue 6 §4: console output laid out for the terminal width (Columns)'
 
   it('wrapLines: only lines wider than the terminal wrap, indented 2 more than their own indent', () => {
     expect(wrapLines(['fits', '  two words here', 'x'], 14)).toEqual(['fits', '  two words', '    here', 'x']);
+    const json = JSON.stringify({ a: 'a long string value with spaces in it' }, null, 2);
+    expect(wrapLines([json], 14)).toEqual([json]); // state --json stays whole
   });
 
   it('hanging: text wraps under itself beside a label, or below it when there is no room', () => {
@@ -60,6 +62,12 @@ describe('issue 6 §4: console output laid out for the terminal width (Columns)'
     const rows = [['PiSmmCore', 'dispatched', 'loaded into SMRAM by PiSmmIpl (ExecuteSmmCoreFromSmram)']];
     expect(table(rows, [{}, {}, {}], 50, { gap: 1 }).lines).toEqual(['PiSmmCore dispatched loaded into SMRAM by PiSmmIpl', '                     (ExecuteSmmCoreFromSmram)']);
     expect(table(rows, [{}, {}, {}], 40, { gap: 1 }).lines).toEqual(['PiSmmCore dispatched loaded into SMRAM', '    by PiSmmIpl', '    (ExecuteSmmCoreFromSmram)']);
+  });
+
+  it('table: a last column is not wrapped under itself where its longest word would be cut', () => {
+    const rows = [['SmmFaultTolerantWriteDxe', 'depex gEfiSmmFirmwareVolumeBlockProtocolGuid AND TRUE']];
+    const lines = table(rows, [{}, {}], 60, { gap: 1 }).lines;
+    expect(lines).toEqual(['SmmFaultTolerantWriteDxe depex', '    gEfiSmmFirmwareVolumeBlockProtocolGuid AND TRUE']);
   });
 
   it('grid: as many cells per row as fit, at most max, columns aligned', () => {
@@ -140,6 +148,14 @@ describe('issue 6 §4: the commands at the terminal width', () => {
     expect(help.some((l) => l.startsWith('platform     Power on a QEMU Q35 + OVMF machine and'))).toBe(true);
     expect(help.at(-1)).toBe('`help CMD` shows its usage and all of its text.');
     expect(s.exec('help smi').lines[0]).toBe('smi CMD [DATA] [--cpu N] [--run]');
+  });
+
+  it('state --json is printed whole at any width (a block to copy, not prose)', () => {
+    const s = Session.create();
+    const wide = s.exec('state --json').lines;
+    s.columns = 40;
+    expect(s.exec('state --json').lines).toEqual(wide);
+    expect(JSON.parse(wide[0]).platform).toBe('ovmf');
   });
 
   it('any other output wider than the terminal wraps at word boundaries (smi, step)', () => {

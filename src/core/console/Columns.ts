@@ -63,11 +63,15 @@ export function wrap(text: string, width: number, indent = 2): string[] {
   return rows;
 }
 
-/** Every line longer than `width` wrapped, with a hanging indent of its own leading spaces + 2. */
+/**
+ * Every line longer than `width` wrapped, with a hanging indent of its own leading spaces + 2.
+ * A block of several lines in one string (`state --json`) is left whole: it is meant to be
+ * copied as it is, and the terminal's own wrapping keeps a copy intact.
+ */
 export function wrapLines(lines: readonly string[], width: number): string[] {
   const out: string[] = [];
   for (const l of lines) {
-    if (l.length <= width) out.push(l);
+    if (l.length <= width || l.includes('\n')) out.push(l);
     else out.push(...wrap(l, width, /^ */.exec(l)![0].length + 2));
   }
   return out;
@@ -102,8 +106,8 @@ const MIN_LAST_COLUMN = 24;
 /**
  * Lays rows of cells out in columns `gap` apart, each as wide as its widest cell. Too wide for
  * `width`: droppable columns go first (lowest rank first). If it is still too wide, the last
- * column (free text) wraps under itself when MIN_LAST_COLUMN characters are left beside the
- * others; otherwise each row is laid out on its own, unaligned, and wraps with a hanging indent.
+ * column (free text) wraps under itself when MIN_LAST_COLUMN characters (and its longest word)
+ * fit beside the others; otherwise each row is laid out on its own, unaligned, and wraps with a hanging indent.
  * `dropped` lists the indices of the columns left out.
  */
 export function table(rows: readonly (readonly string[])[], cols: readonly Col[], width: number, opts: { gap?: number; indent?: number } = {}): { lines: string[]; dropped: number[] } {
@@ -131,13 +135,19 @@ export function table(rows: readonly (readonly string[])[], cols: readonly Col[]
   const lines: string[] = [];
   if (total(keep) <= width) {
     for (const r of rows) lines.push((lead + keep.map((j) => cell(r, j)).join(sep)).trimEnd());
-  } else if (width - (total(keep) - widths[last]) >= MIN_LAST_COLUMN) {
+  } else if (width - (total(keep) - widths[last]) >= Math.max(MIN_LAST_COLUMN, longestWord(rows, last))) {
     const at = total(keep) - widths[last];
     for (const r of rows) lines.push(...hanging((lead + keep.slice(0, -1).map((j) => cell(r, j)).join(sep)).trimEnd(), at, r[last] ?? '', width));
   } else {
     for (const r of rows) lines.push(...wrap(lead + keep.map((j) => r[j] ?? '').filter(Boolean).join(sep), width, lead.length + 4));
   }
   return { lines, dropped };
+}
+
+function longestWord(rows: readonly (readonly string[])[], j: number): number {
+  let n = 0;
+  for (const r of rows) for (const w of (r[j] ?? '').split(' ')) n = Math.max(n, w.length);
+  return n;
 }
 
 /**

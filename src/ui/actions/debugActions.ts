@@ -112,12 +112,12 @@ export function keyLabel(e: KeyboardEvent): string {
 }
 
 /** Keys of the page that are not debugger actions, for the "?" overlay. */
-export const OTHER_KEYS: [string, string][] = [
-  ['?', 'this list (when the terminal line is empty)'],
-  ['Alt+Enter', 'enlarge the terminal: panel → lower row → full height → panel'],
-  ['Esc', 'close this list'],
-  ['Up / Down', 'command history (terminal)'],
-  ['Left / Right, Home / End, Ctrl+A / Ctrl+E, Ctrl+U, Delete', 'line editing (terminal)'],
-  ['Ctrl+C', 'abandon the line (copies when text is selected)'],
-  ['Ctrl+L, `clear`', 'clear the terminal'],
+export const OTHER_KEYS: [string[], string][] = [
+  [['?'], 'this list (when the terminal line is empty)'],
+  [['Alt+Enter'], 'enlarge the terminal: panel → lower row → full height → panel'],
+  [['Esc'], 'close this list'],
+  [['↑', '↓'], 'command history (terminal)'],
+  [['←', '→', 'Home', 'End', 'Ctrl+A', 'Ctrl+E', 'Ctrl+U', 'Delete'], 'line editing (terminal)'],
+  [['Ctrl+C'], 'abandon the line (copies when text is selected)'],
+  [['Ctrl+L'], 'clear the terminal (or type clear)'],
 ];

@@ -13,6 +13,13 @@ export function cycleTermSize(): void {
   setTermSize(TERM_SIZES[(TERM_SIZES.indexOf(now) + 1) % TERM_SIZES.length]);
 }
 
+/** Gives the terminal's prompt the keyboard. */
+export function focusTerminal(): void {
+  (document.querySelector('.terminal-host textarea') as HTMLTextAreaElement | null)?.focus();
+}
+
+/** Opens or closes the "?" key list; closing it gives the keyboard back to the terminal. */
 export function setKeysOpen(open: boolean): void {
   appStore.setState({ keysOpen: open });
+  if (!open) focusTerminal();
 }

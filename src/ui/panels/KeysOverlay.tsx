@@ -14,11 +14,7 @@ export function KeysOverlay() {
     if (open) closeRef.current?.focus();
   }, [open]);
   if (!open) return null;
-  const close = () => {
-    setKeysOpen(false);
-    // Back to typing.
-    (document.querySelector('.terminal-host textarea') as HTMLTextAreaElement | null)?.focus();
-  };
+  const close = () => setKeysOpen(false);
   return (
     <div className="keys-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
       <div className="keys-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="keys-overlay" onKeyDown={(e) => e.key === 'Escape' && close()}>
@@ -48,10 +44,12 @@ export function KeysOverlay() {
                 <td className="mono">{DEBUG_ACTIONS[a].consoleLine ?? ''}</td>
               </tr>
             ))}
-            {OTHER_KEYS.map(([k, what]) => (
-              <tr key={k}>
+            {OTHER_KEYS.map(([keys, what]) => (
+              <tr key={keys.join()}>
                 <td>
-                  <kbd>{k}</kbd>
+                  {keys.map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
                 </td>
                 <td colSpan={2}>{what}</td>
               </tr>

@@ -5,6 +5,7 @@ import { setTerminalColumns } from '../actions/bridge';
 import { sendTyped } from '../actions/commands';
 import { actionForKey } from '../actions/debugActions';
 import { cycleTermSize, setKeysOpen } from '../actions/layout';
+import { setTerminalReader } from '../actions/testHooks';
 import { wrap } from '../../protocol/text';
 import type { TermSize } from '../store/layoutSlice';
 import { appStore, useApp } from '../store/store';
@@ -320,6 +321,15 @@ export function TerminalPanel() {
       if (s.termEntries !== prev.termEntries) writeNew(s.termEntries);
     });
     const dataSub = term.onData((d) => editor.onData(d));
+    setTerminalReader(() => {
+      const b = term.buffer.active;
+      const rows = [];
+      for (let i = 0; i < b.length; i++) {
+        const line = b.getLine(i);
+        if (line) rows.push({ text: line.translateToString(true), wrapped: line.isWrapped });
+      }
+      return rows;
+    });
     const ro = new ResizeObserver(() => safeFit());
     ro.observe(host);
     return () => {
