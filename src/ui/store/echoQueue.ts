@@ -51,11 +51,4 @@ export class EchoQueue {
     head.printed = true;
     return head.item;
   }
-
-  /** Everything unprinted, in order (all marked printed): when the answers will not come. */
-  takeAll(): TermItem[] {
-    const out = this.q.filter((p) => !p.printed).map((p) => p.item);
-    for (const p of this.q) p.printed = true;
-    return out;
-  }
 }
