@@ -2,12 +2,15 @@ import { expect, type Locator, type Page, test } from '@playwright/test';
 import { openDebugger, raiseAndStepToRendezvous, stepPhase, typeInTerminal } from './helpers';
 
 /**
- * Screenshots of what issue 5 changed, at the three screen sizes a teacher meets (small laptop,
- * 1366-wide laptop, projector / desktop), into test-results/screens/. Each step also asserts
+ * Screenshots of what issue 5 changed, at the screen sizes a teacher or an engineer meets (a
+ * 1024x700 projector or netbook, small laptops, 1366-wide laptop, desktop), into
+ * test-results/screens/. Each step also asserts
  * the text that makes its point, so the spec fails when the page stops showing it.
  */
 const SIZES: [number, number][] = [
+  [1024, 700],
   [1280, 720],
+  [1280, 800],
   [1366, 768],
   [1920, 1080],
 ];
@@ -74,6 +77,8 @@ for (const [w, h] of SIZES) {
       for (const id of ['cpus-panel', 'savestate-panel', 'handlers-panel', 'timeline-panel', 'smram-panel', 'terminal-panel']) {
         await expectOnScreen(page, id);
       }
+      // The page fits the width: nothing to scroll sideways to.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scrolling').toBe(true);
       const term = page.getByTestId('terminal');
       await expect(term).toContainText('boot done: 529 SMIs since power-on');
       await expect(page.getByTestId('virtual-time')).toBeVisible();

@@ -6,6 +6,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { clampColumns } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
 import { parseRunArgs, runScript } from './run';
 
@@ -19,10 +20,14 @@ function usage(): never {
   process.exit(2);
 }
 
+/** The terminal's width when stdout is one: output is laid out for it (otherwise the 100-column layout). */
+const ttyColumns = process.stdout.isTTY ? process.stdout.columns : undefined;
+
 function main(argv: string[]): void {
   const [cmd, ...rest] = argv;
   if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const s = Session.create();
+    if (ttyColumns !== undefined) s.columns = clampColumns(ttyColumns);
     process.stdout.write(s.exec('help').lines.join('\n') + '\n');
     return;
   }
@@ -37,7 +42,7 @@ function main(argv: string[]): void {
     process.exit(2);
   }
   const out: string[] = [];
-  const code = runScript(text, (s) => out.push(s), logPrefix);
+  const code = runScript(text, (s) => out.push(s), logPrefix, ttyColumns);
   process.stdout.write(out.join(''));
   process.exitCode = code;
 }

@@ -5,15 +5,21 @@
  * "debugcon| " with `--log-prefix debugcon`. A blank firmware line prints as the bare prefix.
  */
 
+import { clampColumns } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
 
 /** Prefixes of firmware log lines: `serial` is the default, kept for existing scripts. */
 export const LOG_PREFIXES = { serial: 'serial| ', debugcon: 'debugcon| ' } as const;
 export type LogPrefix = keyof typeof LOG_PREFIXES;
 
-export function runScript(text: string, write: (s: string) => void, logPrefix: LogPrefix = 'serial'): number {
+/**
+ * `columns`: the width console output is laid out for (the TTY's when stdout is one); without
+ * it, 100, the wide layout scripts have always matched.
+ */
+export function runScript(text: string, write: (s: string) => void, logPrefix: LogPrefix = 'serial', columns?: number): number {
   const prefix = LOG_PREFIXES[logPrefix];
   const session = Session.create();
+  if (columns !== undefined) session.columns = clampColumns(columns);
   const flushLog = () => {
     for (const l of session.drainLog().lines) write(`${prefix}${l}\n`);
   };

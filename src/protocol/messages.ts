@@ -15,19 +15,25 @@ export type { CpuView, DebugStatus, HandlerRow, Hex, MissingProtocolRow, ModuleR
 import type { SmiListRow } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 
-export const PROTOCOL_VERSION = 3;
+/**
+ * Both ends must speak the same version (the worker says so on a mismatch). v4 added the
+ * 'terminal-size' message, the 'back' action and 'output'.echo.
+ */
+export const PROTOCOL_VERSION = 4;
 
 /** Debugger granularities, coarse to fine. */
 export type StepGranularity = 'smi' | 'phase' | 'event';
 
 /** Toolbar / keyboard actions; each maps to the same console command the terminal accepts. */
-export type DebugAction = 'step-phase' | 'step-event' | 'step-smi' | 'continue' | 'pause' | 'reset';
+export type DebugAction = 'step-phase' | 'step-event' | 'step-smi' | 'continue' | 'pause' | 'reset' | 'back';
 
 export type UiToWorker =
   | { type: 'hello'; protocolVersion: number }
   /** One console line, exactly as typed in the terminal (same language as the CLI). */
   | { type: 'command'; id: number; line: string }
   | { type: 'action'; id: number; action: DebugAction }
+  /** The terminal's width in columns (xterm's, after each fit): console output and log lines are laid out for it. */
+  | { type: 'terminal-size'; columns: number }
   /** What the panels currently look at; the worker sends only these windows. */
   | { type: 'view'; view: ViewRequest }
   /** Ask for the session file (platform + console lines); answered with 'session'. */
@@ -42,9 +48,15 @@ export type UiToWorker =
 /** One thing the worker reports. */
 export type WorkerMessage =
   | { type: 'ready'; protocolVersion: number }
-  /** Console output for a command/action; `error` lines are reported at the prompt. */
-  | { type: 'output'; id: number; lines: string[]; error: boolean }
-  /** Firmware debugcon (DEBUG, port 0x402) lines since the previous message, with their running sequence number. */
+  /**
+   * Console output for a command/action; `error` lines are reported at the prompt. `echo`: the
+   * console line that printed it, when the UI did not type it (a session replayed on import).
+   */
+  | { type: 'output'; id: number; lines: string[]; error: boolean; echo?: string }
+  /**
+   * Firmware debugcon (DEBUG, port 0x402) lines since the previous message, with their running
+   * sequence number. A line wider than the terminal comes wrapped: its rows joined by "\n".
+   */
   | { type: 'log'; firstSeq: number; lines: string[] }
   | { type: 'snapshot'; snapshot: ViewSnapshot }
   /** The worker is running (continue) and will accept `pause`. */

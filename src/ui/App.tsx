@@ -1,32 +1,60 @@
 import { useEffect, useLayoutEffect } from 'react';
 import { connectWorker } from './actions/bridge';
 import { runDebugAction } from './actions/commands';
-import { actionForKey } from './actions/debugActions';
+import { actionForKey, keyLabel } from './actions/debugActions';
+import { cycleTermSize, focusTerminal, setKeysOpen } from './actions/layout';
 import { appStore, useApp } from './store/store';
 import { markSnapshotCommitted } from './actions/latency';
 import { installTestHooks } from './actions/testHooks';
-import { useSessionPersistence } from './actions/persistence';
+import { restoreSavedSession, useSessionPersistence } from './actions/persistence';
 import { TopBar } from './panels/TopBar';
 import { CpusPanel } from './panels/CpusPanel';
 import { SaveStatePanel } from './panels/SaveStatePanel';
 import { SmramPanel } from './panels/SmramPanel';
 import { HandlersPanel } from './panels/HandlersPanel';
 import { TimelinePanel } from './panels/TimelinePanel';
-import { TerminalPanel } from './panels/TerminalPanel';
+import { isTerminalSizeKey, TerminalPanel } from './panels/TerminalPanel';
+import { KeysOverlay } from './panels/KeysOverlay';
 import { SmiListDialog } from './panels/SmiListDialog';
 
-/** Debugger keys work everywhere, the terminal included (F-keys never reach the line editor). */
+/** Where typing goes to a field of its own (not the terminal's, whose "?" the line editor handles). */
+function typingInField(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !!t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA' || t.isContentEditable);
+}
+
+/** Debugger keys work everywhere, the terminal included (they never reach the line editor). */
 function useGlobalKeys(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const action = actionForKey(e);
+      if (isTerminalSizeKey(e)) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (!e.repeat) cycleTermSize();
+        return;
+      }
+      if (e.key === 'Escape' && appStore.getState().keysOpen) {
+        setKeysOpen(false);
+        return;
+      }
+      if (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !typingInField(e) && !appStore.getState().keysOpen) {
+        if (e.key === '?') {
+          e.preventDefault();
+          setKeysOpen(true);
+        } else if (e.target === document.body || e.target === document.documentElement) {
+          // Typing with nothing focused (after a click on a panel) goes to the prompt.
+          focusTerminal();
+        }
+        return;
+      }
+      const busy = appStore.getState().busy;
+      const action = actionForKey(e, busy);
       if (!action) return;
       e.preventDefault();
       e.stopPropagation();
-      if (e.repeat && action !== 'step-event' && action !== 'step-phase') return;
-      const busy = appStore.getState().busy;
+      if (e.repeat && action !== 'step-event' && action !== 'step-phase' && action !== 'back') return;
       if (action === 'pause' ? !busy : busy) return;
-      runDebugAction(action, 'key');
+      runDebugAction(action, 'key', keyLabel(e));
     };
     window.addEventListener('keydown', onKey, { capture: true });
     return () => window.removeEventListener('keydown', onKey, { capture: true });
@@ -45,12 +73,14 @@ function CommitProbe() {
 }
 
 export function App() {
-  useEffect(() => connectWorker(), []);
+  // A saved session (link or autosave) is replayed before the default machine boots.
+  useEffect(() => connectWorker(restoreSavedSession), []);
   useEffect(() => installTestHooks(), []);
   useGlobalKeys();
   useSessionPersistence();
+  const termSize = useApp((s) => s.termSize);
   return (
-    <div className="app">
+    <div className={`app term-${termSize}`}>
       <CommitProbe />
       <TopBar />
       <div className="row row-upper">
@@ -64,6 +94,7 @@ export function App() {
         <TerminalPanel />
       </div>
       <SmiListDialog />
+      <KeysOverlay />
     </div>
   );
 }

@@ -5,6 +5,7 @@
  * and view snapshots. Long-running commands (continue) are run in bounded slices with a
  * macrotask between them, so a 'pause' message can get in.
  */
+import { clampColumns, DEFAULT_COLUMNS, wrap, wrapLines } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
 import { PROTOCOL_VERSION, type DebugAction, type UiToWorker, type ViewRequest, type ViewSnapshot, type WorkerMessage, type WorkerToUi } from '../protocol/messages';
 
@@ -19,6 +20,8 @@ const DEFAULT_HEX_LENGTH = 256;
 
 let session: Session | null = null;
 let view: ViewRequest = { selectedCpu: 0, hexAddress: DEFAULT_HEX_ADDRESS, hexLength: DEFAULT_HEX_LENGTH };
+/** The terminal's width (the UI's 'terminal-size'): the Session lays console output out for it, and log lines wrap to it. */
+let columns = DEFAULT_COLUMNS;
 /** Until the UI picks an address, the hex window follows the TSEG base of the platform. */
 let hexChosenByUi = false;
 let pumping = false;
@@ -31,7 +34,18 @@ let lastFlush = 0;
 let outbox: WorkerMessage[] = [];
 
 function post(msg: WorkerMessage): void {
-  outbox.push(msg);
+  outbox.push(fitToTerminal(msg));
+}
+
+/**
+ * No line the terminal gets is wider than it, so xterm never breaks one itself (which leaves
+ * lone characters on rows of their own): output lines wrap into more lines, a log line into
+ * rows joined by "\n" (one log line per firmware line, as `firstSeq` counts them).
+ */
+function fitToTerminal(msg: WorkerMessage): WorkerMessage {
+  if (msg.type === 'output' && msg.lines.some((l) => l.length > columns)) return { ...msg, lines: wrapLines(msg.lines, columns) };
+  if (msg.type === 'log' && msg.lines.some((l) => l.length > columns)) return { ...msg, lines: msg.lines.map((l) => (l.length > columns ? wrap(l, columns, 2).join('\n') : l)) };
+  return msg;
 }
 
 /** Sends the outbox: a lone message as itself, several as one batch (in order). */
@@ -55,6 +69,8 @@ function actionLine(action: Exclude<DebugAction, 'pause'>): string {
       return 'continue';
     case 'reset':
       return 'reset';
+    case 'back':
+      return 'back';
     default: {
       const never: never = action;
       throw new Error(`unknown action ${String(never)}`);
@@ -110,7 +126,10 @@ function reportError(id: number, err: unknown): void {
 }
 
 function getSession(): Session {
-  if (!session) session = Session.create();
+  if (!session) {
+    session = Session.create();
+    session.columns = columns;
+  }
   return session;
 }
 
@@ -241,7 +260,19 @@ function handle(msg: UiToWorker): void {
     }
     case 'session-import':
       stopPump();
-      run(msg.id, (s) => s.importSession(msg.text));
+      run(msg.id, (s) => {
+        const r = s.importSession(msg.text);
+        // What the replay printed goes first, so the terminal shows how the session got where it is.
+        for (const t of r.transcript ?? []) {
+          if (t.kind === 'log') post({ type: 'log', firstSeq: t.firstSeq, lines: t.lines });
+          else post({ type: 'output', id: msg.id, lines: t.lines, error: t.error, echo: t.line });
+        }
+        return r;
+      });
+      break;
+    case 'terminal-size':
+      columns = clampColumns(msg.columns);
+      if (session) session.columns = columns;
       break;
     case 'timeline-text':
       if (session) post({ type: 'timeline-text', texts: session.timelineTexts(msg.seqs) });

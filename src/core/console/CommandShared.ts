@@ -18,7 +18,8 @@ export const RUN_SLICE = 50_000;
 export interface Command {
   usage: string;
   help: string;
-  run(s: Debugger, args: Args): string[];
+  /** `cols`: the terminal's width (Session.columns); commands lay out for it (console/Columns.ts). */
+  run(s: Debugger, args: Args, cols: number): string[];
 }
 
 export type CommandTable = Record<string, Command>;
@@ -37,14 +38,20 @@ export function requireRunnable(s: Debugger): void {
   if (s.m.s.stage !== 'os') throw new ConsoleError('the machine has not finished booting');
 }
 
-export function hexDump(m: Machine, addr: number, len: number): string[] {
+/** Bytes per hex-dump row that fit in `cols` columns: 16 (the wide form), 8 or 4. */
+export function hexDumpPerRow(cols: number): number {
+  for (const per of [16, 8]) if (13 + 4 * per <= cols) return per;
+  return 4;
+}
+
+export function hexDump(m: Machine, addr: number, len: number, perRow = 16): string[] {
   const bytes = readBytes(m.s.mem, addr, len);
   const out: string[] = [];
-  for (let i = 0; i < len; i += 16) {
-    const row = bytes.subarray(i, Math.min(i + 16, len));
+  for (let i = 0; i < len; i += perRow) {
+    const row = bytes.subarray(i, Math.min(i + perRow, len));
     const hx = Array.from(row, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
     const asc = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-    out.push(`${hex(addr + i, 8)}  ${hx.padEnd(47)}  ${asc}`);
+    out.push(`${hex(addr + i, 8)}  ${hx.padEnd(3 * perRow - 1)}  ${asc}`);
   }
   return out;
 }

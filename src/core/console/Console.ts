@@ -7,9 +7,11 @@
 import type { Debugger } from '../debug/Debugger';
 import { hex } from '../pi/Fw';
 import { MAX_CPUS, SAMPLE_MODULES } from '../profiles/ovmf';
+import { DEFAULT_COLUMNS, isNarrow, wrap } from './Columns';
 import { type CommandTable, RUN_SLICE } from './CommandShared';
 import { checkFlags, checkPositional, ConsoleError, flag, parseLine, parseNumber } from './ConsoleArgs';
 import { DEBUG_COMMANDS } from './DebugCommands';
+import { narrowHelp } from './HelpLayout';
 import { INSPECT_COMMANDS } from './InspectCommands';
 import { RUN_COMMANDS } from './RunCommands';
 import { SMI_COMMANDS } from './SmiCommands';
@@ -21,13 +23,15 @@ const COMMANDS: CommandTable = {
   help: {
     usage: 'help [cmd]',
     help: 'List the commands, or explain one.',
-    run: (_s, a) => {
+    run: (_s, a, cols) => {
       checkPositional(a, 0, 1, 'help [cmd]');
       if (a.pos[0]) {
         const c = COMMANDS[a.pos[0]];
         if (!c) throw new ConsoleError(`no command "${a.pos[0]}"`);
+        if (isNarrow(cols)) return [...wrap(c.usage, cols, 2), ...c.help.split('\n').flatMap((p) => wrap(`  ${p}`, cols, 2))];
         return [c.usage, `  ${c.help}`];
       }
+      if (isNarrow(cols)) return narrowHelp(COMMANDS, cols);
       return Object.values(COMMANDS).map((c) => `${c.usage.padEnd(52)} ${c.help.split('\n')[0]}`);
     },
   },
@@ -80,7 +84,8 @@ const COMMANDS: CommandTable = {
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
 
-export function runConsoleLine(s: Debugger, line: string): { lines: string[]; error: boolean } {
+/** Runs one console line; `cols` is the terminal's width the output is laid out for (console/Columns.ts). */
+export function runConsoleLine(s: Debugger, line: string, cols = DEFAULT_COLUMNS): { lines: string[]; error: boolean } {
   const parsed = parseLine(line);
   if (parsed === null) return { lines: [], error: false };
   const { name, key, args } = parsed;
@@ -88,7 +93,7 @@ export function runConsoleLine(s: Debugger, line: string): { lines: string[]; er
   if (!cmd) return { lines: [`unknown command "${name}": type \`help\``], error: true };
   try {
     if (args instanceof ConsoleError) throw args;
-    return { lines: cmd.run(s, args), error: false };
+    return { lines: cmd.run(s, args, cols), error: false };
   } catch (e) {
     if (e instanceof ConsoleError) return { lines: [`${name}: ${e.message}`], error: true };
     throw e;

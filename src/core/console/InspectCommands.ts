@@ -8,16 +8,19 @@ import { staleRecord } from '../pi/Dispatcher';
 import { hex } from '../pi/Fw';
 import { askerText, missingProtocols } from '../pi/MissingProtocols';
 import { outCpuOf } from '../pi/SmiRecord';
-import { type CommandTable, hexDump } from './CommandShared';
+import { isNarrow } from './Columns';
+import { type CommandTable, hexDump, hexDumpPerRow } from './CommandShared';
 import { checkFlags, checkPositional, ConsoleError, parseNumber } from './ConsoleArgs';
+import { narrowCpus, narrowLines, narrowRegs, narrowSavestate } from './NarrowOutput';
 import { stateJson } from './StateJson';
 
 export const INSPECT_COMMANDS: CommandTable = {
   cpus: {
     usage: 'cpus',
     help: 'One line per CPU: SMBASE, in SMM, MSR_SMI_COUNT, activity, RIP, RAX.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'cpus');
+      if (isNarrow(cols)) return narrowCpus(s, cols);
       const smi = s.m.s.currentSmi ?? s.m.s.lastSmi;
       const outCpu = outCpuOf(smi);
       return s.m.s.cpus.map(
@@ -31,12 +34,13 @@ export const INSPECT_COMMANDS: CommandTable = {
   regs: {
     usage: 'regs CPU',
     help: 'The CPU\'s live registers (in SMM: the SMM entry state; the interrupted state is in `savestate`).',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 1, 1, 'regs CPU');
       const n = parseNumber(a.pos[0], 'CPU');
       const c = s.m.s.cpus[n];
       if (!c) throw new ConsoleError(`CPU ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
       const out = [`CPU${n} ${c.inSmm ? '(in SMM)' : '(OS)'} SMBASE=${hex(c.smbase, 8)} MSR_SMI_COUNT=${c.smiCount}${c.halted ? ' halted' : ''}`];
+      if (isNarrow(cols)) return narrowRegs(s, n, out[0], cols);
       for (let i = 0; i < REG_NAMES.length; i += 4) {
         out.push(REG_NAMES.slice(i, i + 4).map((r) => `${r.padEnd(10)}=${hex64(getReg(c.regs, REG[r]))}`).join('  '));
       }
@@ -46,7 +50,7 @@ export const INSPECT_COMMANDS: CommandTable = {
   savestate: {
     usage: 'savestate CPU [--raw]',
     help: 'Decode the CPU\'s save-state map from SMRAM bytes (offsets from SMBASE+0x8000); --raw dumps the 0x400 bytes.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkFlags(a, ['raw']);
       checkPositional(a, 1, 1, 'savestate CPU [--raw]');
       const n = parseNumber(a.pos[0], 'CPU');
@@ -54,7 +58,8 @@ export const INSPECT_COMMANDS: CommandTable = {
       if (!c) throw new ConsoleError(`CPU ${n}: this machine has CPUs 0..${s.m.s.cpus.length - 1}`);
       const base = c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
       const head = `CPU${n} save state at ${hex(base, 8)}..${hex(base + SMRAM_SAVE_STATE_MAP_SIZE - 1, 8)}, layout ${s.m.layout.name}${c.inSmm ? '' : ' (not in SMM: what the last entry left)'}`;
-      if (a.flags.has('raw')) return [head, ...hexDump(s.m, base, SMRAM_SAVE_STATE_MAP_SIZE)];
+      if (a.flags.has('raw')) return [...(isNarrow(cols) ? narrowLines([head], cols) : [head]), ...hexDump(s.m, base, SMRAM_SAVE_STATE_MAP_SIZE, hexDumpPerRow(cols))];
+      if (isNarrow(cols)) return narrowSavestate(s, n, head, cols);
       return [
         head,
         ...s.m.layout.fields.map((f) => {
@@ -67,18 +72,18 @@ export const INSPECT_COMMANDS: CommandTable = {
   x: {
     usage: 'x ADDR [LEN]',
     help: 'Hex dump of physical memory (SMRAM included: the debugger sees through the lock).',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 1, 2, 'x ADDR [LEN]');
       const addr = parseNumber(a.pos[0], 'ADDR', 0xffffffff);
       const len = a.pos[1] !== undefined ? parseNumber(a.pos[1], 'LEN', 0x10000) : 0x80;
       if (len === 0) throw new ConsoleError('LEN must be at least 1');
-      return hexDump(s.m, addr, len);
+      return hexDump(s.m, addr, len, hexDumpPerRow(cols));
     },
   },
   handlers: {
     usage: 'handlers',
     help: 'Root MMI handlers in dispatch order, GUID handlers, SW registrations.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'handlers');
       const smm = s.m.s.smm;
       const out = ['root MMI handlers (MmiManage (NULL) walks all of them, in this order, on every SMI):'];
@@ -92,21 +97,21 @@ export const INSPECT_COMMANDS: CommandTable = {
         out.push('SW MMI registrations (GenericSwDispatcher, called from its root handler):');
         for (const r of s.m.s.sw) out.push(`  ${hex(r.value, 2)}: ${r.module}.${r.handler}  DispatchHandle=${hex(r.handle)}`);
       }
-      return out;
+      return isNarrow(cols) ? narrowLines(out, cols) : out;
     },
   },
   variables: {
     usage: 'variables',
     help: 'The UEFI variable stores VariableSmm keeps (the volatile one in SMRAM, the NV one in the OVMF_VARS flash), decoded from their bytes.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'variables');
-      return variableStoreReport(s.m);
+      return isNarrow(cols) ? narrowLines(variableStoreReport(s.m), cols) : variableStoreReport(s.m);
     },
   },
   protocols: {
     usage: 'protocols',
     help: 'The SMM protocol database, the UEFI protocols SMM depexes can see, and the GUIDs modules looked up (SmmLocateProtocol / gBS->LocateProtocol) or need in their depex but nobody installed: who asked, what they got, and whether any module of this firmware produces it.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'protocols');
       const out = ['SMM protocol database (gSmst->SmmLocateProtocol):'];
       for (const p of s.m.s.smm.protocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
@@ -119,16 +124,16 @@ export const INSPECT_COMMANDS: CommandTable = {
         for (const a of p.askedBy) out.push(`    ${askerText(a)}`);
         out.push(`    ${p.note}`);
       }
-      return out;
+      return isNarrow(cols) ? narrowLines(out, cols) : out;
     },
   },
   modules: {
     usage: 'modules',
     help: 'Modules with dispatch state, image base and why (a module the dispatcher never re-evaluated because the boot hung says so), each with its edk2 .inf path and what it does.',
-    run: (s, a) => {
+    run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'modules');
       const w = Math.max(...s.m.s.modules.map((r) => r.name.length));
-      return s.m.s.modules.flatMap((r) => {
+      const out = s.m.s.modules.flatMap((r) => {
         const def = s.m.defs.get(r.name);
         const stale = staleRecord(s.m, r);
         return [
@@ -136,6 +141,7 @@ export const INSPECT_COMMANDS: CommandTable = {
           `${''.padEnd(w)}   ${def?.path ?? '(SmiScope sample, not in edk2)'}: ${def?.summary ?? ''}`,
         ];
       });
+      return isNarrow(cols) ? narrowLines(out, cols) : out;
     },
   },
   state: {

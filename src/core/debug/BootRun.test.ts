@@ -146,7 +146,7 @@ describe('issue 6 §1: session files replay a paused boot', () => {
     const t = new Session();
     const r = t.importSession(JSON.stringify(file));
     expect(r.error).toBe(false);
-    expect(r.lines[0]).toMatch(/paused in the boot at event \d+/);
+    expect(r.lines[0]).toMatch(/the boot is paused in SMI #7 \(event \d+ of the boot, session event #\d+\)/);
     expect(t.eventSeq).toBe(s.eventSeq);
     expect(t.lastEvent!.text).toBe(s.lastEvent!.text);
   });

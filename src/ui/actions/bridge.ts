@@ -3,9 +3,22 @@ import { appStore, applyWorkerMessage, termAppend } from '../store/store';
 
 let worker: Worker | null = null;
 let nextId = 1;
+/** The terminal's column count, once xterm has been fitted (sent again to a new worker). */
+let terminalColumns: number | null = null;
 
-/** Starts the emulation worker and wires its messages into the store; returns a disposer. */
-export function connectWorker(): () => void {
+/** Tells the worker the terminal's width: console output and log lines are laid out for it. */
+export function setTerminalColumns(columns: number): void {
+  if (columns === terminalColumns) return;
+  terminalColumns = columns;
+  post({ type: 'terminal-size', columns });
+}
+
+/**
+ * Starts the emulation worker and wires its messages into the store; returns a disposer.
+ * `beforeHello` runs once the worker can take messages and before the hello that boots the
+ * default machine: a session restored there replaces it before anything is printed.
+ */
+export function connectWorker(beforeHello?: () => void): () => void {
   const w = new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'smiscope' });
   worker = w;
   let hexPlaced = false;
@@ -21,6 +34,8 @@ export function connectWorker(): () => void {
   w.onerror = (e: ErrorEvent) => {
     termAppend('error', [`worker error: ${e.message || 'failed to load'}`]);
   };
+  if (terminalColumns !== null) post({ type: 'terminal-size', columns: terminalColumns });
+  beforeHello?.();
   post({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
   return () => {
     w.terminate();

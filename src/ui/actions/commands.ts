@@ -1,5 +1,5 @@
 import type { DebugAction } from '../../protocol/messages';
-import { appStore, echoWithAnswer, termAppend } from '../store/store';
+import { appStore, echoesWaiting, echoWithAnswer, termAppend } from '../store/store';
 import { newRequestId, post } from './bridge';
 import { DEBUG_ACTIONS } from './debugActions';
 import { markActionSent } from './latency';
@@ -11,16 +11,29 @@ import { markActionSent } from './latency';
 export function sendCommand(line: string, echo?: { note?: string }): void {
   const text = line.trim();
   if (!text) return;
-  if (echo) termAppend('echo', [text], echo.note);
-  post({ type: 'command', id: newRequestId(), line: text });
+  const id = newRequestId();
+  if (echo) echoWithAnswer(id, text, echo.note);
+  post({ type: 'command', id, line: text });
 }
 
-export function runDebugAction(action: DebugAction, source: 'button' | 'key'): void {
+/**
+ * A line typed at the prompt. The terminal shows it as typed, unless lines sent before it are
+ * still unanswered: then it queues behind their echoes (returns true: the prompt drops it), so
+ * each line stays next to its own output.
+ */
+export function sendTyped(line: string): boolean {
+  const queued = echoesWaiting();
+  sendCommand(line, queued ? {} : undefined);
+  return queued;
+}
+
+export function runDebugAction(action: DebugAction, source: 'button' | 'key', keyName?: string): void {
   const spec = DEBUG_ACTIONS[action];
-  const note = source === 'key' && spec.keyHint ? spec.keyHint : spec.label;
-  echoWithAnswer(spec.consoleLine ?? '(pause)', note);
+  const note = source === 'key' ? (keyName ?? spec.keyHint) || spec.label : spec.label;
+  const id = newRequestId();
+  echoWithAnswer(id, spec.consoleLine ?? '(pause)', note);
   markActionSent();
-  post({ type: 'action', id: newRequestId(), action });
+  post({ type: 'action', id, action });
 }
 
 function postView(selectedCpu: number, hexAddress: number): void {

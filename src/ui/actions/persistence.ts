@@ -51,7 +51,12 @@ export async function copyPermalink(): Promise<string> {
   return url;
 }
 
-function restore(): void {
+/**
+ * Replays the session of the link (#session=...) or of the autosave, if there is one. Called
+ * before the worker's hello, so the default machine's boot is never printed: the terminal shows
+ * the replayed session (its boot log, each command and its output) and where it stands.
+ */
+export function restoreSavedSession(): void {
   let text: string | null = null;
   let source = '';
   if (location.hash.startsWith(HASH_PREFIX)) {
@@ -63,12 +68,17 @@ function restore(): void {
     }
   }
   if (text === null) {
-    text = localStorage.getItem(AUTOSAVE_KEY);
+    try {
+      text = localStorage.getItem(AUTOSAVE_KEY);
+    } catch {
+      text = null;
+    }
     source = 'the autosave';
   }
   if (text === null) return;
   const file = text;
-  termAppend('info', [`restoring the session from ${source}…`]);
+  termAppend('info', [`restoring the session from ${source}: replaying it…`]);
+  const id = newRequestId();
   const from = appStore.getState().termNextId;
   const unsub = appStore.subscribe((s) => {
     const reply = s.termEntries.find((e) => e.id >= from && (e.kind === 'error' || e.kind === 'output') && /^session (loaded|file rejected)/.test(e.lines[0] ?? ''));
@@ -79,21 +89,15 @@ function restore(): void {
       termAppend('info', [`the rejected session file is kept in localStorage["${REJECTED_KEY}"]`]);
     }
   });
-  post({ type: 'session-import', id: newRequestId(), text: file });
+  post({ type: 'session-import', id, text: file });
 }
 
 export function useSessionPersistence(): void {
   useEffect(() => {
-    let restored = false;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let lastSeq = 0;
     const unsub = appStore.subscribe((s) => {
       if (!s.ready || !s.snapshot) return;
-      if (!restored) {
-        restored = true;
-        restore();
-        return;
-      }
       if (s.snapshot.seq === lastSeq) return;
       lastSeq = s.snapshot.seq;
       if (timer) clearTimeout(timer);

@@ -1,15 +1,31 @@
 /**
  * Hooks for tests and the benchmark, installed on window:
  *  - window.__smiscope.send(line): type a console line (echoed like a typed one); .ready once the worker answered.
+ *  - window.__smiscope.terminalRows(): the terminal's buffer, every row with its text and whether
+ *    xterm wrapped it from the row before (a line too long for the terminal).
  *  - window.__smiscopeLatency / __smiscopeFrameLatency: see ./latency.
  */
 
 import { appStore } from '../store/store';
 import { sendCommand } from './commands';
 
+export interface TerminalRow {
+  text: string;
+  /** xterm continued the previous row here (soft wrap): the line was wider than the terminal. */
+  wrapped: boolean;
+}
+
 interface Hooks {
   ready: boolean;
   send(line: string): void;
+  terminalRows(): TerminalRow[];
+}
+
+let readTerminal: () => TerminalRow[] = () => [];
+
+/** The terminal panel registers how to read its buffer (for the tests). */
+export function setTerminalReader(fn: () => TerminalRow[]): void {
+  readTerminal = fn;
 }
 
 declare global {
@@ -21,7 +37,7 @@ declare global {
 }
 
 export function installTestHooks(): () => void {
-  const hooks: Hooks = { ready: false, send: (line) => sendCommand(line, {}) };
+  const hooks: Hooks = { ready: false, send: (line) => sendCommand(line, {}), terminalRows: () => readTerminal() };
   window.__smiscope = hooks;
   window.__smiscopeLatency ??= [];
   const unsub = appStore.subscribe((s) => {

@@ -1,8 +1,13 @@
 import { useEffect, useRef } from 'react';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import { sendCommand } from '../actions/commands';
+import { setTerminalColumns } from '../actions/bridge';
+import { sendTyped } from '../actions/commands';
 import { actionForKey } from '../actions/debugActions';
+import { cycleTermSize, setKeysOpen } from '../actions/layout';
+import { setTerminalReader } from '../actions/testHooks';
+import { wrap } from '../../protocol/text';
+import type { TermSize } from '../store/layoutSlice';
 import { appStore, useApp } from '../store/store';
 import type { TermEntry } from '../store/terminalSlice';
 import { terminalWriteStarted } from '../store/terminalWrites';
@@ -20,22 +25,28 @@ const HISTORY_MAX = 200;
 const DEBUG_LOG_SOURCE =
   "OVMF DEBUG output as QEMU's debugcon (I/O port 0x402) receives it: DebugLib = OvmfPkg/Library/PlatformDebugLibIoPort, text as edk2 c5aa7e7d (2026-08, after edk2-stable202411) prints it. Lines starting [smiscope] are SmiScope's own notes.";
 
-const WELCOME = [
-  `${CYAN}SmiScope${RESET} · QEMU Q35 + OVMF SMM, emulated in your browser.`,
-  `${DIM}Firmware DEBUG output (debugcon log, port 0x402; OVMF PlatformDebugLibIoPort, edk2 c5aa7e7d 2026-08) is grey; console replies are white; errors red.${RESET}`,
-  `${DIM}Try: ${RESET}smi 0x04 --cpu 1${DIM}, then F10 (step phase), F11 (step event), F5 (continue). ${RESET}help${DIM} lists commands.${RESET}`,
+/** The welcome text: [colour, text] parts per line, wrapped to the terminal's width when written. */
+const WELCOME: [string, string][] = [
+  [CYAN, 'SmiScope · QEMU Q35 + OVMF SMM, emulated in your browser.'],
+  [DIM, "Grey: OVMF's DEBUG output as QEMU's debugcon (port 0x402) gets it (OvmfPkg PlatformDebugLibIoPort). White: console replies. Red: errors."],
+  [DIM, "Try smi 0x04 --cpu 1, then F10 or Ctrl+' (step phase), F11 or Ctrl+; (step event), F5 or F8 (continue), F9 or Alt+← (back). ? lists every key, help every command."],
 ];
 
-function entryText(e: TermEntry): string {
+/** Rows of `text` no wider than the terminal (the console's rule: word boundaries, hanging indent). */
+function fitRows(text: string, cols: number): string[] {
+  return text.length <= cols ? [text] : wrap(text, cols, 2);
+}
+
+function entryText(e: TermEntry, cols: number): string {
   switch (e.kind) {
     case 'log':
       return e.lines.map((l) => `${DIM}${l}${RESET}\r\n`).join('');
     case 'output':
       return e.lines.map((l) => `${l}\r\n`).join('');
     case 'error':
-      return e.lines.map((l) => `${RED}${l}${RESET}\r\n`).join('');
+      return e.lines.flatMap((l) => fitRows(l, cols)).map((l) => `${RED}${l}${RESET}\r\n`).join('');
     case 'info':
-      return e.lines.map((l) => `${CYAN}${l}${RESET}\r\n`).join('');
+      return e.lines.flatMap((l) => fitRows(l, cols)).map((l) => `${CYAN}${l}${RESET}\r\n`).join('');
     case 'echo':
       return e.lines.map((l) => `${PROMPT}\x1b[1m${l}${RESET}${e.note ? `${DIM}   # ${e.note}${RESET}` : ''}\r\n`).join('');
     default: {
@@ -60,7 +71,10 @@ class LineEditor {
 
   constructor(
     private readonly term: Terminal,
-    private readonly submit: (line: string) => void,
+    /** Sends a line; true when it was queued to be echoed later (the prompt then drops it). */
+    private readonly submit: (line: string) => boolean,
+    /** "?" on an empty line: the key list. */
+    private readonly onHelp: () => void,
   ) {}
 
   /** Text that erases the current prompt line(s) and puts the cursor at its start. */
@@ -109,23 +123,21 @@ class LineEditor {
 
   private enter(): void {
     const line = this.input;
+    const trimmed = line.trim();
     this.cursor = this.input.length;
-    this.term.write(this.erase() + this.render() + '\r\n');
+    // A line queued behind unanswered ones is printed later, next to its own output.
+    const queued = trimmed !== '' && trimmed !== 'clear' && this.submit(trimmed);
+    this.term.write(queued ? this.erase() : this.erase() + this.render() + '\r\n');
     this.input = '';
     this.cursor = 0;
     this.cursorRow = 0;
-    const trimmed = line.trim();
     if (trimmed) {
       if (this.history[this.history.length - 1] !== trimmed) this.history.push(trimmed);
       if (this.history.length > HISTORY_MAX) this.history.shift();
     }
     this.histIndex = this.history.length;
     this.draft = '';
-    if (trimmed === 'clear') {
-      this.term.clear();
-    } else if (trimmed) {
-      this.submit(trimmed);
-    }
+    if (trimmed === 'clear') this.term.clear();
     this.term.write(this.render());
   }
 
@@ -173,6 +185,8 @@ class LineEditor {
         this.setInput(this.input, 0);
       } else if (ch === '\x05') {
         this.setInput(this.input);
+      } else if (ch === '?' && this.input === '') {
+        this.onHelp();
       } else if (ch >= ' ') {
         this.setInput(this.input.slice(0, this.cursor) + ch + this.input.slice(this.cursor), this.cursor + 1);
       }
@@ -216,10 +230,22 @@ class LineEditor {
   }
 }
 
+const SIZE_BUTTON: Record<TermSize, { label: string; title: string }> = {
+  panel: { label: '⤢ Enlarge', title: 'Give the terminal the whole lower row (Alt+Enter)' },
+  row: { label: '⤢ Full height', title: 'Give the terminal everything under the top bar (Alt+Enter)' },
+  page: { label: '⤡ Restore', title: 'Put the terminal back in its panel (Alt+Enter)' },
+};
+
+/** The terminal's own keys that the page handles: Alt+Enter (enlarge) never reaches the line editor. */
+export function isTerminalSizeKey(e: KeyboardEvent): boolean {
+  return e.key === 'Enter' && e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey;
+}
+
 export function TerminalPanel() {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const busy = useApp((s) => s.busy);
+  const termSize = useApp((s) => s.termSize);
 
   useEffect(() => {
     const host = hostRef.current;
@@ -254,18 +280,20 @@ export function TerminalPanel() {
           // not laid out yet
         }
       }
+      // The worker lays console output and log lines out for this width.
+      setTerminalColumns(term.cols);
     };
     safeFit();
 
-    // F-keys belong to the debugger (handled on window); Ctrl+C with a selection copies.
+    // Debugger keys belong to the page (handled on window); Ctrl+C with a selection copies.
     term.attachCustomKeyEventHandler((e) => {
-      if (actionForKey(e)) return false;
+      if (actionForKey(e) || isTerminalSizeKey(e)) return false;
       if (e.type === 'keydown' && e.ctrlKey && e.key === 'c' && term.hasSelection()) return false;
       return true;
     });
 
-    const editor = new LineEditor(term, (line) => sendCommand(line));
-    term.write(WELCOME.join('\r\n') + '\r\n');
+    const editor = new LineEditor(term, sendTyped, () => setKeysOpen(true));
+    term.write(WELCOME.flatMap(([colour, text]) => fitRows(text, term.cols).map((l) => `${colour}${l}${RESET}`)).join('\r\n') + '\r\n');
 
     let lastId = 0;
     /** Parse callbacks of writes xterm has not parsed yet (released if the terminal goes away). */
@@ -274,7 +302,7 @@ export function TerminalPanel() {
       let text = '';
       for (const e of entries) {
         if (e.id <= lastId) continue;
-        text += entryText(e);
+        text += entryText(e, term.cols);
         lastId = e.id;
       }
       if (!text) return;
@@ -287,10 +315,21 @@ export function TerminalPanel() {
     };
     writeNew(appStore.getState().termEntries);
     editor.start();
+    // Typing works at once: the prompt has the keyboard when the page opens.
+    term.focus();
     const unsub = appStore.subscribe((s, prev) => {
       if (s.termEntries !== prev.termEntries) writeNew(s.termEntries);
     });
     const dataSub = term.onData((d) => editor.onData(d));
+    setTerminalReader(() => {
+      const b = term.buffer.active;
+      const rows = [];
+      for (let i = 0; i < b.length; i++) {
+        const line = b.getLine(i);
+        if (line) rows.push({ text: line.translateToString(true), wrapped: line.isWrapped });
+      }
+      return rows;
+    });
     const ro = new ResizeObserver(() => safeFit());
     ro.observe(host);
     return () => {
@@ -304,12 +343,27 @@ export function TerminalPanel() {
     };
   }, []);
 
+  const size = SIZE_BUTTON[termSize];
   return (
     <Panel
       area="term"
       testId="terminal-panel"
-      title={<span title={DEBUG_LOG_SOURCE}>Terminal · debugcon log (port 0x402) + console</span>}
-      extra={busy ? <span className="chip chip-live">running… F6 pauses</span> : <span className="muted">type help</span>}
+      title={
+        <>
+          <span title={DEBUG_LOG_SOURCE}>Terminal</span>
+          <span className="head-sub" title={DEBUG_LOG_SOURCE}>
+            debugcon log (port 0x402) + console
+          </span>
+        </>
+      }
+      extra={
+        <span className="term-extra">
+          {busy ? <span className="chip chip-live">running… F6 or F8 pauses</span> : null}
+          <button type="button" className="btn btn-small" data-testid="terminal-size" data-size={termSize} title={size.title} onClick={() => cycleTermSize()}>
+            {size.label}
+          </button>
+        </span>
+      }
       className="terminal-panel"
     >
       <div

@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { DebugAction, DebugStatus } from '../../protocol/messages';
 import { exportSession, importSession, runDebugAction, sendCommand } from '../actions/commands';
 import { ACTION_ORDER, DEBUG_ACTIONS } from '../actions/debugActions';
+import { setKeysOpen } from '../actions/layout';
 import { addr, sizeText } from '../format';
 import { useApp } from '../store/store';
 import { PHASE_LABEL } from './legend';
@@ -90,8 +91,8 @@ function Status() {
 }
 
 function Toolbar() {
-  const { busy, ready } = useApp(useShallow((s) => ({ busy: s.busy, ready: s.ready })));
-  const enabled = (a: DebugAction) => ready && (a === 'pause' ? busy : !busy);
+  const { busy, ready, paused } = useApp(useShallow((s) => ({ busy: s.busy, ready: s.ready, paused: s.snapshot?.status.mode === 'paused' })));
+  const enabled = (a: DebugAction) => ready && (a === 'pause' ? busy : !busy) && (a !== 'back' || paused);
   return (
     <div className="toolbar" role="toolbar" aria-label="Debugger">
       {ACTION_ORDER.map((a) => {
@@ -102,7 +103,7 @@ function Toolbar() {
             type="button"
             className={`btn btn-${a}`}
             disabled={!enabled(a)}
-            title={`${spec.title}${spec.consoleLine ? `  —  console: ${spec.consoleLine}` : ''}`}
+            title={`${spec.title}${spec.keys.length ? `  —  keys: ${spec.keys.join(', ')}` : ''}${spec.consoleLine ? `  —  console: ${spec.consoleLine}` : ''}`}
             onClick={() => runDebugAction(a, 'button')}
             data-testid={`action-${a}`}
           >
@@ -216,6 +217,9 @@ function SessionButtons() {
         onClick={() => void copyPermalink()}
       >
         Link
+      </button>
+      <button type="button" className="btn btn-small btn-keys" data-testid="keys-button" title="Every key of the page, F-keys and their laptop-friendly twins (also: ? on an empty terminal line)" onClick={() => setKeysOpen(true)}>
+        ? Keys
       </button>
       <input
         ref={fileRef}

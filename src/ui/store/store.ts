@@ -2,16 +2,19 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { PROTOCOL_VERSION, type WorkerMessage, type WorkerToUi } from '../../protocol/messages';
 import { createMachineSlice, mergeSnapshot, mergeTimelineTexts, type MachineSlice } from './machineSlice';
+import { createLayoutSlice, type LayoutSlice } from './layoutSlice';
 import { createSelectionSlice, type SelectionSlice } from './selectionSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
+import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
   ...createSelectionSlice(),
   ...createTerminalSlice(),
+  ...createLayoutSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */
@@ -20,38 +23,41 @@ export function useApp<T>(selector: (s: AppState) => T): T {
 }
 
 /**
- * Echoes of debugger actions (F10, toolbar buttons) wait for the worker's answer and are
- * printed with its output in one terminal write. Written at the key press, the echo would make
- * xterm ask for a frame right away, and Chromium holds back the worker's answer until a frame
- * pending at a key press is drawn. If no answer comes within ECHO_WAIT_MS, they print on their own.
+ * Echoes of console lines (F10, toolbar buttons) wait for the worker's answer to their request
+ * and are printed with its output in one terminal write. Written at the key press, the echo would
+ * make xterm ask for a frame right away, and Chromium holds back the worker's answer until a
+ * frame pending at a key press is drawn. If no answer comes within ECHO_WAIT_MS, the oldest
+ * prints on its own; echoes never part from their outputs (echoQueue.ts).
  */
 const ECHO_WAIT_MS = 100;
-let pendingEchoes: TermItem[] = [];
+const echoes = new EchoQueue();
 let echoTimer: ReturnType<typeof setTimeout> | null = null;
 
-function takeEchoes(): TermItem[] {
-  const items = pendingEchoes;
-  pendingEchoes = [];
-  if (echoTimer !== null) {
-    clearTimeout(echoTimer);
+function armEchoTimer(): void {
+  if (echoTimer !== null || !echoes.hasUnprinted()) return;
+  echoTimer = setTimeout(() => {
     echoTimer = null;
-  }
-  return items;
-}
-
-export function echoWithAnswer(line: string, note?: string): void {
-  pendingEchoes.push({ kind: 'echo', lines: [line], note });
-  echoTimer ??= setTimeout(() => {
-    echoTimer = null;
-    termAppend([]);
+    const alone = echoes.takeAlone();
+    if (alone) appStore.setState((s) => appendTermItems(s, [alone]));
   }, ECHO_WAIT_MS);
 }
 
-/** Prints to the terminal (after any echo still waiting for its answer). */
+/** Prints `line` at the prompt right before the worker's answer to request `id`. */
+export function echoWithAnswer(id: number, line: string, note?: string): void {
+  echoes.add(id, { kind: 'echo', lines: [line], note });
+  armEchoTimer();
+}
+
+/** Whether a console line sent by the UI is still waiting for its answer (a typed line then queues behind it). */
+export function echoesWaiting(): boolean {
+  return echoes.waiting();
+}
+
+/** Prints to the terminal. */
 export function termAppend(items: TermItem[]): void;
 export function termAppend(kind: TermKind, lines: string[], note?: string): void;
 export function termAppend(a: TermItem[] | TermKind, lines: string[] = [], note?: string): void {
-  const items = [...takeEchoes(), ...(typeof a === 'string' ? [{ kind: a, lines, note }] : a)];
+  const items = typeof a === 'string' ? [{ kind: a, lines, note }] : a;
   if (items.length > 0) appStore.setState((s) => appendTermItems(s, items));
 }
 
@@ -64,6 +70,8 @@ function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
       }
       return;
     case 'output':
+      out.push(...echoes.beforeAnswer(msg.id));
+      if (msg.echo !== undefined) out.push({ kind: 'echo', lines: [msg.echo], note: 'replayed' });
       if (msg.lines.length > 0) out.push({ kind: msg.error ? 'error' : 'output', lines: msg.lines });
       return;
     case 'log':
@@ -128,9 +136,14 @@ function applyMachine(messages: WorkerMessage[]): void {
  */
 export function applyWorkerMessage(msg: WorkerToUi, onApplied?: () => void): void {
   const messages = msg.type === 'batch' ? msg.messages : [msg];
-  const term = takeEchoes();
+  const term: TermItem[] = [];
   for (const m of messages) terminalItems(m, term);
   if (term.length > 0) appStore.setState((s) => appendTermItems(s, term));
+  if (echoTimer !== null && !echoes.hasUnprinted()) {
+    clearTimeout(echoTimer);
+    echoTimer = null;
+  }
+  armEchoTimer();
   const machine = messages.filter((m) => m.type !== 'output' && m.type !== 'log');
   afterTerminalWrites(() => {
     if (machine.length > 0) applyMachine(machine);
