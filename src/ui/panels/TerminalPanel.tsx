@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { setTerminalColumns } from '../actions/bridge';
-import { sendTyped } from '../actions/commands';
+import { sendCommand, sendTyped } from '../actions/commands';
 import { actionForKey } from '../actions/debugActions';
 import { cycleTermSize, setKeysOpen } from '../actions/layout';
 import { setTerminalReader } from '../actions/testHooks';
@@ -321,6 +321,24 @@ export function TerminalPanel() {
       if (s.termEntries !== prev.termEntries) writeNew(s.termEntries);
     });
     const dataSub = term.onData((d) => editor.onData(d));
+    // After a hang, the ASSERT line (and the "the event that explains it" line) link to the event
+    // that explains the hang: a click goes back to it (console: back --to SEQ).
+    const links = term.registerLinkProvider({
+      provideLinks(y, callback) {
+        const cause = appStore.getState().snapshot?.status.cause;
+        const line = term.buffer.active.getLine(y - 1)?.translateToString(true) ?? '';
+        const m = cause ? /ASSERT [^\s(]+\(\d+\)|the event that explains it: #\d+/.exec(line) : null;
+        if (!cause || !m) return callback(undefined);
+        callback([
+          {
+            range: { start: { x: m.index + 1, y }, end: { x: m.index + m[0].length, y } },
+            text: m[0],
+            decorations: { underline: true, pointerCursor: true },
+            activate: () => sendCommand(`back --to ${cause.seq}`, { note: 'why? (link)' }),
+          },
+        ]);
+      },
+    });
     setTerminalReader(() => {
       const b = term.buffer.active;
       const rows = [];
@@ -335,6 +353,7 @@ export function TerminalPanel() {
     return () => {
       ro.disconnect();
       dataSub.dispose();
+      links.dispose();
       unsub();
       for (const done of unparsed) done();
       unparsed.clear();
