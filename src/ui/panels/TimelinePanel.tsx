@@ -24,11 +24,15 @@ function cpuName(cpu: number): string {
   return cpu < 0 ? 'platform' : `CPU ${cpu}`;
 }
 
-/** "#12 · rendezvous · CPU0: PlatformSmmBspElection ...": the CPU is named once (most texts start with it). */
-function eventLine(e: TimelineEvent, text: string | undefined): string {
+/**
+ * "#12 · rendezvous · CPU0: PlatformSmmBspElection ...": events are numbered within their run
+ * (the SMI, or the boot: `runStart` is the session event number before its first event); the CPU
+ * is named once (most texts start with it).
+ */
+function eventLine(e: TimelineEvent, text: string | undefined, runStart = 0): string {
   const body = e.textLater ? (text ?? '…') : e.text;
   const who = e.cpu >= 0 && body.startsWith(`CPU${e.cpu}`) ? '' : `${cpuName(e.cpu)} · `;
-  return `#${e.seq} · ${who}${PHASE_LABEL[e.phase]} · ${body}`;
+  return `#${e.seq - runStart} · ${who}${PHASE_LABEL[e.phase]} · ${body}`;
 }
 
 /** Runs of consecutive events in the same phase, for the ruler above the lanes. */
@@ -318,6 +322,7 @@ export function TimelinePanel() {
   const current = events[events.length - 1];
   const shown = hover >= 0 && hover < events.length ? events[hover] : current;
   const shownText = shown?.textLater ? texts.get(shown.seq) : undefined;
+  const runStart = useApp((st) => st.snapshot?.status.runStart ?? 0);
   const shownIndex = shown === current ? events.length - 1 : hover;
   // The worker sent this event without its text (only a snapshot's newest events carry theirs):
   // ask for the texts around it, once.
@@ -336,12 +341,12 @@ export function TimelinePanel() {
       title="Timeline · current SMI"
       extra={<span className="muted">{events.length} events</span>}
     >
-      <div className="tl-event-line" data-testid="timeline-current" title={shown ? eventLine(shown, shownText) : undefined}>
+      <div className="tl-event-line" data-testid="timeline-current" title={shown ? `${eventLine(shown, shownText, runStart)} (session event #${shown.seq})` : undefined}>
         {shown ? (
           <>
             <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
             <span className="tl-event-tag">{shown === current ? 'now' : 'hover'}</span>
-            <span className="mono">{eventLine(shown, shownText)}</span>
+            <span className="mono">{eventLine(shown, shownText, runStart)}</span>
           </>
         ) : (
           <span className="muted">no events: the timeline fills as you step through an SMI</span>
