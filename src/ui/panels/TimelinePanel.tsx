@@ -323,6 +323,8 @@ export function TimelinePanel() {
   const shown = hover >= 0 && hover < events.length ? events[hover] : current;
   const shownText = shown?.textLater ? texts.get(shown.seq) : undefined;
   const runStart = useApp((st) => st.snapshot?.status.runStart ?? 0);
+  // The boot is a run too: paused in it, or its events still on the timeline (nothing ran since).
+  const runKind = useApp((st) => st.snapshot?.status.run ?? (st.snapshot && (st.snapshot.status.runStart ?? 0) === 0 && st.timeline.length > 0 ? 'boot' : null));
   const shownIndex = shown === current ? events.length - 1 : hover;
   // The worker sent this event without its text (only a snapshot's newest events carry theirs):
   // ask for the texts around it, once.
@@ -338,7 +340,7 @@ export function TimelinePanel() {
     <Panel
       area="timeline"
       testId="timeline-panel"
-      title="Timeline · current SMI"
+      title={runKind === 'boot' ? 'Timeline · the boot' : 'Timeline · current SMI'}
       extra={<span className="muted">{events.length} events</span>}
     >
       <div className="tl-event-line" data-testid="timeline-current" title={shown ? `${eventLine(shown, shownText, runStart)} (session event #${shown.seq})` : undefined}>
