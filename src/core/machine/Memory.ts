@@ -9,6 +9,13 @@
  * keep their bytes as they were before the first write since `cow.epoch` changed (what the
  * debugger shows as "changed by the last command"); a watched page never counts as owned, so
  * each of its writes takes the slow path (one per CPU and SMI: the save-state maps).
+ *
+ * Pages written during the current console line: `owned` belongs to one epoch (`lineEpoch`).
+ * The first write after the epoch changed clears it, so each page's first write of a line takes
+ * the slow path once more and lands in `lineWritten` (a Set add per page and line; writes after
+ * that stay in place). The fast path pays one comparison of two numbers. A checkpoint restore
+ * (`back`) replaces pages without writing them: it logs them with their old arrays in `lineBefore`
+ * (debug/Checkpoint), so what `back` changed can be told byte by byte (debug/Written).
  */
 
 export const PAGE_SHIFT = 12;
@@ -30,6 +37,15 @@ export interface CowState {
   /** Pages whose bytes at `off` (before.length of them) are kept in `before` as they were before the first write of the current epoch. */
   watch: Map<number, WatchedRange>;
   epoch: number;
+  /** The epoch `owned`, `lineWritten` and `lineBefore` belong to (they are cleared when the epoch moves on). */
+  lineEpoch: number;
+  /** Pages written since the epoch began (the current console line). */
+  lineWritten: Set<number>;
+  /**
+   * For the pages of `lineWritten` a checkpoint restore replaced: the page as it was when the
+   * epoch began (null: it did not exist). The old array is no longer live, so keeping it is free.
+   */
+  lineBefore: Map<number, Uint8Array | null>;
 }
 
 export interface WatchedRange {
@@ -76,7 +92,28 @@ function newPage(): Uint8Array {
 }
 
 export function createCow(): CowState {
-  return { owned: new Set(), written: new Set(), watch: new Map(), epoch: 0 };
+  return { owned: new Set(), written: new Set(), watch: new Map(), epoch: 0, lineEpoch: 0, lineWritten: new Set(), lineBefore: new Map() };
+}
+
+/** Brings the per-line sets to the current epoch (a new line starts with none written, nothing owned). */
+export function syncLine(cow: CowState): void {
+  if (cow.lineEpoch === cow.epoch) return;
+  cow.lineEpoch = cow.epoch;
+  cow.owned.clear();
+  cow.lineWritten.clear();
+  cow.lineBefore.clear();
+}
+
+/**
+ * The pages written since the memory barrier's epoch began (the console line in progress or the
+ * last one), with the old arrays of those a restore replaced; null when no barrier is up (nothing
+ * is tracked).
+ */
+export function writtenThisLine(mem: MemoryState): { pages: ReadonlySet<number>; before: ReadonlyMap<number, Uint8Array | null> } | null {
+  const cow = mem.cow;
+  if (cow === null) return null;
+  syncLine(cow);
+  return { pages: cow.lineWritten, before: cow.lineBefore };
 }
 
 function page(mem: MemoryState, addr: number, create: boolean): Uint8Array | undefined {
@@ -95,11 +132,12 @@ export function writablePage(mem: MemoryState, n: number): Uint8Array {
     mem.pages.set(n, fresh);
     return fresh;
   }
-  if (p !== undefined && cow.owned.has(n)) return p;
+  if (p !== undefined && cow.lineEpoch === cow.epoch && cow.owned.has(n)) return p;
   return cowSlow(mem, cow, n, p);
 }
 
 function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | undefined): Uint8Array {
+  if (cow.lineEpoch !== cow.epoch) syncLine(cow);
   const w = cow.watch.get(n);
   if (w === undefined) cow.owned.add(n);
   else if (w.epoch !== cow.epoch) {
@@ -107,6 +145,7 @@ function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | und
     keepBefore(w, p);
     w.epoch = cow.epoch;
   }
+  cow.lineWritten.add(n);
   if (p !== undefined && cow.written.has(n)) return p; // already private since the last checkpoint
   const q = newPage();
   if (p) q.set(p);
