@@ -14,7 +14,7 @@
  * (Checkpoint.test.ts). Checkpoints are never written: the live state is copied before it changes.
  */
 
-import { type CowState, createCow, type MemoryState, syncLine } from '../machine/Memory';
+import { type CowState, createCow, logLinePage, type MemoryState, syncLine } from '../machine/Memory';
 import type { MachineState } from '../pi/Platform';
 
 /** MachineState without memory and the log, frozen. */
@@ -223,16 +223,14 @@ export function restoreCheckpoint(chain: Checkpoint[], i: number, s: MachineStat
     const old = mem.pages.get(n);
     const p = pageAt(chain, i, n);
     if (p === old) continue;
-    if (!cow.lineWritten.has(n)) {
-      cow.lineWritten.add(n);
-      cow.lineBefore.set(n, old ?? null);
-    }
+    if (logLinePage(cow, n)) cow.lineBefore.set(n, old ?? null);
     if (p === undefined) mem.pages.delete(n);
     else mem.pages.set(n, p);
   }
   freezePages(cow);
   cow.epoch++;
   cow.lineEpoch = cow.epoch;
+  for (const n of cow.linePages) cow.lineWritten.set(n, cow.epoch);
   chain.length = i + 1;
   const c = chain[i];
   return { ...structuredClone(c.rest), mem, serial: unpackLog(c.log) } as MachineState;

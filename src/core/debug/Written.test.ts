@@ -34,7 +34,7 @@ describe('pages written by the current console line (memory barrier)', () => {
     write8(mem, 0x1001, 2); // fast path: owned
     expect([...writtenThisLine(mem)!.pages]).toEqual([1]);
     mem.cow.epoch++; // a new console line (Debugger.beginCommand)
-    expect(writtenThisLine(mem)!.pages.size).toBe(0);
+    expect(writtenThisLine(mem)!.pages.length).toBe(0);
     write8(mem, 0x3000, 3);
     write8(mem, 0x1002, 4); // owned in the last line: must not stay hidden on the fast path
     expect([...writtenThisLine(mem)!.pages].sort()).toEqual([1, 3]);

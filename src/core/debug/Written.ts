@@ -7,91 +7,145 @@
  *
  * Precision: a write anywhere in a page counts for every region on that page (the regions are
  * page-aligned allocations, except each CPU's entry stub, PSD and save state), with one exception:
- * on a page the debugger watches (a save-state map's, which also holds the PSD) only the map
- * counts, as the map is the one thing on it an SMI writes. A page a `back` restore put back is not
+ * on a page that holds a save-state map (and the PSD below it) only the map counts, as the map is
+ * the one thing on it an SMI writes (the PSD is written once, when PiSmmCpuDxeSmm installs it). A page a `back` restore put back is not
  * written by anyone: there the bytes before and after the line are compared over each region, so
  * `back` marks what it changed.
  */
 
-import { PAGE_SIZE, writtenThisLine } from '../machine/Memory';
+import { PAGE_SIZE, syncLine, writtenThisLine } from '../machine/Memory';
 import type { MemoryState } from '../machine/Memory';
 import type { SmramRegion, SmramRegionKind } from '../pi/SmramMap';
 
 /** Regions that only contain others (TSEG, a CPU's SMBASE window below TSEG): never flagged themselves. */
 const CONTAINER: ReadonlySet<SmramRegionKind> = new Set(['tseg', 'default-smbase', 'smbase', 'free']);
 
-/** Page number -> indexes of the regions on that page; built once per regions array and version. */
+/** What a write to one page means for the regions on it. */
+interface PageRegions {
+  /** Every region with bytes on the page (compared byte by byte when the page's old array is known). */
+  all: number[];
+  /** The regions a write to the page marks: all of them, or on a save-state page only the map(s). */
+  marked: number[];
+}
+
+/** Page number -> its regions; built once per regions array and version. */
 interface PageIndex {
   regions: readonly SmramRegion[];
   version: number;
-  byPage: Map<number, number[]>;
+  byPage: Map<number, PageRegions>;
+  /** The same for pages lo .. lo + dense.length - 1 as an array (a lookup per written page is an index, not a hash). */
+  lo: number;
+  dense: (PageRegions | undefined)[];
+  /** One mark per region, all zero between uses. */
+  marks: Uint8Array;
 }
 
-let lastIndex: PageIndex | null = null;
+const INDEXES = new WeakMap<readonly SmramRegion[], PageIndex>();
 
-function pageIndex(regions: readonly SmramRegion[], version: number): Map<number, number[]> {
-  if (lastIndex !== null && lastIndex.regions === regions && lastIndex.version === version) return lastIndex.byPage;
-  const byPage = new Map<number, number[]>();
+function pageIndex(regions: readonly SmramRegion[], version: number): PageIndex {
+  const known = INDEXES.get(regions);
+  if (known !== undefined && known.version === version) return known;
+  const byPage = new Map<number, PageRegions>();
   for (let r = 0; r < regions.length; r++) {
     const g = regions[r];
     if (CONTAINER.has(g.kind) || g.size <= 0) continue;
     const last = Math.floor((g.base + g.size - 1) / PAGE_SIZE);
     for (let n = Math.floor(g.base / PAGE_SIZE); n <= last; n++) {
-      const list = byPage.get(n);
-      if (list) list.push(r);
-      else byPage.set(n, [r]);
+      const e = byPage.get(n);
+      if (e) e.all.push(r);
+      else byPage.set(n, { all: [r], marked: [] });
     }
   }
-  lastIndex = { regions, version, byPage };
-  return byPage;
+  for (const e of byPage.values()) {
+    const maps = e.all.filter((r) => regions[r].kind === 'save-state');
+    e.marked = maps.length > 0 ? maps : e.all;
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const n of byPage.keys()) {
+    lo = Math.min(lo, n);
+    hi = Math.max(hi, n);
+  }
+  const dense: (PageRegions | undefined)[] = [];
+  if (hi >= lo && hi - lo < 1 << 16) {
+    for (let n = lo; n <= hi; n++) dense.push(byPage.get(n));
+  } else lo = 0;
+  const index = { regions, version, byPage, lo, dense, marks: new Uint8Array(regions.length) };
+  INDEXES.set(regions, index);
+  return index;
 }
 
-/** True when bytes [lo, hi) of page `n` differ between `before` (null: all zero) and now. */
-function differs(mem: MemoryState, n: number, before: Uint8Array | null, lo: number, hi: number): boolean {
+/** True when bytes [base, base + size) on page `n` differ between `before` (null: all zero) and now. */
+function differs(mem: MemoryState, n: number, before: Uint8Array | null, base: number, size: number): boolean {
   const now = mem.pages.get(n);
   if (now === before) return false;
+  const start = n * PAGE_SIZE;
+  const lo = Math.max(base, start) - start;
+  const hi = Math.min(base + size, start + PAGE_SIZE) - start;
   for (let i = lo; i < hi; i++) if ((now === undefined ? 0 : now[i]) !== (before === null ? 0 : before[i])) return true;
   return false;
 }
 
-/** Does the line's write log say that bytes [base, base + size) were written (on page `n`)? */
-function writtenOnPage(mem: MemoryState, n: number, base: number, size: number, before: ReadonlyMap<number, Uint8Array | null>): boolean {
-  const start = n * PAGE_SIZE;
-  const lo = Math.max(base, start) - start;
-  const hi = Math.min(base + size, start + PAGE_SIZE) - start;
-  if (hi <= lo) return false;
-  const old = before.get(n);
-  if (old !== undefined) return differs(mem, n, old, lo, hi);
-  const w = mem.cow?.watch.get(n);
-  if (w !== undefined) return lo < w.off + w.before.length && w.off < hi;
-  return true;
-}
+/** The last answer, reused while the line has written no new page (the log only grows within a line). */
+let lastAnswer: { log: readonly number[]; epoch: number; size: number; index: PageIndex; out: number[] } | null = null;
+
+const NONE: number[] = [];
 
 /** Indexes into `regions` (the machine's smramRegions) of the regions the current / last console line wrote, ascending. */
 export function writtenRegions(mem: MemoryState, regions: readonly SmramRegion[], version: number): number[] {
-  const log = writtenThisLine(mem);
-  if (log === null || log.pages.size === 0) return [];
-  const byPage = pageIndex(regions, version);
-  const hit = new Set<number>();
-  for (const n of log.pages) {
-    const rs = byPage.get(n);
-    if (rs === undefined) continue;
-    for (const r of rs) {
-      if (hit.has(r)) continue;
-      const g = regions[r];
-      if (writtenOnPage(mem, n, g.base, g.size, log.before)) hit.add(r);
+  const cow = mem.cow;
+  if (cow === null) return NONE;
+  syncLine(cow);
+  const pages = cow.linePages;
+  if (pages.length === 0) return NONE;
+  const a = lastAnswer;
+  if (a !== null && a.log === pages && a.epoch === cow.epoch && a.size === pages.length && a.index.regions === regions && a.index.version === version) return a.out;
+  const index = pageIndex(regions, version);
+  const { byPage, marks, dense, lo } = index;
+  const before = cow.lineBefore;
+  let hits = 0;
+  for (let k = 0; k < pages.length; k++) {
+    const n = pages[k];
+    const d = n - lo;
+    const e = d >= 0 && d < dense.length ? dense[d] : dense.length === 0 ? byPage.get(n) : undefined;
+    if (e === undefined) continue;
+    const old = before.size === 0 ? undefined : before.get(n);
+    if (old === undefined) {
+      const marked = e.marked;
+      for (let j = 0; j < marked.length; j++) {
+        const r = marked[j];
+        if (marks[r] === 0) {
+          marks[r] = 1;
+          hits++;
+        }
+      }
+    } else {
+      for (const r of e.all) if (marks[r] === 0 && differs(mem, n, old, regions[r].base, regions[r].size)) {
+        marks[r] = 1;
+        hits++;
+      }
     }
   }
-  return [...hit].sort((a, b) => a - b);
+  const out: number[] = new Array(hits);
+  for (let r = 0, k = 0; k < hits; r++) {
+    if (marks[r] === 0) continue;
+    marks[r] = 0;
+    out[k++] = r;
+  }
+  lastAnswer = { log: pages, epoch: cow.epoch, size: pages.length, index, out };
+  return out;
 }
 
 /** Whether the current / last console line wrote any byte of [base, base + size) (e.g. the Communicate buffer). */
 export function rangeWritten(mem: MemoryState, base: number, size: number): boolean {
   const log = writtenThisLine(mem);
-  if (log === null || log.pages.size === 0 || size <= 0) return false;
+  if (log === null || log.pages.length === 0 || size <= 0) return false;
+  const cow = mem.cow!;
   const last = Math.floor((base + size - 1) / PAGE_SIZE);
   for (let n = Math.floor(base / PAGE_SIZE); n <= last; n++) {
-    if (log.pages.has(n) && writtenOnPage(mem, n, base, size, log.before)) return true;
+    if (cow.lineWritten.get(n) !== log.epoch) continue;
+    const old = log.before.get(n);
+    if (old === undefined || differs(mem, n, old, base, size)) return true;
   }
   return false;
 }

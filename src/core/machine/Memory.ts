@@ -10,12 +10,13 @@
  * debugger shows as "changed by the last command"); a watched page never counts as owned, so
  * each of its writes takes the slow path (one per CPU and SMI: the save-state maps).
  *
- * Pages written during the current console line: `owned` belongs to one epoch (`lineEpoch`).
- * The first write after the epoch changed clears it, so each page's first write of a line takes
- * the slow path once more and lands in `lineWritten` (a Set add per page and line; writes after
- * that stay in place). The fast path pays one comparison of two numbers. A checkpoint restore
- * (`back`) replaces pages without writing them: it logs them with their old arrays in `lineBefore`
- * (debug/Checkpoint), so what `back` changed can be told byte by byte (debug/Written).
+ * Pages written during the current console line: `owned` tags each page with the epoch it was
+ * taken in, so a new line (Debugger.beginCommand moves the epoch) owns nothing, without clearing
+ * anything, and each page's first write of a line takes the slow path once more. There it is
+ * logged (`lineWritten`, tagged the same way, and `linePages` in order); later writes of the line
+ * stay in place. A checkpoint restore (`back`) replaces pages without writing them: it logs them
+ * with their old arrays in `lineBefore` (debug/Checkpoint), so what `back` changed can be told
+ * byte by byte (debug/Written).
  */
 
 export const PAGE_SHIFT = 12;
@@ -30,17 +31,19 @@ export interface MemoryState {
 
 /** What the copy-on-write barrier tracks (plain data; the debugger creates and resets it). */
 export interface CowState {
-  /** Pages written since the barrier last froze them: later writes go in place. */
-  owned: Set<number>;
+  /** Pages written since the barrier last froze them, each with the epoch it was written in: later writes of that epoch go in place. */
+  owned: Map<number, number>;
   /** Pages created or copied since the last checkpoint (its successor's delta). */
   written: Set<number>;
   /** Pages whose bytes at `off` (before.length of them) are kept in `before` as they were before the first write of the current epoch. */
   watch: Map<number, WatchedRange>;
   epoch: number;
-  /** The epoch `owned`, `lineWritten` and `lineBefore` belong to (they are cleared when the epoch moves on). */
+  /** The epoch `linePages` and `lineBefore` belong to (they are emptied when the epoch moves on). */
   lineEpoch: number;
-  /** Pages written since the epoch began (the current console line). */
-  lineWritten: Set<number>;
+  /** Page -> the last epoch it was written in. */
+  lineWritten: Map<number, number>;
+  /** The pages written since the epoch began (the current console line), in the order of their first write. */
+  linePages: number[];
   /**
    * For the pages of `lineWritten` a checkpoint restore replaced: the page as it was when the
    * epoch began (null: it did not exist). The old array is no longer live, so keeping it is free.
@@ -92,16 +95,23 @@ function newPage(): Uint8Array {
 }
 
 export function createCow(): CowState {
-  return { owned: new Set(), written: new Set(), watch: new Map(), epoch: 0, lineEpoch: 0, lineWritten: new Set(), lineBefore: new Map() };
+  return { owned: new Map(), written: new Set(), watch: new Map(), epoch: 0, lineEpoch: 0, lineWritten: new Map(), linePages: [], lineBefore: new Map() };
 }
 
-/** Brings the per-line sets to the current epoch (a new line starts with none written, nothing owned). */
+/** Brings the line's page list to the current epoch (a new line starts with none written). */
 export function syncLine(cow: CowState): void {
   if (cow.lineEpoch === cow.epoch) return;
   cow.lineEpoch = cow.epoch;
-  cow.owned.clear();
-  cow.lineWritten.clear();
-  cow.lineBefore.clear();
+  cow.linePages.length = 0;
+  if (cow.lineBefore.size !== 0) cow.lineBefore.clear();
+}
+
+/** Logs page `n` as written in the current epoch (the line's list must be in sync). */
+export function logLinePage(cow: CowState, n: number): boolean {
+  if (cow.lineWritten.get(n) === cow.epoch) return false;
+  cow.lineWritten.set(n, cow.epoch);
+  cow.linePages.push(n);
+  return true;
 }
 
 /**
@@ -109,11 +119,11 @@ export function syncLine(cow: CowState): void {
  * last one), with the old arrays of those a restore replaced; null when no barrier is up (nothing
  * is tracked).
  */
-export function writtenThisLine(mem: MemoryState): { pages: ReadonlySet<number>; before: ReadonlyMap<number, Uint8Array | null> } | null {
+export function writtenThisLine(mem: MemoryState): { pages: readonly number[]; before: ReadonlyMap<number, Uint8Array | null>; epoch: number } | null {
   const cow = mem.cow;
   if (cow === null) return null;
   syncLine(cow);
-  return { pages: cow.lineWritten, before: cow.lineBefore };
+  return { pages: cow.linePages, before: cow.lineBefore, epoch: cow.epoch };
 }
 
 function page(mem: MemoryState, addr: number, create: boolean): Uint8Array | undefined {
@@ -132,20 +142,22 @@ export function writablePage(mem: MemoryState, n: number): Uint8Array {
     mem.pages.set(n, fresh);
     return fresh;
   }
-  if (p !== undefined && cow.lineEpoch === cow.epoch && cow.owned.has(n)) return p;
+  if (p !== undefined && cow.owned.get(n) === cow.epoch) return p;
   return cowSlow(mem, cow, n, p);
 }
 
 function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | undefined): Uint8Array {
   if (cow.lineEpoch !== cow.epoch) syncLine(cow);
   const w = cow.watch.get(n);
-  if (w === undefined) cow.owned.add(n);
-  else if (w.epoch !== cow.epoch) {
+  if (w === undefined) {
+    cow.owned.set(n, cow.epoch);
+    logLinePage(cow, n);
+  } else if (w.epoch !== cow.epoch) {
     // A watched page is never owned: every write comes here, and the first one of an epoch keeps the old bytes.
     keepBefore(w, p);
     w.epoch = cow.epoch;
-  }
-  cow.lineWritten.add(n);
+    logLinePage(cow, n);
+  } else logLinePage(cow, n);
   if (p !== undefined && cow.written.has(n)) return p; // already private since the last checkpoint
   const q = newPage();
   if (p) q.set(p);
