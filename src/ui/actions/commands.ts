@@ -11,6 +11,7 @@ import { markActionSent } from './latency';
 export function sendCommand(line: string, echo?: { note?: string }): void {
   const text = line.trim();
   if (!text) return;
+  markStepStart();
   if (echo) termAppend('echo', [text], echo.note);
   post({ type: 'command', id: newRequestId(), line: text });
 }
@@ -19,13 +20,32 @@ export function runDebugAction(action: DebugAction, source: 'button' | 'key'): v
   const spec = DEBUG_ACTIONS[action];
   const note = source === 'key' && spec.keyHint ? spec.keyHint : spec.label;
   echoWithAnswer(spec.consoleLine ?? '(pause)', note);
+  if (action !== 'pause') markStepStart();
   markActionSent();
   post({ type: 'action', id: newRequestId(), action });
 }
 
+/** "This step" (the timeline's list of its events) is what comes after the event the debugger stands on now. */
+function markStepStart(): void {
+  const snap = appStore.getState().snapshot;
+  if (snap) appStore.setState({ stepFrom: snap.status.eventSeq });
+}
+
 function postView(selectedCpu: number, hexAddress: number): void {
-  const { hexLength } = appStore.getState();
-  post({ type: 'view', view: { selectedCpu, hexAddress: hexAddress >>> 0, hexLength } });
+  const { hexLength, pinCpu } = appStore.getState();
+  post({ type: 'view', view: { selectedCpu, hexAddress: hexAddress >>> 0, hexLength, followCpu: !pinCpu } });
+}
+
+/** The SMI in progress (its number), or -1 between SMIs. */
+function smiInProgress(): number {
+  const smi = appStore.getState().snapshot?.lastSmi;
+  return smi && !smi.finished ? smi.number : -1;
+}
+
+/** The save state keeps the selected CPU (true) or follows the CPU of each step (false). */
+export function setPinCpu(pin: boolean): void {
+  appStore.setState({ pinCpu: pin });
+  postView(appStore.getState().selectedCpu, currentHexAddress());
 }
 
 function currentHexAddress(): number {
@@ -38,7 +58,9 @@ export function selectCpu(cpu: number): void {
   postView(cpu, currentHexAddress());
 }
 
+/** The user moves the hex view (a click, the address box, the arrows). */
 export function setHexAddress(address: number): void {
+  appStore.setState({ hexMovedInSmi: smiInProgress() });
   postView(appStore.getState().selectedCpu, address);
 }
 

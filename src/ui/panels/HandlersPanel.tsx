@@ -1,5 +1,5 @@
-import { useMemo } from 'react';
-import type { HandlerRow, ModuleRow, ProtocolRow } from '../../protocol/messages';
+import { useEffect, useMemo, useRef } from 'react';
+import type { HandlerRow, ModuleRow, ProtocolRow, SmiSummary } from '../../protocol/messages';
 import { setHexAddress } from '../actions/commands';
 import { addr, guidText, hex } from '../format';
 import { appStore, useApp } from '../store/store';
@@ -21,9 +21,61 @@ function Handle({ h }: { h: HandlerRow }) {
   );
 }
 
-function HandlerLine({ h, n }: { h: HandlerRow; n?: number }) {
+/** What a handler did in the current / last SMI: running now, or what it returned (MmiManage's record of calls). */
+interface CallState {
+  running: boolean;
+  returned: string | null;
+  smi: number;
+  finished: boolean;
+}
+
+function callKey(kind: string, module: string, handler: string): string {
+  return `${kind}\u0000${module}\u0000${handler}`;
+}
+
+/** The calls of the SMI by handler; the last call of a handler wins (a handler may run twice: Communicate, then root). */
+function callStates(smi: SmiSummary | null): Map<string, CallState> {
+  const out = new Map<string, CallState>();
+  if (!smi) return out;
+  for (const c of smi.handlersCalled) {
+    const running = !smi.finished && c.returned === '(running)';
+    out.set(callKey(c.kind, c.module, c.handler), { running, returned: running ? null : c.returned, smi: smi.number, finished: smi.finished });
+  }
+  return out;
+}
+
+/** EFI_WARN_INTERRUPT_SOURCE_QUIESCED -> QUIESCED: the chip is narrow; its title has the whole name. */
+function shortStatus(st: string): string {
+  return st.replace(/^EFI_(WARN_INTERRUPT_SOURCE_|WARN_)?/, '');
+}
+
+/** The running / returned mark of a handler row (the handler table and the SMI summary read the same record). */
+function CallChip({ call }: { call: CallState | undefined }) {
+  if (!call) return null;
+  if (call.running) {
+    return (
+      <span className="chip chip-running" data-testid="handler-running" title={`running now: SMI #${call.smi} called it and it has not returned yet (MmiManage, PiSmmCore Smi.c)`}>
+        running
+      </span>
+    );
+  }
+  const ok = call.returned === 'EFI_SUCCESS';
   return (
-    <tr className={h.toRemove ? 'to-remove' : ''} data-testid="handler-row" data-kind={h.kind}>
+    <span className={`chip chip-returned${ok ? ' ok' : ''}`} data-testid="handler-returned" title={`SMI #${call.smi}${call.finished ? '' : ' (in progress)'}: returned ${call.returned}`}>
+      {shortStatus(call.returned ?? '')}
+    </span>
+  );
+}
+
+function HandlerLine({ h, n, call }: { h: HandlerRow; n?: number; call?: CallState }) {
+  const ref = useRef<HTMLTableRowElement>(null);
+  const running = call?.running ?? false;
+  // The handler that starts running is brought into view (the table can be longer than the tab).
+  useEffect(() => {
+    if (running) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [running]);
+  return (
+    <tr ref={ref} className={`${h.toRemove ? 'to-remove' : ''}${running ? ' handler-running' : call ? ' handler-called' : ''}`} data-testid="handler-row" data-kind={h.kind} data-running={running || undefined}>
       <td className="num dim">{n ?? ''}</td>
       <td>
         <span className="fn">{h.handler}</span>
@@ -32,12 +84,16 @@ function HandlerLine({ h, n }: { h: HandlerRow; n?: number }) {
       <td>
         <Handle h={h} />
       </td>
-      <td>{h.toRemove && <span className="chip chip-warn" title="unregistered during dispatch; removed when MmiManage depth returns to 0">ToRemove</span>}</td>
+      <td>
+        {h.toRemove && <span className="chip chip-warn" title="unregistered during dispatch; removed when MmiManage depth returns to 0">ToRemove</span>}
+        <CallChip call={call} />
+      </td>
     </tr>
   );
 }
 
-function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
+function MmiTab({ handlers, smi }: { handlers: HandlerRow[]; smi: SmiSummary | null }) {
+  const calls = useMemo(() => callStates(smi), [smi]);
   const { root, guidGroups, sw } = useMemo(() => {
     const groups = new Map<string, { name: string; rows: HandlerRow[] }>();
     for (const h of handlers) {
@@ -58,7 +114,7 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
       <tbody>
         <GroupHead title="Root MMI handlers" note="called on every SMI, in this order (MmiManage(NULL))" empty={root.length === 0} />
         {root.map((h, i) => (
-          <HandlerLine key={h.handle} h={h} n={i + 1} />
+          <HandlerLine key={h.handle} h={h} n={i + 1} call={calls.get(callKey('root', h.module, h.handler))} />
         ))}
         <GroupHead title="GUID handlers" note="MmiManage(&Guid) from Communicate; first EFI_SUCCESS stops" empty={guidGroups.length === 0} />
         {guidGroups.map(([guid, g]) => [
@@ -68,13 +124,15 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
               <span className="guid-name">{g.name}</span> <span className="mono dim guid">{guidText(guid)}</span>
             </td>
           </tr>,
-          ...g.rows.map((h, i) => <HandlerLine key={h.handle} h={h} n={i + 1} />),
+          ...g.rows.map((h, i) => <HandlerLine key={h.handle} h={h} n={i + 1} call={calls.get(callKey('guid', h.module, h.handler))} />),
         ])}
         {sw.length > 0 && (
           <>
             <GroupHead title="SW MMI registrations" note="SwMmiInputValue → child, dispatched by the SW dispatcher's root handler" empty={false} />
-            {sw.map((h) => (
-              <tr key={h.handle} className={h.toRemove ? 'to-remove' : ''} data-testid="handler-row" data-kind="sw">
+            {sw.map((h) => {
+              const call = calls.get(callKey('sw', h.module, h.handler));
+              return (
+              <tr key={h.handle} className={`${h.toRemove ? 'to-remove' : ''}${call?.running ? ' handler-running' : call ? ' handler-called' : ''}`} data-testid="handler-row" data-kind="sw" data-running={call?.running || undefined}>
                 <td className="mono sw-value">{h.swValue !== undefined ? hex(h.swValue, 2) : '?'}</td>
                 <td>
                   <span className="fn">{h.handler}</span>
@@ -83,9 +141,13 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
                 <td>
                   <Handle h={h} />
                 </td>
-                <td>{h.toRemove && <span className="chip chip-warn">ToRemove</span>}</td>
+                <td>
+                  {h.toRemove && <span className="chip chip-warn">ToRemove</span>}
+                  <CallChip call={call} />
+                </td>
               </tr>
-            ))}
+              );
+            })}
           </>
         )}
       </tbody>
@@ -234,6 +296,7 @@ function ModulesTab({ modules }: { modules: ModuleRow[] }) {
 export function HandlersPanel() {
   const tab = useApp((s) => s.handlersTab);
   const tables = useApp((s) => s.tables);
+  const lastSmi = useApp((s) => s.snapshot?.lastSmi ?? null);
   const problems = tables.modules.filter((m) => MODULE_STATE[m.state].problem).length;
   const tabs: { id: HandlersTab; label: string; count: number; alert?: number }[] = [
     { id: 'mmi', label: 'MMI handlers', count: tables.handlers.length },
@@ -264,7 +327,7 @@ export function HandlersPanel() {
       }
     >
       <div className="scroll fill" role="tabpanel">
-        {tab === 'mmi' && <MmiTab handlers={tables.handlers} />}
+        {tab === 'mmi' && <MmiTab handlers={tables.handlers} smi={lastSmi} />}
         {tab === 'protocols' && <ProtocolsTab protocols={tables.protocols} />}
         {tab === 'modules' && <ModulesTab modules={tables.modules} />}
       </div>

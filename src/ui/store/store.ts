@@ -3,15 +3,17 @@ import { useStore } from 'zustand';
 import { PROTOCOL_VERSION, type WorkerMessage, type WorkerToUi } from '../../protocol/messages';
 import { createMachineSlice, mergeSnapshot, mergeTimelineTexts, type MachineSlice } from './machineSlice';
 import { createSelectionSlice, type SelectionSlice } from './selectionSlice';
+import { createFollowSlice, type FollowSlice } from './followSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
 import { afterTerminalWrites } from './terminalWrites';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & FollowSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
   ...createSelectionSlice(),
   ...createTerminalSlice(),
+  ...createFollowSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */

@@ -1,0 +1,97 @@
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import type { TimelineEvent } from '../../protocol/messages';
+import { post } from '../actions/bridge';
+import { appStore, useApp } from '../store/store';
+import { PHASE_COLOR, PHASE_LABEL } from './legend';
+
+/** A step over a whole phase at 256 CPUs adds ~260 events; the list shows the newest of them. */
+const MAX_ROWS = 300;
+
+function who(e: TimelineEvent, text: string): string {
+  return e.cpu < 0 ? 'platform' : text.startsWith(`CPU${e.cpu}`) ? '' : `CPU${e.cpu}`;
+}
+
+const Row = memo(function Row({ e, text, now }: { e: TimelineEvent; text: string | undefined; now: boolean }) {
+  const body = e.textLater ? (text ?? '…') : e.text;
+  const w = who(e, body);
+  return (
+    <li className={`tl-step-row${now ? ' now' : ''}${e.level === 'phase' ? ' phase' : ''}`} data-seq={e.seq} title={`#${e.seq} · ${PHASE_LABEL[e.phase]} · ${body}`}>
+      <span className="swatch" style={{ background: PHASE_COLOR[e.phase] }} />
+      <span className="tl-step-seq mono">#{e.seq}</span>
+      <span className="tl-step-text mono">
+        {w && <span className="tl-step-who">{w} · </span>}
+        {body}
+      </span>
+    </li>
+  );
+});
+
+/**
+ * "Events of this step": everything the last command or key added (a phase step, a continue),
+ * so a phase step does not hide what explains it ("IoRead 0xB2 = 0x05 -> not for us ->
+ * QUIESCED"). Collapsible; the texts the worker did not send are asked for when shown.
+ */
+export function StepEvents({ events, texts }: { events: TimelineEvent[]; texts: ReadonlyMap<number, string> }) {
+  const stepFrom = useApp((s) => s.stepFrom);
+  const open = useApp((s) => s.stepListOpen);
+  // The events after the one the debugger stood on when the command was sent (none after `back`).
+  let first = events.length;
+  while (first > 0 && events[first - 1].seq > stepFrom) first--;
+  const all = events.length - first;
+  const shownFrom = Math.max(first, events.length - MAX_ROWS);
+  const shown = events.slice(shownFrom);
+  const listRef = useRef<HTMLOListElement>(null);
+  const asked = useRef(new Set<number>());
+  useEffect(() => {
+    if (!open) return;
+    const seqs = shown.filter((e) => e.textLater && !texts.has(e.seq) && !asked.current.has(e.seq)).map((e) => e.seq);
+    if (seqs.length === 0) return;
+    for (const q of seqs) asked.current.add(q);
+    post({ type: 'timeline-text', seqs });
+  });
+  // A new timeline (a new SMI, `back`) numbers events anew: forget what was asked.
+  const firstSeq = events[0]?.seq ?? 0;
+  useEffect(() => {
+    asked.current.clear();
+  }, [firstSeq]);
+  // The newest event at the bottom, in view (also when texts arrive and rows grow), unless the
+  // user scrolled up to read; a new step scrolls down again.
+  const last = events[events.length - 1]?.seq ?? 0;
+  const stick = useRef(true);
+  useLayoutEffect(() => {
+    stick.current = true;
+  }, [last]);
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [last, open, all, texts]);
+  const onScroll = () => {
+    const el = listRef.current;
+    if (el) stick.current = el.scrollTop >= el.scrollHeight - el.clientHeight - 4;
+  };
+  if (events.length === 0) return null;
+  const range = all > 0 ? `#${events[first].seq}–#${events[events.length - 1].seq}` : '';
+  return (
+    <div className={`tl-step${open ? ' open' : ''}`} data-testid="step-events" data-count={all}>
+      <button
+        type="button"
+        className="tl-step-head"
+        aria-expanded={open}
+        data-testid="step-events-toggle"
+        title="the events the last command or key added (a phase step runs several); click to show or hide them"
+        onClick={() => appStore.setState({ stepListOpen: !open })}
+      >
+        <span className="tl-step-caret">{open ? '▾' : '▸'}</span> this step:{' '}
+        {all === 0 ? <span className="muted">no new events</span> : <b>{all === 1 ? '1 event' : `${all} events`}</b>} <span className="muted mono">{range}</span>
+      </button>
+      {open && all > 0 && (
+        <ol className="tl-step-list scroll" ref={listRef} data-testid="step-events-list" onScroll={onScroll}>
+          {shownFrom > first && <li className="tl-step-more muted">… {shownFrom - first} earlier events of this step (hover the timeline)</li>}
+          {shown.map((e) => (
+            <Row key={e.seq} e={e} text={texts.get(e.seq)} now={e.seq === last} />
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
