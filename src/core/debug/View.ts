@@ -174,12 +174,19 @@ export function commBufferView(m: Machine): CommBufferView | undefined {
 
 export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor): ViewSnapshot {
   const s = session.m.s;
-  let cpuIndex = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
-  // Follow the step: only a snapshot that comes after new events (or a `back`) moves the save state.
-  if (req.followCpu && cur.followSeq !== undefined && cur.followSeq !== session.eventSeq) {
-    const c = stepCpu(session, cur.followSeq);
-    if (c >= 0 && c < s.cpus.length) cpuIndex = c;
+  const chosen = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
+  let cpuIndex = chosen;
+  if (req.followCpu) {
+    // Follow the step: the CPU shown is the latest of the user's choice (a new selectedCpu) and
+    // the CPU of the newest events (a snapshot after new events, or after a `back`).
+    if (cur.followReq !== chosen || cur.followCpu === undefined) cur.followCpu = chosen;
+    if (cur.followSeq !== undefined && cur.followSeq !== session.eventSeq) {
+      const c = stepCpu(session, cur.followSeq);
+      if (c >= 0) cur.followCpu = c;
+    }
+    if (cur.followCpu < s.cpus.length) cpuIndex = cur.followCpu;
   }
+  cur.followReq = chosen;
   cur.followSeq = session.eventSeq;
   const cpu = s.cpus[cpuIndex];
   const mapAddr = cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;

@@ -18,8 +18,9 @@ export interface ViewRequest {
   hexLength: number;
   /**
    * The save state follows the step: after a console line that ran events, the snapshot shows the
-   * map of the CPU of its last event that has one (instead of `selectedCpu`); saveState.cpu says
-   * which. A request that comes with no new events keeps `selectedCpu`. Absent = false.
+   * map of the CPU of its last event that has one (instead of `selectedCpu`) and keeps it until
+   * the next such step or a request with another `selectedCpu` (the user's choice); saveState.cpu
+   * says which. Absent = false.
    */
   followCpu?: boolean;
 }
@@ -191,6 +192,8 @@ export interface ViewCursor {
   hexBytes?: { addr: number; bytes: Uint8Array };
   /** The session event number the last snapshot's follow-the-step choice looked at (ViewRequest.followCpu). */
   followSeq?: number;
-  /** The CPU that choice picked. */
+  /** The CPU the save state follows: the step's, or the user's last choice. */
   followCpu?: number;
+  /** The last ViewRequest.selectedCpu seen (a new one is the user's choice). */
+  followReq?: number;
 }

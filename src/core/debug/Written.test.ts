@@ -161,23 +161,27 @@ describe('smram.commBuffer: the Communicate buffer', () => {
 });
 
 describe('followCpu: the save state follows the step', () => {
-  it('shows the CPU of the last event that has one, only for snapshots after new events', () => {
+  it('shows the CPU of the newest event that has one, until the next such step or the user\'s choice', () => {
     const s = Session.create({ cpus: 4 });
     const req: ViewRequest = { selectedCpu: 0, hexAddress: s.m.s.config.tsegBase, hexLength: 256, followCpu: true };
-    s.view(req);
+    const at = (selectedCpu: number) => s.view({ ...req, selectedCpu }).saveState.cpu;
+    expect(at(0)).toBe(0);
     s.exec('smi 0x04 --cpu 3');
-    expect(s.view(req).saveState.cpu).toBe(3); // OUT 0xB3 by CPU3
-    expect(s.view({ ...req, selectedCpu: 1 }).saveState.cpu).toBe(1); // the user's choice, no new event
+    expect(at(0)).toBe(3); // OUT 0xB3 by CPU3
+    expect(at(0)).toBe(3); // another snapshot (a hex move): still the step's CPU
+    expect(at(1)).toBe(1); // the user chose CPU1
     s.exec('step'); // OUT 0xB2 by CPU3
-    expect(s.view({ ...req, selectedCpu: 1 }).saveState.cpu).toBe(3);
-    s.exec('step'); // SMI# latched: a platform event, keeps the choice
-    expect(s.view({ ...req, selectedCpu: 1 }).saveState.cpu).toBe(1);
+    expect(at(1)).toBe(3);
+    s.exec('step'); // SMI# latched: a platform event, the step's CPU stays
+    expect(at(1)).toBe(3);
     s.exec('step event'); // CPU3 saves its state first
-    expect(s.view(req).saveState.cpu).toBe(3);
+    expect(at(1)).toBe(3);
     s.exec('step event');
-    expect(s.view(req).saveState.cpu).toBe(0);
+    expect(at(1)).toBe(0);
     s.exec('back 1');
-    expect(s.view(req).saveState.cpu).toBe(3);
+    expect(at(1)).toBe(3);
+    s.exec('regs'); // no events: no step to follow
+    expect(at(2)).toBe(2);
     s.exec('step event');
     expect(s.view({ ...req, followCpu: false, selectedCpu: 2 }).saveState.cpu).toBe(2); // not following
   });

@@ -28,7 +28,7 @@ export function runDebugAction(action: DebugAction, source: 'button' | 'key'): v
 /** "This step" (the timeline's list of its events) is what comes after the event the debugger stands on now. */
 function markStepStart(): void {
   const snap = appStore.getState().snapshot;
-  if (snap) appStore.setState({ stepFrom: snap.status.eventSeq });
+  if (snap) appStore.setState({ pendingStepFrom: snap.status.eventSeq });
 }
 
 function postView(selectedCpu: number, hexAddress: number): void {
@@ -53,8 +53,12 @@ function currentHexAddress(): number {
   return snap ? snap.smram.hexAddress : 0x7f000000;
 }
 
+/**
+ * The user picks a CPU (a tile, a save-state block): the save state shows it and keeps showing
+ * it (pinned) until the user lets it follow the step again (the pin toggle).
+ */
 export function selectCpu(cpu: number): void {
-  appStore.setState({ selectedCpu: cpu });
+  appStore.setState({ selectedCpu: cpu, pinCpu: true });
   postView(cpu, currentHexAddress());
 }
 

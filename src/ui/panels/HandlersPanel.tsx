@@ -27,6 +27,8 @@ interface CallState {
   returned: string | null;
   smi: number;
   finished: boolean;
+  /** Its call is the SMI's newest (running now, or the one that returned last): its row is kept in view. */
+  latest: number;
 }
 
 function callKey(kind: string, module: string, handler: string): string {
@@ -37,10 +39,11 @@ function callKey(kind: string, module: string, handler: string): string {
 function callStates(smi: SmiSummary | null): Map<string, CallState> {
   const out = new Map<string, CallState>();
   if (!smi) return out;
-  for (const c of smi.handlersCalled) {
+  const calls = smi.handlersCalled;
+  calls.forEach((c, i) => {
     const running = !smi.finished && c.returned === '(running)';
-    out.set(callKey(c.kind, c.module, c.handler), { running, returned: running ? null : c.returned, smi: smi.number, finished: smi.finished });
-  }
+    out.set(callKey(c.kind, c.module, c.handler), { running, returned: running ? null : c.returned, smi: smi.number, finished: smi.finished, latest: i === calls.length - 1 && !smi.finished ? calls.length : 0 });
+  });
   return out;
 }
 
@@ -70,24 +73,29 @@ function CallChip({ call }: { call: CallState | undefined }) {
 function HandlerLine({ h, n, call }: { h: HandlerRow; n?: number; call?: CallState }) {
   const ref = useRef<HTMLTableRowElement>(null);
   const running = call?.running ?? false;
-  // The handler that starts running is brought into view (the table can be longer than the tab).
+  // The handler the SMI called last (running, or just returned) is brought into view: the table
+  // can be longer than the tab. Scrolled by hand, not scrollIntoView (that would move the page).
+  const latest = call?.latest ?? 0;
   useEffect(() => {
-    if (running) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [running]);
+    const row = ref.current;
+    const box = row?.closest<HTMLElement>('.scroll');
+    if (!latest || !row || !box) return;
+    const r = row.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    if (r.top < b.top) box.scrollTop -= b.top - r.top;
+    else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
+  }, [latest, running]);
   return (
     <tr ref={ref} className={`${h.toRemove ? 'to-remove' : ''}${running ? ' handler-running' : call ? ' handler-called' : ''}`} data-testid="handler-row" data-kind={h.kind} data-running={running || undefined}>
       <td className="num dim">{n ?? ''}</td>
       <td>
-        <span className="fn">{h.handler}</span>
+        <span className="fn">{h.handler}</span> <CallChip call={call} />
         <span className="module-name">{h.module}</span>
       </td>
       <td>
         <Handle h={h} />
       </td>
-      <td>
-        {h.toRemove && <span className="chip chip-warn" title="unregistered during dispatch; removed when MmiManage depth returns to 0">ToRemove</span>}
-        <CallChip call={call} />
-      </td>
+      <td>{h.toRemove && <span className="chip chip-warn" title="unregistered during dispatch; removed when MmiManage depth returns to 0">ToRemove</span>}</td>
     </tr>
   );
 }
@@ -135,16 +143,13 @@ function MmiTab({ handlers, smi }: { handlers: HandlerRow[]; smi: SmiSummary | n
               <tr key={h.handle} className={`${h.toRemove ? 'to-remove' : ''}${call?.running ? ' handler-running' : call ? ' handler-called' : ''}`} data-testid="handler-row" data-kind="sw" data-running={call?.running || undefined}>
                 <td className="mono sw-value">{h.swValue !== undefined ? hex(h.swValue, 2) : '?'}</td>
                 <td>
-                  <span className="fn">{h.handler}</span>
+                  <span className="fn">{h.handler}</span> <CallChip call={call} />
                   <span className="module-name">{h.module}</span>
                 </td>
                 <td>
                   <Handle h={h} />
                 </td>
-                <td>
-                  {h.toRemove && <span className="chip chip-warn">ToRemove</span>}
-                  <CallChip call={call} />
-                </td>
+                <td>{h.toRemove && <span className="chip chip-warn">ToRemove</span>}</td>
               </tr>
               );
             })}

@@ -264,8 +264,8 @@ function PinToggle({ cpu }: { cpu: number }) {
       aria-pressed={pinned}
       title={
         pinned
-          ? `pinned to CPU ${cpu}: steps do not change the CPU shown (select another CPU in the CPU grid or the SMRAM map). Click: follow the step again`
-          : 'follows the step: after each step the panel shows the CPU of the step\'s last event (the OUT CPU, a CPU saving its state, the BSP in SmmEntryPoint...). Click: pin the CPU shown now'
+          ? `pinned to CPU ${cpu}: steps do not change the CPU shown (choosing a CPU in the CPU grid or a save-state block in the SMRAM map pins it). Click: follow the step again`
+          : 'follows the step: after each step the panel shows the CPU of the step\'s last event (the OUT CPU, a CPU saving its state, the BSP in SmmEntryPoint...). Click, or choose a CPU: pin the CPU shown'
       }
       onClick={() => setPinCpu(!pinned)}
     >

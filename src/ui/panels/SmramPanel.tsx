@@ -180,8 +180,9 @@ const BlockRow = memo(function BlockRow({ b, color, current, mine, written, flas
   const r = b.region;
   const showText = b.height >= 15;
   const onClick = () => {
-    setHexAddress(r.base);
+    // CPU first: each posts a view request, and the last one carries both the CPU and the address.
     if (r.kind === 'save-state' && r.cpu !== undefined) selectCpu(r.cpu);
+    setHexAddress(r.base);
   };
   return (
     <div

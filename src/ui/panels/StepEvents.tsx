@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { TimelineEvent } from '../../protocol/messages';
 import { post } from '../actions/bridge';
 import { appStore, useApp } from '../store/store';
@@ -11,14 +11,15 @@ function who(e: TimelineEvent, text: string): string {
   return e.cpu < 0 ? 'platform' : text.startsWith(`CPU${e.cpu}`) ? '' : `CPU${e.cpu}`;
 }
 
-const Row = memo(function Row({ e, text, now }: { e: TimelineEvent; text: string | undefined; now: boolean }) {
+/** An earlier event of the step (the newest one is the "now" line below them). */
+const Row = memo(function Row({ e, text }: { e: TimelineEvent; text: string | undefined }) {
   const body = e.textLater ? (text ?? '…') : e.text;
   const w = who(e, body);
   return (
-    <li className={`tl-step-row${now ? ' now' : ''}${e.level === 'phase' ? ' phase' : ''}`} data-seq={e.seq} title={`#${e.seq} · ${PHASE_LABEL[e.phase]} · ${body}`}>
+    <li className={`tl-step-row${e.level === 'phase' ? ' phase' : ''}`} data-seq={e.seq} title={`#${e.seq} · ${PHASE_LABEL[e.phase]} · ${body}`}>
       <span className="swatch" style={{ background: PHASE_COLOR[e.phase] }} />
-      <span className="tl-step-seq mono">#{e.seq}</span>
-      <span className="tl-step-text mono">
+      <span className="tl-step-seq">#{e.seq}</span>
+      <span className="tl-step-text">
         {w && <span className="tl-step-who">{w} · </span>}
         {body}
       </span>
@@ -26,25 +27,31 @@ const Row = memo(function Row({ e, text, now }: { e: TimelineEvent; text: string
   );
 });
 
-/**
- * "Events of this step": everything the last command or key added (a phase step, a continue),
- * so a phase step does not hide what explains it ("IoRead 0xB2 = 0x05 -> not for us ->
- * QUIESCED"). Collapsible; the texts the worker did not send are asked for when shown.
- */
-export function StepEvents({ events, texts }: { events: TimelineEvent[]; texts: ReadonlyMap<number, string> }) {
-  const stepFrom = useApp((s) => s.stepFrom);
-  const open = useApp((s) => s.stepListOpen);
-  // The events after the one the debugger stood on when the command was sent (none after `back`).
+/** The events after the one the debugger stood on when the last command or key was sent (none after `back`). */
+export function stepStart(events: readonly TimelineEvent[], stepFrom: number): number {
   let first = events.length;
   while (first > 0 && events[first - 1].seq > stepFrom) first--;
+  return first;
+}
+
+/**
+ * "Events of this step", in the timeline's event box: everything the last command or key added
+ * (a phase step, a continue), so a phase step does not hide what explains it ("Io.Read 0xB2 =
+ * 0x05 -> not for us -> QUIESCED"), with the newest event (`now`) last. Collapsible (then only
+ * `now` shows); the texts the worker did not send are asked for when shown.
+ */
+export function StepEvents({ events, texts, now }: { events: TimelineEvent[]; texts: ReadonlyMap<number, string>; now: ReactNode }) {
+  const stepFrom = useApp((s) => s.stepFrom);
+  const open = useApp((s) => s.stepListOpen);
+  const first = stepStart(events, stepFrom);
   const all = events.length - first;
+  // The rows above `now`: the step's earlier events.
   const shownFrom = Math.max(first, events.length - MAX_ROWS);
-  const shown = events.slice(shownFrom);
+  const earlier = open ? events.slice(shownFrom, events.length - 1) : [];
   const listRef = useRef<HTMLOListElement>(null);
   const asked = useRef(new Set<number>());
   useEffect(() => {
-    if (!open) return;
-    const seqs = shown.filter((e) => e.textLater && !texts.has(e.seq) && !asked.current.has(e.seq)).map((e) => e.seq);
+    const seqs = earlier.filter((e) => e.textLater && !texts.has(e.seq) && !asked.current.has(e.seq)).map((e) => e.seq);
     if (seqs.length === 0) return;
     for (const q of seqs) asked.current.add(q);
     post({ type: 'timeline-text', seqs });
@@ -69,8 +76,7 @@ export function StepEvents({ events, texts }: { events: TimelineEvent[]; texts: 
     const el = listRef.current;
     if (el) stick.current = el.scrollTop >= el.scrollHeight - el.clientHeight - 4;
   };
-  if (events.length === 0) return null;
-  const range = all > 0 ? `#${events[first].seq}–#${events[events.length - 1].seq}` : '';
+  const range = all > 1 ? `#${events[first].seq}–#${last}` : all === 1 ? `#${last}` : '';
   return (
     <div className={`tl-step${open ? ' open' : ''}`} data-testid="step-events" data-count={all}>
       <button
@@ -78,20 +84,19 @@ export function StepEvents({ events, texts }: { events: TimelineEvent[]; texts: 
         className="tl-step-head"
         aria-expanded={open}
         data-testid="step-events-toggle"
-        title="the events the last command or key added (a phase step runs several); click to show or hide them"
+        title="the events the last command or key added (a phase step runs several, F11 one); click to show or hide the earlier ones"
         onClick={() => appStore.setState({ stepListOpen: !open })}
       >
         <span className="tl-step-caret">{open ? '▾' : '▸'}</span> this step:{' '}
-        {all === 0 ? <span className="muted">no new events</span> : <b>{all === 1 ? '1 event' : `${all} events`}</b>} <span className="muted mono">{range}</span>
+        {all === 0 ? <span className="muted">no new events</span> : <b>{all === 1 ? '1 event' : `${all} events`}</b>} <span className="muted mono-ish">{range}</span>
       </button>
-      {open && all > 0 && (
-        <ol className="tl-step-list scroll" ref={listRef} data-testid="step-events-list" onScroll={onScroll}>
-          {shownFrom > first && <li className="tl-step-more muted">… {shownFrom - first} earlier events of this step (hover the timeline)</li>}
-          {shown.map((e) => (
-            <Row key={e.seq} e={e} text={texts.get(e.seq)} now={e.seq === last} />
-          ))}
-        </ol>
-      )}
+      <ol className="tl-step-list scroll" ref={listRef} data-testid={open && all > 1 ? 'step-events-list' : undefined} onScroll={onScroll}>
+        {open && shownFrom > first && <li className="tl-step-more muted">… {shownFrom - first} earlier events of this step (hover the timeline)</li>}
+        {earlier.map((e) => (
+          <Row key={e.seq} e={e} text={texts.get(e.seq)} />
+        ))}
+        <li className="tl-step-now">{now}</li>
+      </ol>
     </div>
   );
 }

@@ -20,8 +20,12 @@ const RULER_H = 18;
  * "Fit all" puts every lane in the visible height, however thin (down to 2 px).
  */
 function laneHeight(lanes: number, height: number, fitAll: boolean): number {
+  if (fitAll) {
+    // Below 2 px a lane is a fraction of a pixel (257 lanes in a laptop's timeline): its events still draw 1 px high.
+    const f = (height - RULER_H - 14) / lanes;
+    return f >= 2 ? Math.min(34, Math.floor(f)) : Math.max(0.25, f);
+  }
   const fit = Math.floor((height - RULER_H - 14) / lanes);
-  if (fitAll) return Math.max(2, Math.min(34, fit));
   const min = lanes <= 9 ? 16 : lanes <= 33 ? 14 : 9;
   return Math.max(min, Math.min(34, fit));
 }
@@ -76,11 +80,16 @@ function sameLane(a: LaneLabelProps, b: LaneLabelProps): boolean {
   );
 }
 
+/** Lanes thinner than this (fit all) are labelled only for the BSP and the OUT CPU. */
+const LABEL_MIN_LANE = 9;
+
 const LaneLabel = memo(function LaneLabel({ c, lane, laneH, roomy }: LaneLabelProps) {
+  const hair = laneH < LABEL_MIN_LANE;
+  if (hair && !c.isBsp && !c.isOutCpu) return null;
   return (
     <div
       className={`tl-label${roomy ? '' : ' thin'}`}
-      style={{ top: RULER_H + lane * laneH, height: laneH }}
+      style={hair ? { top: Math.max(RULER_H, RULER_H + lane * laneH + laneH / 2 - 7), height: 14 } : { top: RULER_H + lane * laneH, height: laneH }}
       data-testid={`tl-lane-${c.index}`}
       onMouseEnter={(e) => showLaneTitle(e, c.index)}
     >
@@ -98,7 +107,7 @@ function GroupLabel({ lane, index, laneH, roomy, onExpand }: { lane: Extract<Lan
   return (
     <div
       className={`tl-label tl-group${roomy ? '' : ' thin'}`}
-      style={{ top: RULER_H + index * laneH, height: laneH }}
+      style={laneH < LABEL_MIN_LANE ? { top: Math.max(RULER_H, RULER_H + index * laneH + laneH / 2 - 7), height: 14 } : { top: RULER_H + index * laneH, height: laneH }}
       data-testid="tl-group"
       data-count={lane.cpus.length}
       title={`${lane.label}: ${cpuRanges(lane.cpus)}. Their events in this SMI are the same phases at the same times, so they share one lane (the blocks are all of theirs).\nclick: one lane per CPU`}
@@ -189,12 +198,12 @@ const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; model: LaneM
     '--ruler': `${RULER_H}px`,
     '--ev-x': `${colW > 6 ? 1 : 0}px`,
     '--ev-w': `${colW > 6 ? colW - 2 : colW}px`,
-    '--ev-inset': `${Math.max(1, Math.floor(laneH / 5))}px`,
+    '--ev-inset': laneH < 5 ? '0px' : `${Math.max(1, Math.floor(laneH / 5))}px`,
   } as CSSProperties;
   return (
     <div className="tl-inner" style={{ width: LABEL_W + width }}>
       <LaneLabels model={model} laneH={laneH} lane0={lane0} lane1={lane1} onExpand={onExpand} />
-      <div className="tl-canvas" style={canvasVars}>
+      <div className={`tl-canvas${laneH < 5 ? ' hair' : ''}`} style={canvasVars}>
         {runs.map((r) => (
           <div
             key={r.start}
@@ -432,18 +441,33 @@ export function TimelinePanel() {
         </span>
       }
     >
-      <div className="tl-event-line" data-testid="timeline-current" title={shown ? eventLine(shown, shownText) : undefined}>
+      {/* One box of fixed height (stepping or hovering must not move the lanes): the events of this
+          step ending with the current one, or the hovered event. */}
+      <div className={`tl-event-line${current ? ' with-list' : ''}`} data-testid="timeline-current" title={shown ? eventLine(shown, shownText) : undefined}>
         {shown ? (
-          <>
-            <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
-            <span className="tl-event-tag">{shown === current ? 'now' : 'hover'}</span>
-            <span className="mono">{eventLine(shown, shownText)}</span>
-          </>
+          shown === current ? (
+            <StepEvents
+              events={events}
+              texts={texts}
+              now={
+                <>
+                  <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
+                  <span className="tl-event-tag">now</span>
+                  <span className="mono">{eventLine(shown, shownText)}</span>
+                </>
+              }
+            />
+          ) : (
+            <>
+              <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
+              <span className="tl-event-tag">hover</span>
+              <span className="mono">{eventLine(shown, shownText)}</span>
+            </>
+          )
         ) : (
           <span className="muted">no events: the timeline fills as you step through an SMI</span>
         )}
       </div>
-      <StepEvents events={events} texts={texts} />
       <div className="tl-scroll scroll" ref={setScrollEl} onScroll={onScroll} onMouseOver={onOver} onMouseLeave={() => setHover(-1)}>
         <Lanes events={events} model={model} colW={colW} laneH={laneH} onExpand={onExpand} {...win} />
       </div>

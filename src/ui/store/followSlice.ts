@@ -8,6 +8,8 @@ export interface FollowSlice {
   pinCpu: boolean;
   /** The session event number when the user last sent a command or action: "this step" is what came after. */
   stepFrom: number;
+  /** The next `stepFrom`, taken with the next snapshot (so the list changes when the step's events arrive, not at the key press). */
+  pendingStepFrom: number | null;
   /** The SMI (number) during which the user last moved the hex view (-1: none in progress then). */
   hexMovedInSmi: number;
   /** The Communicate SMI whose buffer the hex view last jumped to. */
@@ -23,6 +25,7 @@ export interface FollowSlice {
 export const createFollowSlice = (): FollowSlice => ({
   pinCpu: false,
   stepFrom: 0,
+  pendingStepFrom: null,
   hexMovedInSmi: -1,
   commJumpedSmi: -1,
   stepListOpen: true,

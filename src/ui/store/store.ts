@@ -91,8 +91,11 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
     case 'output':
     case 'log':
       return null;
-    case 'snapshot':
-      return mergeSnapshot(s, msg.snapshot);
+    case 'snapshot': {
+      const p = mergeSnapshot(s, msg.snapshot);
+      // The answer to the last command: its events are "this step" from now on.
+      return s.pendingStepFrom === null ? p : { ...p, stepFrom: s.pendingStepFrom, pendingStepFrom: null };
+    }
     case 'busy':
       return { busy: msg.busy };
     case 'session':
