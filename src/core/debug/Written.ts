@@ -86,8 +86,17 @@ function differs(mem: MemoryState, n: number, before: Uint8Array | null, base: n
   return false;
 }
 
-/** The last answer, reused while the line has written no new page (the log only grows within a line). */
-let lastAnswer: { log: readonly number[]; epoch: number; size: number; index: PageIndex; out: number[] } | null = null;
+/**
+ * The last answer and the pages it was computed from: the next line usually writes the same pages
+ * (each SMI writes every CPU's save-state map), and then the answer is the same array again.
+ */
+const lastAnswer = { pages: [] as number[], before: 0, index: null as PageIndex | null, out: [] as number[] };
+
+function samePages(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 const NONE: number[] = [];
 
@@ -99,7 +108,9 @@ export function writtenRegions(mem: MemoryState, regions: readonly SmramRegion[]
   const pages = cow.linePages;
   if (pages.length === 0) return NONE;
   const a = lastAnswer;
-  if (a !== null && a.log === pages && a.epoch === cow.epoch && a.size === pages.length && a.index.regions === regions && a.index.version === version) return a.out;
+  const idx = a.index;
+  // (A restore's old arrays make byte comparisons: never reused.)
+  if (idx !== null && idx.regions === regions && idx.version === version && cow.lineBefore.size === 0 && a.before === 0 && samePages(a.pages, pages)) return a.out;
   const index = pageIndex(regions, version);
   const { byPage, marks, dense, lo } = index;
   const before = cow.lineBefore;
@@ -132,7 +143,11 @@ export function writtenRegions(mem: MemoryState, regions: readonly SmramRegion[]
     marks[r] = 0;
     out[k++] = r;
   }
-  lastAnswer = { log: pages, epoch: cow.epoch, size: pages.length, index, out };
+  a.pages.length = 0;
+  for (const n of pages) a.pages.push(n);
+  a.before = cow.lineBefore.size;
+  a.index = index;
+  a.out = out;
   return out;
 }
 
@@ -140,10 +155,9 @@ export function writtenRegions(mem: MemoryState, regions: readonly SmramRegion[]
 export function rangeWritten(mem: MemoryState, base: number, size: number): boolean {
   const log = writtenThisLine(mem);
   if (log === null || log.pages.length === 0 || size <= 0) return false;
-  const cow = mem.cow!;
   const last = Math.floor((base + size - 1) / PAGE_SIZE);
   for (let n = Math.floor(base / PAGE_SIZE); n <= last; n++) {
-    if (cow.lineWritten.get(n) !== log.epoch) continue;
+    if (!log.pages.includes(n)) continue;
     const old = log.before.get(n);
     if (old === undefined || differs(mem, n, old, base, size)) return true;
   }

@@ -13,8 +13,7 @@
  * Pages written during the current console line: `owned` tags each page with the epoch it was
  * taken in, so a new line (Debugger.beginCommand moves the epoch) owns nothing, without clearing
  * anything, and each page's first write of a line takes the slow path once more. There it is
- * logged (`lineWritten`, tagged the same way, and `linePages` in order); later writes of the line
- * stay in place. A checkpoint restore (`back`) replaces pages without writing them: it logs them
+ * logged (`linePages`: one push); later writes of the line stay in place. A checkpoint restore (`back`) replaces pages without writing them: it logs them
  * with their old arrays in `lineBefore` (debug/Checkpoint), so what `back` changed can be told
  * byte by byte (debug/Written).
  */
@@ -40,12 +39,13 @@ export interface CowState {
   epoch: number;
   /** The epoch `linePages` and `lineBefore` belong to (they are emptied when the epoch moves on). */
   lineEpoch: number;
-  /** Page -> the last epoch it was written in. */
-  lineWritten: Map<number, number>;
-  /** The pages written since the epoch began (the current console line), in the order of their first write. */
+  /**
+   * The pages written since the epoch began (the current console line), in the order of their
+   * first write; a page may appear twice (a checkpoint taken during the line makes it shared again).
+   */
   linePages: number[];
   /**
-   * For the pages of `lineWritten` a checkpoint restore replaced: the page as it was when the
+   * For the pages of `linePages` a checkpoint restore replaced: the page as it was when the
    * epoch began (null: it did not exist). The old array is no longer live, so keeping it is free.
    */
   lineBefore: Map<number, Uint8Array | null>;
@@ -95,7 +95,7 @@ function newPage(): Uint8Array {
 }
 
 export function createCow(): CowState {
-  return { owned: new Map(), written: new Set(), watch: new Map(), epoch: 0, lineEpoch: 0, lineWritten: new Map(), linePages: [], lineBefore: new Map() };
+  return { owned: new Map(), written: new Set(), watch: new Map(), epoch: 0, lineEpoch: 0, linePages: [], lineBefore: new Map() };
 }
 
 /** Brings the line's page list to the current epoch (a new line starts with none written). */
@@ -106,13 +106,6 @@ export function syncLine(cow: CowState): void {
   if (cow.lineBefore.size !== 0) cow.lineBefore.clear();
 }
 
-/** Logs page `n` as written in the current epoch (the line's list must be in sync). */
-export function logLinePage(cow: CowState, n: number): boolean {
-  if (cow.lineWritten.get(n) === cow.epoch) return false;
-  cow.lineWritten.set(n, cow.epoch);
-  cow.linePages.push(n);
-  return true;
-}
 
 /**
  * The pages written since the memory barrier's epoch began (the console line in progress or the
@@ -150,14 +143,16 @@ function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | und
   if (cow.lineEpoch !== cow.epoch) syncLine(cow);
   const w = cow.watch.get(n);
   if (w === undefined) {
+    // Not owned in this epoch: the page's first write of the line (or the first since a checkpoint froze it).
     cow.owned.set(n, cow.epoch);
-    logLinePage(cow, n);
+    cow.linePages.push(n);
   } else if (w.epoch !== cow.epoch) {
-    // A watched page is never owned: every write comes here, and the first one of an epoch keeps the old bytes.
+    // A watched page is never owned: every write comes here, and the first one of an epoch keeps
+    // the old bytes and logs the page (the later ones of the epoch find it logged).
     keepBefore(w, p);
     w.epoch = cow.epoch;
-    logLinePage(cow, n);
-  } else logLinePage(cow, n);
+    cow.linePages.push(n);
+  }
   if (p !== undefined && cow.written.has(n)) return p; // already private since the last checkpoint
   const q = newPage();
   if (p) q.set(p);
