@@ -4,7 +4,7 @@
  *
  * Copy-on-write: the debugger keeps checkpoints that share page arrays with the live memory
  * instead of copying them (debug/Checkpoint). While `cow` is set, every write goes through
- * `writablePage`: a page not in `cow.owned` may be shared with a checkpoint, so its first write
+ * `writablePage`: a page not owned in this epoch may be shared with a checkpoint, so its first write
  * copies it (and `cow.written` remembers it for the next checkpoint's delta). Pages in `watch`
  * keep their bytes as they were before the first write since `cow.epoch` changed (what the
  * debugger shows as "changed by the last command"); a watched page never counts as owned, so
@@ -13,9 +13,9 @@
  * Pages written during the current console line: `owned` tags each page with the epoch it was
  * taken in, so a new line (Debugger.beginCommand moves the epoch) owns nothing, without clearing
  * anything, and each page's first write of a line takes the slow path once more. There it is
- * logged (`linePages`: one push); later writes of the line stay in place. A checkpoint restore (`back`) replaces pages without writing them: it logs them
- * with their old arrays in `lineBefore` (debug/Checkpoint), so what `back` changed can be told
- * byte by byte (debug/Written).
+ * logged (`linePages`: one push); later writes of the line stay in place. A checkpoint restore
+ * (`back`) replaces pages without writing them: it logs them with their old arrays in
+ * `lineBefore` (debug/Checkpoint), so what `back` changed can be told byte by byte (debug/Written).
  */
 
 export const PAGE_SHIFT = 12;
