@@ -11,7 +11,7 @@ export type { Phase } from '../core/pi/Fw';
 export type { ModuleState } from '../core/pi/ModuleRecord';
 export type { HandlerCall, SmiKind, SmiSummary } from '../core/pi/SmiRecord';
 export type { SmramDescriptorView, SmramRegion, SmramRegionKind } from '../core/pi/SmramMap';
-export type { CpuView, DebugStatus, HandlerRow, Hex, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateView, SmiListRow, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
+export type { CommBufferView, CpuView, DebugStatus, HandlerRow, Hex, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateView, SmiListRow, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 import type { SmiListRow } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 

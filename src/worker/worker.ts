@@ -19,7 +19,7 @@ const DEFAULT_HEX_ADDRESS = 0x7f000000;
 const DEFAULT_HEX_LENGTH = 256;
 
 let session: Session | null = null;
-let view: ViewRequest = { selectedCpu: 0, hexAddress: DEFAULT_HEX_ADDRESS, hexLength: DEFAULT_HEX_LENGTH };
+let view: ViewRequest = { selectedCpu: 0, hexAddress: DEFAULT_HEX_ADDRESS, hexLength: DEFAULT_HEX_LENGTH, followCpu: true };
 /** The terminal's width (the UI's 'terminal-size'): the Session lays console output out for it, and log lines wrap to it. */
 let columns = DEFAULT_COLUMNS;
 /** Until the UI picks an address, the hex window follows the TSEG base of the platform. */

@@ -14,7 +14,7 @@
  * (Checkpoint.test.ts). Checkpoints are never written: the live state is copied before it changes.
  */
 
-import { type CowState, createCow, type MemoryState } from '../machine/Memory';
+import { type CowState, createCow, type MemoryState, syncLine } from '../machine/Memory';
 import type { MachineState } from '../pi/Platform';
 
 /** MachineState without memory and the log, frozen. */
@@ -215,13 +215,25 @@ export function restoreCheckpoint(chain: Checkpoint[], i: number, s: MachineStat
   const cow = mem.cow!;
   const changed = new Set(cow.written);
   for (let j = i + 1; j < chain.length; j++) for (const n of chain[j].delta.keys()) changed.add(n);
+  // The restore belongs to the console line in progress (`back`): its page log goes on after the
+  // epoch moves. A page it replaces counts as written, and its old array (no longer live, never
+  // written again) is what the line started from, unless the line wrote the page before.
+  syncLine(cow);
+  const inLine = new Set(cow.linePages);
   for (const n of changed) {
+    const old = mem.pages.get(n);
     const p = pageAt(chain, i, n);
+    if (p === old) continue;
+    if (!inLine.has(n)) {
+      cow.linePages.push(n);
+      cow.lineBefore.set(n, old ?? null);
+    }
     if (p === undefined) mem.pages.delete(n);
     else mem.pages.set(n, p);
   }
   freezePages(cow);
   cow.epoch++;
+  cow.lineEpoch = cow.epoch;
   chain.length = i + 1;
   const c = chain[i];
   return { ...structuredClone(c.rest), mem, serial: unpackLog(c.log) } as MachineState;

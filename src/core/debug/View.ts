@@ -6,7 +6,7 @@
 
 import type { CpuView, ModuleRow, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import type { SmramDescriptorView } from '../pi/SmramMap';
-import type { Machine } from '../pi/Platform';
+import { isSmram, type Machine } from '../pi/Platform';
 import { readBytes, sameBytes } from '../machine/Memory';
 import type { MemoryState } from '../machine/Memory';
 import { regHex, REG } from '../machine/Registers';
@@ -20,6 +20,8 @@ import { outCpuOf } from '../pi/SmiRecord';
 import { regionStateText, smramHobDescriptors, smramNotFree } from '../pi/Smram';
 import { describeBreakpoint } from './Breakpoints';
 import type { Debugger } from './Debugger';
+import { rangeWritten, writtenRegions } from './Written';
+import type { CommBufferView } from './ViewTypes';
 
 
 export const MAX_HEX_WINDOW = 4096;
@@ -139,9 +141,67 @@ function bytesAt(mem: MemoryState, addr: number, len: number, last: { addr: numb
   return { addr, bytes: readBytes(mem, addr, len) };
 }
 
+/**
+ * The CPU the events since session event `since` are about: the CPU of the newest one that has
+ * one (-1: none has). After `back` (the session is before `since`) it is the newest CPU event of
+ * the timeline, the one the debugger now stands on or the last before it.
+ */
+export function stepCpu(session: Debugger, since: number): number {
+  const tl = session.timelineEvents();
+  const fresh = session.eventSeq > since ? Math.min(tl.length, session.eventSeq - since) : tl.length;
+  for (let i = tl.length - 1; i >= tl.length - fresh; i--) if (tl[i].cpu >= 0) return tl[i].cpu;
+  return -1;
+}
+
+const COMM_BUFFER_LABEL = 'CommBuffer (gSmmCorePrivate->CommunicationBuffer)';
+
+/**
+ * The buffer of the Communicate the SMI in progress (or the last one) carries: PiSmmIpl's request
+ * while gSmmCorePrivate->CommunicationBuffer holds it, and after SmmEntryPoint has set that back to
+ * NULL, the request PiSmmIpl made for this SMI.
+ */
+export function commBufferView(m: Machine): CommBufferView | undefined {
+  const s = m.s;
+  const priv = s.smm.priv;
+  const smi = s.currentSmi ?? s.lastSmi;
+  const req = priv.lastRequest;
+  let base: number;
+  let size: number;
+  if (priv.commBuffer !== 0) {
+    base = priv.commBuffer;
+    size = req !== undefined && req.address === base ? req.size : priv.bufferSize;
+  } else if (smi !== null && smi.kind === 'communicate' && req !== undefined) {
+    base = req.address;
+    size = req.size;
+  } else return undefined;
+  const active = priv.commBuffer !== 0 || (s.currentSmi !== null && s.currentSmi.kind === 'communicate');
+  return {
+    base,
+    size,
+    label: COMM_BUFFER_LABEL,
+    smi: smi?.number ?? 0,
+    active,
+    written: rangeWritten(s.mem, base, size),
+    inSmram: isSmram(m, base, Math.max(1, size)),
+  };
+}
+
 export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor): ViewSnapshot {
   const s = session.m.s;
-  const cpuIndex = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
+  const chosen = Math.min(Math.max(0, req.selectedCpu | 0), s.cpus.length - 1);
+  let cpuIndex = chosen;
+  if (req.followCpu) {
+    // Follow the step: the CPU shown is the latest of the user's choice (a new selectedCpu) and
+    // the CPU of the newest events (a snapshot after new events, or after a `back`).
+    if (cur.followReq !== chosen || cur.followCpu === undefined) cur.followCpu = chosen;
+    if (cur.followSeq !== undefined && cur.followSeq !== session.eventSeq) {
+      const c = stepCpu(session, cur.followSeq);
+      if (c >= 0) cur.followCpu = c;
+    }
+    if (cur.followCpu < s.cpus.length) cpuIndex = cur.followCpu;
+  }
+  cur.followReq = chosen;
+  cur.followSeq = session.eventSeq;
   const cpu = s.cpus[cpuIndex];
   const mapAddr = cpu.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
   const bytes = (cur.mapBytes = bytesAt(s.mem, mapAddr, SMRAM_SAVE_STATE_MAP_SIZE, cur.mapBytes)).bytes;
@@ -197,7 +257,11 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     },
     cpus: cpuViews(session),
     saveState: { cpu: cpuIndex, address: mapAddr, bytes, changedOffsets, live: cpu.inSmm },
-    smram: { hexAddress, hexBytes: (cur.hexBytes = bytesAt(s.mem, hexAddress, hexLength, cur.hexBytes)).bytes },
+    smram: {
+      hexAddress,
+      hexBytes: (cur.hexBytes = bytesAt(s.mem, hexAddress, hexLength, cur.hexBytes)).bytes,
+      written: writtenRegions(s.mem, s.smramRegions, s.regionsVersion),
+    },
     timeline: { reset: false, events: [] },
     lastSmi: s.currentSmi ?? s.lastSmi,
     breakpoints: session.breakpoints.map((b) => ({ id: b.id, text: describeBreakpoint(b.spec), hits: b.hits })),
@@ -208,6 +272,8 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     cur.regionsVersion = -1;
     cur.tablesVersion = -1;
   }
+  const comm = commBufferView(session.m);
+  if (comm !== undefined) snap.smram.commBuffer = comm;
   if (cur.regionsVersion !== s.regionsVersion) {
     snap.smram.regions = s.smramRegions;
     snap.smram.descriptors = smramDescriptorViews(session.m);

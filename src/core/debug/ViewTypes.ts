@@ -16,6 +16,13 @@ export interface ViewRequest {
   /** Hex window: physical address and length (at most 4096 bytes). */
   hexAddress: number;
   hexLength: number;
+  /**
+   * The save state follows the step: after a console line that ran events, the snapshot shows the
+   * map of the CPU of its last event that has one (instead of `selectedCpu`) and keeps it until
+   * the next such step or a request with another `selectedCpu` (the user's choice); saveState.cpu
+   * says which. Absent = false.
+   */
+  followCpu?: boolean;
 }
 
 /** Numbers that can exceed 2^53 (64-bit registers, EFI_STATUS) travel as "0x.." strings. */
@@ -123,6 +130,20 @@ export interface TimelineEvent {
   textLater?: true;
 }
 
+/** The buffer PiSmmIpl passed in gSmmCorePrivate->CommunicationBuffer (anywhere in memory, usually runtime data outside SMRAM). */
+export interface CommBufferView {
+  base: number;
+  size: number;
+  label: string;
+  /** The SMI it belongs to (SmiSummary.number). */
+  smi: number;
+  /** That SMI is in progress, or the request is still pending in gSmmCorePrivate. */
+  active: boolean;
+  /** The last console line wrote some of its bytes (the OS's request, the handler's reply). */
+  written: boolean;
+  inSmram: boolean;
+}
+
 export interface DebugStatus {
   mode: 'idle' | 'paused' | 'hung';
   /** Why the machine is hung / what the debugger paused on. */
@@ -182,7 +203,19 @@ export interface ViewSnapshot {
   layout?: SaveStateLayoutDesc;
   saveState: SaveStateView;
   /** `regions` and `descriptors` are sent when they change. */
-  smram: { regions?: SmramRegion[]; descriptors?: SmramDescriptorView[]; hexAddress: number; hexBytes: Uint8Array };
+  smram: {
+    regions?: SmramRegion[];
+    descriptors?: SmramDescriptorView[];
+    hexAddress: number;
+    hexBytes: Uint8Array;
+    /**
+     * Indexes into `regions` of the regions the last console line wrote (save states at SMM entry,
+     * the SMM core's pool and data pages, ...), ascending (debug/Written). Absent from older workers.
+     */
+    written?: number[];
+    /** The Communicate buffer of the current / last Communicate SMI (absent when neither is one). */
+    commBuffer?: CommBufferView;
+  };
   /** Tables are sent only when they changed since the previous snapshot. */
   tables?: { handlers: HandlerRow[]; protocols: ProtocolRow[]; modules: ModuleRow[]; missingProtocols?: MissingProtocolRow[] };
   /** Events of the current SMI: `reset` = replace, else append. */
@@ -205,4 +238,10 @@ export interface ViewCursor {
    */
   mapBytes?: { addr: number; bytes: Uint8Array };
   hexBytes?: { addr: number; bytes: Uint8Array };
+  /** The session event number the last snapshot's follow-the-step choice looked at (ViewRequest.followCpu). */
+  followSeq?: number;
+  /** The CPU the save state follows: the step's, or the user's last choice. */
+  followCpu?: number;
+  /** The last ViewRequest.selectedCpu seen (a new one is the user's choice). */
+  followReq?: number;
 }

@@ -4,11 +4,18 @@
  *
  * Copy-on-write: the debugger keeps checkpoints that share page arrays with the live memory
  * instead of copying them (debug/Checkpoint). While `cow` is set, every write goes through
- * `writablePage`: a page not in `cow.owned` may be shared with a checkpoint, so its first write
+ * `writablePage`: a page not owned in this epoch may be shared with a checkpoint, so its first write
  * copies it (and `cow.written` remembers it for the next checkpoint's delta). Pages in `watch`
  * keep their bytes as they were before the first write since `cow.epoch` changed (what the
  * debugger shows as "changed by the last command"); a watched page never counts as owned, so
  * each of its writes takes the slow path (one per CPU and SMI: the save-state maps).
+ *
+ * Pages written during the current console line: `owned` tags each page with the epoch it was
+ * taken in, so a new line (Debugger.beginCommand moves the epoch) owns nothing, without clearing
+ * anything, and each page's first write of a line takes the slow path once more. There it is
+ * logged (`linePages`: one push); later writes of the line stay in place. A checkpoint restore
+ * (`back`) replaces pages without writing them: it logs them with their old arrays in
+ * `lineBefore` (debug/Checkpoint), so what `back` changed can be told byte by byte (debug/Written).
  */
 
 export const PAGE_SHIFT = 12;
@@ -23,13 +30,25 @@ export interface MemoryState {
 
 /** What the copy-on-write barrier tracks (plain data; the debugger creates and resets it). */
 export interface CowState {
-  /** Pages written since the barrier last froze them: later writes go in place. */
-  owned: Set<number>;
+  /** Pages written since the barrier last froze them, each with the epoch it was written in: later writes of that epoch go in place. */
+  owned: Map<number, number>;
   /** Pages created or copied since the last checkpoint (its successor's delta). */
   written: Set<number>;
   /** Pages whose bytes at `off` (before.length of them) are kept in `before` as they were before the first write of the current epoch. */
   watch: Map<number, WatchedRange>;
   epoch: number;
+  /** The epoch `linePages` and `lineBefore` belong to (they are emptied when the epoch moves on). */
+  lineEpoch: number;
+  /**
+   * The pages written since the epoch began (the current console line), in the order of their
+   * first write; a page may appear twice (a checkpoint taken during the line makes it shared again).
+   */
+  linePages: number[];
+  /**
+   * For the pages of `linePages` a checkpoint restore replaced: the page as it was when the
+   * epoch began (null: it did not exist). The old array is no longer live, so keeping it is free.
+   */
+  lineBefore: Map<number, Uint8Array | null>;
 }
 
 export interface WatchedRange {
@@ -76,7 +95,28 @@ function newPage(): Uint8Array {
 }
 
 export function createCow(): CowState {
-  return { owned: new Set(), written: new Set(), watch: new Map(), epoch: 0 };
+  return { owned: new Map(), written: new Set(), watch: new Map(), epoch: 0, lineEpoch: 0, linePages: [], lineBefore: new Map() };
+}
+
+/** Brings the line's page list to the current epoch (a new line starts with none written). */
+export function syncLine(cow: CowState): void {
+  if (cow.lineEpoch === cow.epoch) return;
+  cow.lineEpoch = cow.epoch;
+  cow.linePages.length = 0;
+  if (cow.lineBefore.size !== 0) cow.lineBefore.clear();
+}
+
+
+/**
+ * The pages written since the memory barrier's epoch began (the console line in progress or the
+ * last one), with the old arrays of those a restore replaced; null when no barrier is up (nothing
+ * is tracked).
+ */
+export function writtenThisLine(mem: MemoryState): { pages: readonly number[]; before: ReadonlyMap<number, Uint8Array | null>; epoch: number } | null {
+  const cow = mem.cow;
+  if (cow === null) return null;
+  syncLine(cow);
+  return { pages: cow.linePages, before: cow.lineBefore, epoch: cow.epoch };
 }
 
 function page(mem: MemoryState, addr: number, create: boolean): Uint8Array | undefined {
@@ -95,17 +135,23 @@ export function writablePage(mem: MemoryState, n: number): Uint8Array {
     mem.pages.set(n, fresh);
     return fresh;
   }
-  if (p !== undefined && cow.owned.has(n)) return p;
+  if (p !== undefined && cow.owned.get(n) === cow.epoch) return p;
   return cowSlow(mem, cow, n, p);
 }
 
 function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | undefined): Uint8Array {
+  if (cow.lineEpoch !== cow.epoch) syncLine(cow);
   const w = cow.watch.get(n);
-  if (w === undefined) cow.owned.add(n);
-  else if (w.epoch !== cow.epoch) {
-    // A watched page is never owned: every write comes here, and the first one of an epoch keeps the old bytes.
+  if (w === undefined) {
+    // Not owned in this epoch: the page's first write of the line (or the first since a checkpoint froze it).
+    cow.owned.set(n, cow.epoch);
+    cow.linePages.push(n);
+  } else if (w.epoch !== cow.epoch) {
+    // A watched page is never owned: every write comes here, and the first one of an epoch keeps
+    // the old bytes and logs the page (the later ones of the epoch find it logged).
     keepBefore(w, p);
     w.epoch = cow.epoch;
+    cow.linePages.push(n);
   }
   if (p !== undefined && cow.written.has(n)) return p; // already private since the last checkpoint
   const q = newPage();

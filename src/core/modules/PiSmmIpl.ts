@@ -91,6 +91,7 @@ function* triggerCommunicateSmi(m: Machine, cpu: number, address: number, size: 
   const priv = m.s.smm.priv;
   const writes = smmControl2Trigger(null, null, false, 0);
   if (writes === 'EFI_DEVICE_ERROR') return null;
+  priv.lastRequest = { address, size };
   yield* m.smi(m, { cpu, writes, communicate: osIntent !== undefined ? { address, size, guid, osIntent } : { address, size, guid } });
   const pending = priv.commBuffer === address;
   return {

@@ -64,6 +64,12 @@ export interface SmmCorePrivate {
   smmEntryPointRegistered: boolean;
   /** gSmmCorePrivate->SmmEntryPoint: the address of PiSmmCore's SmmEntryPoint (0 until SmmMain runs). */
   smmEntryPoint: number;
+  /**
+   * The buffer PiSmmIpl's last SmmCommunicationCommunicate handed over (CommBuffer, *CommSize), kept
+   * after SmmEntryPoint sets CommunicationBuffer back to NULL. Model bookkeeping for the debugger's
+   * label of the buffer, not a field of SMM_CORE_PRIVATE_DATA; absent until the first Communicate.
+   */
+  lastRequest?: { address: number; size: number };
 }
 
 /** A protocol notification registered with SmmRegisterProtocolNotify (mProtocolDatabase's Notify list). */

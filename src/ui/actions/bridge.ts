@@ -29,6 +29,8 @@ export function connectWorker(beforeHello?: () => void): () => void {
       if (!hasSnapshot) return;
       if (!hexPlaced) hexPlaced = placeInitialHexWindow();
       keepSelectionInRange();
+      followStepCpu();
+      followCommBuffer();
     });
   };
   w.onerror = (e: ErrorEvent) => {
@@ -65,8 +67,33 @@ function placeInitialHexWindow(): boolean {
     regions.find((r) => r.kind === 'core-data' && r.label.startsWith('SMM core data')) ??
     regions.find((r) => r.kind === 'core-data') ??
     regions.find((r) => r.kind !== 'tseg');
-  if (entry) post({ type: 'view', view: { selectedCpu, hexAddress: entry.base, hexLength } });
+  if (entry) post({ type: 'view', view: { selectedCpu, hexAddress: entry.base, hexLength, followCpu: !appStore.getState().pinCpu } });
   return true;
+}
+
+/**
+ * The worker shows the save state of the CPU the step was about (ViewRequest.followCpu): that
+ * CPU becomes the selected one, so the CPU grid and the next view requests agree with it.
+ */
+function followStepCpu(): void {
+  const { snapshot, selectedCpu, pinCpu } = appStore.getState();
+  if (!snapshot || pinCpu) return;
+  const cpu = snapshot.saveState.cpu;
+  if (cpu !== selectedCpu && cpu < snapshot.cpus.length) appStore.setState({ selectedCpu: cpu });
+}
+
+/**
+ * The hex view goes to the Communicate buffer of the SMI in progress (once per SMI, unless the
+ * user moved the hex view during it).
+ */
+function followCommBuffer(): void {
+  const { snapshot, hexMovedInSmi, commJumpedSmi, selectedCpu, hexLength, pinCpu } = appStore.getState();
+  const comm = snapshot?.smram.commBuffer;
+  const smi = snapshot?.lastSmi;
+  if (!comm || !comm.active || !smi || smi.finished || smi.number !== comm.smi) return;
+  if (commJumpedSmi === comm.smi || hexMovedInSmi === comm.smi) return;
+  appStore.setState({ commJumpedSmi: comm.smi });
+  if (snapshot.smram.hexAddress !== comm.base) post({ type: 'view', view: { selectedCpu, hexAddress: comm.base, hexLength, followCpu: !pinCpu } });
 }
 
 /** After `platform ovmf --cpus N` the selected CPU may no longer exist: fall back to CPU 0. */
@@ -74,5 +101,5 @@ function keepSelectionInRange(): void {
   const { snapshot, selectedCpu, hexLength } = appStore.getState();
   if (!snapshot || selectedCpu < snapshot.cpus.length) return;
   appStore.setState({ selectedCpu: 0 });
-  post({ type: 'view', view: { selectedCpu: 0, hexAddress: snapshot.smram.hexAddress, hexLength } });
+  post({ type: 'view', view: { selectedCpu: 0, hexAddress: snapshot.smram.hexAddress, hexLength, followCpu: !appStore.getState().pinCpu } });
 }

@@ -11,6 +11,7 @@ import { markActionSent } from './latency';
 export function sendCommand(line: string, echo?: { note?: string }): void {
   const text = line.trim();
   if (!text) return;
+  markStepStart();
   const id = newRequestId();
   if (echo) echoWithAnswer(id, text, echo.note);
   post({ type: 'command', id, line: text });
@@ -32,13 +33,32 @@ export function runDebugAction(action: DebugAction, source: 'button' | 'key', ke
   const note = source === 'key' ? (keyName ?? spec.keyHint) || spec.label : spec.label;
   const id = newRequestId();
   echoWithAnswer(id, spec.consoleLine ?? '(pause)', note);
+  if (action !== 'pause') markStepStart();
   markActionSent();
   post({ type: 'action', id, action });
 }
 
+/** "This step" (the timeline's list of its events) is what comes after the event the debugger stands on now. */
+function markStepStart(): void {
+  const snap = appStore.getState().snapshot;
+  if (snap) appStore.setState({ pendingStepFrom: snap.status.eventSeq });
+}
+
 function postView(selectedCpu: number, hexAddress: number): void {
-  const { hexLength } = appStore.getState();
-  post({ type: 'view', view: { selectedCpu, hexAddress: hexAddress >>> 0, hexLength } });
+  const { hexLength, pinCpu } = appStore.getState();
+  post({ type: 'view', view: { selectedCpu, hexAddress: hexAddress >>> 0, hexLength, followCpu: !pinCpu } });
+}
+
+/** The SMI in progress (its number), or -1 between SMIs. */
+function smiInProgress(): number {
+  const smi = appStore.getState().snapshot?.lastSmi;
+  return smi && !smi.finished ? smi.number : -1;
+}
+
+/** The save state keeps the selected CPU (true) or follows the CPU of each step (false). */
+export function setPinCpu(pin: boolean): void {
+  appStore.setState({ pinCpu: pin });
+  postView(appStore.getState().selectedCpu, currentHexAddress());
 }
 
 function currentHexAddress(): number {
@@ -46,12 +66,18 @@ function currentHexAddress(): number {
   return snap ? snap.smram.hexAddress : 0x7f000000;
 }
 
+/**
+ * The user picks a CPU (a tile, a save-state block): the save state shows it and keeps showing
+ * it (pinned) until the user lets it follow the step again (the pin toggle).
+ */
 export function selectCpu(cpu: number): void {
-  appStore.setState({ selectedCpu: cpu });
+  appStore.setState({ selectedCpu: cpu, pinCpu: true });
   postView(cpu, currentHexAddress());
 }
 
+/** The user moves the hex view (a click, the address box, the arrows). */
 export function setHexAddress(address: number): void {
+  appStore.setState({ hexMovedInSmi: smiInProgress() });
   postView(appStore.getState().selectedCpu, address);
 }
 

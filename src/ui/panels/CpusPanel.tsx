@@ -1,11 +1,12 @@
 import { cpuTitleOnHover } from './hoverTitle';
-import { memo, type SyntheticEvent } from 'react';
+import { memo, useLayoutEffect, useState, type CSSProperties, type SyntheticEvent } from 'react';
 import type { CpuView } from '../../protocol/messages';
 import { selectCpu } from '../actions/commands';
 import { addr, hex, hexStr } from '../format';
 import { appStore, useApp } from '../store/store';
 import { ACTIVITY, ACTIVITY_ORDER } from './legend';
 import { Panel } from './Panel';
+import { useElementSize } from '../useElementSize';
 
 type Density = 'large' | 'medium' | 'small';
 
@@ -65,7 +66,7 @@ const Tile = memo(function Tile({ cpu, selected, size }: TileProps) {
   return (
     <button
       type="button"
-      className={`cpu-tile cpu-${size}${selected ? ' selected' : ''}${cpu.inSmm ? ' in-smm' : ''}`}
+      className={`cpu-tile cpu-${size}${selected ? ' selected' : ''}${cpu.inSmm ? ' in-smm' : ''}${cpu.isOutCpu ? ' is-out' : ''}${cpu.isBsp ? ' is-bsp' : ''}`}
       data-testid={`cpu-tile-${index}`}
       data-activity={cpu.activity}
       data-selected={selected || undefined}
@@ -193,14 +194,106 @@ function Election() {
   );
 }
 
+/** Gap between small tiles, and the range of their pitch (tile + gap) when they are sized to fit. */
+const SMALL_GAP = 2;
+const PITCH_MAX = 22;
+const PITCH_MIN = 9;
+
+/** Small tiles sized so that every CPU fits the room the panel has; numbers are shown when they fit in a tile. */
+interface Fit {
+  cols: number;
+  tile: number;
+  /** Every row fits (else the grid scrolls and follows the OUT CPU and the BSP). */
+  all: boolean;
+  /** The selected CPU's detail fits below the grid (else it is left out: the tile's tooltip has it). */
+  detail: boolean;
+}
+
+/** Tiles at least this big keep the selected CPU's detail below the grid (it gives way to smaller ones). */
+const DETAIL_MIN_TILE = 17;
+
+function fitTiles(n: number, width: number, height: number, detailH: number): Fit | null {
+  if (width <= 0 || height <= 0) return null;
+  const fits = (p: number, h: number) => Math.ceil(n / Math.max(1, Math.floor((width + SMALL_GAP) / p))) * p - SMALL_GAP <= h;
+  const at = (p: number, all: boolean, detail: boolean): Fit => ({ cols: Math.max(1, Math.floor((width + SMALL_GAP) / p)), tile: p - SMALL_GAP, all, detail });
+  for (let p = PITCH_MAX; p >= DETAIL_MIN_TILE + SMALL_GAP; p--) if (fits(p, height - detailH)) return at(p, true, true);
+  for (let p = PITCH_MAX; p >= PITCH_MIN; p--) if (fits(p, height)) return at(p, true, false);
+  return at(PITCH_MIN, false, false);
+}
+
+/** The detail's height when it is not on screen to be measured (8 lines and a heading). */
+const DETAIL_H_GUESS = 150;
+
+/**
+ * The room for small tiles: the panel body less the legend (the selected CPU's detail gives way
+ * first). Measured from the panel, not the grid, whose size follows its tiles.
+ */
+function useSmallFit(n: number, small: boolean): [(el: HTMLElement | null) => void, Fit | null] {
+  const [setPanel, size, panel] = useElementSize<HTMLElement>();
+  const [fit, setFit] = useState<Fit | null>(null);
+  const [detailH, setDetailH] = useState(DETAIL_H_GUESS);
+  useLayoutEffect(() => {
+    if (!small || !panel) return;
+    const body = panel.querySelector<HTMLElement>('.panel-body');
+    const legend = panel.querySelector<HTMLElement>('.cpu-legend');
+    const detail = panel.querySelector<HTMLElement>('.cpu-detail');
+    if (!body) return;
+    const st = getComputedStyle(body);
+    const padY = parseFloat(st.paddingTop) + parseFloat(st.paddingBottom);
+    const padX = parseFloat(st.paddingLeft) + parseFloat(st.paddingRight);
+    const gap = parseFloat(st.rowGap) || 0;
+    const legendH = legend ? legend.getBoundingClientRect().height + gap : 0;
+    const dh = detail ? detail.scrollHeight + gap : detailH;
+    if (detail && dh !== detailH) setDetailH(dh);
+    // The grid's own padding (3px each side).
+    const next = fitTiles(n, body.clientWidth - padX - 6, body.clientHeight - padY - legendH - 6, dh);
+    setFit((f) => (f && next && f.cols === next.cols && f.tile === next.tile && f.all === next.all && f.detail === next.detail ? f : next));
+  }, [small, panel, n, size.width, size.height, detailH]);
+  return [setPanel, small ? fit : null];
+}
+
+/**
+ * With many CPUs the grid scrolls when its tiles cannot all fit: keep the OUT CPU and the BSP in
+ * view (both when they fit between the grid's top and bottom, else the OUT CPU).
+ */
+function useFollowTiles(grid: HTMLDivElement | null, out: number, bsp: number, smi: number, fit: Fit | null): void {
+  useLayoutEffect(() => {
+    if (!grid || grid.scrollHeight <= grid.clientHeight + 1) return;
+    const tileOf = (i: number) => (i >= 0 ? grid.querySelector<HTMLElement>(`[data-testid="cpu-tile-${i}"]`) : null);
+    const a = tileOf(out);
+    const b = tileOf(bsp);
+    const g = grid.getBoundingClientRect();
+    const span = (el: HTMLElement) => {
+      const r = el.getBoundingClientRect();
+      return [r.top - g.top + grid.scrollTop, r.bottom - g.top + grid.scrollTop];
+    };
+    const parts = [a, b].filter((x): x is HTMLElement => x !== null).map(span);
+    if (parts.length === 0) return;
+    const top = Math.min(...parts.map((p) => p[0]));
+    const bottom = Math.max(...parts.map((p) => p[1]));
+    const view = grid.clientHeight;
+    const [t, bt] = bottom - top <= view ? [top, bottom] : parts[0];
+    if (t >= grid.scrollTop && bt <= grid.scrollTop + view) return;
+    grid.scrollTop = Math.max(0, t - Math.max(0, (view - (bt - t)) / 2));
+  }, [grid, out, bsp, smi, fit]);
+}
+
 export function CpusPanel() {
   const cpus = useApp((s) => s.snapshot?.cpus);
   const selected = useApp((s) => s.selectedCpu);
+  const smi = useApp((s) => s.snapshot?.lastSmi ?? null);
   const list = cpus ?? [];
   const size = density(list.length);
   const inSmm = list.filter((c) => c.inSmm).length;
+  const [setPanel, fit] = useSmallFit(list.length, size === 'small');
+  const [grid, setGrid] = useState<HTMLDivElement | null>(null);
+  useFollowTiles(grid, smi?.cpu ?? -1, smi?.bsp ?? -1, smi?.number ?? 0, fit);
+  const gridStyle: CSSProperties | undefined = fit
+    ? ({ gridTemplateColumns: `repeat(${fit.cols}, ${fit.tile}px)`, gridAutoRows: `${fit.tile}px`, gap: SMALL_GAP, ['--tile' as string]: `${fit.tile}px` } as CSSProperties)
+    : undefined;
   return (
     <Panel
+      rootRef={setPanel}
       area="cpus"
       testId="cpus-panel"
       title="CPUs"
@@ -212,12 +305,18 @@ export function CpusPanel() {
         )
       }
     >
-      <div className={`cpu-grid cpu-grid-${size}`} data-density={size}>
+      <div
+        ref={setGrid}
+        className={`cpu-grid cpu-grid-${size}${fit ? ' fitted' : ''}${fit && fit.tile < 16 ? ' tiny' : ''}`}
+        data-density={size}
+        data-fit={fit ? (fit.all ? 'all' : 'scroll') : undefined}
+        style={gridStyle}
+      >
         {list.map((c) => (
           <Tile key={c.index} cpu={c} selected={c.index === selected} size={size} />
         ))}
       </div>
-      {list[selected] && <SelectedCpu cpu={list[selected]} />}
+      {list[selected] && (!fit || fit.detail) && <SelectedCpu cpu={list[selected]} />}
       {LEGEND}
     </Panel>
   );

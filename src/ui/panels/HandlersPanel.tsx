@@ -1,5 +1,5 @@
-import { useMemo } from 'react';
-import type { HandlerRow, MissingProtocolRow, ModuleRow, ProtocolRow } from '../../protocol/messages';
+import { useEffect, useMemo, useRef } from 'react';
+import type { HandlerRow, MissingProtocolRow, ModuleRow, ProtocolRow, SmiSummary } from '../../protocol/messages';
 import { setHexAddress } from '../actions/commands';
 import { addr, guidText, hex } from '../format';
 import { appStore, useApp } from '../store/store';
@@ -21,12 +21,75 @@ function Handle({ h }: { h: HandlerRow }) {
   );
 }
 
-function HandlerLine({ h, n }: { h: HandlerRow; n?: number }) {
+/** What a handler did in the current / last SMI: running now, or what it returned (MmiManage's record of calls). */
+interface CallState {
+  running: boolean;
+  returned: string | null;
+  smi: number;
+  finished: boolean;
+  /** Its call is the SMI's newest (running now, or the one that returned last): its row is kept in view. */
+  latest: number;
+}
+
+function callKey(kind: string, module: string, handler: string): string {
+  return `${kind}\u0000${module}\u0000${handler}`;
+}
+
+/** The calls of the SMI by handler; the last call of a handler wins (a handler may run twice: Communicate, then root). */
+function callStates(smi: SmiSummary | null): Map<string, CallState> {
+  const out = new Map<string, CallState>();
+  if (!smi) return out;
+  const calls = smi.handlersCalled;
+  calls.forEach((c, i) => {
+    const running = !smi.finished && c.returned === '(running)';
+    out.set(callKey(c.kind, c.module, c.handler), { running, returned: running ? null : c.returned, smi: smi.number, finished: smi.finished, latest: i === calls.length - 1 && !smi.finished ? calls.length : 0 });
+  });
+  return out;
+}
+
+/** EFI_WARN_INTERRUPT_SOURCE_QUIESCED -> QUIESCED: the chip is narrow; its title has the whole name. */
+function shortStatus(st: string): string {
+  return st.replace(/^EFI_(WARN_INTERRUPT_SOURCE_|WARN_)?/, '');
+}
+
+/** The running / returned mark of a handler row (the handler table and the SMI summary read the same record). */
+function CallChip({ call }: { call: CallState | undefined }) {
+  if (!call) return null;
+  if (call.running) {
+    return (
+      <span className="chip chip-running" data-testid="handler-running" title={`running now: SMI #${call.smi} called it and it has not returned yet (MmiManage, PiSmmCore Smi.c)`}>
+        running
+      </span>
+    );
+  }
+  const ok = call.returned === 'EFI_SUCCESS';
   return (
-    <tr className={h.toRemove ? 'to-remove' : ''} data-testid="handler-row" data-kind={h.kind}>
+    <span className={`chip chip-returned${ok ? ' ok' : ''}`} data-testid="handler-returned" title={`SMI #${call.smi}${call.finished ? '' : ' (in progress)'}: returned ${call.returned}`}>
+      {shortStatus(call.returned ?? '')}
+    </span>
+  );
+}
+
+function HandlerLine({ h, n, call }: { h: HandlerRow; n?: number; call?: CallState }) {
+  const ref = useRef<HTMLTableRowElement>(null);
+  const running = call?.running ?? false;
+  // The handler the SMI called last (running, or just returned) is brought into view: the table
+  // can be longer than the tab. Scrolled by hand, not scrollIntoView (that would move the page).
+  const latest = call?.latest ?? 0;
+  useEffect(() => {
+    const row = ref.current;
+    const box = row?.closest<HTMLElement>('.scroll');
+    if (!latest || !row || !box) return;
+    const r = row.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    if (r.top < b.top) box.scrollTop -= b.top - r.top;
+    else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom;
+  }, [latest, running]);
+  return (
+    <tr ref={ref} className={`${h.toRemove ? 'to-remove' : ''}${running ? ' handler-running' : call ? ' handler-called' : ''}`} data-testid="handler-row" data-kind={h.kind} data-running={running || undefined}>
       <td className="num dim">{n ?? ''}</td>
       <td>
-        <span className="fn">{h.handler}</span>
+        <span className="fn">{h.handler}</span> <CallChip call={call} />
         <span className="module-name">{h.module}</span>
       </td>
       <td>
@@ -37,7 +100,8 @@ function HandlerLine({ h, n }: { h: HandlerRow; n?: number }) {
   );
 }
 
-function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
+function MmiTab({ handlers, smi }: { handlers: HandlerRow[]; smi: SmiSummary | null }) {
+  const calls = useMemo(() => callStates(smi), [smi]);
   const { root, guidGroups, sw } = useMemo(() => {
     const groups = new Map<string, { name: string; rows: HandlerRow[] }>();
     for (const h of handlers) {
@@ -58,7 +122,7 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
       <tbody>
         <GroupHead title="Root MMI handlers" note="called on every SMI, in this order (MmiManage(NULL))" empty={root.length === 0} />
         {root.map((h, i) => (
-          <HandlerLine key={h.handle} h={h} n={i + 1} />
+          <HandlerLine key={h.handle} h={h} n={i + 1} call={calls.get(callKey('root', h.module, h.handler))} />
         ))}
         <GroupHead title="GUID handlers" note="MmiManage(&Guid) from Communicate; first EFI_SUCCESS stops" empty={guidGroups.length === 0} />
         {guidGroups.map(([guid, g]) => [
@@ -68,16 +132,18 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
               <span className="guid-name">{g.name}</span> <span className="mono dim guid">{guidText(guid)}</span>
             </td>
           </tr>,
-          ...g.rows.map((h, i) => <HandlerLine key={h.handle} h={h} n={i + 1} />),
+          ...g.rows.map((h, i) => <HandlerLine key={h.handle} h={h} n={i + 1} call={calls.get(callKey('guid', h.module, h.handler))} />),
         ])}
         {sw.length > 0 && (
           <>
             <GroupHead title="SW MMI registrations" note="SwMmiInputValue → child, dispatched by the SW dispatcher's root handler" empty={false} />
-            {sw.map((h) => (
-              <tr key={h.handle} className={h.toRemove ? 'to-remove' : ''} data-testid="handler-row" data-kind="sw">
+            {sw.map((h) => {
+              const call = calls.get(callKey('sw', h.module, h.handler));
+              return (
+              <tr key={h.handle} className={`${h.toRemove ? 'to-remove' : ''}${call?.running ? ' handler-running' : call ? ' handler-called' : ''}`} data-testid="handler-row" data-kind="sw" data-running={call?.running || undefined}>
                 <td className="mono sw-value">{h.swValue !== undefined ? hex(h.swValue, 2) : '?'}</td>
                 <td>
-                  <span className="fn">{h.handler}</span>
+                  <span className="fn">{h.handler}</span> <CallChip call={call} />
                   <span className="module-name">{h.module}</span>
                 </td>
                 <td>
@@ -85,7 +151,8 @@ function MmiTab({ handlers }: { handlers: HandlerRow[] }) {
                 </td>
                 <td>{h.toRemove && <span className="chip chip-warn">ToRemove</span>}</td>
               </tr>
-            ))}
+              );
+            })}
           </>
         )}
       </tbody>
@@ -326,6 +393,7 @@ const NO_MISSING: MissingProtocolRow[] = [];
 export function HandlersPanel() {
   const tab = useApp((s) => s.handlersTab);
   const tables = useApp((s) => s.tables);
+  const lastSmi = useApp((s) => s.snapshot?.lastSmi ?? null);
   const problems = tables.modules.filter((m) => MODULE_STATE[m.state].problem).length;
   const asked = (tables.missingProtocols ?? NO_MISSING).filter((p) => p.askedBy.length > 0).length;
   const tabs: { id: HandlersTab; label: string; count: number; alert?: number; alertTitle?: string }[] = [
@@ -358,7 +426,7 @@ export function HandlersPanel() {
     >
       {/* keyed by tab: another tab opens at its top, not at the scroll position of the last one */}
       <div className="scroll fill" role="tabpanel" key={tab}>
-        {tab === 'mmi' && <MmiTab handlers={tables.handlers} />}
+        {tab === 'mmi' && <MmiTab handlers={tables.handlers} smi={lastSmi} />}
         {tab === 'protocols' && <ProtocolsTab protocols={tables.protocols} missing={tables.missingProtocols ?? NO_MISSING} />}
         {tab === 'modules' && <ModulesTab modules={tables.modules} />}
       </div>

@@ -1,6 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { SaveStateFieldDesc, SaveStateLayoutDesc, SaveStateView } from '../../protocol/messages';
 import { addr, byteHex, hex, readLE } from '../format';
+import { setPinCpu } from '../actions/commands';
 import { useApp } from '../store/store';
 import { useElementSize } from '../useElementSize';
 import { Panel } from './Panel';
@@ -249,6 +250,30 @@ function HoverLine({ row, address }: { row: Decoded | undefined; address: number
   );
 }
 
+/**
+ * Pin: the panel keeps showing the selected CPU. Unpinned (the default) it follows the step: after
+ * each step it shows the CPU of the step's last event that has one (the worker picks it).
+ */
+function PinToggle({ cpu }: { cpu: number }) {
+  const pinned = useApp((s) => s.pinCpu);
+  return (
+    <button
+      type="button"
+      className={`btn btn-small ss-pin${pinned ? ' pinned' : ''}`}
+      data-testid="ss-pin"
+      aria-pressed={pinned}
+      title={
+        pinned
+          ? `pinned to CPU ${cpu}: steps do not change the CPU shown (choosing a CPU in the CPU grid or a save-state block in the SMRAM map pins it). Click: follow the step again`
+          : 'follows the step: after each step the panel shows the CPU of the step\'s last event (the OUT CPU, a CPU saving its state, the BSP in SmmEntryPoint...). Click, or choose a CPU: pin the CPU shown'
+      }
+      onClick={() => setPinCpu(!pinned)}
+    >
+      {pinned ? 'pinned' : 'follow'}
+    </button>
+  );
+}
+
 export function SaveStatePanel() {
   const ss = useApp((s) => s.snapshot?.saveState);
   const layout = useApp((s) => s.layout);
@@ -279,6 +304,7 @@ export function SaveStatePanel() {
       title={
         <>
           Save state · CPU {ss.cpu}
+          <PinToggle cpu={ss.cpu} />
           <span className="head-sub">{layout.name}</span>
         </>
       }

@@ -1,6 +1,6 @@
-import { memo, useEffect, useMemo, useState } from 'react';
-import type { SmramDescriptorView, SmramRegion } from '../../protocol/messages';
-import { setHexAddress } from '../actions/commands';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { CommBufferView, SmramDescriptorView, SmramRegion } from '../../protocol/messages';
+import { selectCpu, setHexAddress } from '../actions/commands';
 import { addr, byteHex, hex, parseHexAddress, sizeText } from '../format';
 import { useApp } from '../store/store';
 import { useElementSize } from '../useElementSize';
@@ -31,9 +31,23 @@ function descColor(d: SmramDescriptorView): string {
 
 function describe(r: SmramRegion): string {
   const model = r.kind === 'module' ? '\nthe model\'s image layout (not the real PE file): its address differs from a real boot' : '';
+  const click = r.kind === 'save-state' && r.cpu !== undefined ? `click: show in the hex view and select CPU ${r.cpu}` : 'click: show in the hex view';
   return `${r.label}\n${REGION[r.kind].label}${r.cpu !== undefined ? ` · CPU ${r.cpu}` : ''}\n${addr(r.base)}..${addr(
     r.base + r.size,
-  )}  (${hex(r.size)} = ${sizeText(r.size)})${model}\nclick: show in the hex view`;
+  )}  (${hex(r.size)} = ${sizeText(r.size)})${model}\n${click}`;
+}
+
+/** The Communicate buffer as the map and the hex view name it. */
+function describeComm(c: CommBufferView): string {
+  return (
+    `${c.label}: the buffer PiSmmIpl's SmmCommunicationCommunicate handed to SMI #${c.smi}\n` +
+    `${addr(c.base)}..${addr(c.base + c.size)}  (BufferSize ${hex(c.size)})\n` +
+    (c.inSmram
+      ? 'inside SMRAM: SmmEntryPoint rejects it (SmmIsBufferOutsideSmmValid, MdePkg/Library/SmmMemLib)'
+      : 'outside SMRAM (runtime data the OS can write): SmmEntryPoint checks it with SmmIsBufferOutsideSmmValid, the handlers read the request and write the reply here') +
+    (c.active ? '' : `\nSMI #${c.smi} is over: this was its buffer`) +
+    '\nclick: show in the hex view'
+  );
 }
 
 function describeDesc(d: SmramDescriptorView, i: number): string {
@@ -151,6 +165,69 @@ function RegionLabel({ label }: { label: string }) {
   );
 }
 
+interface BlockRowProps {
+  b: Block;
+  color: string;
+  current: boolean;
+  mine: boolean;
+  /** Written by the last step: the row flashes; `flashKey` changes with every step, restarting it. */
+  written: boolean;
+  flashKey: number;
+}
+
+/** One block of the map; re-renders only when its own marks change (the map has ~800 rows at 256 CPUs). */
+const BlockRow = memo(function BlockRow({ b, color, current, mine, written, flashKey }: BlockRowProps) {
+  const r = b.region;
+  const showText = b.height >= 15;
+  const onClick = () => {
+    // CPU first: each posts a view request, and the last one carries both the CPU and the address.
+    if (r.kind === 'save-state' && r.cpu !== undefined) selectCpu(r.cpu);
+    setHexAddress(r.base);
+  };
+  return (
+    <div
+      className={`smram-row${b.gap ? ' gap' : ''}${current ? ' current' : ''}${mine ? ' mine' : ''}${written ? ' written' : ''}`}
+      style={{ height: b.height }}
+      data-kind={r.kind}
+      data-cpu={r.cpu}
+      data-written={written || undefined}
+      title={describe(r)}
+      onClick={onClick}
+    >
+      <span className="smram-addr mono">{showText ? addr(r.base) : ''}</span>
+      <span className="smram-dstrip" style={{ background: color }} />
+      <span className="smram-block" style={{ background: REGION[r.kind].color }}>
+        {showText && <RegionLabel label={r.label} />}
+        {written && <span key={flashKey} className="smram-flash" aria-hidden="true" />}
+      </span>
+    </div>
+  );
+});
+
+/** The Communicate buffer as a block of its own (usually outside SMRAM, in runtime data). */
+function CommBlock({ c, current, flashKey }: { c: CommBufferView; current: boolean; flashKey: number }) {
+  return (
+    <div
+      className={`smram-row smram-comm${current ? ' current' : ''}${c.written ? ' written' : ''}${c.active ? ' active' : ''}`}
+      style={{ height: 18 }}
+      data-testid="smram-commbuffer"
+      data-written={c.written || undefined}
+      data-active={c.active || undefined}
+      title={describeComm(c)}
+      onClick={() => setHexAddress(c.base)}
+    >
+      <span className="smram-addr mono">{addr(c.base)}</span>
+      <span className="smram-dstrip" />
+      <span className="smram-block">
+        <RegionLabel label={`${c.label}: SMI #${c.smi}${c.active ? '' : ' (done)'}`} />
+        {c.written && <span key={flashKey} className="smram-flash" aria-hidden="true" />}
+      </span>
+    </div>
+  );
+}
+
+const NO_WRITES: ReadonlySet<SmramRegion> = new Set();
+
 const SmramMap = memo(function SmramMap(props: {
   regions: SmramRegion[];
   descriptors: SmramDescriptorView[];
@@ -159,8 +236,11 @@ const SmramMap = memo(function SmramMap(props: {
   hexAddress: number;
   selectedCpu: number;
   below: BelowTseg | null;
+  written: ReadonlySet<SmramRegion>;
+  flashKey: number;
+  comm: CommBufferView | undefined;
 }) {
-  const { regions, descriptors, tsegBase, tsegSize, hexAddress, selectedCpu, below } = props;
+  const { regions, descriptors, tsegBase, tsegSize, hexAddress, selectedCpu, below, written, flashKey, comm } = props;
   const { groups, outside } = useMemo(() => {
     const end = tsegBase + tsegSize;
     const rest = regions.filter((r) => r.kind !== 'tseg' && (r.base < tsegBase || r.base >= end));
@@ -172,30 +252,48 @@ const SmramMap = memo(function SmramMap(props: {
 
   const renderBlock = (b: Block, i: number, color: string) => {
     const r = b.region;
-    const current = hexAddress >= r.base && hexAddress < r.base + r.size;
-    const mine = r.cpu !== undefined && r.cpu === selectedCpu;
-    const showText = b.height >= 15;
+    const isWritten = !b.gap && written.has(r);
     return (
-      <div
+      <BlockRow
         key={`${r.base}-${r.kind}-${i}`}
-        className={`smram-row${b.gap ? ' gap' : ''}${current ? ' current' : ''}${mine ? ' mine' : ''}`}
-        style={{ height: b.height }}
-        data-kind={r.kind}
-        title={describe(r)}
-        onClick={() => setHexAddress(r.base)}
-      >
-        <span className="smram-addr mono">{showText ? addr(r.base) : ''}</span>
-        <span className="smram-dstrip" style={{ background: color }} />
-        <span className="smram-block" style={{ background: REGION[r.kind].color }}>
-          {showText && <RegionLabel label={r.label} />}
-        </span>
-      </div>
+        b={b}
+        color={color}
+        current={hexAddress >= r.base && hexAddress < r.base + r.size}
+        mine={r.cpu !== undefined && r.cpu === selectedCpu}
+        written={isWritten}
+        flashKey={isWritten ? flashKey : 0}
+      />
     );
   };
+  const commInside = comm !== undefined && comm.base >= tsegBase && comm.base < tsegBase + tsegSize;
+  // Follow the writes: when none of the blocks this step wrote is in view, bring the first into view.
+  const mapRef = useRef<HTMLDivElement>(null);
+  const commWritten = comm?.written ?? false;
+  useLayoutEffect(() => {
+    const map = mapRef.current;
+    if (!map || (written.size === 0 && !commWritten)) return;
+    const rows = map.querySelectorAll<HTMLElement>('.smram-row.written');
+    if (rows.length === 0) return;
+    const top = map.scrollTop;
+    const bottom = top + map.clientHeight;
+    const base = map.getBoundingClientRect().top - top;
+    const at = (el: HTMLElement) => {
+      const r = el.getBoundingClientRect();
+      return [r.top - base, r.bottom - base];
+    };
+    for (const el of rows) {
+      const [a, b] = at(el);
+      if (b > top && a < bottom) return;
+    }
+    const [a, b] = at(rows[0]);
+    map.scrollTop = Math.max(0, a - Math.max(0, (map.clientHeight - (b - a)) / 3));
+  }, [written, flashKey, commWritten]);
+  const commBlock = comm && <CommBlock c={comm} current={hexAddress >= comm.base && hexAddress < comm.base + comm.size} flashKey={comm.written ? flashKey : 0} />;
 
   return (
-    <div className="smram-map scroll" aria-label="SMRAM map">
+    <div className="smram-map scroll" aria-label="SMRAM map" ref={mapRef}>
       <div className="smram-top mono muted">{addr(tsegBase + tsegSize)} TSEG top</div>
+      {commInside && commBlock}
       {groups.map((g) => (
         <div key={g.index} className="smram-group" data-testid="smram-descriptor" data-index={g.index}>
           {g.desc && (
@@ -221,9 +319,10 @@ const SmramMap = memo(function SmramMap(props: {
           (from {addr(below.bases[0] + 0xfc00)}) are inside, in the relocation block.
         </div>
       )}
-      {outside.length > 0 && (
+      {(outside.length > 0 || (comm && !commInside)) && (
         <>
           <div className="smram-sep">outside TSEG</div>
+          {comm && !commInside && commBlock}
           {outside.map((b, i) => renderBlock(b, i, 'transparent'))}
         </>
       )}
@@ -247,10 +346,18 @@ interface HexLineProps {
   perRow: number;
   address: number;
   ascii: boolean;
+  /** Bytes [markLo, markHi) of `bytes` belong to the Communicate buffer. */
+  markLo: number;
+  markHi: number;
 }
 
 function sameHexLine(a: HexLineProps, b: HexLineProps): boolean {
   if (a.start !== b.start || a.perRow !== b.perRow || a.address !== b.address || a.ascii !== b.ascii) return false;
+  const lo = b.start, hi = b.start + b.perRow;
+  const inA = Math.max(lo, a.markLo) < Math.min(hi, a.markHi), inB = Math.max(lo, b.markLo) < Math.min(hi, b.markHi);
+  if (inA || inB) {
+    if (Math.max(lo, a.markLo) !== Math.max(lo, b.markLo) || Math.min(hi, a.markHi) !== Math.min(hi, b.markHi)) return false;
+  }
   const end = Math.min(b.start + b.perRow, b.bytes.length);
   if (Math.min(a.start + a.perRow, a.bytes.length) !== end) return false;
   for (let i = b.start; i < end; i++) if (a.bytes[i] !== b.bytes[i]) return false;
@@ -258,13 +365,14 @@ function sameHexLine(a: HexLineProps, b: HexLineProps): boolean {
 }
 
 /** One line of the dump; re-renders only when its bytes (or the row shape) change. */
-const HexLine = memo(function HexLine({ bytes, start, perRow, address, ascii: showAscii }: HexLineProps) {
+const HexLine = memo(function HexLine({ bytes, start, perRow, address, ascii: showAscii, markLo, markHi }: HexLineProps) {
   const cells = [];
   let ascii = '';
   for (let i = start; i < Math.min(start + perRow, bytes.length); i++) {
     const b = bytes[i];
+    const comm = i >= markLo && i < markHi;
     cells.push(
-      <span key={i} className={b === 0 ? 'hb zero' : 'hb'}>
+      <span key={i} className={`${b === 0 ? 'hb zero' : 'hb'}${comm ? ' comm' : ''}`}>
         {byteHex(b)}
       </span>,
     );
@@ -279,7 +387,7 @@ const HexLine = memo(function HexLine({ bytes, start, perRow, address, ascii: sh
   );
 }, sameHexLine);
 
-function HexView({ address, bytes, pageSize }: { address: number; bytes: Uint8Array; pageSize: number }) {
+function HexView({ address, bytes, pageSize, comm }: { address: number; bytes: Uint8Array; pageSize: number; comm: CommBufferView | undefined }) {
   const [ref, { width }] = useElementSize<HTMLDivElement>(true);
   const { perRow, ascii: showAscii } = rowShape(width);
   const [text, setText] = useState(addr(address));
@@ -299,8 +407,10 @@ function HexView({ address, bytes, pageSize }: { address: number; bytes: Uint8Ar
     setHexAddress(a);
   };
   const rows = [];
+  const markLo = comm ? Math.max(0, comm.base - address) : 0;
+  const markHi = comm ? Math.max(0, Math.min(bytes.length, comm.base + comm.size - address)) : 0;
   for (let off = 0; off < bytes.length; off += perRow) {
-    rows.push(<HexLine key={off} bytes={bytes} start={off} perRow={perRow} address={address} ascii={showAscii} />);
+    rows.push(<HexLine key={off} bytes={bytes} start={off} perRow={perRow} address={address} ascii={showAscii} markLo={markLo} markHi={markHi} />);
   }
   return (
     <div className="hexview" ref={ref}>
@@ -361,6 +471,15 @@ export function SmramPanel() {
   const pageSize = useApp((s) => s.hexLength);
   const at = smram?.hexAddress ?? 0;
   const where = regions.find((r) => r.kind !== 'tseg' && at >= r.base && at < r.base + r.size);
+  const comm = smram?.commBuffer;
+  const inComm = comm !== undefined && at >= comm.base && at < comm.base + comm.size;
+  const writtenIdx = smram?.written;
+  // The region objects the last step wrote (indexes into the regions the worker sent with them).
+  const written = useMemo<ReadonlySet<SmramRegion>>(
+    () => (writtenIdx && writtenIdx.length > 0 ? new Set(writtenIdx.map((i) => regions[i]).filter((r) => r !== undefined)) : NO_WRITES),
+    [writtenIdx, regions],
+  );
+  const flashKey = useApp((s) => s.snapshot?.status.eventSeq ?? 0);
   // A short panel (e.g. at 1280x720) gives the map and the descriptors the room: rows explain
   // their colour on hover. Measured with a ResizeObserver, not a CSS container query: a size
   // container makes Chromium re-attach the legends of every panel on each step's layout.
@@ -375,6 +494,16 @@ export function SmramPanel() {
       extra={
         platform && (
           <span className="mono muted">
+            {(written.size > 0 || comm?.written) && (
+              <span
+                className="chip chip-written"
+                data-testid="smram-written"
+                data-count={written.size + (comm?.written ? 1 : 0)}
+                title={`written by the last step (they flash in the map):\n${[...(comm?.written ? [comm.label] : []), ...[...written].slice(0, 24).map((r) => r.label)].join('\n')}${written.size > 24 ? `\n… ${written.size - 24} more` : ''}`}
+              >
+                {written.size + (comm?.written ? 1 : 0)} written
+              </span>
+            )}{' '}
             TSEG {sizeText(platform.tsegSize)}
             {descriptors.length > 0 && ` · ${descriptors.length} SMRAM descriptors`}
           </span>
@@ -395,13 +524,16 @@ export function SmramPanel() {
                 hexAddress={at}
                 selectedCpu={selectedCpu}
                 below={below}
+                written={written}
+                flashKey={flashKey}
+                comm={comm}
               />
             </div>
             <div className="smram-right">
-              <div className="hex-where muted" title={where ? describe(where) : undefined}>
-                {where ? `in ${where.label}` : 'outside the described regions'}
+              <div className={`hex-where muted${inComm ? ' hex-where-comm' : ''}`} data-testid="hex-where" title={inComm ? describeComm(comm) : where ? describe(where) : undefined}>
+                {inComm ? `in ${comm.label}` : where ? `in ${where.label}` : 'outside the described regions'}
               </div>
-              <HexView address={at} bytes={smram.hexBytes} pageSize={pageSize} />
+              <HexView address={at} bytes={smram.hexBytes} pageSize={pageSize} comm={comm} />
             </div>
           </div>
           {legend && (

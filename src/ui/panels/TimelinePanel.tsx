@@ -1,5 +1,5 @@
 import { cpuTitleOnHover } from './hoverTitle';
-import { memo, useEffect, useMemo, useState, type CSSProperties, type MouseEvent, type SyntheticEvent, type UIEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useState, type CSSProperties, type MouseEvent, type SyntheticEvent, type UIEvent } from 'react';
 import type { CpuView, SmiSummary, TimelineEvent } from '../../protocol/messages';
 import { hex } from '../format';
 import { appStore, useApp } from '../store/store';
@@ -7,18 +7,32 @@ import { post } from '../actions/bridge';
 import { useElementSize } from '../useElementSize';
 import { ACTIVITY, PHASE_COLOR, PHASE_LABEL, PHASE_ORDER } from './legend';
 import { Panel } from './Panel';
+import { StepEvents } from './StepEvents';
+import { cpuRanges, foldedLanes, plainLanes, type Lane, type LaneModel } from './timelineLanes';
 
 const LABEL_W = 134;
 /** Events on either side of a hovered one whose texts are asked for with it. */
 const TEXT_AROUND = 32;
 const RULER_H = 18;
 
-/** Lanes share the visible height (up to 34 px each); with many CPUs they get thin and scroll. */
-function laneHeight(lanes: number, height: number): number {
+/**
+ * Lanes share the visible height (up to 34 px each); with many CPUs they get thin and scroll.
+ * "Fit all" puts every lane in the visible height, however thin (down to 2 px).
+ */
+function laneHeight(lanes: number, height: number, fitAll: boolean): number {
+  if (fitAll) {
+    // Below 2 px a lane is a fraction of a pixel (257 lanes in a laptop's timeline): its events still draw 1 px high.
+    const f = (height - RULER_H - 14) / lanes;
+    return f >= 2 ? Math.min(34, Math.floor(f)) : Math.max(0.25, f);
+  }
   const fit = Math.floor((height - RULER_H - 14) / lanes);
   const min = lanes <= 9 ? 16 : lanes <= 33 ? 14 : 9;
   return Math.max(min, Math.min(34, fit));
 }
+
+/** Folding identical AP lanes is on by default from this many CPUs. */
+const GROUP_FROM_CPUS = 17;
+const NO_KEYS: ReadonlySet<number> = new Set();
 
 function cpuName(cpu: number): string {
   return cpu < 0 ? 'platform' : `CPU ${cpu}`;
@@ -56,6 +70,7 @@ function showLaneTitle(e: SyntheticEvent<HTMLElement>, index: number): void {
 
 interface LaneLabelProps {
   c: CpuView;
+  lane: number;
   laneH: number;
   roomy: boolean;
 }
@@ -63,16 +78,23 @@ interface LaneLabelProps {
 function sameLane(a: LaneLabelProps, b: LaneLabelProps): boolean {
   return (
     a.laneH === b.laneH &&
+    a.lane === b.lane &&
     a.roomy === b.roomy &&
     (a.c === b.c || (a.c.index === b.c.index && a.c.activity === b.c.activity && a.c.isBsp === b.c.isBsp && a.c.isOutCpu === b.c.isOutCpu))
   );
 }
 
-const LaneLabel = memo(function LaneLabel({ c, laneH, roomy }: LaneLabelProps) {
+/** Lanes thinner than this (fit all) are labelled only for the BSP and the OUT CPU. */
+const LABEL_MIN_LANE = 9;
+
+const LaneLabel = memo(function LaneLabel({ c, lane, laneH, roomy }: LaneLabelProps) {
+  const hair = laneH < LABEL_MIN_LANE;
+  if (hair && !c.isBsp && !c.isOutCpu) return null;
   return (
     <div
       className={`tl-label${roomy ? '' : ' thin'}`}
-      style={{ top: RULER_H + (c.index + 1) * laneH, height: laneH }}
+      style={hair ? { top: Math.max(RULER_H, RULER_H + lane * laneH + laneH / 2 - 7), height: 14 } : { top: RULER_H + lane * laneH, height: laneH }}
+      data-testid={`tl-lane-${c.index}`}
       onMouseEnter={(e) => showLaneTitle(e, c.index)}
     >
       <span className="swatch" style={{ background: ACTIVITY[c.activity].color, height: Math.min(10, laneH - 2) }} />
@@ -83,6 +105,23 @@ const LaneLabel = memo(function LaneLabel({ c, laneH, roomy }: LaneLabelProps) {
     </div>
   );
 }, sameLane);
+
+/** A folded lane: "254 APs waiting"; a click shows its CPUs lane by lane. */
+function GroupLabel({ lane, index, laneH, roomy, onExpand }: { lane: Extract<Lane, { kind: 'group' }>; index: number; laneH: number; roomy: boolean; onExpand: (key: number) => void }) {
+  return (
+    <div
+      className={`tl-label tl-group${roomy ? '' : ' thin'}`}
+      style={laneH < LABEL_MIN_LANE ? { top: Math.max(RULER_H, RULER_H + index * laneH + laneH / 2 - 7), height: 14 } : { top: RULER_H + index * laneH, height: laneH }}
+      data-testid="tl-group"
+      data-count={lane.cpus.length}
+      title={`${lane.label}: ${cpuRanges(lane.cpus)}. Their events in this SMI are the same phases at the same times, so they share one lane (the blocks are all of theirs).\nclick: one lane per CPU`}
+      onClick={() => onExpand(lane.key)}
+    >
+      <span className="tl-group-caret">▸</span>
+      <span className="tl-lane-name">{lane.label}</span>
+    </div>
+  );
+}
 
 /** Lanes and columns drawn beyond the visible part of the timeline, so a scroll rarely shows a gap. */
 const OVERSCAN_LANES = 6;
@@ -100,12 +139,17 @@ interface TimelineWindow {
  * The lane labels. Only the lanes in the window are in the DOM (256 CPUs make 257 lanes, of
  * which a dozen or two are visible); each sits at its lane's offset in a column of full height.
  */
-const LaneLabels = memo(function LaneLabels({ cpus, laneH, lane0, lane1 }: { cpus: CpuView[]; laneH: number; lane0: number; lane1: number }) {
+const LaneLabels = memo(function LaneLabels({ model, laneH, lane0, lane1, onExpand }: { model: LaneModel; laneH: number; lane0: number; lane1: number; onExpand: (key: number) => void }) {
   const roomy = laneH >= 14;
-  const shown: CpuView[] = [];
-  for (let lane = Math.max(1, lane0); lane <= lane1 && lane <= cpus.length; lane++) shown.push(cpus[lane - 1]);
+  const { lanes } = model;
+  const shown = [];
+  for (let lane = Math.max(1, lane0); lane <= lane1 && lane < lanes.length; lane++) {
+    const l = lanes[lane];
+    if (l.kind === 'cpu') shown.push(<LaneLabel key={l.cpu.index} c={l.cpu} lane={lane} laneH={laneH} roomy={roomy} />);
+    else if (l.kind === 'group') shown.push(<GroupLabel key={`g${l.key}`} lane={l} index={lane} laneH={laneH} roomy={roomy} onExpand={onExpand} />);
+  }
   return (
-    <div className="tl-labels" style={{ width: LABEL_W, height: RULER_H + (cpus.length + 1) * laneH }}>
+    <div className="tl-labels" style={{ width: LABEL_W, height: RULER_H + lanes.length * laneH }}>
       <div className="tl-label tl-ruler-label" style={{ top: 0, height: RULER_H }}>
         phase
       </div>
@@ -114,9 +158,7 @@ const LaneLabels = memo(function LaneLabels({ cpus, laneH, lane0, lane1 }: { cpu
           {roomy && <span className="tl-lane-name">platform</span>}
         </div>
       )}
-      {shown.map((c) => (
-        <LaneLabel key={c.index} c={c} laneH={laneH} roomy={roomy} />
-      ))}
+      {shown}
     </div>
   );
 });
@@ -125,12 +167,12 @@ const LaneLabels = memo(function LaneLabels({ cpus, laneH, lane0, lane1 }: { cpu
  * One event block. Its place comes from CSS variables: --i (column) and --lane here, the column
  * width and lane height on the canvas, so a resize or a narrower column re-renders nothing.
  */
-const EventBlock = memo(function EventBlock({ e, i, current }: { e: TimelineEvent; i: number; current: boolean }) {
+const EventBlock = memo(function EventBlock({ e, i, lane, current }: { e: TimelineEvent; i: number; lane: number; current: boolean }) {
   return (
     <div
       data-i={i}
       className={`tl-ev${current ? ' current' : ''}${e.level === 'phase' ? ' phase' : ''}`}
-      style={{ ['--i' as string]: i, ['--lane' as string]: e.cpu < 0 ? 0 : e.cpu + 1, background: PHASE_COLOR[e.phase] }}
+      style={{ ['--i' as string]: i, ['--lane' as string]: lane, background: PHASE_COLOR[e.phase] }}
     />
   );
 });
@@ -139,17 +181,18 @@ const EventBlock = memo(function EventBlock({ e, i, current }: { e: TimelineEven
  * The lanes: phase ruler, stripes, event blocks and the "now" line. The canvas has the full
  * size (it is what scrolls) but only the events inside the window are in the DOM.
  */
-const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; cpus: CpuView[]; colW: number; laneH: number } & TimelineWindow) {
-  const { events, cpus, colW, laneH, lane0, lane1, col0, col1 } = props;
-  const lanes = cpus.length + 1;
+const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; model: LaneModel; colW: number; laneH: number; onExpand: (key: number) => void } & TimelineWindow) {
+  const { events, model, colW, laneH, lane0, lane1, col0, col1, onExpand } = props;
+  const lanes = model.lanes.length;
+  const laneOf = model.laneOf;
   const width = Math.max(1, events.length) * colW;
   const runs = useMemo(() => phaseRuns(events), [events]);
   const last = events.length - 1;
   const blocks = [];
   for (let i = Math.max(0, col0); i <= col1 && i <= last; i++) {
     const e = events[i];
-    const lane = e.cpu < 0 ? 0 : e.cpu + 1;
-    if (lane >= lane0 && lane <= lane1) blocks.push(<EventBlock key={e.seq} e={e} i={i} current={i === last} />);
+    const lane = e.cpu < 0 || e.cpu >= laneOf.length ? 0 : laneOf[e.cpu];
+    if (lane >= lane0 && lane <= lane1) blocks.push(<EventBlock key={e.seq} e={e} i={i} lane={lane} current={i === last} />);
   }
   const canvasVars = {
     width,
@@ -159,12 +202,12 @@ const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; cpus: CpuVie
     '--ruler': `${RULER_H}px`,
     '--ev-x': `${colW > 6 ? 1 : 0}px`,
     '--ev-w': `${colW > 6 ? colW - 2 : colW}px`,
-    '--ev-inset': `${Math.max(1, Math.floor(laneH / 5))}px`,
+    '--ev-inset': laneH < 5 ? '0px' : `${Math.max(1, Math.floor(laneH / 5))}px`,
   } as CSSProperties;
   return (
     <div className="tl-inner" style={{ width: LABEL_W + width }}>
-      <LaneLabels cpus={cpus} laneH={laneH} lane0={lane0} lane1={lane1} />
-      <div className="tl-canvas" style={canvasVars}>
+      <LaneLabels model={model} laneH={laneH} lane0={lane0} lane1={lane1} onExpand={onExpand} />
+      <div className={`tl-canvas${laneH < 5 ? ' hair' : ''}`} style={canvasVars}>
         {runs.map((r) => (
           <div
             key={r.start}
@@ -281,7 +324,16 @@ export function TimelinePanel() {
   const hover = hoverState.events === events ? hoverState.i : -1;
   const setHover = (i: number) => setHoverState((h) => (h.events === events && h.i === i ? h : { events, i }));
   const cpuList = useMemo(() => cpus ?? [], [cpus]);
-  const laneH = laneHeight(cpuList.length + 1, height);
+  const fitAll = useApp((s) => s.tlFit);
+  const groupPref = useApp((s) => s.tlGroup);
+  const group = groupPref ?? cpuList.length >= GROUP_FROM_CPUS;
+  // Folded lanes a click opened, by group key (its first CPU); a new SMI folds them again.
+  const [expanded, setExpanded] = useState<{ smi: number; keys: ReadonlySet<number> }>({ smi: -1, keys: new Set() });
+  const smiNo = lastSmi?.number ?? -1;
+  const openKeys = expanded.smi === smiNo ? expanded.keys : NO_KEYS;
+  const onExpand = useCallback((key: number) => setExpanded((x) => ({ smi: smiNo, keys: new Set([...(x.smi === smiNo ? x.keys : []), key]) })), [smiNo]);
+  const model = useMemo(() => (group ? foldedLanes(cpuList, events, openKeys) : plainLanes(cpuList)), [group, cpuList, events, openKeys]);
+  const laneH = laneHeight(model.lanes.length, height, fitAll);
   const minColW = events.length > 400 ? 3 : events.length > 150 ? 5 : 8;
   const colW = Math.max(minColW, Math.min(64, Math.floor((Math.max(200, width) - LABEL_W - 4) / Math.max(1, events.length))));
 
@@ -291,7 +343,7 @@ export function TimelinePanel() {
 
   // The drawn window. After a step the effect above scrolls to the newest event, so the window
   // is placed there already: the commit that shows the step needs no second render.
-  const lanes = cpuList.length + 1;
+  const lanes = model.lanes.length;
   const viewW = Math.max(0, (width || 800) - LABEL_W);
   const viewH = height || 600;
   const fullW = Math.max(1, events.length) * colW;
@@ -314,6 +366,33 @@ export function TimelinePanel() {
         : { left: el.scrollLeft, top: el.scrollTop, atEnd, events: n },
     );
   };
+
+  // Follow the action vertically: a new SMI (or a new lane layout) shows the OUT CPU's and the
+  // BSP's lanes; each step keeps the newest event's lane in view.
+  const outLane = lastSmi && lastSmi.cpu < model.laneOf.length ? model.laneOf[lastSmi.cpu] : -1;
+  const bspLane = lastSmi && lastSmi.bsp !== null && lastSmi.bsp < model.laneOf.length ? model.laneOf[lastSmi.bsp] : -1;
+  const nowCpu = events.length > 0 ? events[events.length - 1].cpu : -1;
+  const nowLane = nowCpu >= 0 && nowCpu < model.laneOf.length ? model.laneOf[nowCpu] : -1;
+  useLayoutEffect(() => {
+    if (!scrollEl || RULER_H + lanes * laneH <= scrollEl.clientHeight) return;
+    const view = scrollEl.clientHeight - RULER_H;
+    const at = scrollEl.scrollTop;
+    const span = (l: number): [number, number] => [l * laneH, (l + 1) * laneH];
+    const visible = ([a, b]: [number, number]) => a >= at && b <= at + view;
+    const want = [outLane, bspLane].filter((l) => l >= 0).map(span);
+    if (want.length === 0) return;
+    const lo = Math.min(...want.map((w) => w[0]));
+    const hi = Math.max(...want.map((w) => w[1]));
+    const target: [number, number] = hi - lo <= view ? [lo, hi] : want[0];
+    if (!visible(target)) scrollEl.scrollTop = Math.max(0, target[0] - Math.max(0, (view - (target[1] - target[0])) / 2));
+    // Only when the SMI or the lane layout changes, not on every step.
+  }, [scrollEl, smiNo, outLane, bspLane, lanes, laneH]);
+  useLayoutEffect(() => {
+    if (!scrollEl || nowLane < 0 || RULER_H + lanes * laneH <= scrollEl.clientHeight) return;
+    const view = scrollEl.clientHeight - RULER_H;
+    const a = nowLane * laneH;
+    if (a < scrollEl.scrollTop || a + laneH > scrollEl.scrollTop + view) scrollEl.scrollTop = Math.max(0, a - view / 2);
+  }, [events.length]);
 
   const onOver = (e: MouseEvent) => {
     const i = (e.target as HTMLElement).dataset.i;
@@ -341,21 +420,63 @@ export function TimelinePanel() {
       area="timeline"
       testId="timeline-panel"
       title={runKind === 'boot' ? 'Timeline · the boot' : 'Timeline · current SMI'}
-      extra={<span className="muted">{events.length} events</span>}
+      extra={
+        <span className="muted tl-extra">
+          {cpuList.length > 1 && (
+            <button
+              type="button"
+              className={`btn btn-small tl-toggle${group ? ' on' : ''}`}
+              data-testid="tl-group-toggle"
+              aria-pressed={group}
+              title={group ? 'identical AP lanes are folded into one ("62 APs waiting"; click a folded lane to open it). Click: one lane per CPU' : 'one lane per CPU. Click: fold the lanes of CPUs whose events are the same phases at the same times'}
+              onClick={() => appStore.setState({ tlGroup: !group })}
+            >
+              group
+            </button>
+          )}
+          <button
+            type="button"
+            className={`btn btn-small tl-toggle${fitAll ? ' on' : ''}`}
+            data-testid="tl-fit-toggle"
+            aria-pressed={fitAll}
+            title={fitAll ? 'all lanes fit the visible height. Click: lanes keep a readable height and scroll' : 'click: fit all lanes in the visible height (thin lanes at 256 CPUs)'}
+            onClick={() => appStore.setState({ tlFit: !fitAll })}
+          >
+            fit all
+          </button>{' '}
+          {events.length} events
+        </span>
+      }
     >
-      <div className="tl-event-line" data-testid="timeline-current" title={shown ? `${eventLine(shown, shownText, runStart)} (session event #${shown.seq})` : undefined}>
+      {/* One box of fixed height (stepping or hovering must not move the lanes): the events of this
+          step ending with the current one, or the hovered event. */}
+      <div className={`tl-event-line${current ? ' with-list' : ''}`} data-testid="timeline-current" title={shown ? `${eventLine(shown, shownText, runStart)} (session event #${shown.seq})` : undefined}>
         {shown ? (
-          <>
-            <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
-            <span className="tl-event-tag">{shown === current ? 'now' : 'hover'}</span>
-            <span className="mono">{eventLine(shown, shownText, runStart)}</span>
-          </>
+          shown === current ? (
+            <StepEvents
+              events={events}
+              texts={texts}
+              now={
+                <>
+                  <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
+                  <span className="tl-event-tag">now</span>
+                  <span className="mono">{eventLine(shown, shownText, runStart)}</span>
+                </>
+              }
+            />
+          ) : (
+            <>
+              <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
+              <span className="tl-event-tag">hover</span>
+              <span className="mono">{eventLine(shown, shownText, runStart)}</span>
+            </>
+          )
         ) : (
           <span className="muted">no events: the timeline fills as you step through an SMI</span>
         )}
       </div>
       <div className="tl-scroll scroll" ref={setScrollEl} onScroll={onScroll} onMouseOver={onOver} onMouseLeave={() => setHover(-1)}>
-        <Lanes events={events} cpus={cpuList} colW={colW} laneH={laneH} {...win} />
+        <Lanes events={events} model={model} colW={colW} laneH={laneH} onExpand={onExpand} {...win} />
       </div>
       {PHASE_LEGEND}
       <Summary smi={lastSmi} total={smiTotal} />

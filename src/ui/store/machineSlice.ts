@@ -88,7 +88,7 @@ export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<
     cpus: share(prev?.cpus, snap.cpus),
     // The one-shot parts (layout, regions, tables) live in their own fields below.
     saveState: share(prev?.saveState, snap.saveState),
-    smram: share(prev?.smram, { hexAddress: snap.smram.hexAddress, hexBytes: snap.smram.hexBytes }),
+    smram: share(prev?.smram, { hexAddress: snap.smram.hexAddress, hexBytes: snap.smram.hexBytes, written: snap.smram.written, commBuffer: snap.smram.commBuffer }),
     timeline: snap.timeline,
     lastSmi: share(prev?.lastSmi, snap.lastSmi),
     breakpoints: share(prev?.breakpoints, snap.breakpoints),

@@ -4,17 +4,19 @@ import { PROTOCOL_VERSION, type WorkerMessage, type WorkerToUi } from '../../pro
 import { createMachineSlice, mergeSnapshot, mergeTimelineTexts, type MachineSlice } from './machineSlice';
 import { createLayoutSlice, type LayoutSlice } from './layoutSlice';
 import { createSelectionSlice, type SelectionSlice } from './selectionSlice';
+import { createFollowSlice, type FollowSlice } from './followSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
 import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
   ...createSelectionSlice(),
   ...createTerminalSlice(),
   ...createLayoutSlice(),
+  ...createFollowSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */
@@ -98,8 +100,11 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
     case 'output':
     case 'log':
       return null;
-    case 'snapshot':
-      return mergeSnapshot(s, msg.snapshot);
+    case 'snapshot': {
+      const p = mergeSnapshot(s, msg.snapshot);
+      // The answer to the last command: its events are "this step" from now on.
+      return s.pendingStepFrom === null ? p : { ...p, stepFrom: s.pendingStepFrom, pendingStepFrom: null };
+    }
     case 'busy':
       return { busy: msg.busy };
     case 'session':
