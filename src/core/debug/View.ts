@@ -33,6 +33,12 @@ export const MAX_HEX_WINDOW = 4096;
  */
 export const TIMELINE_TEXTS = 16;
 
+/**
+ * A frame that replaces the timeline sends at most this many of its newest events: enough for a
+ * whole SMI at 256 CPUs (~1 000 events), while the boot's timeline (thousands) stays in the worker.
+ */
+export const TIMELINE_RESET_MAX = 1500;
+
 /** The last CpuView built for each CPU object, with the register words its hex strings came from. */
 const LAST_VIEW = new WeakMap<object, { view: CpuView; rip0: number; rip1: number; rax0: number; rax1: number }>();
 
@@ -284,7 +290,8 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     cur.tablesVersion = s.tablesVersion;
   }
   if (cur.timelineEpoch !== session.timelineEpoch) {
-    snap.timeline = { reset: true, events: session.timelineAfter(0, TIMELINE_TEXTS) };
+    // A new timeline goes out with its newest TIMELINE_RESET_MAX events (the boot's holds thousands).
+    snap.timeline = { reset: true, events: session.timelineAfter(Math.max(0, session.eventSeq - TIMELINE_RESET_MAX), TIMELINE_TEXTS) };
     cur.timelineEpoch = session.timelineEpoch;
   } else {
     snap.timeline = { reset: false, events: session.timelineAfter(cur.timelineSent, TIMELINE_TEXTS) };
