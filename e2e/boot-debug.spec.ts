@@ -3,7 +3,12 @@ import { openDebugger, typeInTerminal } from './helpers';
 
 /** Issue 6 §1: the boot is a debuggable run; every SMI of the session can be reopened. */
 
-test('break locate gEfiSmmSwDispatch2ProtocolGuid stops the seed module\'s boot inside its entry point; back, continue, and the hang links to its cause', async ({ page }) => {
+for (const [w, h] of [
+  [1280, 800],
+  [1366, 768],
+] as const) {
+test(`break locate gEfiSmmSwDispatch2ProtocolGuid stops the seed module's boot inside its entry point; back, continue, and the hang links to its cause (${w}x${h})`, async ({ page }) => {
+  await page.setViewportSize({ width: w, height: h });
   await openDebugger(page);
   await typeInTerminal(page, 'break locate gEfiSmmSwDispatch2ProtocolGuid');
   await typeInTerminal(page, 'platform ovmf --module SwDispatch2Locate');
@@ -20,11 +25,12 @@ test('break locate gEfiSmmSwDispatch2ProtocolGuid stops the seed module\'s boot 
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'hung');
   const why = page.getByTestId('hang-cause');
   await expect(why).toContainText('SmmLocateProtocol(gEfiSmmSwDispatch2ProtocolGuid) = EFI_NOT_FOUND');
-  await page.screenshot({ path: 'test-results/screens/10-boot-hang-cause.png' });
+  await page.screenshot({ path: `test-results/screens/10-boot-hang-cause-${w}x${h}.png` });
   await why.click();
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
   await expect(ev).toContainText(`boot event ${at}/`);
 });
+}
 
 test('the SMI list answers why the first SMI is #530 and reopens a boot SMI in every panel', async ({ page }) => {
   await openDebugger(page);

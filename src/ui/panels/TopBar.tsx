@@ -60,6 +60,13 @@ function statusWord(status: DebugStatus | undefined, busy: boolean, ready: boole
   }
 }
 
+/** "SwDispatch2Locate: gSmst->SmmLocateProtocol(X) = EFI_NOT_FOUND (no module ...)" -> the call and its status. */
+function causeShort(text: string): string {
+  const body = text.replace(/^[A-Za-z0-9_]+: /, '');
+  const cut = body.indexOf(' (');
+  return cut > 0 ? body.slice(0, cut) : body;
+}
+
 function Status() {
   const { status, busy, ready } = useApp(useShallow((s) => ({ status: s.snapshot?.status, busy: s.busy, ready: s.ready })));
   const { word, cls } = statusWord(status, busy, ready);
@@ -72,19 +79,26 @@ function Status() {
           {status.run === 'boot' ? 'boot' : 'SMI'} event {status.event.index}/{status.event.total}
         </span>
       )}
-      <span className="status-message" title={message}>
-        {message}
-      </span>
-      {status?.mode === 'hung' && status.cause && (
-        <button
-          type="button"
-          className="btn btn-small status-cause"
-          data-testid="hang-cause"
-          title={`The event that explains the hang: ${status.cause.text}. Click to go back to it (the debugger replays to session event ${status.cause.seq} and pauses there; continue hangs again).  —  console: back --to ${status.cause.seq}`}
-          onClick={() => sendCommand(`back --to ${status.cause!.seq}`, { note: 'why?' })}
-        >
-          why? <span className="btn-sub">{status.cause.text}</span>
-        </button>
+      {status?.mode === 'hung' && status.cause ? (
+        // A hang with a known cause: the ASSERT on one line, the event that explains it under it.
+        <span className="status-body">
+          <span className="status-message one-line" title={message}>
+            {message}
+          </span>
+          <button
+            type="button"
+            className="btn btn-small status-cause"
+            data-testid="hang-cause"
+            title={`The event that explains the hang: ${status.cause.text}. Click to go back to it (the debugger replays to session event ${status.cause.seq} and pauses there; continue hangs again).  —  console: back --to ${status.cause.seq}`}
+            onClick={() => sendCommand(`back --to ${status.cause!.seq}`, { note: 'why?' })}
+          >
+            why? <span className="btn-sub">{causeShort(status.cause.text)}</span>
+          </button>
+        </span>
+      ) : (
+        <span className="status-message" title={message}>
+          {message}
+        </span>
       )}
     </div>
   );
