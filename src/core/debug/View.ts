@@ -152,11 +152,25 @@ function bytesAt(mem: MemoryState, addr: number, len: number, last: { addr: numb
  * one (-1: none has). After `back` (the session is before `since`) it is the newest CPU event of
  * the timeline, the one the debugger now stands on or the last before it.
  */
-export function stepCpu(session: Debugger, since: number): number {
+export function stepCpu(session: Debugger, since: number, shown = -1): number {
   const tl = session.timelineEvents();
   const fresh = session.eventSeq > since ? Math.min(tl.length, session.eventSeq - since) : tl.length;
-  for (let i = tl.length - 1; i >= tl.length - fresh; i--) if (tl[i].cpu >= 0) return tl[i].cpu;
-  return -1;
+  const smi = session.m.s.currentSmi ?? session.m.s.lastSmi;
+  let last = -1;
+  let hasShown = false;
+  for (let i = tl.length - 1; i >= tl.length - fresh; i--) {
+    const c = tl[i].cpu;
+    if (c < 0) continue;
+    if (last < 0) last = c;
+    if (c === shown) {
+      hasShown = true;
+      break;
+    }
+  }
+  // A step that ends with the SMM BSP's work shows the BSP. A step about many CPUs (every save
+  // state) that includes the one shown keeps it: the panel does not jump to the last of 64 CPUs.
+  if (last >= 0 && smi !== null && last === smi.bsp) return last;
+  return hasShown ? shown : last;
 }
 
 const COMM_BUFFER_LABEL = 'CommBuffer (gSmmCorePrivate->CommunicationBuffer)';
@@ -201,7 +215,7 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     // the CPU of the newest events (a snapshot after new events, or after a `back`).
     if (cur.followReq !== chosen || cur.followCpu === undefined) cur.followCpu = chosen;
     if (cur.followSeq !== undefined && cur.followSeq !== session.eventSeq) {
-      const c = stepCpu(session, cur.followSeq);
+      const c = stepCpu(session, cur.followSeq, cur.followCpu);
       if (c >= 0) cur.followCpu = c;
     }
     if (cur.followCpu < s.cpus.length) cpuIndex = cur.followCpu;

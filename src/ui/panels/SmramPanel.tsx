@@ -175,6 +175,12 @@ interface BlockRowProps {
   flashKey: number;
 }
 
+/**
+ * At most this many written blocks flash at once: a step at 64+ CPUs writes every save state, and
+ * starting hundreds of animations costs a frame; beyond it the written blocks keep their edge only.
+ */
+const FLASH_MAX = 16;
+
 /** One block of the map; re-renders only when its own marks change (the map has ~800 rows at 256 CPUs). */
 const BlockRow = memo(function BlockRow({ b, color, current, mine, written, flashKey }: BlockRowProps) {
   const r = b.region;
@@ -198,7 +204,7 @@ const BlockRow = memo(function BlockRow({ b, color, current, mine, written, flas
       <span className="smram-dstrip" style={{ background: color }} />
       <span className="smram-block" style={{ background: REGION[r.kind].color }}>
         {showText && <RegionLabel label={r.label} />}
-        {written && <span key={flashKey} className="smram-flash" aria-hidden="true" />}
+        {written && flashKey !== 0 && <span key={flashKey} className="smram-flash" aria-hidden="true" />}
       </span>
     </div>
   );
@@ -261,7 +267,7 @@ const SmramMap = memo(function SmramMap(props: {
         current={hexAddress >= r.base && hexAddress < r.base + r.size}
         mine={r.cpu !== undefined && r.cpu === selectedCpu}
         written={isWritten}
-        flashKey={isWritten ? flashKey : 0}
+        flashKey={isWritten && written.size <= FLASH_MAX ? flashKey : 0}
       />
     );
   };

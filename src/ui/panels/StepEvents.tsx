@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { TimelineEvent } from '../../protocol/messages';
 import { post } from '../actions/bridge';
 import { appStore, useApp } from '../store/store';
@@ -6,6 +6,11 @@ import { PHASE_COLOR, PHASE_LABEL } from './legend';
 
 /** A step over a whole phase at 256 CPUs adds ~260 events; the list shows the newest of them. */
 const MAX_ROWS = 300;
+/**
+ * Rows drawn until the reader asks for more ("show all"): the box shows a few at a time, and
+ * drawing (and laying out) hundreds on every F10 at 64+ CPUs costs more than the step itself.
+ */
+const FIRST_ROWS = 12;
 
 function who(e: TimelineEvent, text: string): string {
   return e.cpu < 0 ? 'platform' : text.startsWith(`CPU${e.cpu}`) ? '' : `CPU${e.cpu}`;
@@ -46,8 +51,10 @@ export function StepEvents({ events, texts, now }: { events: TimelineEvent[]; te
   const open = useApp((s) => s.stepListOpen);
   const first = stepStart(events, stepFrom);
   const all = events.length - first;
+  const [showAllOf, setShowAllOf] = useState(-1);
+  const showAll = showAllOf === stepFrom;
   // The rows above `now`: the step's earlier events.
-  const shownFrom = Math.max(first, events.length - MAX_ROWS);
+  const shownFrom = Math.max(first, events.length - (showAll ? MAX_ROWS : FIRST_ROWS));
   const earlier = open ? events.slice(shownFrom, events.length - 1) : [];
   const listRef = useRef<HTMLOListElement>(null);
   const asked = useRef(new Set<number>());
@@ -93,7 +100,17 @@ export function StepEvents({ events, texts, now }: { events: TimelineEvent[]; te
         {all === 0 ? <span className="muted">no new events</span> : <b>{all === 1 ? '1 event' : `${all} events`}</b>} <span className="muted mono-ish">{range}</span>
       </button>
       <ol className="tl-step-list scroll" ref={listRef} data-testid={open && all > 1 ? 'step-events-list' : undefined} onScroll={onScroll}>
-        {open && shownFrom > first && <li className="tl-step-more muted">… {shownFrom - first} earlier events of this step (hover the timeline)</li>}
+        {open && shownFrom > first && (
+          <li className="tl-step-more muted">
+            {showAll ? (
+              `… ${shownFrom - first} earlier events of this step (hover the timeline)`
+            ) : (
+              <button type="button" className="link-button" data-testid="step-events-more" onClick={() => setShowAllOf(stepFrom)}>
+                … {shownFrom - first} earlier events of this step: show them
+              </button>
+            )}
+          </li>
+        )}
         {earlier.map((e) => (
           <Row key={e.seq} e={e} text={texts.get(e.seq)} runStart={runStart} />
         ))}

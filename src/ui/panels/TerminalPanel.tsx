@@ -252,7 +252,7 @@ export function TerminalPanel() {
     if (!host) return;
     const term = new Terminal({
       convertEol: true,
-      cursorBlink: true,
+      cursorBlink: false,
       fontFamily: "'DejaVu Sans Mono', 'Liberation Mono', ui-monospace, monospace",
       fontSize: 12.5,
       lineHeight: 1.15,
