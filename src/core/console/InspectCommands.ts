@@ -14,6 +14,11 @@ import { checkFlags, checkPositional, ConsoleError, parseNumber } from './Consol
 import { narrowCpus, narrowLines, narrowRegs, narrowSavestate } from './NarrowOutput';
 import { stateJson } from './StateJson';
 
+/** `lines` as they are, or wrapped at word boundaries when the terminal is narrow. */
+function fitted(lines: string[], cols: number): string[] {
+  return isNarrow(cols) ? narrowLines(lines, cols) : lines;
+}
+
 export const INSPECT_COMMANDS: CommandTable = {
   cpus: {
     usage: 'cpus',
@@ -97,7 +102,7 @@ export const INSPECT_COMMANDS: CommandTable = {
         out.push('SW MMI registrations (GenericSwDispatcher, called from its root handler):');
         for (const r of s.m.s.sw) out.push(`  ${hex(r.value, 2)}: ${r.module}.${r.handler}  DispatchHandle=${hex(r.handle)}`);
       }
-      return isNarrow(cols) ? narrowLines(out, cols) : out;
+      return fitted(out, cols);
     },
   },
   variables: {
@@ -105,7 +110,7 @@ export const INSPECT_COMMANDS: CommandTable = {
     help: 'The UEFI variable stores VariableSmm keeps (the volatile one in SMRAM, the NV one in the OVMF_VARS flash), decoded from their bytes.',
     run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'variables');
-      return isNarrow(cols) ? narrowLines(variableStoreReport(s.m), cols) : variableStoreReport(s.m);
+      return fitted(variableStoreReport(s.m), cols);
     },
   },
   protocols: {
@@ -113,10 +118,8 @@ export const INSPECT_COMMANDS: CommandTable = {
     help: 'The SMM protocol database, the UEFI protocols SMM depexes can see, and the GUIDs modules looked up (SmmLocateProtocol / gBS->LocateProtocol) or need in their depex but nobody installed: who asked, what they got, and whether any module of this firmware produces it.',
     run: (s, a, cols) => {
       checkPositional(a, 0, 0, 'protocols');
-      const out = ['SMM protocol database (gSmst->SmmLocateProtocol):'];
-      for (const p of s.m.s.smm.protocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
-      out.push('UEFI boot-services protocols (depex PUSH falls back to these):');
-      for (const p of s.m.s.uefiProtocols) out.push(`  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`);
+      const list = (title: string, entries: readonly { guid: string; module: string }[]) => [title, ...entries.map((p) => `  ${guidName(p.guid).padEnd(36)} ${p.guid}  ${p.module}`)];
+      const out = [...list('SMM protocol database (gSmst->SmmLocateProtocol):', s.m.s.smm.protocols), ...list('UEFI boot-services protocols (depex PUSH falls back to these):', s.m.s.uefiProtocols)];
       const missing = missingProtocols(s.m);
       out.push(`Looked up or depended on, but not installed (${missing.length}):`);
       for (const p of missing) {
@@ -124,7 +127,7 @@ export const INSPECT_COMMANDS: CommandTable = {
         for (const a of p.askedBy) out.push(`    ${askerText(a)}`);
         out.push(`    ${p.note}`);
       }
-      return isNarrow(cols) ? narrowLines(out, cols) : out;
+      return fitted(out, cols);
     },
   },
   modules: {
@@ -141,7 +144,7 @@ export const INSPECT_COMMANDS: CommandTable = {
           `${''.padEnd(w)}   ${def?.path ?? '(SmiScope sample, not in edk2)'}: ${def?.summary ?? ''}`,
         ];
       });
-      return isNarrow(cols) ? narrowLines(out, cols) : out;
+      return fitted(out, cols);
     },
   },
   state: {

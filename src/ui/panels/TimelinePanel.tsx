@@ -123,6 +123,15 @@ function GroupLabel({ lane, index, laneH, roomy, onExpand }: { lane: Extract<Lan
   );
 }
 
+/** A small on/off button of the timeline's header. */
+function Toggle({ on, testId, title, onClick, label }: { on: boolean; testId: string; title: string; onClick: () => void; label: string }) {
+  return (
+    <button type="button" className={`btn btn-small tl-toggle${on ? ' on' : ''}`} data-testid={testId} aria-pressed={on} title={title} onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
 /** Lanes and columns drawn beyond the visible part of the timeline, so a scroll rarely shows a gap. */
 const OVERSCAN_LANES = 6;
 const OVERSCAN_COLS = 24;
@@ -423,27 +432,21 @@ export function TimelinePanel() {
       extra={
         <span className="muted tl-extra">
           {cpuList.length > 1 && (
-            <button
-              type="button"
-              className={`btn btn-small tl-toggle${group ? ' on' : ''}`}
-              data-testid="tl-group-toggle"
-              aria-pressed={group}
+            <Toggle
+              on={group}
+              testId="tl-group-toggle"
               title={group ? 'identical AP lanes are folded into one ("62 APs waiting"; click a folded lane to open it). Click: one lane per CPU' : 'one lane per CPU. Click: fold the lanes of CPUs whose events are the same phases at the same times'}
               onClick={() => appStore.setState({ tlGroup: !group })}
-            >
-              group
-            </button>
+              label="group"
+            />
           )}
-          <button
-            type="button"
-            className={`btn btn-small tl-toggle${fitAll ? ' on' : ''}`}
-            data-testid="tl-fit-toggle"
-            aria-pressed={fitAll}
+          <Toggle
+            on={fitAll}
+            testId="tl-fit-toggle"
             title={fitAll ? 'all lanes fit the visible height. Click: lanes keep a readable height and scroll' : 'click: fit all lanes in the visible height (thin lanes at 256 CPUs)'}
             onClick={() => appStore.setState({ tlFit: !fitAll })}
-          >
-            fit all
-          </button>{' '}
+            label="fit all"
+          />{' '}
           {events.length} events
         </span>
       }
