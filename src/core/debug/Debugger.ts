@@ -9,8 +9,7 @@
 import type { Phase } from '../pi/Fw';
 import type { TimelineEvent, ViewCursor } from './ViewTypes';
 import { type Machine, machineFromState } from '../pi/Platform';
-import { keepBefore, PAGE_SIZE } from '../machine/Memory';
-import { type Accel, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, describeLayout } from '../machine/SaveStateMap';
+import { type Accel, describeLayout } from '../machine/SaveStateMap';
 import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
 import { createOvmfMachine } from '../system/OvmfBoot';
 import { moduleDefs, ovmfConfig } from '../profiles/ovmf';
@@ -19,6 +18,8 @@ import { type Breakpoint, type BreakpointSpec, breakLine, describeBreakpoint, ma
 import { History, HISTORY_LIMITS, type HistoryLimits } from './History';
 import { SmiList } from './SmiList';
 import { Timeline } from './Timeline';
+import { captureMaps, mapBefore, watchMap } from './MapMarks';
+import { phaseEventLines } from './StepLines';
 import { BOOT_CACHE, BOOT_CACHE_LIMIT, BOOT_RUN, findHangCause, type HangCause, hangLines, type RunStart } from './BootRun';
 
 export type StepGranularity = 'event' | 'phase' | 'smi';
@@ -536,50 +537,24 @@ export class Debugger {
     return cow.epoch++;
   }
 
-  /** Keep the old bytes of CPU `cpu`'s save-state map from now on (the memory barrier watches its page). */
-  private watchMap(cpu: number): void {
-    const cow = this.m.s.mem.cow;
-    const c = this.m.s.cpus[cpu];
-    if (!cow || !c) return;
-    const addr = c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
-    const n = Math.floor(addr / PAGE_SIZE);
-    const w = cow.watch.get(n);
-    if (w && w.off === addr % PAGE_SIZE) return;
-    cow.watch.set(n, { before: new Uint8Array(SMRAM_SAVE_STATE_MAP_SIZE), off: addr % PAGE_SIZE, epoch: -1 });
-    cow.owned.delete(n);
-  }
-
   /** The line failed: the marks of the line before stay. */
   undoCommand(prevEpoch: number): void {
     const cow = this.m.s.mem.cow;
     if (cow && cow.epoch === prevEpoch + 1) cow.epoch = prevEpoch;
   }
 
-  /** Keeps every watched map's bytes before they are replaced wholesale (a restore does not write through the barrier). */
+  /** Keep the old bytes of CPU `cpu`'s save-state map from now on (debug/MapMarks). */
+  private watchMap(cpu: number): void {
+    watchMap(this.m.s, cpu);
+  }
+
   private captureMaps(): void {
-    const s = this.m.s;
-    const cow = s.mem.cow;
-    if (!cow) return;
-    for (const [n, w] of cow.watch) {
-      if (w.epoch === cow.epoch) continue;
-      keepBefore(w, s.mem.pages.get(n));
-      w.epoch = cow.epoch;
-    }
+    captureMaps(this.m.s);
   }
 
   /** CPU `cpu`'s save-state map as it was before the last console line, or null when the line did not write it. */
   mapBefore(cpu: number): Uint8Array | null {
-    const s = this.m.s;
-    const cow = s.mem.cow;
-    const c = s.cpus[cpu];
-    if (!cow || !c) return null;
-    const addr = c.smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
-    const w = cow.watch.get(Math.floor(addr / PAGE_SIZE));
-    if (!w || w.off !== addr % PAGE_SIZE) {
-      this.watchMap(cpu); // its SMBASE moved (relocation): watched from the next line on
-      return null;
-    }
-    return w.epoch === cow.epoch ? w.before : null;
+    return mapBefore(this.m.s, cpu);
   }
 
   busy(): boolean {
@@ -617,24 +592,3 @@ export class Debugger {
     return describeLayout(this.m.layout);
   }
 }
-
-/** The events one phase step ran, under its last event's line (the first and last ones when there are many). */
-function phaseEventLines(events: readonly TraceEvent[]): string[] {
-  const n = events.length;
-  const line = (i: number) => `  ${String(i + 1).padStart(String(n).length)}/${n} [${events[i].phase}] ${events[i].text}`;
-  const out = [`  the ${n} events of this step:`];
-  if (n <= PHASE_LIST_MAX) for (let i = 0; i < n; i++) out.push(line(i));
-  else {
-    for (let i = 0; i < PHASE_LIST_HEAD; i++) out.push(line(i));
-    out.push(`  … ${n - PHASE_LIST_MAX + 1} more (the page's timeline lists every one; \`step event\` walks them)`);
-    for (let i = n - (PHASE_LIST_MAX - PHASE_LIST_HEAD - 1); i < n; i++) out.push(line(i));
-  }
-  return out;
-}
-
-/**
- * At most this many lines list a phase step's events (the first PHASE_LIST_HEAD, then the last
- * ones): the terminal stays readable at 256 CPUs, where one phase runs hundreds of events.
- */
-const PHASE_LIST_MAX = 16;
-const PHASE_LIST_HEAD = 5;
