@@ -183,3 +183,30 @@ describe('issue 6 §2: a phase step lists the events that explain the phase', ()
     expect(out.filter((l) => /^ +\d+\/\d+ \[/.test(l)).length).toBe(15);
   });
 });
+
+describe('issue 6 §1 / issue 10: a cached boot is the same history as a live one', () => {
+  it('back into a cached boot and forward again gives the bytes and tables of the live boot', () => {
+    const limits = { interval: 3000, maxCheckpoints: 8, maxOps: 1000 };
+    const live = new Session();
+    live.historyLimits = limits;
+    live.reset({ cpus: 2, broadcast: true, syncMode: null, modules: ['RootMmiSample'], accel: 'tcg' });
+    const cached = new Session();
+    cached.historyLimits = limits;
+    cached.reset({ cpus: 2, broadcast: true, syncMode: null, modules: ['RootMmiSample'], accel: 'tcg' });
+    expect(cached.eventSeq).toBe(live.eventSeq);
+    const pages = (s: Session) => [...s.m.s.mem.pages].sort((a, b) => a[0] - b[0]).map(([n, p]) => [n, Array.from(p)]);
+    for (const s of [live, cached]) {
+      s.exec('smi 0x04 --run');
+      expect(s.exec(`back --to ${Math.floor(s.bootEvents / 3)}`).error).toBe(false);
+      expect(s.run?.start.kind).toBe('boot');
+    }
+    expect(cached.lastEvent!.text).toBe(live.lastEvent!.text);
+    expect(pages(cached)).toEqual(pages(live));
+    for (const s of [live, cached]) {
+      s.exec('continue');
+      s.exec('smi 0x04 --run');
+    }
+    expect(JSON.stringify(json(cached))).toBe(JSON.stringify(json(live)));
+    expect(pages(cached)).toEqual(pages(live));
+  });
+});
