@@ -69,7 +69,7 @@ export const INSPECT_COMMANDS: CommandTable = {
         head,
         ...s.m.layout.fields.map((f) => {
           const v = readSaveStateField(s.m.s.mem, c.smbase, f);
-          return `  ${hex(f.offset, 4)} ${hex(fieldAddress(c.smbase, f), 8)} ${f.name.padEnd(16)} ${('0x' + v.toString(16).toUpperCase().padStart(2 * f.size, '0')).padEnd(18)}${f.written ? '' : ' (not written by QEMU)'}`;
+          return `  ${hex(f.offset, 4)} ${hex(fieldAddress(c.smbase, f), 8)} ${f.name.padEnd(16)} ${hex(v, 2 * f.size).padEnd(18)}${f.written ? '' : ' (not written by QEMU)'}`;
         }),
       ];
     },

@@ -56,7 +56,7 @@ export function narrowSavestate(s: Debugger, n: number, head: string, cols: numb
   const rows = s.m.layout.fields.map((f) => {
     const v = readSaveStateField(s.m.s.mem, c.smbase, f);
     if (!f.written) unwritten = true;
-    return [hex(f.offset, 4), hex(fieldAddress(c.smbase, f), 8), f.name, '0x' + v.toString(16).toUpperCase().padStart(2 * f.size, '0') + (f.written ? '' : ' *')];
+    return [hex(f.offset, 4), hex(fieldAddress(c.smbase, f), 8), f.name, hex(v, 2 * f.size) + (f.written ? '' : ' *')];
   });
   const { lines } = table(rows, [{}, { drop: 0 }, {}, {}], cols, { gap: 1, indent: 2 });
   return [...wrap(head, cols, 2), ...lines, ...(unwritten ? wrap('  * not written by QEMU (the bytes are what SMRAM held)', cols, 4) : [])];

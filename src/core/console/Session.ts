@@ -78,17 +78,18 @@ export class Session extends Debugger {
     const trial = new Session();
     trial.columns = this.columns;
     try {
-      trial.reset({ ...file.platform });
+      if (file.breakpoints.length > 0) {
+        // The breakpoints are checked against the machine, so it is powered on first (no boot yet).
+        trial.powerOn({ ...file.platform });
+        for (let i = 0; i < file.breakpoints.length; i++) {
+          const line = file.breakpoints[i];
+          const r = /^\s*break\s/.test(line) ? runConsoleLine(trial, line) : { lines: ['not a `break` line'], error: true };
+          if (r.error) return { lines: [`session file rejected: breakpoints.${i} ("${line}"): ${r.lines.join(' ')}`], error: true };
+        }
+      }
+      trial.reset({ ...file.platform }); // the boot, stopped where those breakpoints stop it
     } catch (e) {
       return { lines: [`session file rejected: platform: ${(e as Error).message}`], error: true };
-    }
-    if (file.breakpoints.length > 0) {
-      for (let i = 0; i < file.breakpoints.length; i++) {
-        const line = file.breakpoints[i];
-        const r = /^\s*break\s/.test(line) ? runConsoleLine(trial, line) : { lines: ['not a `break` line'], error: true };
-        if (r.error) return { lines: [`session file rejected: breakpoints.${i} ("${line}"): ${r.lines.join(' ')}`], error: true };
-      }
-      trial.reset({ ...file.platform }); // the boot again, now stopped where those breakpoints stop it
     }
     trial.history = [];
     const transcript: TranscriptItem[] = [];

@@ -5,7 +5,7 @@
  * (platform / reset) exactly as they stop an SMI.
  */
 
-import type { TraceEvent } from '../pi/Fw';
+import { hex, type TraceEvent } from '../pi/Fw';
 import { guidName } from '../lib/Guid';
 import { EFI_STATUS_TABLE, type EfiStatus, isError } from '../lib/EfiStatus';
 
@@ -31,7 +31,7 @@ export function describeBreakpoint(b: BreakpointSpec): string {
     case 'smi':
       return 'smi (any CPU enters SMM)';
     case 'apm':
-      return `apm 0x${b.value.toString(16).toUpperCase().padStart(2, '0')} (OUT to 0xB2 with this value)`;
+      return `apm ${hex(b.value, 2)} (OUT to 0xB2 with this value)`;
     case 'handler':
       return `handler ${b.name}`;
     case 'locate':
@@ -49,7 +49,7 @@ export function breakLine(b: BreakpointSpec): string {
     case 'smi':
       return 'break smi';
     case 'apm':
-      return `break apm 0x${b.value.toString(16).toUpperCase().padStart(2, '0')}`;
+      return `break apm ${hex(b.value, 2)}`;
     case 'handler':
       return `break handler ${b.name}`;
     case 'locate':

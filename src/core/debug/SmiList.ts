@@ -6,7 +6,8 @@
  * the SmiSummary objects the machine wrote (finished ones never change again).
  */
 
-import type { SmiKind, SmiSummary } from '../pi/SmiRecord';
+import { hex } from '../pi/Fw';
+import type { SmiSummary } from '../pi/SmiRecord';
 import type { SmiListRow } from './ViewTypes';
 
 export interface SmiListEntry {
@@ -30,12 +31,8 @@ export const SMI_GROUP_TEXT: Record<SmiGroup, string> = {
 };
 
 export function smiGroup(r: SmiSummary): SmiGroup {
-  return groupOf(r.kind, r.note, r.communicate);
-}
-
-function groupOf(kind: SmiKind, note: string, communicate: string | null): SmiGroup {
-  if (kind === 'smi-ipi') return /relocat/i.test(note) ? 'relocation' : /first.?smi/i.test(note) ? 'first-smi' : 'ipi';
-  if (kind === 'communicate') return communicate !== null && /Variable|VarCheck/i.test(communicate) ? 'variable' : 'communicate';
+  if (r.kind === 'smi-ipi') return r.ipiPurpose ?? 'ipi';
+  if (r.kind === 'communicate') return r.communicate !== null && /Variable|VarCheck/i.test(r.communicate) ? 'variable' : 'communicate';
   return 'sw';
 }
 
@@ -43,9 +40,7 @@ function groupOf(kind: SmiKind, note: string, communicate: string | null): SmiGr
 export function smiLabel(r: SmiSummary): string {
   if (r.kind === 'smi-ipi') return `SMI IPI from CPU${r.cpu}: ${r.note}`;
   if (r.kind === 'communicate') return `Communicate ${r.communicate ?? '?'} from CPU${r.cpu}`;
-  const cmd = '0x' + r.command.toString(16).toUpperCase().padStart(2, '0');
-  const data = '0x' + r.data.toString(16).toUpperCase().padStart(2, '0');
-  return `SW SMI ${cmd} (data ${data}) from CPU${r.cpu}`;
+  return `SW SMI ${hex(r.command, 2)} (data ${hex(r.data, 2)}) from CPU${r.cpu}`;
 }
 
 /** The list as the page shows it (SmiListRow, plain data). */
@@ -63,7 +58,7 @@ export function smiListRows(list: SmiList, bootEvents: number): SmiListRow[] {
 }
 
 /** A finished SMI as the list keeps it: what `smiLabel` and the rows need (shared by equal SMIs). */
-type SmiDesc = Pick<SmiSummary, 'kind' | 'command' | 'data' | 'cpu' | 'bsp' | 'communicate' | 'note' | 'raised' | 'handlersCalled' | 'phasesRun' | 'finished' | 'cpus'>;
+type SmiDesc = Pick<SmiSummary, 'kind' | 'command' | 'data' | 'cpu' | 'bsp' | 'communicate' | 'note' | 'ipiPurpose' | 'raised' | 'handlersCalled' | 'phasesRun' | 'finished' | 'cpus'>;
 
 function sameDesc(d: SmiDesc, r: SmiSummary): boolean {
   if (d.kind !== r.kind || d.command !== r.command || d.data !== r.data || d.cpu !== r.cpu || d.bsp !== r.bsp || d.communicate !== r.communicate || d.note !== r.note) return false;
@@ -149,6 +144,7 @@ export class SmiList {
       bsp: r.bsp,
       communicate: r.communicate,
       note: r.note,
+      ipiPurpose: r.ipiPurpose,
       raised: r.raised,
       handlersCalled: r.handlersCalled.map((h) => ({ ...h })),
       phasesRun: [],

@@ -17,6 +17,7 @@ import { staleRecord } from '../pi/Dispatcher';
 import { askerText, missingProtocols } from '../pi/MissingProtocols';
 import type { ModuleRecord } from '../pi/ModuleRecord';
 import { outCpuOf } from '../pi/SmiRecord';
+import { hex } from '../pi/Fw';
 import { regionStateText, smramHobDescriptors, smramNotFree } from '../pi/Smram';
 import { describeBreakpoint } from './Breakpoints';
 import type { Debugger } from './Debugger';
@@ -264,7 +265,7 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
           ? session.lastEvent.text
           : s.lastSmi
             ? s.lastSmi.raised
-              ? `SMI #${s.lastSmi.number} (command 0x${s.lastSmi.command.toString(16).toUpperCase().padStart(2, '0')}) finished${s.lastSmi.bsp === null ? ' without a BSP: no MMI handler ran' : ''}`
+              ? `SMI #${s.lastSmi.number} (command ${hex(s.lastSmi.command, 2)}) finished${s.lastSmi.bsp === null ? ' without a BSP: no MMI handler ran' : ''}`
               : `last APM write raised no SMI: ${s.lastSmi.note}`
             : 'OS running, all CPUs idle',
       phase: session.currentPhase(),

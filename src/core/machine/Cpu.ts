@@ -5,7 +5,7 @@
  */
 
 import type { MemoryState } from './Memory';
-import { createRegFile, getReg, REG, type RegFile, setReg } from './Registers';
+import { createRegFile, REG, type RegFile, setReg } from './Registers';
 import { decodeSaveState, encodeSaveState, type SaveStateLayout, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET } from './SaveStateMap';
 
 /** What a CPU is doing at this point of the SMI (tile colour and label). */

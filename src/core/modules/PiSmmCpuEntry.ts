@@ -140,10 +140,10 @@ function* executeFirstSmiInit(fw: Fw): Gen<void> {
   const m = fw.m;
   m.s.mp.smmInitialized.fill(false);
   const bsp = fw.cpu;
-  yield* sendSmiIpi(m, bsp, [bsp], `ExecuteFirstSmiInit: SendSmiIpi (mBspApicId ${m.s.cpus[bsp].apicId}, a self-IPI)`, (c) => firstSmi(fw, c));
+  yield* sendSmiIpi(m, bsp, [bsp], `ExecuteFirstSmiInit: SendSmiIpi (mBspApicId ${m.s.cpus[bsp].apicId}, a self-IPI)`, 'first-smi', (c) => firstSmi(fw, c));
   const others = m.s.cpus.map((c) => c.index).filter((i) => i !== bsp);
   if (others.length) {
-    yield* sendSmiIpi(m, bsp, others, 'ExecuteFirstSmiInit: SendSmiIpiAllExcludingSelf ()', (c) => firstSmi(fw, c));
+    yield* sendSmiIpi(m, bsp, others, 'ExecuteFirstSmiInit: SendSmiIpiAllExcludingSelf ()', 'first-smi', (c) => firstSmi(fw, c));
   }
 }
 

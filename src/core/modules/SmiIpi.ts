@@ -10,6 +10,7 @@
 
 import { rsm, smmEnter } from '../machine/Cpu';
 import type { Machine, SmiRecord } from '../pi/Platform';
+import type { SmiIpiPurpose } from '../pi/SmiRecord';
 import { SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 import { ev, type Gen, hex } from '../pi/Fw';
 
@@ -17,7 +18,7 @@ import { ev, type Gen, hex } from '../pi/Fw';
  * One SMI IPI from CPU `from` to `targets` (one ICR write; an "all excluding self" shorthand
  * reaches several CPUs). `body(cpu)` is what that CPU runs in SMM; it returns the event text.
  */
-export function* sendSmiIpi(m: Machine, from: number, targets: number[], what: string, body: (cpu: number) => Gen<string>): Gen<void> {
+export function* sendSmiIpi(m: Machine, from: number, targets: number[], what: string, purpose: SmiIpiPurpose, body: (cpu: number) => Gen<string>): Gen<void> {
   const s = m.s;
   const rec: SmiRecord = {
     number: ++s.smiSeq,
@@ -32,6 +33,7 @@ export function* sendSmiIpi(m: Machine, from: number, targets: number[], what: s
     finished: false,
     raised: true,
     note: what,
+    ipiPurpose: purpose,
     cpus: [...targets],
   };
   s.currentSmi = rec;

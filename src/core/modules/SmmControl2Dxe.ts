@@ -5,14 +5,14 @@
  */
 
 import type { EfiStatus } from '../lib/EfiStatus';
-import { configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_PMBASE, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, ICH9_PMBASE_VALUE, pmBase, writeSmiEn, ICH9_PMBASE_OFS_SMI_EN } from '../machine/Ich9Lpc';
+import { GUIDS } from '../lib/Guid';
+import { configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_GEN_PMCON_1, ICH9_GEN_PMCON_1_SMI_LOCK, ICH9_PMBASE_OFS_SMI_EN, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, pmBase, writeSmiEn } from '../machine/Ich9Lpc';
 import type { PortWrite } from '../machine/IoBus';
 import { ASSERT, DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import { ev, type Gen } from '../pi/Fw';
-import { type Fw } from '../pi/Platform';
-import { GUIDS } from '../lib/Guid';
-import { installUefiProtocol } from '../pi/ProtocolDb';
 import type { ModuleDef } from '../pi/Platform';
+import { type Fw } from '../pi/Platform';
+import { installUefiProtocol } from '../pi/ProtocolDb';
 import { ASSERT_FALSE_TEXT, negotiateSmiFeatures } from './SmiFeatures';
 
 const FILE = 'OvmfPkg/SmmControl2Dxe/SmmControl2Dxe.c';

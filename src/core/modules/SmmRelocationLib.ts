@@ -90,10 +90,10 @@ function* smmRelocateBases(fw: Fw, start: number): Gen<void> {
       continue;
     }
     const smBase = getSmBase(index, start);
-    yield* sendSmiIpi(m, 0, [index], `SmmRelocateBases: mSmBase = ${hex(smBase)}, SendSmiIpi (APIC ID ${s.cpus[index].apicId})`, (c) => smmInitHandler(fw, c, smBase));
+    yield* sendSmiIpi(m, 0, [index], `SmmRelocateBases: mSmBase = ${hex(smBase)}, SendSmiIpi (APIC ID ${s.cpus[index].apicId})`, 'relocation', (c) => smmInitHandler(fw, c, smBase));
   }
   const smBase = getSmBase(bspIndex, start);
-  yield* sendSmiIpi(m, 0, [bspIndex], `SmmRelocateBases: mSmBase = ${hex(smBase)}, SendSmiIpi (BSP APIC ID ${bspApicId}, a self-IPI)`, (c) => smmInitHandler(fw, c, smBase));
+  yield* sendSmiIpi(m, 0, [bspIndex], `SmmRelocateBases: mSmBase = ${hex(smBase)}, SendSmiIpi (BSP APIC ID ${bspApicId}, a self-IPI)`, 'relocation', (c) => smmInitHandler(fw, c, smBase));
   writeBytes(s.mem, map, bakBuf2);
   writeBytes(s.mem, stub, bakBuf);
 }

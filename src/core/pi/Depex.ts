@@ -13,6 +13,7 @@
  */
 
 import { edk2Sprint } from '../lib/PrintLib';
+import { hex } from './Fw';
 import { guidFromBytes, guidName, guidToBytes, parseGuid, type Guid } from '../lib/Guid';
 
 export const DEPEX_OP = {
@@ -231,7 +232,7 @@ export function disassembleDepex(bytes: Uint8Array): string {
     const op = bytes[ip];
     const name = OP_NAME[op];
     if (name === undefined) {
-      parts.push(`UNKNOWN(0x${op.toString(16).toUpperCase().padStart(2, '0')})`);
+      parts.push(`UNKNOWN(${hex(op, 2)})`);
       continue;
     }
     if (op === DEPEX_OP.PUSH || op === DEPEX_OP.REPLACE_TRUE || op === DEPEX_OP.BEFORE || op === DEPEX_OP.AFTER) {

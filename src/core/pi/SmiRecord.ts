@@ -19,6 +19,9 @@ export interface HandlerCall {
  */
 export type SmiKind = 'apm' | 'communicate' | 'smi-ipi';
 
+/** Why the boot sent an SMI IPI: SmmRelocationLib's SMBASE relocation, PiSmmCpuDxeSmm's first-SMI init. */
+export type SmiIpiPurpose = 'relocation' | 'first-smi';
+
 export interface SmiSummary {
   number: number;
   kind: SmiKind;
@@ -33,6 +36,8 @@ export interface SmiSummary {
   /** False when the APM write raised no SMI (0x02/0x03, APMC_EN clear); `note` says why. */
   raised: boolean;
   note: string;
+  /** For an SMI IPI of the boot: what it was sent for (the SMI list groups by it). */
+  ipiPurpose?: SmiIpiPurpose;
   /** CPUs that took SMI# (and those SmmWaitForApArrival pulled in late with SMI IPIs). */
   cpus: number[];
 }

@@ -12,11 +12,10 @@
  */
 
 import { edk2SprintLf } from '../lib/PrintLib';
-import type { Machine } from './Platform';
 import { DEBUG, DEBUG_INFO } from './Debug';
-import { type Fw } from './Platform';
-import { hex } from './Fw';
 import { cpuHobSizeOfMemorySpace } from './HobLib';
+import type { Machine } from './Platform';
+import { type Fw } from './Platform';
 import type { SmramDescriptor } from './SmramMap';
 
 /** EFI_MEMORY_TYPE numbers (MdePkg/Include/Uefi/UefiMultiPhase.h). */

@@ -3,33 +3,27 @@
  * volume, where RAM, TSEG and runtime data live, and the boot path that brings SMM up.
  */
 
-import { createCpu, dxeRegs, osRegs } from '../machine/Cpu';
-import { createMachineState, type Machine, type MachineState, type MemoryMapEntry, type PlatformConfig } from '../pi/Platform';
-import { serialNote, serialWrite } from '../machine/Debugcon';
-import { type Accel, layoutById, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
+import { registerGuidName } from '../lib/Guid';
+import { type Accel, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
 import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
 import { CpuIo2Smm } from '../modules/CpuIo2Smm';
-import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
-import type { ModuleDef } from '../pi/Platform';
-import { PiSmmCore, newModuleRecord } from '../modules/PiSmmCore';
-import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
-import { PiSmmIpl, smmIplDispatchDriver } from '../modules/PiSmmIpl';
-import { onMpServices2Available, PlatformPei } from '../modules/PlatformPei';
-import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
-import { SmmAccess2Dxe, smmAccess2Lock } from '../modules/SmmAccess2Dxe';
-import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
-import { SmmLockBox } from '../modules/SmmLockBox';
 import { FvbServicesSmm } from '../modules/FvbServicesSmm';
+import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
+import { PiSmmCore } from '../modules/PiSmmCore';
+import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
+import { PiSmmIpl } from '../modules/PiSmmIpl';
+import { PlatformPei } from '../modules/PlatformPei';
+import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
+import { SmmAccess2Dxe } from '../modules/SmmAccess2Dxe';
+import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
 import { SmmFaultTolerantWriteDxe } from '../modules/SmmFaultTolerantWriteDxe';
+import { SmmLockBox } from '../modules/SmmLockBox';
 import { TcgMorLockSmm } from '../modules/TcgMorLockSmm';
 import { VariableSmm } from '../modules/VariableSmm';
 import { VariableSmmRuntimeDxe } from '../modules/VariableSmmRuntimeDxe';
-import { formatOvmfVarsFlash } from '../modules/VariableStore';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
-import { ev, type Gen, hex } from '../pi/Fw';
-import { type Fw } from '../pi/Platform';
-import { GUIDS, registerGuidName } from '../lib/Guid';
-import { createHobList } from '../pi/HobLib';
+import type { ModuleDef } from '../pi/Platform';
+import { type MemoryMapEntry, type PlatformConfig } from '../pi/Platform';
 import { EFI_MEMORY_RO, EFI_MEMORY_XP, EfiACPIMemoryNVS, EfiBootServicesCode, EfiBootServicesData, EfiConventionalMemory, EfiReservedMemoryType, EfiRuntimeServicesCode, EfiRuntimeServicesData } from '../pi/SmmMemLib';
 
 /**

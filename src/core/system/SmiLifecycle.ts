@@ -5,15 +5,14 @@
  * SmmEntryPoint (§8, §1.1) -> release -> RSM on every CPU (§6.4).
  */
 
-import { ev, type Gen, hex, lazyEv, tag } from '../pi/Fw';
-import { guidName, type Guid } from '../lib/Guid';
-import { smiRendezvous } from '../modules/MpService';
+import { guidName } from '../lib/Guid';
 import { rsm, smmEnter } from '../machine/Cpu';
-import { ICH9_APM_CNT } from '../machine/Ich9Lpc';
-import { ioWrite, type IoWidth, type PortWrite } from '../machine/IoBus';
-import type { Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
+import { ioWrite, type PortWrite } from '../machine/IoBus';
 import { hex64w, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { smiRendezvous } from '../modules/MpService';
+import { ev, hex, lazyEv, tag, type Gen } from '../pi/Fw';
+import type { Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
 
 /** The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it). */
 function executeOut(m: Machine, cpu: number, w: PortWrite): void {
