@@ -16,6 +16,7 @@ const SRC = resolve(CORE, '..');
 export const CORE_FLOORS: Record<string, number> = {
   lib: 1, // MdePkg base: EFI_STATUS, EFI_GUID, BasePrintLib; imports nothing of the project's
   machine: 1, // hardware: CPUs, memory, ICH9, I/O bus, save-state layouts; knows no firmware
+  smmc: 1, // SMM-C, the C language: tokens, preprocessor, parser, types, closures; knows no firmware
   pi: 2, // the PI MM core and the platform state it works on; knows no driver
   modules: 3, // firmware drivers (edk2 / OVMF modules, the seed thread's samples)
   profiles: 4, // platform profiles: configuration and which modules a firmware volume holds
