@@ -100,6 +100,11 @@ export interface SmmCoreState {
   smramLocked: boolean;
   endOfDxe: boolean;
   readyToLock: boolean;
+  /**
+   * PiSmmCpuDxeSmm's PerformRemainingTasks ran after SmmReadyToLock (end of that SMI on the BSP):
+   * memory outside SMRAM is no-execute and boot-services / conventional memory not-present.
+   */
+  pagingLocked?: boolean;
   dispatcherRunning: boolean;
   /** mScheduledQueue (module names, in order): survives the EFI_NOT_READY return so BEFORE/AFTER order is kept. */
   scheduledQueue: string[];

@@ -8,7 +8,7 @@
 
 import type { BinaryOp, CType, Member, Node, Obj, Val } from './Ast';
 import { CDiagnostic } from './Source';
-import type { Frame } from './Frame';
+import type { Frame } from './FnCode';
 import { CFault, MEM } from './MemPort';
 import { isSigned, isWide, load, reprOf, store } from './Repr';
 import {

@@ -8,8 +8,7 @@
  */
 
 import type { Val } from './Ast';
-import { Frame } from './Frame';
-import { type FnCode, OP_BYTES, SIG_CALL, SIG_RET } from './FnCode';
+import { type FnCode, Frame, OP_BYTES, SIG_CALL, SIG_RET } from './FnCode';
 import { CFault, type FaultInfo, MEM } from './MemPort';
 import { reprOf, store } from './Repr';
 
