@@ -153,6 +153,12 @@ export class MemPort {
     return p === undefined ? 0 : p[a & 0xfff];
   }
 
+  /** Writes a UINTN without the access checks (the loader and the firmware write their own frames). */
+  rawSet64(a: number, v: Val): void {
+    this.raw32set(a, lo32(v));
+    this.raw32set(a + 4, hi32(v));
+  }
+
   rawSet(a: number, v: number): void {
     this.wpage(a)[a & 0xfff] = v;
   }

@@ -53,6 +53,8 @@ export class CThread {
     readonly stackLimit: number,
     /** What the outermost frame's return address says (the firmware code that called the C function). */
     readonly returnAddress: number,
+    /** The CPU it runs on (the firmware's business; the loop does not look at it). */
+    readonly cpu = 0,
   ) {}
 
   /** Enters `fn` with `args` (already converted to the parameter types; structs as their address). */
