@@ -290,11 +290,6 @@ function funcParams(p: State, ret: CType): { ty: CType; params: ParamDecl[] } {
     p.next();
     return { ty: funcType(ret, null, false), params: [] };
   }
-  if (p.is('void') && p.peek().text === ')') {
-    p.next();
-    p.next();
-    return { ty: funcType(ret, [], false), params: [] };
-  }
   const params: ParamDecl[] = [];
   let variadic = false;
   for (;;) {
@@ -309,6 +304,11 @@ function funcParams(p: State, ret: CType): { ty: CType; params: ParamDecl[] } {
       p.error(at, 'expected parameter declarator');
     }
     const base = declspec(p, null);
+    if (base.kind === 'void' && params.length === 0 && p.is(')')) {
+      // `(void)` or edk2's `(VOID)`: no parameters
+      p.next();
+      return { ty: funcType(ret, [], false), params: [] };
+    }
     const d = declarator(p, base, 'either');
     let pt = d.ty;
     // C99 6.7.5.3: array and function parameters are pointers.

@@ -252,7 +252,8 @@ export function unary(p: State): Node {
     }
     case '!': {
       p.next();
-      const n = checkScalar(cast(p), t.loc, 'invalid argument type to unary expression: expected scalar type');
+      const n = rv(cast(p));
+      if (!isScalar(n.ty)) p.error(t, `invalid argument type '${typeName(n.ty)}' to unary expression`);
       if (n.kind === 'num') return num(numVal(n) === 0n ? 1 : 0, ty.int, t.loc);
       return unaryNode('not', n, ty.int, t.loc);
     }
