@@ -282,12 +282,20 @@ function typeSuffix(p: State, t: CType): { ty: CType; params: ParamDecl[] | null
   return { ty: t, params: null };
 }
 
+/** `f(void)[3]`, `f(void)(int)`: a function cannot return an array or a function. */
+function noSuffix(p: State, lp: Token, ret: CType): void {
+  if (!p.is('[') && !p.is('(')) return;
+  const t = typeSuffix(p, ret).ty;
+  p.error(lp, `function cannot return ${t.kind === 'array' ? 'array' : 'function'} type '${typeName(t)}'`);
+}
+
 function funcParams(p: State, ret: CType): { ty: CType; params: ParamDecl[] } {
   const lp = p.next();
   if (ret.kind === 'array') p.error(lp, `function cannot return array type '${typeName(ret)}'`);
   if (ret.kind === 'func') p.error(lp, `function cannot return function type '${typeName(ret)}'`);
   if (p.is(')')) {
     p.next();
+    noSuffix(p, lp, ret);
     return { ty: funcType(ret, null, false), params: [] };
   }
   const params: ParamDecl[] = [];
@@ -307,6 +315,7 @@ function funcParams(p: State, ret: CType): { ty: CType; params: ParamDecl[] } {
     if (base.kind === 'void' && params.length === 0 && p.is(')')) {
       // `(void)` or edk2's `(VOID)`: no parameters
       p.next();
+      noSuffix(p, lp, ret);
       return { ty: funcType(ret, [], false), params: [] };
     }
     const d = declarator(p, base, 'either');
@@ -319,6 +328,7 @@ function funcParams(p: State, ret: CType): { ty: CType; params: ParamDecl[] } {
     if (!p.consume(',')) break;
   }
   p.expect(')', "expected ')'");
+  noSuffix(p, lp, ret);
   return { ty: funcType(ret, params.map((x) => x.ty), variadic), params };
 }
 

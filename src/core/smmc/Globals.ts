@@ -43,7 +43,10 @@ export function declareTypedef(p: State, name: Token, t: CType): void {
   const prev = p.lookupHere(name.text);
   if (prev) {
     if (prev.kind !== 'typedef') p.error(name, `redefinition of '${name.text}' as different kind of symbol`);
-    if (!sameType(prev.ty, t)) p.error(name, `typedef redefinition with different types ('${typeName(t)}' vs '${typeName(prev.ty)}')`);
+    if (!sameType(prev.ty, t)) {
+      const was = typeName({ ...prev.ty, name: null });
+      p.error(name, `typedef redefinition with different types ('${typeName(t)}' vs '${was}')`);
+    }
     return;
   }
   p.bind(name.text, { kind: 'typedef', ty: p.copy(t, { name: name.text }), loc: name.loc });
