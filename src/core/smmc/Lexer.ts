@@ -42,6 +42,45 @@ export interface Token {
   error?: string;
 }
 
+/**
+ * A token with every field present, in one order: all tokens share one object shape, which keeps
+ * the preprocessor's copying fast (V8 inline caches stay monomorphic).
+ */
+export function newToken(
+  kind: TokenKind,
+  text: string,
+  loc: Loc,
+  atBol: boolean,
+  hasSpace: boolean,
+  value?: bigint,
+  numType?: NumType,
+  units?: number[],
+  wide?: boolean,
+  error?: string,
+): Token {
+  return { kind, text, loc, atBol, hasSpace, value, numType, units, wide, hideset: undefined, expandedFrom: undefined, macro: undefined, spelling: undefined, error };
+}
+
+/** A copy of `t` with the same (full) shape, to change. */
+export function copyToken(t: Token): Token {
+  return {
+    kind: t.kind,
+    text: t.text,
+    loc: t.loc,
+    atBol: t.atBol,
+    hasSpace: t.hasSpace,
+    value: t.value,
+    numType: t.numType,
+    units: t.units,
+    wide: t.wide,
+    hideset: t.hideset,
+    expandedFrom: t.expandedFrom,
+    macro: t.macro,
+    spelling: t.spelling,
+    error: t.error,
+  };
+}
+
 export interface TokenizeOptions {
   /** Record bad tokens in Token.error instead of throwing (an unterminated comment still throws). */
   deferErrors?: boolean;
@@ -52,6 +91,14 @@ const PUNCTS = [
   '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##',
   '[', ']', '(', ')', '{', '}', '.', '&', '*', '+', '-', '~', '!', '/', '%', '<', '>', '^', '|', '?', ':', ';', '=', ',', '#',
 ];
+
+/** The punctuators by first character, longest first. */
+const PUNCT_BY_CHAR = new Map<string, string[]>();
+for (const p of PUNCTS) {
+  const list = PUNCT_BY_CHAR.get(p[0]) ?? [];
+  list.push(p);
+  PUNCT_BY_CHAR.set(p[0], list);
+}
 
 /** Tokens of `file`, ending with one 'eof' token. Throws CDiagnostic at the first bad character. */
 export function tokenize(file: SourceFile, opts: TokenizeOptions = {}): Token[] {
@@ -127,12 +174,8 @@ export function tokenize(file: SourceFile, opts: TokenizeOptions = {}): Token[] 
     }
     const loc = locAt(i);
     const push = (t: Omit<Token, 'loc' | 'atBol' | 'hasSpace'>) => {
-      const tok: Token = { ...t, loc, atBol, hasSpace };
-      if (problem !== undefined) {
-        tok.error = problem;
-        problem = undefined;
-      }
-      out.push(tok);
+      out.push(newToken(t.kind, t.text, loc, atBol, hasSpace, t.value, t.numType, t.units, t.wide, problem));
+      problem = undefined;
       atBol = false;
       hasSpace = false;
     };
@@ -176,7 +219,7 @@ export function tokenize(file: SourceFile, opts: TokenizeOptions = {}): Token[] 
       else push(charToken(text, units, false, loc, fail));
       continue;
     }
-    const p = PUNCTS.find((s) => src.startsWith(s, i));
+    const p = PUNCT_BY_CHAR.get(c)?.find((s) => s.length === 1 || src.startsWith(s, i));
     if (p) {
       push({ kind: 'punct', text: p });
       i += p.length;
@@ -186,7 +229,7 @@ export function tokenize(file: SourceFile, opts: TokenizeOptions = {}): Token[] 
     push({ kind: 'punct', text: c });
     i++;
   }
-  out.push({ kind: 'eof', text: '', loc: locAt(i), atBol: true, hasSpace });
+  out.push(newToken('eof', '', locAt(i), true, hasSpace));
   return out;
 }
 

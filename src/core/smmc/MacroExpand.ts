@@ -18,7 +18,7 @@
  * line inside a multi-line call.
  */
 
-import { tokenize, type Token } from './Lexer';
+import { copyToken, newToken, tokenize, type Token } from './Lexer';
 import { CDiagnostic, type Loc, type SourceFile } from './Source';
 
 export interface Macro {
@@ -65,7 +65,7 @@ export class ListReader implements TokenReader {
 /** Nested argument pre-expansion deeper than this is an error (not a JS stack overflow). */
 const MAX_NESTING = 200;
 /** A runaway expansion (`#define a b b`, `#define b c c`, ...) stops here. */
-const MAX_TOKENS = 4_000_000;
+const MAX_TOKENS = 1_000_000;
 
 const BUILTIN: SourceFile = { name: '<built-in>', text: '', shipped: true };
 
@@ -74,6 +74,8 @@ export class Expander {
   private nesting = 0;
   private produced = 0;
   private counter = 0;
+  /** Hide sets are shared: (hide set, macro name) -> the hide set with that name added. */
+  private readonly withNames = new Map<ReadonlySet<string> | undefined, Map<string, ReadonlySet<string>>>();
 
   constructor() {
     const def = (name: string, builtin: (use: Token) => Token) => this.macros.set(name, { name, params: null, variadic: false, body: [], builtin, loc: null });
@@ -96,7 +98,7 @@ export class Expander {
       return true;
     }
     if (m.params === null) {
-      const hs = withName(t.hideset, m.name);
+      const hs = this.withName(t.hideset, m.name);
       const out = m.body.map((b) => this.fromBody(b, t, m, hs));
       this.finish(out, t, r);
       return true;
@@ -107,7 +109,7 @@ export class Expander {
       return false;
     }
     const { args, rparen } = this.readArgs(m, t, r);
-    const hs = withName(intersect(t.hideset, rparen.hideset), m.name);
+    const hs = this.withName(intersect(t.hideset, rparen.hideset), m.name);
     // gcc deletes the comma of `, ## __VA_ARGS__` only when the variable arguments are left out
     // entirely (`P("c")`), not when they are present and empty (`P("c",)`).
     const vaOmitted = m.variadic && args.length < m.params.length;
@@ -122,7 +124,7 @@ export class Expander {
       throw new CDiagnostic(at.loc, `macro arguments nested more than ${MAX_NESTING} deep`);
     }
     const last = toks.length > 0 ? toks[toks.length - 1] : at;
-    const r = new ListReader(toks, { kind: 'eof', text: '', loc: last.loc, atBol: true, hasSpace: false });
+    const r = new ListReader(toks, newToken('eof', '', last.loc, true, false));
     const out: Token[] = [];
     for (;;) {
       const t = r.next();
@@ -210,6 +212,18 @@ export class Expander {
     let space = false; // an empty operand stood after whitespace: the next token gets a space
     const param = (t: Token | undefined): number => (t !== undefined && t.kind === 'ident' ? params.indexOf(t.text) : -1);
     const vaIndex = m.variadic ? params.length - 1 : -1;
+    // Tokens of one earlier expansion share one hide set: join each with hs once.
+    const joined = new Map<ReadonlySet<string>, ReadonlySet<string>>();
+    const fromArg = (a: Token): Token => {
+      const t = copyToken(a);
+      if (a.hideset === undefined) t.hideset = hs;
+      else {
+        let j = joined.get(a.hideset);
+        if (j === undefined) joined.set(a.hideset, (j = union(a.hideset, hs)));
+        t.hideset = j;
+      }
+      return t;
+    };
 
     for (let i = 0; i < body.length; i++) {
       const tok = body[i];
@@ -222,7 +236,7 @@ export class Expander {
         const va = args[vaIndex];
         if (!vaOmitted) {
           out.push(this.fromBody(tok, use, m, hs));
-          for (const a of va) out.push(fromArg(a, hs));
+          for (const a of va) out.push(fromArg(a));
         }
         placemarker = vaOmitted;
         i += 2;
@@ -237,7 +251,7 @@ export class Expander {
       } else if (p >= 0) {
         const raw = paste || isPunct(body[i + 1], '##');
         const src = raw ? args[p] : (expanded[p] ??= this.expandList(args[p], use));
-        operand = src.map((a) => fromArg(a, hs));
+        operand = src.map(fromArg);
         if (operand.length > 0) operand[0].hasSpace = tok.hasSpace;
       } else {
         operand = [this.fromBody(tok, use, m, hs)];
@@ -268,7 +282,11 @@ export class Expander {
       s += t.kind === 'str' || t.kind === 'char' ? t.text.replace(/[\\"]/g, '\\$&') : t.text;
     }
     const str = stringToken(s, use, true);
-    return { ...str, hasSpace: hash.hasSpace, macro: m.name, spelling: hash.loc, hideset: hs };
+    str.hasSpace = hash.hasSpace;
+    str.macro = m.name;
+    str.spelling = hash.loc;
+    str.hideset = hs;
+    return str;
   }
 
   /** `a ## b`: the two spellings joined must lex as exactly one token (6.10.3.3p3). */
@@ -285,12 +303,39 @@ export class Expander {
       throw new CDiagnostic(l.loc, `pasting "${l.text}" and "${r.text}" does not give a valid preprocessing token`, 'error', notes);
     }
     const t = toks[0];
-    return { ...l, kind: t.kind, text, value: t.value, numType: t.numType, units: t.units, wide: t.wide, error: t.error, hideset: hs };
+    const out = copyToken(l);
+    out.kind = t.kind;
+    out.text = text;
+    out.value = t.value;
+    out.numType = t.numType;
+    out.units = t.units;
+    out.wide = t.wide;
+    out.error = t.error;
+    out.hideset = hs;
+    return out;
+  }
+
+  private withName(hs: ReadonlySet<string> | undefined, name: string): ReadonlySet<string> {
+    let byName = this.withNames.get(hs);
+    if (byName === undefined) this.withNames.set(hs, (byName = new Map()));
+    let out = byName.get(name);
+    if (out === undefined) {
+      const s = new Set(hs);
+      s.add(name);
+      byName.set(name, (out = s));
+    }
+    return out;
   }
 
   /** A copy of replacement-list token `b` as produced by the use `use` (see the file comment on locations). */
   private fromBody(b: Token, use: Token, m: Macro, hs: ReadonlySet<string>): Token {
-    return { ...b, loc: use.loc, expandedFrom: use.expandedFrom ?? use.loc, macro: m.name, spelling: b.loc, hideset: union(b.hideset, hs) };
+    const t = copyToken(b);
+    t.loc = use.loc;
+    t.expandedFrom = use.expandedFrom ?? use.loc;
+    t.macro = m.name;
+    t.spelling = b.loc;
+    t.hideset = b.hideset === undefined ? hs : union(b.hideset, hs);
+    return t;
   }
 
   /** Puts a replacement back for rescanning; its first token takes the macro name's line start and spacing. */
@@ -304,23 +349,17 @@ export class Expander {
     } else if (use.hasSpace) {
       // An empty expansion after whitespace leaves the whitespace (gcc stringizes `a E b` as "a b").
       const nx = r.next();
-      if (nx.kind !== 'eof') r.unread([nx.hasSpace ? nx : { ...nx, hasSpace: true }]);
+      if (nx.kind !== 'eof' && !nx.hasSpace) {
+        const c = copyToken(nx);
+        c.hasSpace = true;
+        r.unread([c]);
+      } else if (nx.kind !== 'eof') r.unread([nx]);
     }
   }
 }
 
 function isPunct(t: Token | undefined, text: string): boolean {
   return t !== undefined && t.kind === 'punct' && t.text === text;
-}
-
-function fromArg(a: Token, hs: ReadonlySet<string>): Token {
-  return { ...a, hideset: union(a.hideset, hs) };
-}
-
-function withName(hs: ReadonlySet<string> | undefined, name: string): ReadonlySet<string> {
-  const s = new Set(hs);
-  s.add(name);
-  return s;
 }
 
 function union(a: ReadonlySet<string> | undefined, b: ReadonlySet<string>): ReadonlySet<string> {
@@ -335,6 +374,7 @@ function union(a: ReadonlySet<string> | undefined, b: ReadonlySet<string>): Read
 
 function intersect(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): ReadonlySet<string> | undefined {
   if (a === undefined || b === undefined) return undefined;
+  if (a === b) return a;
   const s = new Set<string>();
   for (const x of a) if (b.has(x)) s.add(x);
   return s;
@@ -344,9 +384,25 @@ function intersect(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | 
 export function stringToken(s: string, use: Token, escaped = false): Token {
   const text = '"' + (escaped ? s : s.replace(/[\\"]/g, '\\$&')) + '"';
   const t = tokenize({ name: BUILTIN.name, text, shipped: true }, { deferErrors: true })[0];
-  return { ...use, kind: 'str', text, units: t.units, wide: false, error: t.text === text ? t.error : `invalid string literal ${text}`, value: undefined, numType: undefined };
+  const out = copyToken(use);
+  out.kind = 'str';
+  out.text = text;
+  out.value = undefined;
+  out.numType = undefined;
+  out.units = t.units;
+  out.wide = false;
+  out.error = t.text === text ? t.error : `invalid string literal ${text}`;
+  return out;
 }
 
 export function numberToken(n: number, use: Token): Token {
-  return { ...use, kind: 'num', text: String(n), value: BigInt(n), numType: 'int', units: undefined, wide: undefined, error: undefined };
+  const out = copyToken(use);
+  out.kind = 'num';
+  out.text = String(n);
+  out.value = BigInt(n);
+  out.numType = 'int';
+  out.units = undefined;
+  out.wide = undefined;
+  out.error = undefined;
+  return out;
 }

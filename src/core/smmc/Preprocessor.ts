@@ -12,7 +12,7 @@
  */
 
 import type { Token } from './Lexer';
-import { tokenize } from './Lexer';
+import { copyToken, newToken, tokenize } from './Lexer';
 import { Expander, type Macro, type TokenReader } from './MacroExpand';
 import { evalPpExpr } from './PpExpr';
 import { CDiagnostic, type SourceFile } from './Source';
@@ -149,7 +149,9 @@ class Preprocessor implements TokenReader {
           this.frames.pop();
           continue;
         }
-        out.push({ ...t, atBol: true });
+        const eof = copyToken(t);
+        eof.atBol = true;
+        out.push(eof);
         return out;
       }
       if (t.kind === 'ident') {
@@ -161,7 +163,7 @@ class Preprocessor implements TokenReader {
         }
       }
       if (t.error !== undefined) throw new CDiagnostic(t.loc, t.error);
-      out.push(t.hideset === undefined ? { ...t } : t);
+      out.push(t.hideset === undefined ? copyToken(t) : t);
     }
   }
 
@@ -461,7 +463,7 @@ class Preprocessor implements TokenReader {
    */
   private pragmaPack(at: Token, kind: Token, args: Token[]): Token {
     const x = this.ex.expandList(args, kind);
-    const malformed = (t: Token | undefined) => new CDiagnostic((t ?? kind).loc, "malformed '#pragma pack' directive");
+    const malformed = (t: Token | undefined) => new CDiagnostic((t ?? x[x.length - 1] ?? kind).loc, "malformed '#pragma pack' directive");
     if (!isPunct(x[0], '(')) throw malformed(x[0]);
     let i = 1;
     const value = (t: Token | undefined): bigint => {
@@ -488,7 +490,7 @@ class Preprocessor implements TokenReader {
       i++;
     }
     if (!isPunct(x[i], ')')) throw malformed(x[i]);
-    return { kind: 'ident', text: '__pragma_pack', value: this.pack, loc: at.loc, atBol: true, hasSpace: false };
+    return newToken('ident', '__pragma_pack', at.loc, true, false, this.pack);
   }
 
   /** `_Pragma ( "..." )` (C99 6.10.9): destringized and done as a #pragma line. */
@@ -502,7 +504,11 @@ class Preprocessor implements TokenReader {
     const text = str.text.replace(/^L/, '').slice(1, -1).replace(/\\(["\\])/g, '$1');
     const f = this.frames[this.frames.length - 1];
     const toks = tokenize({ name: op.loc.file.name, text, shipped: op.loc.file.shipped }, { deferErrors: true });
-    const line = toks.slice(0, -1).map((t) => ({ ...t, loc: op.loc }));
+    const line = toks.slice(0, -1).map((t) => {
+      const c = copyToken(t);
+      c.loc = op.loc;
+      return c;
+    });
     return this.pragma(f, op, line);
   }
 }
