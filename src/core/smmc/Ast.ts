@@ -91,6 +91,12 @@ export interface Obj {
   body: Node | null;
   /** Function definitions: the line of the closing brace (where `step out` shows the return). */
   endLoc: Loc | null;
+  /** Locals: the closing brace of the block that declares it (visible from `loc` to here: shadowing). */
+  scopeEnd?: Loc;
+  /** A block-scope static (a global named `Counter.3`): its name in the source (`Counter`). */
+  cName?: string;
+  /** Function definitions: the block-scope statics of the body (globals, also in Program.globals). */
+  statics?: Obj[];
 }
 
 /** At init[offset..offset+8) goes the address of `target` plus `addend`. */
