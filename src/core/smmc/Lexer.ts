@@ -30,7 +30,9 @@ export interface Token {
   wide?: boolean;
   /** Macro names whose expansion produced this token (the preprocessor's hide set). */
   hideset?: ReadonlySet<string>;
-  /** Where the outermost macro that produced this token was used (for "in expansion of macro"). */
+  /** Where the outermost macro that produced this token was used (for "in expansion of macro").
+   *  The preprocessor also sets `loc` to that place for tokens a replacement list spelled (see
+   *  MacroExpand.ts); tokens from macro arguments keep their own loc. */
   expandedFrom?: Loc;
   /** A token produced by a macro: the macro whose replacement list spelled it, and where (gcc's
    *  "note: expanded from macro 'X'" points there). Tokens that came from macro arguments have none. */
@@ -100,7 +102,7 @@ for (const p of PUNCTS) {
   PUNCT_BY_CHAR.set(p[0], list);
 }
 
-/** Tokens of `file`, ending with one 'eof' token. Throws CDiagnostic at the first bad character. */
+/** Tokens of `file`, ending with one 'eof' token. Throws CDiagnostic at the first bad character (deferErrors: at an unterminated comment only). */
 export function tokenize(file: SourceFile, opts: TokenizeOptions = {}): Token[] {
   const src = file.text;
   const defer = opts.deferErrors === true;

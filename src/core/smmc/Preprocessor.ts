@@ -15,6 +15,7 @@ import type { Token } from './Lexer';
 import { copyToken, newToken, tokenize } from './Lexer';
 import { Expander, type Macro, type TokenReader } from './MacroExpand';
 import { evalPpExpr } from './PpExpr';
+import { PackPragma } from './PpPragma';
 import { CDiagnostic, type SourceFile } from './Source';
 
 export interface PreprocessOptions {
@@ -126,8 +127,7 @@ class Preprocessor implements TokenReader {
   /** Tokens put back in front of the file (macro replacements being rescanned), last read first. */
   private readonly pending: Token[] = [];
   private readonly once = new Set<SourceFile>();
-  private pack = 0n;
-  private readonly packStack: bigint[] = [];
+  private readonly pack = new PackPragma();
 
   constructor(private readonly opts: PreprocessOptions) {}
 
@@ -443,7 +443,7 @@ class Preprocessor implements TokenReader {
     return new CDiagnostic(at.loc, `'${name}' file not found${hint}`, 'error', notes);
   }
 
-  /** #pragma: `once`, `pack(...)` (returned as one `__pragma_pack` token); other pragmas are dropped. */
+  /** #pragma: `once`, `pack(...)` (returned as one `__pragma_pack` token, PpPragma.ts); other pragmas are dropped. */
   private pragma(f: Frame, at: Token, line: Token[]): Token | null {
     const kind = line[0];
     if (kind?.kind !== 'ident') return null;
@@ -451,46 +451,11 @@ class Preprocessor implements TokenReader {
       this.once.add(f.file);
       return null;
     }
-    if (kind.text === 'pack') return this.pragmaPack(at, kind, line.slice(1));
-    return null;
-  }
-
-  /**
-   * gcc's handle_pragma_pack (c-pragma.cc): `pack(N)` sets N, `pack()` the default, `pack(push[, N])`
-   * saves the current value (then sets N), `pack(pop)` restores the saved one. Macros in it are
-   * expanded (gcc registers pack with expansion). The token's value is the packing now in force, 0n
-   * for the default.
-   */
-  private pragmaPack(at: Token, kind: Token, args: Token[]): Token {
-    const x = this.ex.expandList(args, kind);
-    const malformed = (t: Token | undefined) => new CDiagnostic((t ?? x[x.length - 1] ?? kind).loc, "malformed '#pragma pack' directive");
-    if (!isPunct(x[0], '(')) throw malformed(x[0]);
-    let i = 1;
-    const value = (t: Token | undefined): bigint => {
-      if (t?.kind !== 'num' || t.error !== undefined) throw malformed(t);
-      const n = t.value!;
-      if (n !== 0n && n !== 1n && n !== 2n && n !== 4n && n !== 8n && n !== 16n) {
-        throw new CDiagnostic(t.loc, `alignment must be a small power of two, not ${n}`);
-      }
-      return n;
-    };
-    const word = x[i]?.kind === 'ident' ? x[i].text : null;
-    if (isPunct(x[i], ')')) this.pack = 0n;
-    else if (word === 'push' || word === 'pop') {
-      i++;
-      if (word === 'push') this.packStack.push(this.pack);
-      else this.pack = this.packStack.pop() ?? 0n;
-      if (isPunct(x[i], ',') && x[i + 1]?.kind === 'ident') i += 2; // an MSVC-style label: not kept
-      if (isPunct(x[i], ',')) {
-        this.pack = value(x[i + 1]);
-        i += 2;
-      }
-    } else {
-      this.pack = value(x[i]);
-      i++;
+    if (kind.text === 'pack') {
+      const value = this.pack.apply(this.ex.expandList(line.slice(1), kind), kind);
+      return newToken('ident', '__pragma_pack', at.loc, true, false, value);
     }
-    if (!isPunct(x[i], ')')) throw malformed(x[i]);
-    return newToken('ident', '__pragma_pack', at.loc, true, false, this.pack);
+    return null;
   }
 
   /** `_Pragma ( "..." )` (C99 6.10.9): destringized and done as a #pragma line. */
