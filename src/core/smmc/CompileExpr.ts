@@ -188,6 +188,23 @@ function genLoad(n: Node, env: ExprEnv): Ev {
   const m = n.kind === 'member' ? n.member! : null;
   if (m && m.bitWidth !== null) return genBitLoad(A, m);
   const r = reprOrThrow(n.ty, n);
+  if (n.kind === 'var' && n.obj!.isLocal) {
+    // A local: one closure, frame base plus a constant (the commonest load there is).
+    const off = env.localOffset(n.obj!);
+    switch (r) {
+      case 'u32':
+        return (f) => MEM.r32(f.bp + off);
+      case 'i32':
+        return (f) => MEM.r32(f.bp + off) | 0;
+      case 'u64':
+        return (f) => MEM.r64(f.bp + off);
+      case 'u8':
+      case 'bool':
+        return (f) => MEM.r8(f.bp + off);
+      default:
+        return (f) => load(MEM, r, f.bp + off);
+    }
+  }
   switch (r) {
     case 'u8':
     case 'bool':
@@ -394,6 +411,30 @@ function genAssign(n: Node, env: ExprEnv): Ev {
   }
   // Compound: lhs = (lhs type)((opTy)lhs OP rhs)
   const opR = reprOrThrow(n.opTy!, n);
+  if (!bit && opR === r && (r === 'u64' || r === 'i64' || r === 'u32' || r === 'i32')) {
+    // The operation is done in the lhs type itself (UINTN Sum += Index): no conversions.
+    const cell: { a: Val } = { a: 0 };
+    const wide = r === 'u64' || r === 'i64';
+    const cur: Ev = wide ? () => MEM.r64(cell.a) : r === 'i32' ? () => MEM.r32(cell.a) | 0 : () => MEM.r32(cell.a);
+    const curS: Ev = r === 'i64' ? () => load(MEM, 'i64', cell.a) : cur;
+    const op = genBinary(n.op, opR, curS, V);
+    if (wide) {
+      return (f) => {
+        const a = A(f);
+        cell.a = a;
+        const v = op(f);
+        MEM.w64(a, v);
+        return v;
+      };
+    }
+    return (f) => {
+      const a = A(f);
+      cell.a = a;
+      const v = op(f);
+      MEM.w32(a, (v as number) >>> 0);
+      return v;
+    };
+  }
   const cur = (f: Frame, a: Val): Val => convert(bit ? bitRead(bit, a) : load(MEM, r, a), opR);
   let slot: Val = 0;
   const op = genBinary(n.op, opR, (f) => cur(f, slot), V);

@@ -343,9 +343,20 @@ class Lowerer {
  */
 export function compileFunction(lf: LoweredFn, env: Omit<ExprEnv, 'temps'>, address: number): FnCode {
   const fullEnv: ExprEnv = { ...env, temps: lf.temps };
-  const target = (l: number) => lf.labelAt[l];
+  // Jump threading: an operation whose successor is a plain jump (no statement of its own) goes
+  // straight to the jump's target, so a loop's back edge costs no operation.
+  const follow = (pc: number): number => {
+    let at = pc;
+    for (let hops = 0; hops < 64 && at < lf.ir.length; hops++) {
+      const i = lf.ir[at];
+      if (i.k !== 'jmp' || i.stmt) break;
+      at = lf.labelAt[i.to];
+    }
+    return at;
+  };
+  const target = (l: number) => follow(lf.labelAt[l]);
   const ops: Op[] = lf.ir.map((i, pc): Op => {
-    const next = pc + 1;
+    const next = follow(pc + 1);
     switch (i.k) {
       case 'eval': {
         const E = genExpr(i.e, fullEnv);

@@ -42,11 +42,30 @@ export class MemPort {
   hi = 0;
   policy: AccessPolicy = () => null;
 
+  /**
+   * One page for reads and one for writes, remembered between accesses (a C function's locals sit
+   * on one or two stack pages). Valid only while nobody else touches the page map: bind() and
+   * flush() forget them, and the runtime calls bind() before every slice of C.
+   */
+  private rPn = -1;
+  private rPage: Uint8Array | undefined = undefined;
+  private wPn = -1;
+  private wPage: Uint8Array | undefined = undefined;
+
   bind(mem: MemoryState, lo: number, hi: number, policy: AccessPolicy): void {
     this.mem = mem;
     this.lo = lo;
     this.hi = hi;
     this.policy = policy;
+    this.flush();
+  }
+
+  /** Forgets the remembered pages (someone else may have replaced them). */
+  flush(): void {
+    this.rPn = -1;
+    this.rPage = undefined;
+    this.wPn = -1;
+    this.wPage = undefined;
   }
 
   /** The address as a number, after the checks an access of `len` bytes needs; throws CFault. */
@@ -65,11 +84,25 @@ export class MemPort {
   }
 
   private page(a: number): Uint8Array | undefined {
-    return this.mem.pages.get(a < TWO32 ? a >>> 12 : Math.floor(a / PAGE_SIZE));
+    const pn = a < TWO32 ? a >>> 12 : Math.floor(a / PAGE_SIZE);
+    if (pn === this.rPn) return this.rPage;
+    if (pn === this.wPn) return this.wPage;
+    const p = this.mem.pages.get(pn);
+    if (p !== undefined) {
+      this.rPn = pn;
+      this.rPage = p;
+    }
+    return p;
   }
 
   private wpage(a: number): Uint8Array {
-    return writablePage(this.mem, a < TWO32 ? a >>> 12 : Math.floor(a / PAGE_SIZE));
+    const pn = a < TWO32 ? a >>> 12 : Math.floor(a / PAGE_SIZE);
+    if (pn === this.wPn) return this.wPage!;
+    const p = writablePage(this.mem, pn);
+    this.wPn = pn;
+    this.wPage = p;
+    if (pn === this.rPn) this.rPage = p;
+    return p;
   }
 
   r8(addr: Val): number {
