@@ -15,6 +15,25 @@
 #define MCH_EXT_TSEG_MB        0x50    /* QEMU extension: TSEG size in MB */
 #define MCH_EXT_TSEG_MB_QUERY  0xFFFF
 
+#define MCH_GGC      0x52
+#define MCH_GGC_IVD  BIT1
+
+#define MCH_PCIEXBAR_LOW       0x60
+#define MCH_PCIEXBAR_LOWMASK   0x0FFFFFFF
+#define MCH_PCIEXBAR_BUS_FF    0
+#define MCH_PCIEXBAR_EN        BIT0
+#define MCH_PCIEXBAR_HIGH      0x64
+#define MCH_PCIEXBAR_HIGHMASK  0xFFFFFFF0
+
+/* Programmable attribute maps of the legacy BIOS areas below 1 MB. */
+#define MCH_PAM0  0x90
+#define MCH_PAM1  0x91
+#define MCH_PAM2  0x92
+#define MCH_PAM3  0x93
+#define MCH_PAM4  0x94
+#define MCH_PAM5  0x95
+#define MCH_PAM6  0x96
+
 #define MCH_DEFAULT_SMBASE_CTL     0x9C
 #define MCH_DEFAULT_SMBASE_QUERY   0xFF
 #define MCH_DEFAULT_SMBASE_IN_RAM  0x01
@@ -38,6 +57,11 @@
 #define MCH_ESMRAMC_TSEG_MASK  (BIT2 | BIT1)
 #define MCH_ESMRAMC_T_EN       BIT0
 
+#define MCH_GBSM           0xA4
+#define MCH_GBSM_MB_SHIFT  20
+#define MCH_BGSM           0xA8
+#define MCH_BGSM_MB_SHIFT  20
+
 #define MCH_TSEGMB           0xAC
 #define MCH_TSEGMB_MB_SHIFT  20
 
@@ -46,10 +70,13 @@
 
 /* ---- ICH9 LPC bridge (bus 0, device 0x1F, function 0) ---- */
 #define ICH9_PMBASE                0x40
+#define ICH9_PMBASE_MASK           (BIT15 | BIT14 | BIT13 | BIT12 | BIT11 | BIT10 | BIT9 | BIT8 | BIT7)
 #define ICH9_ACPI_CNTL             0x44
 #define ICH9_ACPI_CNTL_ACPI_EN     BIT7
 #define ICH9_GEN_PMCON_1           0xA0
 #define ICH9_GEN_PMCON_1_SMI_LOCK  BIT4
+#define ICH9_RCBA                  0xF0
+#define ICH9_RCBA_EN               BIT0
 
 /* ---- APM ports: writing APM_CNT raises a software SMI ---- */
 #define ICH9_APM_CNT              0xB2

@@ -1,7 +1,7 @@
 /*
  * Library/BaseMemoryLib.h - SmiScope's SMM-C header set.
- * Copying, filling, comparing and scanning memory; GUID helpers (edk2:
- * MdePkg/Include/Library/BaseMemoryLib.h; OVMF's instance is MdePkg BaseMemoryLibRepStr).
+ * Copying, filling, comparing and scanning memory; GUID helpers
+ * (edk2: MdePkg/Include/Library/BaseMemoryLib.h; OVMF's instance is MdePkg BaseMemoryLibRepStr).
  */
 #ifndef SMMC_LIBRARY_BASE_MEMORY_LIB_H_
 #define SMMC_LIBRARY_BASE_MEMORY_LIB_H_

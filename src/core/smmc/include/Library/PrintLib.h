@@ -1,8 +1,8 @@
 /*
  * Library/PrintLib.h - SmiScope's SMM-C header set.
- * Formatting into a buffer with BasePrintLib's syntax (%a %s %g %r %p %x ...) (edk2:
- * MdePkg/Include/Library/PrintLib.h). BufferSize is in bytes for both string kinds; the return
- * value counts characters written, without the terminating NUL.
+ * Formatting into a buffer with BasePrintLib's syntax (%a %s %g %r %p %x ...)
+ * (edk2: MdePkg/Include/Library/PrintLib.h). BufferSize is in bytes for both string kinds; the
+ * return value counts characters written, without the terminating NUL.
  */
 #ifndef SMMC_LIBRARY_PRINT_LIB_H_
 #define SMMC_LIBRARY_PRINT_LIB_H_
@@ -26,6 +26,8 @@ UINTN EFIAPI UnicodeSPrintAsciiFormat (OUT CHAR16 *StartOfBuffer, IN UINTN Buffe
                                        IN CONST CHAR8 *FormatString, ...);
 UINTN EFIAPI UnicodeVSPrintAsciiFormat (OUT CHAR16 *StartOfBuffer, IN UINTN BufferSize,
                                         IN CONST CHAR8 *FormatString, IN VA_LIST Marker);
+UINTN EFIAPI UnicodeBSPrintAsciiFormat (OUT CHAR16 *StartOfBuffer, IN UINTN BufferSize,
+                                        IN CONST CHAR8 *FormatString, IN BASE_LIST Marker);
 RETURN_STATUS EFIAPI UnicodeValueToStringS (IN OUT CHAR16 *Buffer, IN UINTN BufferSize, IN UINTN Flags,
                                             IN INT64 Value, IN UINTN Width);
 
@@ -39,6 +41,8 @@ UINTN EFIAPI AsciiSPrintUnicodeFormat (OUT CHAR8 *StartOfBuffer, IN UINTN Buffer
                                        IN CONST CHAR16 *FormatString, ...);
 UINTN EFIAPI AsciiVSPrintUnicodeFormat (OUT CHAR8 *StartOfBuffer, IN UINTN BufferSize,
                                         IN CONST CHAR16 *FormatString, IN VA_LIST Marker);
+UINTN EFIAPI AsciiBSPrintUnicodeFormat (OUT CHAR8 *StartOfBuffer, IN UINTN BufferSize,
+                                        IN CONST CHAR16 *FormatString, IN BASE_LIST Marker);
 RETURN_STATUS EFIAPI AsciiValueToStringS (IN OUT CHAR8 *Buffer, IN UINTN BufferSize, IN UINTN Flags,
                                           IN INT64 Value, IN UINTN Width);
 

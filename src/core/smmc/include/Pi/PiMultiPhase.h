@@ -48,6 +48,19 @@ typedef struct {
 
 typedef EFI_MMRAM_DESCRIPTOR  EFI_SMRAM_DESCRIPTOR;
 
+/* A piece of MMRAM the MM core must not use for its heap (16 bytes). */
+typedef struct _EFI_MM_RESERVED_MMRAM_REGION {
+  EFI_PHYSICAL_ADDRESS  MmramReservedStart;
+  UINT64                MmramReservedSize;
+} EFI_MM_RESERVED_MMRAM_REGION;
+
+/* Results of a firmware file's authentication (Security architectural protocol). */
+#define EFI_AUTH_STATUS_PLATFORM_OVERRIDE  0x01
+#define EFI_AUTH_STATUS_IMAGE_SIGNED       0x02
+#define EFI_AUTH_STATUS_NOT_TESTED         0x04
+#define EFI_AUTH_STATUS_TEST_FAILED        0x08
+#define EFI_AUTH_STATUS_ALL                0x0f
+
 /* ---- The V3 communicate header: recognised by HeaderGuid == COMMUNICATE_HEADER_V3_GUID ---- */
 #define COMMUNICATE_HEADER_V3_GUID \
   { 0x68e8c853, 0x2ba9, 0x4dd7, { 0x9a, 0xc0, 0x91, 0xe1, 0x61, 0x55, 0xc9, 0x35 } }

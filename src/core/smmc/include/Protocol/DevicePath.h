@@ -11,6 +11,8 @@
 #define EFI_DEVICE_PATH_PROTOCOL_GUID \
   { 0x09576E91, 0x6D3F, 0x11D2, { 0x8E, 0x39, 0x00, 0xA0, 0xC9, 0x69, 0x72, 0x3B } }
 
+#define DEVICE_PATH_PROTOCOL  EFI_DEVICE_PATH_PROTOCOL_GUID
+
 /* Every node starts with these 4 bytes; Length (little-endian) counts the whole node. */
 #pragma pack(push, 1)
 typedef struct {

@@ -1,7 +1,7 @@
 /*
  * Uefi/UefiBaseType.h - SmiScope's SMM-C header set.
- * The UEFI names of the base types and of every status code (edk2:
- * MdePkg/Include/Uefi/UefiBaseType.h), plus page-size helpers.
+ * The UEFI names of the base types and of every status code, plus page-size helpers
+ * (edk2: MdePkg/Include/Uefi/UefiBaseType.h).
  */
 #ifndef SMMC_UEFI_BASE_TYPE_H_
 #define SMMC_UEFI_BASE_TYPE_H_
