@@ -36,6 +36,13 @@ export interface CModuleSource {
   files: CModuleFile[];
 }
 
+/** Where `load` reads files: the CLI's file system, the page's editor buffers (paths as the user types them). */
+export interface Workspace {
+  read(path: string): string | null;
+  /** The files there are (for "no such file" messages). */
+  list(): string[];
+}
+
 export interface CompiledCModule {
   inf: InfModule;
   files: SourceFile[];

@@ -20,6 +20,7 @@ import type { LinkedImage } from '../smmc/Link';
 import { CFault, MEM } from '../smmc/MemPort';
 import { type Callable, CThread } from '../smmc/Thread';
 import { smmAccessPolicy } from './AccessPolicy';
+import { cDebugHook, cStopEvent } from './CHook';
 import { type FaultContext, reportFault } from './FaultReport';
 
 /** A firmware service or library function C can call: C arguments in, C return value out. */
@@ -97,6 +98,17 @@ function resolver(m: Machine): (addr: Val) => Callable | null {
 /** Threads running C on each machine, innermost last (a service C called may call C again). */
 const ACTIVE = new WeakMap<object, CThread[]>();
 
+/** The C threads running on `m` now, outermost first. */
+export function activeCThreads(m: Machine): readonly CThread[] {
+  return ACTIVE.get(m.s) ?? [];
+}
+
+/** How deep C is nested on `m` (thread index and frame depth) - what `step over` and `step out` compare. */
+export function cLevel(m: Machine, t: CThread): number {
+  const i = ACTIVE.get(m.s)?.indexOf(t) ?? 0;
+  return i * 10000 + t.depth;
+}
+
 function stackFor(m: Machine, cpu: number): { top: number; limit: number } {
   const active = ACTIVE.get(m.s);
   const outer = active?.[active.length - 1];
@@ -127,12 +139,20 @@ export function whereOf(f: Frame): string {
  * Calls C function `fn` of the module `mod` on CPU fw.cpu with `args` and returns its value.
  * `returnAddress` is the firmware code that calls it (for the stack and fault dumps).
  */
-export function* runC(fw: Fw, fn: FnCode, args: Val[] | ((scratch: number) => Val[]), returnAddress: number, after?: (scratch: number) => void): Gen<Val> {
+export function* runC(
+  fw: Fw,
+  fn: FnCode,
+  args: Val[] | ((scratch: number) => Val[]),
+  returnAddress: number,
+  after?: (scratch: number) => void,
+  callers: string[] = [],
+): Gen<Val> {
   const m = fw.m;
   const { top, limit } = stackFor(m, fw.cpu);
   // Room in the caller's (firmware) frame for what it passes by pointer (SmmEntryPoint's BufferSize, a GUID).
   const scratch = top + 0x40;
   const thread = new CThread(resolver(m), top, limit, returnAddress, fw.cpu);
+  thread.callers = callers;
   let active = ACTIVE.get(m.s);
   if (!active) ACTIVE.set(m.s, (active = []));
   active.push(thread);
@@ -148,9 +168,12 @@ export function* runC(fw: Fw, fn: FnCode, args: Val[] | ((scratch: number) => Va
     let spent = 0;
     for (;;) {
       bind(m);
+      const h = cDebugHook();
+      thread.check = h === null ? null : (t, f) => h.statement(t, f, cLevel(m, t));
       const stop = thread.run(C_SLICE);
       switch (stop.kind) {
         case 'done':
+          cDebugHook()?.threadDone(cLevel(m, thread));
           if (after) {
             bind(m);
             after(scratch);
@@ -192,8 +215,9 @@ export function* runC(fw: Fw, fn: FnCode, args: Val[] | ((scratch: number) => Va
           break;
         }
         case 'break':
-          // The debugger's statement check is not wired to this loop yet: carry on.
-          thread.check = null;
+          // The debugger stops here; when it pulls again, the same statement is not checked twice.
+          thread.skipCheck = true;
+          yield cStopEvent(moduleOfFn(m, thread.frame!.fn)?.name ?? fw.mod.name, fw.cpu, thread.frame!);
           break;
       }
     }

@@ -44,6 +44,10 @@ export class CThread {
   check: StatementCheck | null = null;
   /** Frames deep (for `step over` / `step out`). */
   depth = 0;
+  /** Set after a 'break' stop: the next run() does not check the statement it stopped at again. */
+  skipCheck = false;
+  /** The firmware functions that called the outermost C frame, innermost first (for a backtrace). */
+  callers: string[] = [];
 
   constructor(
     private readonly resolve: CallResolver,
@@ -104,6 +108,8 @@ export class CThread {
     let pc = f.pc;
     let n = 0;
     const check = this.check;
+    let skip = this.skipCheck;
+    this.skipCheck = false;
     try {
       for (;;) {
         if (n >= budget) {
@@ -113,7 +119,8 @@ export class CThread {
         }
         if (check !== null && f.fn.stmtStart[pc] === 1) {
           f.pc = pc;
-          if (check(this, f)) {
+          if (skip) skip = false;
+          else if (check(this, f)) {
             this.steps += n;
             return { kind: 'break' };
           }
