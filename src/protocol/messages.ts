@@ -11,21 +11,24 @@ export type { Phase } from '../core/pi/Fw';
 export type { ModuleState } from '../core/pi/ModuleRecord';
 export type { HandlerCall, SmiKind, SmiSummary } from '../core/pi/SmiRecord';
 export type { SmramDescriptorView, SmramRegion, SmramRegionKind } from '../core/pi/SmramMap';
-export type { CommBufferView, CpuView, DebugStatus, HandlerRow, Hex, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateView, SmiListRow, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
+export type { CommBufferView, CpuView, CSourceFile, CView, DebugStatus, HandlerRow, Hex, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateView, SmiListRow, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
+export type { CStopInfo } from '../core/pi/Fw';
+export type { CFrameView, CVarView } from '../core/cdriver/CDebug';
 import type { SmiListRow } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 
 /**
  * Both ends must speak the same version (the worker says so on a mismatch). v4 added the
- * 'terminal-size' message, the 'back' action and 'output'.echo.
+ * 'terminal-size' message, the 'back' action and 'output'.echo; v5 the 'workspace' message, the
+ * C step actions and ViewSnapshot.c (SMM-C).
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Debugger granularities, coarse to fine. */
 export type StepGranularity = 'smi' | 'phase' | 'event';
 
 /** Toolbar / keyboard actions; each maps to the same console command the terminal accepts. */
-export type DebugAction = 'step-phase' | 'step-event' | 'step-smi' | 'continue' | 'pause' | 'reset' | 'back';
+export type DebugAction = 'step-phase' | 'step-event' | 'step-smi' | 'continue' | 'pause' | 'reset' | 'back' | 'step-over' | 'step-into' | 'step-out';
 
 export type UiToWorker =
   | { type: 'hello'; protocolVersion: number }
@@ -43,7 +46,9 @@ export type UiToWorker =
   /** The texts of timeline events a snapshot sent without (`textLater`); answered with 'timeline-text'. */
   | { type: 'timeline-text'; seqs: number[] }
   /** Every SMI of the session, the boot's included (the page's SMI list); answered with 'smi-list'. */
-  | { type: 'smi-list' };
+  | { type: 'smi-list' }
+  /** The editor's files (path -> text): what `load` reads in the page (the CLI reads the disk). */
+  | { type: 'workspace'; files: Record<string, string> };
 
 /** One thing the worker reports. */
 export type WorkerMessage =

@@ -32,6 +32,15 @@ let lastFlush = 0;
  * postMessage at the end, so the UI gets output, log and snapshot of a step together.
  */
 let outbox: WorkerMessage[] = [];
+/** The editor's files, by path (the page's side of `load`). */
+let workspace: Record<string, string> = {};
+
+function workspaceReader() {
+  return {
+    read: (p: string) => workspace[p] ?? workspace[p.slice(p.lastIndexOf('/') + 1)] ?? null,
+    list: () => Object.keys(workspace),
+  };
+}
 
 function post(msg: WorkerMessage): void {
   outbox.push(fitToTerminal(msg));
@@ -71,6 +80,12 @@ function actionLine(action: Exclude<DebugAction, 'pause'>): string {
       return 'reset';
     case 'back':
       return 'back';
+    case 'step-over':
+      return 'step over';
+    case 'step-into':
+      return 'step into';
+    case 'step-out':
+      return 'step out';
     default: {
       const never: never = action;
       throw new Error(`unknown action ${String(never)}`);
@@ -128,6 +143,7 @@ function reportError(id: number, err: unknown): void {
 function getSession(): Session {
   if (!session) {
     session = Session.create();
+    session.workspace = workspaceReader();
     session.columns = columns;
   }
   return session;
@@ -279,6 +295,10 @@ function handle(msg: UiToWorker): void {
       break;
     case 'smi-list':
       if (session) post({ type: 'smi-list', rows: session.smiRows() });
+      break;
+    case 'workspace':
+      workspace = { ...msg.files };
+      if (session) session.workspace = workspaceReader();
       break;
     default: {
       const never: never = msg;

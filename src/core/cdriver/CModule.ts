@@ -144,6 +144,22 @@ function statusOf(fw: Fw, fn: string, v: Val): EfiStatus {
   return 'EFI_PROTOCOL_ERROR';
 }
 
+/**
+ * The firmware frames above a C function that `inner` (PiSmmCore functions, innermost first)
+ * calls on CPU fw.cpu: inside an SMI, the BSP's SmiRendezvous > BSPHandler > SmmEntryPoint; outside
+ * SMM (a driver dispatched before the SMM entry was registered), PiSmmIpl's Communicate calls
+ * SmiManage directly (smm-c-facts §5.1).
+ */
+function smiCallers(fw: Fw, inner: string[]): string[] {
+  const inSmm = fw.m.s.cpus[fw.cpu]?.inSmm ?? false;
+  return inSmm ? [...inner, 'SmmEntryPoint', 'BSPHandler', 'SmiRendezvous'] : [...inner, 'SmmCommunicationCommunicate (PiSmmIpl, outside SMM)'];
+}
+
+/** _ModuleEntryPoint, called by the SMM dispatcher from its SMI handler (gEfiEventDxeDispatchGuid). */
+function entryCallers(fw: Fw): string[] {
+  return smiCallers(fw, ['_ModuleEntryPoint', 'SmmDispatcher', 'SmmDriverDispatchHandler', 'SmiManage']);
+}
+
 /** _ModuleEntryPoint: write the image, run the library constructors, call ENTRY_POINT (ImageHandle, SystemTable). */
 function* entryPoint(fw: Fw, code: CModuleCode, inf: InfModule): Gen<EfiStatus> {
   const base = fw.mod.imageBase;
@@ -165,7 +181,7 @@ function* entryPoint(fw: Fw, code: CModuleCode, inf: InfModule): Gen<EfiStatus> 
   set('gBS', UEFI_BOOT_SERVICES);
   const fn = fnOf(code, base, inf.entryPoint);
   yield ev('handler', fw.cpu, `${inf.baseName}: _ModuleEntryPoint: library constructors set gSmst = gMmst = ${hex(smst)}, gImageHandle = ${hex(imageHandle)}; calls ${inf.entryPoint} (ImageHandle, SystemTable = ${hex(UEFI_SYSTEM_TABLE)})`);
-  const v = yield* runC(fw, fn, [imageHandle, UEFI_SYSTEM_TABLE], image.base + FIRMWARE_CALLER);
+  const v = yield* runC(fw, fn, [imageHandle, UEFI_SYSTEM_TABLE], image.base + FIRMWARE_CALLER, undefined, entryCallers(fw));
   return statusOf(fw, inf.entryPoint, v);
 }
 
@@ -185,6 +201,7 @@ function handlerOf(code: CModuleCode, name: string): MmiHandlerFn {
       (scratch) => {
         if (commBufferSize) commBufferSize.value = Number(mem.r64(scratch));
       },
+      smiCallers(fw, ['SmiManage']),
     );
     return statusOf(fw, name, v);
   };
@@ -202,6 +219,8 @@ function notifyOf(code: CModuleCode, name: string): NotifyFn {
         return [scratch, iface, 0];
       },
       fw.mod.imageBase + FIRMWARE_CALLER,
+      undefined,
+      smiCallers(fw, ['SmmNotifyProtocol', 'SmmInstallProtocolInterface']),
     );
     return statusOf(fw, name, v);
   };

@@ -129,6 +129,12 @@ function bind(m: Machine): void {
   MEM.bind(m.s.mem, c.tsegBase, c.tsegBase + c.tsegSize, smmAccessPolicy(m));
 }
 
+/** Where frame `f` is, as data. */
+export function placeOf(f: Frame): { file: string; line: number; fn: string } {
+  const loc = f.fn.locs[f.pc] ?? f.fn.locs[f.fn.locs.length - 1];
+  return { file: loc.file.name, line: loc.line, fn: f.fn.name };
+}
+
 /** Where frame `f` is in its C source, as "File.c:42 (Function)". */
 export function whereOf(f: Frame): string {
   const loc = f.fn.locs[f.pc] ?? f.fn.locs[f.fn.locs.length - 1];
@@ -191,8 +197,8 @@ export function* runC(
               yield* fault(fw, thread, e.info);
               break;
             }
-            if (e instanceof CpuDeadLoop && !e.message.includes(' (called at ')) {
-              throw new CpuDeadLoop(e.cpu, e.module, `${e.message} (called at ${whereOf(caller)})`);
+            if (e instanceof CpuDeadLoop && e.where === undefined) {
+              throw new CpuDeadLoop(e.cpu, e.module, `${e.message} (called at ${whereOf(caller)})`, placeOf(caller));
             }
             throw e;
           }
@@ -209,7 +215,7 @@ export function* runC(
             const rec = moduleOfFn(m, f.fn) ?? fw.mod;
             const where = whereOf(f);
             yield ev('handler', fw.cpu, `${rec.name}: ${f.fn.name} has run ${grouped(spent)} C statements without returning (SmiScope's per-SMI budget): CPU${fw.cpu} is stuck in an endless loop at ${where}`);
-            throw new CpuDeadLoop(fw.cpu, rec.name, `endless loop at ${where}`);
+            throw new CpuDeadLoop(fw.cpu, rec.name, `endless loop at ${where}`, placeOf(f));
           }
           yield ev('handler', fw.cpu, `${f.fn.name}: still running at ${whereOf(f)} (${grouped(spent)} C statements so far)`);
           break;
@@ -250,7 +256,7 @@ function* fault(fw: Fw, thread: CThread, info: CFault['info']): Gen<never> {
   const summary = reportFault(fw, info, ctx);
   const name = at?.module.name ?? fw.mod.name;
   yield ev('handler', fw.cpu, `${name}: CPU exception on CPU${fw.cpu}: ${summary}. The handler prints the dump and calls CpuDeadLoop (): the CPU never leaves SMM`);
-  throw new CpuDeadLoop(fw.cpu, name, summary);
+  throw new CpuDeadLoop(fw.cpu, name, summary, f ? placeOf(f) : undefined);
 }
 
 /** 1048576 -> "1,048,576" (no locale: the core is deterministic). */

@@ -8,6 +8,7 @@ export function applyHang(m: Machine, e: CpuDeadLoop): boolean {
   const s = m.s;
   const inSmm = s.cpus[e.cpu]?.inSmm ?? false;
   s.hung = { cpu: e.cpu, module: e.module, message: e.message, inSmm };
+  if (e.where) s.hung.where = e.where;
   const rec = s.modules.find((x) => x.name === e.module);
   if (rec) {
     rec.state = 'hung';

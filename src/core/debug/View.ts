@@ -4,6 +4,7 @@
  * as the selected CPU's 1 KiB save-state map and the hex window on screen, never all of SMRAM.
  */
 
+import { cView } from './CViewBuild';
 import type { CpuView, ModuleRow, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import type { SmramDescriptorView } from '../pi/SmramMap';
 import { isSmram, type Machine } from '../pi/Platform';
@@ -312,5 +313,6 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     snap.timeline = { reset: false, events: session.timelineAfter(cur.timelineSent, TIMELINE_TEXTS) };
   }
   cur.timelineSent = session.eventSeq;
+  snap.c = cView(session, cur);
   return snap;
 }

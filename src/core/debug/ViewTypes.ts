@@ -4,6 +4,8 @@
  * them for the wire contract.
  */
 
+import type { CStopInfo } from '../pi/Fw';
+import type { CFrameView, CVarView } from '../cdriver/CDebug';
 import type { CpuActivity } from '../machine/Cpu';
 import type { SaveStateLayoutDesc } from '../machine/SaveStateMap';
 import type { Phase } from '../pi/Fw';
@@ -222,6 +224,32 @@ export interface ViewSnapshot {
   timeline: { reset: boolean; events: TimelineEvent[] };
   lastSmi: SmiSummary | null;
   breakpoints: { id: number; text: string; hits: number }[];
+  /** SMM-C: the source debugger (absent from older workers). */
+  c?: CView;
+}
+
+/** A file of a loaded SMM-C module, as the editor shows it. */
+export interface CSourceFile {
+  name: string;
+  text: string;
+}
+
+/** What the page's editor and source panels show of SMM-C. */
+export interface CView {
+  /** Where the debugger is paused in C (null: at an event, or not in C). */
+  stop: CStopInfo | null;
+  /** The call stack, innermost first: C frames and the firmware frames that called them. */
+  frames: CFrameView[];
+  /** The innermost C frame's parameters and locals (decoded from the SMM stack). */
+  locals: CVarView[];
+  /** The loaded modules' files: sent when they change (load, unload), else omitted. */
+  modules?: { name: string; inf: CSourceFile; files: CSourceFile[] }[];
+  /** The last compile error (file:line:col and the gcc-style text), cleared by a good load. */
+  diagnostic: { file: string; line: number; col: number; message: string; text: string } | null;
+  /** A CPU that is stuck in C (an endless loop, a fault, an ASSERT): where. */
+  hung: { cpu: number; file: string; line: number; fn: string } | null;
+  /** `break FILE.c:LINE` breakpoints. */
+  lineBreakpoints: { id: number; file: string; line: number }[];
 }
 
 export interface ViewCursor {
@@ -237,6 +265,8 @@ export interface ViewCursor {
    * instead of a new one (these arrays are never written after they are made).
    */
   mapBytes?: { addr: number; bytes: Uint8Array };
+  /** The loaded SMM-C modules last sent (their platform's cModules array). */
+  cModules?: unknown;
   hexBytes?: { addr: number; bytes: Uint8Array };
   /** The session event number the last snapshot's follow-the-step choice looked at (ViewRequest.followCpu). */
   followSeq?: number;

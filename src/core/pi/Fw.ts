@@ -77,7 +77,13 @@ export type Gen<T = void> = Generator<TraceEvent, T, void>;
 
 /** CpuDeadLoop() after a failed ASSERT: the CPU spins in SMM forever (DEBUG build). */
 export class CpuDeadLoop extends Error {
-  constructor(readonly cpu: number, readonly module: string, message: string) {
+  constructor(
+    readonly cpu: number,
+    readonly module: string,
+    message: string,
+    /** Where in SMM-C source the CPU loops (absent for the model's TypeScript firmware). */
+    readonly where?: { file: string; line: number; fn: string },
+  ) {
     super(message);
   }
 }

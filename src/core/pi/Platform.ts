@@ -102,6 +102,8 @@ export interface HungInfo {
   message: string;
   /** Whether the CPU dead-loops inside SMM (an SMM driver) or outside it (a DXE driver). */
   inSmm: boolean;
+  /** Where in SMM-C source the CPU is stuck (an endless loop, a fault, an ASSERT, CpuDeadLoop ()). */
+  where?: { file: string; line: number; fn: string };
 }
 
 export interface MachineState extends HardwareState {

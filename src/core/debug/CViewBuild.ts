@@ -1,0 +1,35 @@
+/** The SMM-C part of the view (ViewSnapshot.c): where C is paused, its stack and locals, the loaded sources. */
+
+import { cBacktrace, cFrameAt, cLocals } from '../cdriver/CDebug';
+import { parseInf } from '../smmc/Inf';
+import type { Debugger } from './Debugger';
+import type { CView, ViewCursor } from './ViewTypes';
+
+export function cView(session: Debugger, cur: ViewCursor): CView {
+  const m = session.m;
+  const frames = cBacktrace(m);
+  const f0 = cFrameAt(m, 0);
+  const hung = m.s.hung?.where ? { cpu: m.s.hung.cpu, ...m.s.hung.where } : null;
+  const view: CView = {
+    stop: session.c.at?.info ?? null,
+    frames,
+    locals: f0 ? cLocals(m, f0) : [],
+    diagnostic: session.cDiagnostic,
+    hung,
+    lineBreakpoints: session.breakpoints.flatMap((b) => (b.spec.kind === 'line' ? [{ id: b.id, file: b.spec.file, line: b.spec.line }] : [])),
+  };
+  const mods = session.platform.cModules ?? [];
+  if (cur.cModules !== mods) {
+    view.modules = mods.map((src) => {
+      let name = src.inf.name.replace(/\.inf$/i, '');
+      try {
+        name = parseInf({ name: src.inf.name, text: src.inf.text, shipped: false }).baseName;
+      } catch {
+        /* a loaded module's .inf parsed when it was loaded */
+      }
+      return { name, inf: src.inf, files: src.files };
+    });
+    cur.cModules = mods;
+  }
+  return view;
+}
