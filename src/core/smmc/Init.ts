@@ -8,7 +8,7 @@
 import type { CType, Member, Node, Obj, Reloc } from './Ast';
 import { evalConst } from './ConstEval';
 import type { Token } from './Lexer';
-import { add, assignConvert, binary, mk, num, numVal, varNode, VOID } from './Nodes';
+import { add, assignConvert, binary, mk, num, numVal, rv, varNode, VOID } from './Nodes';
 import { findMember, readString, structName } from './Postfix';
 import type { State } from './State';
 import { arrayOf, isInteger, sameType, ty, typeName, unqualified } from './Types';
@@ -292,7 +292,7 @@ function store(lv: Node, e: Node, t: CType): Node {
 }
 
 function elementOf(lv: Node, i: number): Node {
-  const a = add(lv, num(i, ty.long, lv.loc), lv.loc);
+  const a = i === 0 ? rv(lv) : add(lv, num(i, ty.long, lv.loc), lv.loc);
   const d = mk('deref', lv.loc, lv.ty.base!);
   d.lhs = a;
   return d;
