@@ -35,6 +35,7 @@ function newInit(t: CType, loc: Token['loc'], member: Member | null = null): Ini
 /** Parses the initializer of an object of type t; returns it and the type completed (`T a[] = ...`). */
 export function initializer(p: State, t: CType): { init: Init; ty: CType } {
   const init = newInit(t, p.tok.loc);
+  if (t.size < 0 && !(t.kind === 'array' && t.base!.size >= 0)) p.error(p.tok, `variable has incomplete type '${typeName(t)}'`);
   if (t.kind === 'array' && !p.is('{') && !(p.tok.kind === 'str' && charArray(t))) {
     p.error(p.tok, 'array initializer must be an initializer list');
   }

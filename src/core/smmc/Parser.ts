@@ -20,6 +20,16 @@ import { typeName } from './Types';
 /** Parses a translation unit (tokens ending with 'eof'). Throws CDiagnostic at the first error. */
 export function parse(tokens: Token[]): Program {
   const p = new State(tokens);
+  try {
+    return unit(p);
+  } catch (e) {
+    // Absurdly deep nesting (thousands of parentheses) must not escape as a JS error.
+    if (e instanceof RangeError) p.error(p.tok, 'nesting is too deep');
+    throw e;
+  }
+}
+
+function unit(p: State): Program {
   p.typeName = () => typeName_(p);
   p.expr = () => expr(p);
   p.assign = () => assign(p);

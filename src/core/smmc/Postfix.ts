@@ -18,7 +18,7 @@ import {
   varNode,
 } from './Nodes';
 import type { State } from './State';
-import { arrayOf, integerPromote, isInteger, isScalar, sameType, ty, typeName, unqualified } from './Types';
+import { arrayOf, integerPromote, isInteger, isScalar, sameType, T, typeName, unqualified } from './Types';
 
 export function postfix(p: State): Node {
   let n = primary(p);
@@ -188,7 +188,7 @@ function primary(p: State): Node {
     case 'char': {
       p.next();
       const nt = t.numType;
-      const type = nt === 'uint' ? ty.uint : nt === 'long' ? ty.long : nt === 'ulong' ? ty.ulong : nt === 'char16' ? ty.ushort : ty.int;
+      const type = nt === 'uint' ? T.uint : nt === 'long' ? T.long : nt === 'ulong' ? T.ulong : nt === 'char16' ? T.ushort : T.int;
       return num(t.value ?? 0n, type, t.loc);
     }
     case 'str':
@@ -235,7 +235,7 @@ function identifier(p: State, t: Token): Node {
 
 /** A global holding the code units of a string literal (with its terminating zero). */
 export function stringGlobal(p: State, units: number[], wide: boolean, loc: Token['loc']): Obj {
-  const t = arrayOf(wide ? ty.ushort : ty.char, units.length + 1);
+  const t = arrayOf(wide ? T.ushort : T.char, units.length + 1);
   const o = p.newGlobal(p.stringName(), t, loc);
   o.isStatic = true;
   o.isDefinition = true;
@@ -315,7 +315,7 @@ function offsetof(p: State): Node {
     } else break;
   }
   p.expect(')', "expected ')'");
-  return num(off, ty.ulong, start.loc);
+  return num(off, T.ulong, start.loc);
 }
 
 /** `++x`, `x--`, ...: delta is ±1, or ±sizeof (*p) for pointers. */
