@@ -119,6 +119,46 @@ describe('parser: an edk2-style SMM driver', () => {
   });
 });
 
+describe('parser: edk2 idioms (smm-c-facts §2.2 macros, expanded by hand)', () => {
+  const p = parseC(`${BASE_TYPES}
+    typedef struct { UINT32 Signature; UINTN Link; UINT8 Data; } REC;
+    _Static_assert(((UINTN)&(((REC *)0)->Data)) == 16, "the old OFFSET_OF is a constant");
+    UINTN gSig = ((('S') | ('M' << 8)) | ((('S') | ('T' << 8)) << 16));
+    CHAR16 *gStrs[] = { L"a", L"b" };
+    CHAR8 *gMid = &"abc"[1];
+    UINT32 gTbl[sizeof (REC) / sizeof (UINT32)];
+    REC *Back(UINTN *Link) { return ((REC *)(VOID *)((CHAR8 *)(Link) - ((UINTN)__builtin_offsetof(REC, Link)))); }
+    VOID Use(VOID *p) {
+      (VOID)p;
+      UINTN n = sizeof (gTbl) / sizeof ((gTbl)[0]);
+      if ((((RETURN_STATUS)(n)) >= 0x8000000000000000ULL)) { n = (UINTN)-1; }
+      *(REC *)p = *(REC *)p;
+    }`);
+  const relocs = (n: string) => global(p, n).relocs.map((r) => `${r.offset}->${r.target.name}+${r.addend}`);
+
+  it('SIGNATURE_32 folds to its value (smm-c-facts §2.2: SMST is 0x54534D53)', () => {
+    expect(Array.from(global(p, 'gSig').init!)).toEqual([0x53, 0x4d, 0x53, 0x54, 0, 0, 0, 0]);
+  });
+  it('arrays of strings and pointers into a string are relocations', () => {
+    expect([relocs('gStrs'), relocs('gMid')]).toEqual([['0->.str.0+0', '8->.str.1+0'], ['0->.str.2+1']]);
+  });
+  it('BASE_CR: a CHAR8 * minus OFFSET_OF, cast back', () => {
+    expect(bodyOf(p, 'Back')).toEqual(['return cast<REC *>(cast<VOID *>(sub<CHAR8 *>(cast<CHAR8 *>(Link), 8<CHAR8 *>)));']);
+  });
+  it('(VOID)x, ARRAY_SIZE folded, EFI_ERROR as HEAD defines it, struct copy through casts', () => {
+    expect(bodyOf(p, 'Use')).toEqual([
+      'cast<VOID>(p);',
+      'assign<UINTN>(n, 6<unsigned long>);',
+      'if (le[unsigned long](9223372036854775808<unsigned long>, cast<RETURN_STATUS>(n))) {assign<UINTN>(n, 18446744073709551615<UINTN>);}',
+      'assign<REC>(deref<REC>(cast<REC *>(p)), deref<REC>(cast<REC *>(p)));',
+    ]);
+  });
+  it("names that are JavaScript's own (constructor, __proto__, toString) are ordinary C names", () => {
+    const q = parseC('int constructor; int toString(int __proto__) { int hasOwnProperty = 1; return constructor + __proto__ + hasOwnProperty; }');
+    expect(bodyOf(q, 'toString')[1]).toBe('return add(add(constructor, __proto__), hasOwnProperty);');
+  });
+});
+
 describe('parser: error positions are file:line:col with the source line and a caret', () => {
   it('a missing semicolon after an expression', () => {
     expect(errorOf('int f(int x) {\n  x = x + 1\n  return x;\n}', 'MySmm.c')).toBe(
