@@ -28,6 +28,9 @@ export const VOID: CType = T.void_;
 const LONG: CType = T.long;
 const INT: CType = T.int;
 
+/** The lists of nodes that have none (shared, frozen: blocks, calls and switches get their own). */
+const NONE: Node[] = Object.freeze([]) as unknown as Node[];
+
 export function mk(kind: NodeKind, loc: Loc, t: CType): Node {
   return {
     kind,
@@ -43,14 +46,14 @@ export function mk(kind: NodeKind, loc: Loc, t: CType): Node {
     prefix: false,
     delta: 0,
     callee: null,
-    args: [],
+    args: NONE,
     cond: null,
     then: null,
     els: null,
     init: null,
     inc: null,
-    body: [],
-    cases: [],
+    body: kind === 'block' ? [] : NONE,
+    cases: kind === 'switch' ? [] : NONE,
     defaultCase: null,
     caseVal: null,
     label: null,

@@ -210,6 +210,18 @@ function primary(p: State): Node {
 
 function identifier(p: State, t: Token): Node {
   const name = t.text;
+  const b = p.lookup(name); // keywords are never bound: declarations refuse them as names
+  if (b) {
+    p.next();
+    switch (b.kind) {
+      case 'obj':
+        return varNode(b.obj, t.loc);
+      case 'enumConst':
+        return num(b.val, b.ty, t.loc);
+      case 'typedef':
+        return p.error(t, `unexpected type name '${name}': expected expression`);
+    }
+  }
   if (name === '__builtin_offsetof') return offsetof(p);
   if (p.isKeyword(t)) {
     if (name === 'float' || name === 'double') p.error(t, 'floating point is not supported in SMM code');
@@ -217,20 +229,9 @@ function identifier(p: State, t: Token): Node {
     p.error(t, 'expected expression');
   }
   p.next();
-  const b = p.lookup(name);
-  if (!b) {
-    if ((name === '__func__' || name === '__FUNCTION__') && p.fn) return varNode(funcName(p), t.loc);
-    if (p.is('(')) p.error(t, `call to undeclared function '${name}'; ISO C99 and later do not support implicit function declarations`);
-    p.error(t, `use of undeclared identifier '${name}'`);
-  }
-  switch (b.kind) {
-    case 'obj':
-      return varNode(b.obj, t.loc);
-    case 'enumConst':
-      return num(b.val, b.ty, t.loc);
-    case 'typedef':
-      return p.error(t, `unexpected type name '${name}': expected expression`);
-  }
+  if ((name === '__func__' || name === '__FUNCTION__') && p.fn) return varNode(funcName(p), t.loc);
+  if (p.is('(')) p.error(t, `call to undeclared function '${name}'; ISO C99 and later do not support implicit function declarations`);
+  return p.error(t, `use of undeclared identifier '${name}'`);
 }
 
 /** A global holding the code units of a string literal (with its terminating zero). */

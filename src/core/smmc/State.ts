@@ -95,9 +95,9 @@ export class State {
     return t;
   }
 
+  /** Is the current token `s` (a punctuator or a keyword: no string or character literal spells one)? */
   is(s: string): boolean {
-    const t = this.toks[this.pos];
-    return t.text === s && t.kind !== 'str';
+    return this.toks[this.pos].text === s;
   }
 
   consume(s: string): boolean {
