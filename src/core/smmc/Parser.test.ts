@@ -258,3 +258,23 @@ describe('parser: speed', () => {
     expect(best).toBeLessThan(120);
   });
 });
+
+describe('parser: tokens that came from a macro', () => {
+  it("an error at a macro-made token notes where the macro was used (gcc's 'in expansion of macro')", () => {
+    const file = { name: 'Use.c', text: 'int f(void) {\n  return MISSING_SEMI\n}\n', shipped: false };
+    const toks = tokenize(file);
+    // What a preprocessor makes of `#define MISSING_SEMI 1 1`: two tokens marked with the macro and its use.
+    const use = toks[7];
+    const made = [1, 2].map((v) => ({ ...use, kind: 'num' as const, text: '1', value: BigInt(v), numType: 'int' as const, hideset: new Set(['MISSING_SEMI']), expandedFrom: use.loc }));
+    const expanded = [...toks.slice(0, 7), ...made, ...toks.slice(8)];
+    try {
+      parse(expanded);
+      throw new Error('no error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(CDiagnostic);
+      const d = e as CDiagnostic;
+      expect(d.message).toBe("expected ';' after return statement");
+      expect(d.notes.map((n) => [n.message, n.loc.line, n.loc.col])).toEqual([["in expansion of macro 'MISSING_SEMI'", 2, 10]]);
+    }
+  });
+});

@@ -127,7 +127,7 @@ export class State {
 
   error(tok: Token | Loc, msg: string): never {
     if ('kind' in tok) {
-      const notes = tok.expandedFrom ? [{ loc: tok.expandedFrom, message: 'in expansion of macro here' }] : [];
+      const notes = tok.expandedFrom ? [{ loc: tok.expandedFrom, message: expansionNote(tok) }] : [];
       throw new CDiagnostic(tok.loc, msg, 'error', notes);
     }
     throw new CDiagnostic(tok, msg);
@@ -254,6 +254,12 @@ export class State {
   staticName(name: string): string {
     return `${name}.${this.staticCount++}`;
   }
+}
+
+/** "in expansion of macro 'DEBUG'" (gcc's note) when the token names the one macro that made it. */
+function expansionNote(t: Token): string {
+  const names = t.hideset ? [...t.hideset] : [];
+  return names.length === 1 ? `in expansion of macro '${names[0]}'` : 'in expansion of a macro';
 }
 
 function unset(): never {
