@@ -45,7 +45,7 @@ export function expr(p: State): Node {
 }
 
 function binaryComma(l: Node, r: Node): Node {
-  return binary('comma', l, r, r.ty);
+  return binary('comma', rv(l), r, r.ty);
 }
 
 const COMPOUND: Record<string, BinaryOp> = {
