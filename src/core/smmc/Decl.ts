@@ -242,13 +242,16 @@ export function declarator(p: State, base: CType, mode: DeclMode): Declarator {
     const open = p.pos;
     const close = closing(p, open);
     p.pos = close + 1;
-    t = typeSuffix(p, t).ty;
+    const outer = typeSuffix(p, t);
+    t = outer.ty;
     const end = p.pos;
     p.pos = open + 1;
     const d = declarator(p, t, mode);
     if (p.pos !== close) p.expect(')', "expected ')'");
     p.pos = end;
-    return { ...d, params: null, loc };
+    // The parameters of a definition are those of the function declarator applied to the name:
+    // `(*GetFn (UINTN x))(VOID)` has x; `(f)(int x)` (a parenthesized name) has the outer list.
+    return { ...d, params: d.params ?? (d.ty === t ? outer.params : null), loc };
   }
   let name: Token | null = null;
   const nt = p.tok;
