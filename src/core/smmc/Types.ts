@@ -151,9 +151,9 @@ export function isPointerLike(t: CType): boolean {
   return t.kind === 'ptr' || t.kind === 'array';
 }
 
-/** Arithmetic or pointer: what a condition, `!`, `&&` and `||` accept. */
+/** Arithmetic or pointer (C99 6.2.5): what a condition, `!`, `&&` and `||` accept (arrays and functions after they decay). */
 export function isScalar(t: CType): boolean {
-  return isInteger(t) || t.kind === 'ptr' || t.kind === 'array' || t.kind === 'func';
+  return isInteger(t) || t.kind === 'ptr';
 }
 
 export function isAggregate(t: CType): boolean {
