@@ -19,6 +19,7 @@ export const CORE_FLOORS: Record<string, number> = {
   smmc: 1, // SMM-C, the C language: tokens, preprocessor, parser, types, closures; knows no firmware
   pi: 2, // the PI MM core and the platform state it works on; knows no driver
   modules: 3, // firmware drivers (edk2 / OVMF modules, the seed thread's samples)
+  cdriver: 3, // SMM-C drivers as firmware modules: loading, running C, its library, faults
   profiles: 4, // platform profiles: configuration and which modules a firmware volume holds
   system: 5, // what spans hardware and firmware: building the machine, boot stages, the SMI lifecycle
   debug: 6, // stepping, breakpoints, replay, the view of the machine

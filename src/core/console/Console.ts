@@ -15,6 +15,7 @@ import { narrowHelp } from './HelpLayout';
 import { INSPECT_COMMANDS } from './InspectCommands';
 import { RUN_COMMANDS } from './RunCommands';
 import { SMI_COMMANDS } from './SmiCommands';
+import { SOURCE_COMMANDS } from './SourceCommands';
 
 export { ConsoleError, isReadOnlyLine, parseNumber, tokenize } from './ConsoleArgs';
 export { RUN_SLICE };
@@ -54,7 +55,7 @@ const COMMANDS: CommandTable = {
       if (accel !== 'tcg' && accel !== 'kvm') throw new ConsoleError('--accel takes tcg or kvm');
       const modules = a.flags.get('module') ?? [];
       for (const n of modules) if (!SAMPLE_MODULES.some((d) => d.name.toLowerCase() === n.toLowerCase())) throw new ConsoleError(`unknown module "${n}" (known: ${SAMPLE_MODULES.map((d) => d.name).join(', ')})`);
-      const out = s.reset({ cpus, broadcast: b === 'on', hotplugSmi: hp === 'on', syncMode: sync, modules, accel });
+      const out = s.reset({ cpus, broadcast: b === 'on', hotplugSmi: hp === 'on', syncMode: sync, modules, accel, cModules: s.platform.cModules });
       const st = s.m.s;
       const lpc = st.lpc;
       const smi = lpc.smiFeaturesSupported === 0
@@ -80,6 +81,7 @@ const COMMANDS: CommandTable = {
   ...DEBUG_COMMANDS,
   ...SMI_COMMANDS,
   ...INSPECT_COMMANDS,
+  ...SOURCE_COMMANDS,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);

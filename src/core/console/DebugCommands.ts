@@ -1,6 +1,8 @@
 /** Console commands that drive the debugger: step, back, continue, breakpoints. */
 
 import { breakLine, type BreakpointSpec } from '../debug/Breakpoints';
+import type { CStepMode } from '../debug/CStepper';
+import { cSourceLine } from './SourceBreak';
 import { EFI_STATUS_TABLE } from '../lib/EfiStatus';
 import { parseGuid } from '../lib/Guid';
 import { SAMPLE_MODULES } from '../profiles/ovmf';
@@ -9,21 +11,36 @@ import { checkFlags, checkPositional, ConsoleError, flag, parseNumber } from './
 
 export const DEBUG_COMMANDS: CommandTable = {
   step: {
-    usage: 'step [phase|event|smi] [COUNT]',
+    usage: 'step [phase|event|smi] [COUNT] | step line|over|into|out [COUNT]',
     help:
-      'Run the paused SMI to the end of the next phase (default), the next event, or the end of the SMI. In a paused boot, a phase is PEI, a driver\'s entry point, a DXE event (dispatch pass, EndOfDxe, ReadyToLock, ReadyToBoot, ExitBootServices) or the start of an SMI, and `step smi` runs to the end of the SMI in progress (or of the next one).',
+      'Run the paused SMI to the end of the next phase (default), the next event, or the end of the SMI. In a paused boot, a phase is PEI, a driver\'s entry point, a DXE event (dispatch pass, EndOfDxe, ReadyToLock, ReadyToBoot, ExitBootServices) or the start of an SMI, and `step smi` runs to the end of the SMI in progress (or of the next one).\n' +
+      'In SMM-C code: `step over` (or `step line`) runs to the next line of this function (calls run through), `step into` also stops in the functions it calls, `step out` runs until this function has returned. When C returns to the firmware first, the step ends at the firmware\'s next event. From an event, `step into` stops at the first C line that runs (or at the next event).',
     run: (s, a) => {
       checkPositional(a, 0, 2, DEBUG_COMMANDS.step.usage);
-      let g: 'phase' | 'event' | 'smi' = 'phase';
+      let g: 'phase' | 'event' | 'smi' | 'c' = 'phase';
+      let mode: CStepMode | null = null;
       let countText: string | undefined;
       for (const p of a.pos) {
         if (p === 'phase' || p === 'event' || p === 'smi') g = p;
-        else countText = p;
+        else if (p === 'line' || p === 'over' || p === 'into' || p === 'out') {
+          g = 'c';
+          mode = p === 'line' ? 'over' : p;
+        } else countText = p;
       }
       const count = countText !== undefined ? parseNumber(countText, 'COUNT', 1_000_000) : 1;
       if (count < 1) throw new ConsoleError('COUNT must be at least 1');
       if (!s.run) throw new ConsoleError(s.m.s.hung ? 'the machine is hung; `platform ovmf` resets' : 'no SMI in progress: raise one with `smi 0x04` (or `communicate ...`)');
       const boot = s.run.start.kind === 'boot';
+      if (mode !== null) {
+        const out: string[] = [];
+        for (let i = 0; i < count && s.run; i++) {
+          s.c.begin(mode);
+          const lines = s.advance('c', 1, RUN_SLICE);
+          out.push(...lines);
+          if (lines.some((l) => l.startsWith('breakpoint '))) break;
+        }
+        return out;
+      }
       return s.advance(g, g === 'smi' && !boot ? 1 : count, RUN_SLICE);
     },
   },
@@ -67,10 +84,10 @@ export const DEBUG_COMMANDS: CommandTable = {
     },
   },
   break: {
-    usage: 'break smi | apm VALUE | handler NAME | locate GUID | module NAME | status NAME|ERROR',
+    usage: 'break smi | apm VALUE | handler NAME | locate GUID | module NAME | status NAME|ERROR | FILE.c:LINE',
     help:
       'Stop (in the boot as in an SMI) when a CPU enters SMM, when VALUE is written to 0xB2, when handler NAME (e.g. CpuHotplugMmi) is called, when a module looks up protocol GUID (gSmst->SmmLocateProtocol; a C name like gEfiSmmSwDispatch2ProtocolGuid or 8-4-4-4-12), ' +
-      'when module NAME\'s entry point is called, or when a firmware service, handler or entry point returns status NAME (EFI_NOT_FOUND) or any error (ERROR). Breakpoints set before `platform` / `reset` stop the boot. Without arguments: list.',
+      'when module NAME\'s entry point is called, when a firmware service, handler or entry point returns status NAME (EFI_NOT_FOUND) or any error (ERROR), or when SMM-C code reaches LINE of FILE.c (a line without a statement moves to the next one that has one). Breakpoints set before `platform` / `reset` stop the boot. Without arguments: list.',
     run: (s, a) => {
       if (a.pos.length === 0) return s.breakpoints.length ? s.breakpoints.map((b) => `${b.id}: ${breakLine(b.spec).slice(6)} (hits ${b.hits})`) : ['no breakpoints'];
       const kind = a.pos[0];
@@ -113,6 +130,11 @@ export const DEBUG_COMMANDS: CommandTable = {
         const name = t.startsWith('EFI_') ? t : `EFI_${t}`;
         if (!(name in EFI_STATUS_TABLE)) throw new ConsoleError(`status "${a.pos[1]}": not an EFI_STATUS name (e.g. EFI_NOT_FOUND, EFI_ACCESS_DENIED) nor ERROR`);
         return add({ kind: 'status', status: name });
+      }
+      const fileLine = /^(.+\.[ch]):(\d+)$/i.exec(kind);
+      if (fileLine) {
+        checkPositional(a, 1, 1, 'break FILE.c:LINE');
+        return add(cSourceLine(s, fileLine[1], Number(fileLine[2])));
       }
       throw new ConsoleError(`usage: break ${DEBUG_COMMANDS.break.usage.slice(6)}`);
     },

@@ -18,7 +18,9 @@ export type BreakpointSpec =
   /** The entry point of this module is called. */
   | { kind: 'module'; name: string }
   /** A firmware service, handler or entry point returns this status (an EFI_STATUS name). */
-  | { kind: 'status'; status: string };
+  | { kind: 'status'; status: string }
+  /** A line of SMM-C source (debug/CStepper checks it at each C statement; no event matches it). */
+  | { kind: 'line'; file: string; line: number };
 
 export interface Breakpoint {
   id: number;
@@ -40,6 +42,8 @@ export function describeBreakpoint(b: BreakpointSpec): string {
       return `module ${b.name} (its entry point is called)`;
     case 'status':
       return b.status === 'ERROR' ? 'status ERROR (a service, handler or entry point returns an error status)' : `status ${b.status} (a service, handler or entry point returns it)`;
+    case 'line':
+      return `${b.file}:${b.line} (SMM-C source line)`;
   }
 }
 
@@ -58,6 +62,8 @@ export function breakLine(b: BreakpointSpec): string {
       return `break module ${b.name}`;
     case 'status':
       return `break status ${b.status}`;
+    case 'line':
+      return `break ${b.file}:${b.line}`;
   }
 }
 
@@ -75,5 +81,7 @@ export function matches(b: BreakpointSpec, e: TraceEvent, firstSaveOfSmi: boolea
       return e.tags?.module !== undefined && e.tags.module.toLowerCase() === b.name.toLowerCase();
     case 'status':
       return e.tags?.status !== undefined && (b.status === 'ERROR' ? e.tags?.status in EFI_STATUS_TABLE && isError(e.tags?.status as EfiStatus) : e.tags?.status === b.status);
+    case 'line':
+      return false;
   }
 }

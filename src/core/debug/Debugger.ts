@@ -6,108 +6,39 @@
  * Used by the worker, the CLI and the tests.
  */
 
-import type { Phase } from '../pi/Fw';
-import type { TimelineEvent, ViewCursor } from './ViewTypes';
-import { type Machine, machineFromState } from '../pi/Platform';
-import { type Accel, describeLayout } from '../machine/SaveStateMap';
-import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
+import { setCDebugHook } from '../cdriver/CHook';
+import { CpuDeadLoop,type TraceEvent } from '../pi/Fw';
+import { type Machine,machineFromState,type PlatformConfig } from '../pi/Platform';
+import { moduleDefs,ovmfConfig } from '../profiles/ovmf';
 import { createOvmfMachine } from '../system/OvmfBoot';
-import { moduleDefs, ovmfConfig } from '../profiles/ovmf';
 import { smiLifecycle } from '../system/SmiLifecycle';
-import { type Breakpoint, type BreakpointSpec, breakLine, describeBreakpoint, matches } from './Breakpoints';
-import { History, HISTORY_LIMITS, type HistoryLimits } from './History';
+import { BOOT_CACHE,BOOT_CACHE_LIMIT,BOOT_RUN,findHangCause,hangLines,type RunStart } from './BootRun';
+import { breakLine,describeBreakpoint,matches } from './Breakpoints';
+import { type ActiveRun,type ConsoleResult,DebuggerBase,DEFAULT_PLATFORM,type PlatformOptions,type StepGranularity } from './DebuggerBase';
+import { applyHang } from './Hang';
+import { History } from './History';
 import { SmiList } from './SmiList';
-import { Timeline } from './Timeline';
-import { captureMaps, mapBefore, watchMap } from './MapMarks';
 import { phaseEventLines } from './StepLines';
-import { BOOT_CACHE, BOOT_CACHE_LIMIT, BOOT_RUN, findHangCause, type HangCause, hangLines, type RunStart } from './BootRun';
-
-export type StepGranularity = 'event' | 'phase' | 'smi';
-
-export interface ConsoleResult {
-  lines: string[];
-  error: boolean;
-}
-
-export interface PlatformOptions {
-  cpus: number;
-  broadcast: boolean;
-  /** QEMU offers CPU hotplug / hot-unplug with SMI (`--hotplug-smi`); absent = the `broadcast` value. */
-  hotplugSmi?: boolean;
-  syncMode: 'traditional' | 'relaxed' | null;
-  modules: string[];
-  /** `--accel tcg|kvm`: who runs the vCPUs and writes the save state (default tcg). */
-  accel: Accel;
-}
 
 export type { RunStart } from './BootRun';
-
-interface ActiveRun {
-  gen: Gen<unknown>;
-  start: RunStart;
-  /** Its operation in the history (whose event count follows `consumed`). */
-  op: number;
-  /** Events consumed so far (replay target for `back`). */
-  consumed: number;
-  /** The most events this run had consumed before a `back` (the `total` of debugger.event). */
-  furthest: number;
-  sawSave: boolean;
-}
-
+export { DEFAULT_PLATFORM } from './DebuggerBase';
+export type { ConsoleResult,PlatformOptions,StepGranularity } from './DebuggerBase';
 export { TIMELINE_LIMIT } from './Timeline';
 
-export const DEFAULT_PLATFORM: PlatformOptions = { cpus: 4, broadcast: true, syncMode: null, modules: [], accel: 'tcg' };
+function configOf(opts: PlatformOptions): PlatformConfig {
+  const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
+  if (opts.cModules && opts.cModules.length) config.cModules = opts.cModules;
+  return config;
+}
 
-export class Debugger {
-  m!: Machine;
-  platform: PlatformOptions = DEFAULT_PLATFORM;
-  run: ActiveRun | null = null;
-  /** The run's events as the timeline shows them (debug/Timeline). */
-  protected tl = new Timeline();
-  /** Added to the timeline's own epoch: bumped when the timeline object is replaced. */
-  private tlEpochBase = 0;
-  /** Every SMI of the session, the boot's included (`smis`, the page's SMI list). */
-  smis = new SmiList();
-  /** After a hang: the event that explains it (shown with the hang, linked from the ASSERT line). */
-  hangCause: HangCause | null = null;
-  /** The session's event number: events executed since power-on, the boot's included (timeline seq, `back --to`). */
-  eventSeq = 0;
-  /** Session event number just before the current (or last) run's first event. */
-  runStartSeq = 0;
-  /** Events the boot ran (session event numbers 1..bootEvents belong to it). */
-  bootEvents = 0;
-  /** The recorded execution since the platform reset: operations and checkpoints. */
-  hist!: History<RunStart>;
-  /** Checkpoint spacing and history length for the next history (tests make them small). */
-  historyLimits: HistoryLimits = HISTORY_LIMITS;
-  lastEvent: TraceEvent | null = null;
-  breakpoints: Breakpoint[] = [];
-  nextBreakpointId = 1;
-  platformEpoch = 0;
-  /** Console lines that succeeded since the last platform reset (the session file's body). */
-  history: string[] = [];
-  /** The `break` lines that were set when the platform booted (a session file replays them before the boot). */
-  bootBreakpoints: string[] = [];
-  protected cursor: ViewCursor = { layoutEpoch: -1, regionsVersion: -1, tablesVersion: -1, timelineEpoch: -1, timelineSent: 0, seq: 0 };
-  protected logDrained = 0;
-  protected pendingSlice: { target: StepGranularity | 'continue'; remaining: number } | null = null;
-
+export class Debugger extends DebuggerBase {
   static create<T extends Debugger>(this: new () => T, opts: Partial<PlatformOptions> = {}): T {
     const s = new this();
     s.reset({ ...DEFAULT_PLATFORM, ...opts });
     return s;
   }
 
-  get timelineEpoch(): number {
-    return this.tlEpochBase + this.tl.epoch;
-  }
 
-  /** Replaces the timeline object (a cached boot's, an imported session's). */
-  protected setTimeline(t: Timeline): void {
-    this.tlEpochBase += this.tl.epoch + 1;
-    this.tlEpochBase -= t.epoch;
-    this.tl = t;
-  }
 
   /**
    * `platform ovmf ...` / `reset`: power on a fresh machine and boot it (system/OvmfBoot bootOvmf)
@@ -116,7 +47,7 @@ export class Debugger {
    * booted before starts from its cached boot (BOOT_CACHE) instead of running its ~520 SMIs again.
    */
   reset(opts: PlatformOptions): string[] {
-    const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
+    const config = configOf(opts);
     const defs = moduleDefs(config); // throws on an unknown module name before anything changes
     this.platform = opts;
     this.bootBreakpoints = this.breakpoints.map((b) => breakLine(b.spec));
@@ -159,7 +90,7 @@ export class Debugger {
    * start; `platform` / `reset` run it to its end or to a breakpoint).
    */
   powerOn(opts: PlatformOptions): string[] {
-    const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
+    const config = configOf(opts);
     moduleDefs(config);
     this.platform = opts;
     this.bootBreakpoints = this.breakpoints.map((b) => breakLine(b.spec));
@@ -194,20 +125,8 @@ export class Debugger {
     if (this.hist === undefined || this.hist.live !== this.m.s || this.m.s.mem.cow === null) this.startHistory();
   }
 
-  /** Records the hang in the machine state; returns whether the CPU dead-loops inside SMM. */
   private applyHang(e: CpuDeadLoop): boolean {
-    const s = this.m.s;
-    const inSmm = s.cpus[e.cpu]?.inSmm ?? false;
-    s.hung = { cpu: e.cpu, module: e.module, message: e.message, inSmm };
-    const rec = s.modules.find((x) => x.name === e.module);
-    if (rec) {
-      rec.state = 'hung';
-      rec.reason = `${e.message} -> CpuDeadLoop()`;
-    }
-    for (const c of s.cpus) if (c.inSmm) c.activity = c.index === e.cpu ? 'hung' : 'ap-wait';
-    if (s.cpus[e.cpu]) s.cpus[e.cpu].activity = 'hung';
-    s.tablesVersion++;
-    return inSmm;
+    return applyHang(this.m, e);
   }
 
   /** A hang ends the run in progress. */
@@ -276,8 +195,11 @@ export class Debugger {
     const boot = run.start.kind === 'boot';
     // A phase step lists every event it ran (the events that explain the phase), not only the last.
     const phaseEvents: TraceEvent[] | null = target === 'phase' && count === 1 ? [] : null;
+    this.c.setBreakpoints(bps.flatMap((b) => (b.spec.kind === 'line' ? [b.spec] : [])));
+    const cOn = this.c.active();
+    setCDebugHook(cOn ? this.c : null);
     try {
-      if ((target === 'continue' || (target === 'smi' && !boot)) && bps.length === 0) {
+      if ((target === 'continue' || (target === 'smi' && !boot)) && bps.length === 0 && !cOn) {
         // To the end of the run, nothing to check on the way: the loop `smi --run` and `continue` take.
         for (;;) {
           if (steps++ >= budget) {
@@ -306,8 +228,13 @@ export class Debugger {
           this.finishRun(run, r.value, out);
           break;
         }
-        run.consumed++;
         const e = r.value;
+        if (e.cstop !== undefined) {
+          // A C statement the hook stopped at: a pause, not an event of the run.
+          this.cStopped(e, out);
+          return out;
+        }
+        run.consumed++;
         const edge = this.record(e);
         if (edge === 1) run.sawSave = false;
         let firstSave = false;
@@ -329,9 +256,11 @@ export class Debugger {
         const counts =
           target === 'event' ||
           (target === 'phase' && (boot ? e.tags?.boot !== undefined || edge === 1 : e.level === 'phase')) ||
-          (target === 'smi' && boot && edge === 2);
+          (target === 'smi' && boot && edge === 2) ||
+          (target === 'c' && (this.c.step === null || this.c.step.mode === 'first' || this.c.returned));
         if (counts) {
           remaining--;
+          if (target === 'c') this.c.end();
           if (remaining === 0) {
             out.push(`[${e.phase}] ${e.text}`);
             if (phaseEvents !== null && phaseEvents.length > 1) for (const line of phaseEventLines(phaseEvents)) out.push(line);
@@ -347,6 +276,7 @@ export class Debugger {
       for (const line of hangLines(this.m, e, inSmm, boot, this.hangCause)) out.push(line);
       return out;
     } finally {
+      setCDebugHook(null);
       this.hist.setEvents(run.op, run.consumed);
       if (run.consumed > run.furthest) run.furthest = run.consumed;
     }
@@ -379,25 +309,38 @@ export class Debugger {
       } else if (e.phase === 'rsm' && last !== 'rsm') ph.push('rsm');
     }
     this.tl.push(e);
+    this.c.onRecord();
     return this.smis.track(cur, ++this.eventSeq);
   }
 
-  /** Where the paused run is, 1-based within it (the boot or one SMI run), and how far it went before any `back`. */
-  eventIndex(): { index: number; total: number } | null {
-    const run = this.run;
-    if (!run) return null;
-    return { index: run.consumed, total: Math.max(run.furthest, run.consumed) };
+  /** The run stopped at a C statement: say where and why. */
+  private cStopped(e: TraceEvent, out: string[]): void {
+    const byBreakpoint = this.c.stopped(e, this.eventSeq);
+    const info = e.cstop!;
+    if (byBreakpoint) {
+      const hit = this.breakpoints.find((b) => b.spec.kind === 'line' && b.spec.file === info.file && b.spec.line === info.line);
+      if (hit) {
+        hit.hits++;
+        out.push(`breakpoint ${hit.id} (${describeBreakpoint(hit.spec)}) hit:`);
+      }
+    }
+    out.push(`[c] ${e.text}`);
+    this.lastEvent = e;
+    this.pendingSlice = null;
   }
 
-  /** Session event number just before the run in progress (or the last one) began. */
-  runStart(): number {
-    return this.runStartSeq;
-  }
+
 
   /** Reverse step: go back COUNT events in the run in progress (not before its first event). */
   back(count: number): string[] {
     const run = this.run;
     if (!run) return [];
+    const at = this.c.at;
+    if (at !== null) {
+      // Paused at a C statement: back to an earlier statement after the same event, or to the event.
+      const out = this.goTo(at.event);
+      return at.count - count >= 1 ? this.replayToStatement(at.count - count) : out;
+    }
     if (run.consumed <= 1) return [`already at the first event of this ${run.start.kind === 'boot' ? 'boot' : 'SMI'} (\`back --to EVENT\` goes to an earlier run)`];
     const target = Math.max(1, run.consumed - count);
     const furthest = Math.max(run.furthest, run.consumed);
@@ -496,70 +439,35 @@ export class Debugger {
     if (h.runOf(id)!.kind === 'boot') this.bootEvents = this.eventSeq;
   }
 
-  /** The timeline as plain events (formats every text: for tests and the first frame). */
-  get timeline(): TimelineEvent[] {
-    return this.tl.after(0);
+  /** After goTo(event): runs on to the `count`-th C statement after that event (the C position a stop had). */
+  private replayToStatement(count: number): string[] {
+    const out: string[] = [];
+    const run = this.run!;
+    this.c.stopAt = count;
+    this.c.since = 0;
+    setCDebugHook(this.c);
+    try {
+      const r = run.gen.next();
+      if (r.done || r.value.cstop === undefined) throw new Error(`replay diverged: C statement ${count} after event ${this.eventSeq} did not come`);
+      this.cStopped(r.value, out);
+    } finally {
+      setCDebugHook(null);
+      this.c.stopAt = null;
+    }
+    return out;
   }
 
-  /** The timeline's events with seq > `seq` (Timeline.after). */
-  timelineAfter(seq: number, withText = Infinity): TimelineEvent[] {
-    return this.tl.after(seq, withText);
-  }
 
-  /** The texts of the timeline events `seqs` (those still in the timeline), as [seq, text]. */
-  timelineTexts(seqs: readonly number[]): [number, string][] {
-    return this.tl.texts(seqs);
-  }
 
-  /** The timeline's events themselves (their texts not formatted yet), oldest first. */
-  timelineEvents(): readonly TraceEvent[] {
-    return this.tl.events;
-  }
 
-  private clearTimeline(): void {
-    this.tl.clear(this.eventSeq + 1);
-  }
 
-  addBreakpoint(spec: BreakpointSpec): Breakpoint {
-    const b = { id: this.nextBreakpointId++, spec, hits: 0 };
-    this.breakpoints.push(b);
-    return b;
-  }
 
-  /**
-   * A console line begins: from now on the memory barrier keeps each save-state map's bytes as they
-   * were before its first write (`mapBefore`, the view's changed-byte marks). Returns a token that
-   * `endCommand` takes back when the line failed (it changed nothing, the marks stay as they were).
-   */
-  beginCommand(): number {
-    this.ensureHistory();
-    const cow = this.m.s.mem.cow!;
-    return cow.epoch++;
-  }
 
-  /** The line failed: the marks of the line before stay. */
-  undoCommand(prevEpoch: number): void {
-    const cow = this.m.s.mem.cow;
-    if (cow && cow.epoch === prevEpoch + 1) cow.epoch = prevEpoch;
-  }
 
-  /** Keep the old bytes of CPU `cpu`'s save-state map from now on (debug/MapMarks). */
-  private watchMap(cpu: number): void {
-    watchMap(this.m.s, cpu);
-  }
 
-  private captureMaps(): void {
-    captureMaps(this.m.s);
-  }
 
-  /** CPU `cpu`'s save-state map as it was before the last console line, or null when the line did not write it. */
-  mapBefore(cpu: number): Uint8Array | null {
-    return mapBefore(this.m.s, cpu);
-  }
 
-  busy(): boolean {
-    return this.pendingSlice !== null && this.run !== null;
-  }
+
 
   runSlice(maxEvents: number): ConsoleResult {
     const p = this.pendingSlice;
@@ -567,28 +475,8 @@ export class Debugger {
     return { lines: this.advance(p.target, p.remaining, maxEvents), error: false };
   }
 
-  pause(): ConsoleResult {
-    const was = this.pendingSlice !== null;
-    this.pendingSlice = null;
-    const e = this.lastEvent;
-    return { lines: was && e ? [`paused: [${e.phase}] ${e.text}`] : ['nothing is running'], error: false };
-  }
-
-  drainLog(): { firstSeq: number; lines: string[] } {
-    const ser = this.m.s.serial;
-    const end = ser.firstSeq + ser.lines.length;
-    const from = Math.max(this.logDrained, ser.firstSeq);
-    const lines = ser.lines.slice(from - ser.firstSeq);
-    this.logDrained = end;
-    return { firstSeq: from, lines };
-  }
-
-  currentPhase(): Phase | null {
-    return this.run && this.lastEvent ? this.lastEvent.phase : null;
-  }
 
 
-  layoutDesc() {
-    return describeLayout(this.m.layout);
-  }
+
+
 }

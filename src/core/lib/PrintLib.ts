@@ -20,7 +20,8 @@
 import { statusValue, type EfiStatus } from './EfiStatus';
 import { parseGuid, type Guid } from './Guid';
 
-export type PrintArg = number | bigint | string | { guid: Guid } | { status: EfiStatus };
+/** A %a/%s argument of null prints "<null string>", a %g of { guid: null } "<null guid>" (BasePrintLib's NULL pointer checks). */
+export type PrintArg = number | bigint | string | null | { guid: Guid | null } | { status: EfiStatus };
 
 /** DebugLib's buffer (MdePkg/Library/BaseDebugLibSerialPort/DebugLib.c): messages are cut at 255 chars. */
 export const MAX_DEBUG_MESSAGE_LENGTH = 0x100;
@@ -73,12 +74,13 @@ class ArgReader {
       if (!Number.isInteger(a)) throw new TypeError(`edk2Sprint: %${conv} needs an integer, got ${a}`);
       return BigInt(a);
     }
-    if (typeof a === 'object' && 'status' in a) return statusValue(a.status);
+    if (typeof a === 'object' && a !== null && 'status' in a) return statusValue(a.status);
     throw new TypeError(`edk2Sprint: %${conv} needs a number, bigint or {status}`);
   }
 
   string(conv: string): string {
     const a = this.next(conv);
+    if (a === null) return '<null string>';
     if (typeof a !== 'string') throw new TypeError(`edk2Sprint: %${conv} needs a string`);
     const nul = a.indexOf('\0');
     return nul < 0 ? a : a.slice(0, nul);
@@ -93,9 +95,10 @@ class ArgReader {
     return Number(BigInt.asUintN(16, this.integer(conv)));
   }
 
-  guid(conv: string): Guid {
+  guid(conv: string): Guid | null {
     const a = this.next(conv);
-    const g = typeof a === 'string' ? parseGuid(a) : typeof a === 'object' && 'guid' in a ? parseGuid(a.guid) : null;
+    if (typeof a === 'object' && a !== null && 'guid' in a && a.guid === null) return null;
+    const g = typeof a === 'string' ? parseGuid(a) : typeof a === 'object' && a !== null && 'guid' in a && a.guid !== null ? parseGuid(a.guid) : null;
     if (g === null) throw new TypeError(`edk2Sprint: %${conv} needs {guid} (or a GUID string)`);
     return g;
   }
@@ -275,9 +278,11 @@ function format(fmt: string, args: readonly PrintArg[], translateNewlines: boole
           argument = ch === 0 ? '' : String.fromCharCode(ch);
           break;
         }
-        case 'g':
-          argument = guidText(reader.guid(conv));
+        case 'g': {
+          const g = reader.guid(conv);
+          argument = g === null ? '<null guid>' : guidText(g);
           break;
+        }
         case 'r':
           argument = statusText(reader.status(conv));
           break;

@@ -61,3 +61,16 @@ export const NOTE_PREFIX = '[smiscope] ';
 export function serialNote(m: Hw, text: string): void {
   serialWrite(m, NOTE_PREFIX + text);
 }
+
+/**
+ * COM1 (the 16550 UART at 0x3F8), where CpuExceptionHandlerLib writes its exception dumps through
+ * SerialPortLib even in OVMF's default build (smm-c-facts §7). QEMU shows it apart from the debugcon
+ * file (-serial stdio); the model keeps one log in time order and marks the UART's lines.
+ */
+export const COM1_PREFIX = '[COM1] ';
+
+export function com1Write(m: Hw, text: string): void {
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  serialWrite(m, lines.map((l) => COM1_PREFIX + l).join('\n') + '\n');
+}

@@ -115,6 +115,12 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
   }
 
   yield* SmmEntryPoint(fwOf(m, 'PiSmmCore', bsp));
+  if (m.s.smm.readyToLock && m.s.smm.pagingLocked !== true) {
+    // BSPHandler -> PerformRemainingTasks (UefiCpuPkg/PiSmmCpuDxeSmm/PiSmmCpuDxeSmm.c): the first SMI
+    // that sees mSmmReadyToLock locks the SMM page table down (UpdateUefiMemMapAttributes).
+    m.s.smm.pagingLocked = true;
+    yield lazyEv('exit', bsp, () => `BSP CPU${bsp}: PerformRemainingTasks: SmmReadyToLock came in this SMI, so UpdateUefiMemMapAttributes makes memory outside SMRAM no-execute and boot-services, loader and conventional memory (page 0 included) not-present; from now on SMM code that touches it takes a #PF`);
+  }
 
   if (!traditional) {
     for (let i = early; i < entered.length; i++) {

@@ -181,6 +181,7 @@ export function* piCpuSmmEntry(fw: Fw): Gen<EfiStatus> {
   const stackSize = align4k(PCD_CPU_SMM_STACK_SIZE) + 2 * EFI_PAGE_SIZE;
   const stacks = smmAllocatePages(m, n * stackSize, `PiSmmCpuDxeSmm SMM stacks (${n} x ${hex(stackSize)}, with guard pages)`, 'core-data');
   if (stacks === null) return 'EFI_OUT_OF_RESOURCES';
+  s.smm.smmStacks = { base: stacks, size: stackSize };
   DEBUG(fw, DEBUG_INFO, 'Stacks                   - 0x%x\n', stacks);
   DEBUG(fw, DEBUG_INFO, 'mSmmStackSize            - 0x%x\n', stackSize);
   DEBUG(fw, DEBUG_INFO, 'PcdCpuSmmStackGuard      - 0x%x\n', 1);

@@ -31,6 +31,24 @@ export interface TraceEvent {
   apm?: number;
   /** What breakpoints and boot stepping look at on the few events that carry it (EventTags). */
   tags?: EventTags;
+  /**
+   * A stop at a C statement (SMM-C source debugging): the debugger pauses here but does not count
+   * it as an event of the run (it happens only while someone steps or has a C breakpoint, so
+   * replay, which never asks for it, sees the same events).
+   */
+  cstop?: CStopInfo;
+}
+
+/** Where C code stopped: the CPU, the module, the source place and the function. */
+export interface CStopInfo {
+  cpu: number;
+  module: string;
+  file: string;
+  line: number;
+  col: number;
+  fn: string;
+  /** The instruction address of the statement (the module image's code). */
+  ip: number;
 }
 
 /** Marks a few events carry (a field of their own, so that every event keeps one shape). */

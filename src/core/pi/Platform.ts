@@ -44,6 +44,11 @@ export interface PlatformConfig {
   syncMode: SyncMode | null;
   /** Extra (sample / user) SMM modules in the firmware volume, by name. */
   extraModules: string[];
+  /**
+   * SMM-C modules the user loaded (`load`), as their source files: plain data, so a checkpoint, a
+   * session file and a link carry them. They are added to the firmware volume after the others.
+   */
+  cModules?: { inf: { name: string; text: string }; files: { name: string; text: string }[] }[];
   layout: SaveStateLayout['id'];
   /** `--accel`: QEMU TCG or KVM runs the vCPUs; decides who writes the save state (facts §12.10). */
   accel: Accel;

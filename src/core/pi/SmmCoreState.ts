@@ -100,6 +100,15 @@ export interface SmmCoreState {
   smramLocked: boolean;
   endOfDxe: boolean;
   readyToLock: boolean;
+  /**
+   * PiSmmCpuDxeSmm's PerformRemainingTasks ran after SmmReadyToLock (end of that SMI on the BSP):
+   * memory outside SMRAM is no-execute and boot-services / conventional memory not-present.
+   */
+  pagingLocked?: boolean;
+  /** Where EFI_SMM_SYSTEM_TABLE2 (gSmst) lives in SMRAM; 0 until PiSmmCore builds it. */
+  smstAddress?: number;
+  /** PiSmmCpuDxeSmm's Stacks: CPU i's stack is [base + i*size, base + (i+1)*size): known-good page, guard page, SMI stack (smm-c-facts §5.1). */
+  smmStacks?: { base: number; size: number };
   dispatcherRunning: boolean;
   /** mScheduledQueue (module names, in order): survives the EFI_NOT_READY return so BEFORE/AFTER order is kept. */
   scheduledQueue: string[];

@@ -3,6 +3,7 @@
  * volume, where RAM, TSEG and runtime data live, and the boot path that brings SMM up.
  */
 
+import { type CModuleSource, compileCModule } from '../cdriver/CModule';
 import { registerGuidName } from '../lib/Guid';
 import { type Accel, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
 import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
@@ -113,5 +114,25 @@ export function moduleDefs(config: PlatformConfig): Map<string, ModuleDef> {
     if (!d) throw new Error(`unknown module "${name}" (known: ${SAMPLE_MODULES.map((x) => x.name).join(', ')})`);
     defs.set(d.name, d);
   }
+  for (const src of config.cModules ?? []) {
+    const d = cModuleDef(src);
+    if (defs.has(d.name)) throw new Error(`a module named ${d.name} is already in the firmware volume`);
+    defs.set(d.name, d);
+  }
   return defs;
+}
+
+/** Compiled SMM-C modules by their sources (the same sources compile to the same module). */
+const C_DEFS = new Map<string, ModuleDef>();
+
+/** The ModuleDef of SMM-C sources (compiled once per distinct sources); throws CDiagnostic. */
+export function cModuleDef(src: CModuleSource): ModuleDef {
+  const key = JSON.stringify(src);
+  let d = C_DEFS.get(key);
+  if (!d) {
+    d = compileCModule(src).def;
+    if (C_DEFS.size > 32) C_DEFS.delete(C_DEFS.keys().next().value!);
+    C_DEFS.set(key, d);
+  }
+  return d;
 }

@@ -30,8 +30,62 @@ export interface Token {
   wide?: boolean;
   /** Macro names whose expansion produced this token (the preprocessor's hide set). */
   hideset?: ReadonlySet<string>;
-  /** Where the outermost macro that produced this token was used (for "in expansion of macro"). */
+  /** Where the outermost macro that produced this token was used (for "in expansion of macro").
+   *  The preprocessor also sets `loc` to that place for tokens a replacement list spelled (see
+   *  MacroExpand.ts); tokens from macro arguments keep their own loc. */
   expandedFrom?: Loc;
+  /** A token produced by a macro: the macro whose replacement list spelled it, and where (gcc's
+   *  "note: expanded from macro 'X'" points there). Tokens that came from macro arguments have none. */
+  macro?: string;
+  spelling?: Loc;
+  /** tokenize(file, { deferErrors: true }): the error this token carries (a stray character, an
+   *  unterminated literal, a bad number). The preprocessor reports it only if the token is used, so
+   *  text in a skipped `#if 0` group may be anything, as in gcc. */
+  error?: string;
+}
+
+/**
+ * A token with every field present, in one order: all tokens share one object shape, which keeps
+ * the preprocessor's copying fast (V8 inline caches stay monomorphic).
+ */
+export function newToken(
+  kind: TokenKind,
+  text: string,
+  loc: Loc,
+  atBol: boolean,
+  hasSpace: boolean,
+  value?: bigint,
+  numType?: NumType,
+  units?: number[],
+  wide?: boolean,
+  error?: string,
+): Token {
+  return { kind, text, loc, atBol, hasSpace, value, numType, units, wide, hideset: undefined, expandedFrom: undefined, macro: undefined, spelling: undefined, error };
+}
+
+/** A copy of `t` with the same (full) shape, to change. */
+export function copyToken(t: Token): Token {
+  return {
+    kind: t.kind,
+    text: t.text,
+    loc: t.loc,
+    atBol: t.atBol,
+    hasSpace: t.hasSpace,
+    value: t.value,
+    numType: t.numType,
+    units: t.units,
+    wide: t.wide,
+    hideset: t.hideset,
+    expandedFrom: t.expandedFrom,
+    macro: t.macro,
+    spelling: t.spelling,
+    error: t.error,
+  };
+}
+
+export interface TokenizeOptions {
+  /** Record bad tokens in Token.error instead of throwing (an unterminated comment still throws). */
+  deferErrors?: boolean;
 }
 
 const PUNCTS = [
@@ -40,9 +94,24 @@ const PUNCTS = [
   '[', ']', '(', ')', '{', '}', '.', '&', '*', '+', '-', '~', '!', '/', '%', '<', '>', '^', '|', '?', ':', ';', '=', ',', '#',
 ];
 
-/** Tokens of `file`, ending with one 'eof' token. Throws CDiagnostic at the first bad character. */
-export function tokenize(file: SourceFile): Token[] {
+/** The punctuators by first character, longest first. */
+const PUNCT_BY_CHAR = new Map<string, string[]>();
+for (const p of PUNCTS) {
+  const list = PUNCT_BY_CHAR.get(p[0]) ?? [];
+  list.push(p);
+  PUNCT_BY_CHAR.set(p[0], list);
+}
+
+/** Tokens of `file`, ending with one 'eof' token. Throws CDiagnostic at the first bad character (deferErrors: at an unterminated comment only). */
+export function tokenize(file: SourceFile, opts: TokenizeOptions = {}): Token[] {
   const src = file.text;
+  const defer = opts.deferErrors === true;
+  // The first problem of the token being read (deferErrors), attached to it by push.
+  let problem: string | undefined;
+  const fail = (loc: Loc, message: string): void => {
+    if (!defer) throw new CDiagnostic(loc, message);
+    problem ??= message;
+  };
   const out: Token[] = [];
   let i = 0;
   let line = 1;
@@ -76,7 +145,7 @@ export function tokenize(file: SourceFile): Token[] {
       i += src[i + 1] === '\r' ? 2 : 1;
       newline(i);
       i++;
-      hasSpace = true;
+      // A line splice is deleted (C99 5.1.1.2 phase 2): it is not whitespace.
       continue;
     }
     if (c === '/' && src[i + 1] === '/') {
@@ -107,18 +176,19 @@ export function tokenize(file: SourceFile): Token[] {
     }
     const loc = locAt(i);
     const push = (t: Omit<Token, 'loc' | 'atBol' | 'hasSpace'>) => {
-      out.push({ ...t, loc, atBol, hasSpace });
+      out.push(newToken(t.kind, t.text, loc, atBol, hasSpace, t.value, t.numType, t.units, t.wide, problem));
+      problem = undefined;
       atBol = false;
       hasSpace = false;
     };
     // Wide literals: L"..." and L'x'
     if (c === 'L' && (src[i + 1] === '"' || src[i + 1] === "'")) {
       const q = src[i + 1];
-      const [units, end] = readQuoted(src, i + 2, q, loc, true);
+      const [units, end] = readQuoted(src, i + 2, q, loc, true, fail, newline);
       const text = src.slice(i, end);
       i = end;
       if (q === '"') push({ kind: 'str', text, units, wide: true });
-      else push(charToken(text, units, true, loc));
+      else push(charToken(text, units, true, loc, fail));
       continue;
     }
     if (isIdentStart(c)) {
@@ -139,27 +209,29 @@ export function tokenize(file: SourceFile): Token[] {
         else break;
       }
       const text = src.slice(i, j);
-      push({ kind: 'num', text, ...parseNumber(text, loc) });
+      push({ kind: 'num', text, ...parseNumber(text, loc, fail) });
       i = j;
       continue;
     }
     if (c === '"' || c === "'") {
-      const [units, end] = readQuoted(src, i + 1, c, loc, false);
+      const [units, end] = readQuoted(src, i + 1, c, loc, false, fail, newline);
       const text = src.slice(i, end);
       i = end;
       if (c === '"') push({ kind: 'str', text, units, wide: false });
-      else push(charToken(text, units, false, loc));
+      else push(charToken(text, units, false, loc, fail));
       continue;
     }
-    const p = PUNCTS.find((s) => src.startsWith(s, i));
+    const p = PUNCT_BY_CHAR.get(c)?.find((s) => s.length === 1 || src.startsWith(s, i));
     if (p) {
       push({ kind: 'punct', text: p });
       i += p.length;
       continue;
     }
-    throw new CDiagnostic(loc, `stray '${c}' in program`);
+    fail(loc, `stray '${c}' in program`);
+    push({ kind: 'punct', text: c });
+    i++;
   }
-  out.push({ kind: 'eof', text: '', loc: locAt(i), atBol: true, hasSpace });
+  out.push(newToken('eof', '', locAt(i), true, hasSpace));
   return out;
 }
 
@@ -175,8 +247,13 @@ function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }
 
-function charToken(text: string, units: number[], wide: boolean, loc: Loc): Omit<Token, 'loc' | 'atBol' | 'hasSpace'> {
-  if (units.length === 0) throw new CDiagnostic(loc, 'empty character constant');
+type Fail = (loc: Loc, message: string) => void;
+
+function charToken(text: string, units: number[], wide: boolean, loc: Loc, fail: Fail): Omit<Token, 'loc' | 'atBol' | 'hasSpace'> {
+  if (units.length === 0) {
+    fail(loc, 'empty character constant');
+    return { kind: 'char', text, value: 0n, numType: 'int', wide };
+  }
   if (wide) return { kind: 'char', text, value: BigInt(units[0]), numType: 'char16', wide };
   // A plain character constant has type int; char is signed on X64 gcc, so '\xff' is -1.
   const v = units[0] >= 0x80 ? units[0] - 0x100 : units[0];
@@ -184,12 +261,23 @@ function charToken(text: string, units: number[], wide: boolean, loc: Loc): Omit
 }
 
 /** Reads up to the closing quote; returns the code units (escapes applied) and the end offset. */
-function readQuoted(src: string, start: number, quote: string, loc: Loc, wide: boolean): [number[], number] {
+function readQuoted(
+  src: string,
+  start: number,
+  quote: string,
+  loc: Loc,
+  wide: boolean,
+  fail: Fail,
+  newline: (at: number) => void,
+): [number[], number] {
   const units: number[] = [];
   let i = start;
   for (;;) {
     if (i >= src.length || src[i] === '\n') {
-      throw new CDiagnostic(loc, quote === '"' ? 'missing terminating " character' : "missing terminating ' character");
+      // gcc keeps the rest of the line as one token; so does deferErrors.
+      fail(loc, quote === '"' ? 'missing terminating " character' : "missing terminating ' character");
+      const end = Math.min(i, src.length);
+      return [units, end > start && src[end - 1] === '\r' ? end - 1 : end];
     }
     const c = src[i];
     if (c === quote) return [units, i + 1];
@@ -209,7 +297,7 @@ function readQuoted(src: string, start: number, quote: string, loc: Loc, wide: b
     } else if (e === 'x') {
       let j = i;
       while (j < src.length && /[0-9a-fA-F]/.test(src[j])) j++;
-      if (j === i) throw new CDiagnostic(loc, '\\x used with no following hex digits');
+      if (j === i) fail(loc, '\\x used with no following hex digits');
       const v = parseInt(src.slice(i, j), 16);
       units.push(v & (wide ? 0xffff : 0xff));
       i = j;
@@ -219,9 +307,15 @@ function readQuoted(src: string, start: number, quote: string, loc: Loc, wide: b
       units.push(parseInt(src.slice(i - 1, j), 8) & (wide ? 0xffff : 0xff));
       i = j;
     } else if (e === '\n') {
-      // a line splice inside a literal
+      newline(i - 1); // a line splice inside a literal
+    } else if (e === '\r' && src[i] === '\n') {
+      newline(i);
+      i++;
+    } else if (e === undefined) {
+      i = src.length; // a backslash at the very end of the file: the check above reports it
     } else {
-      throw new CDiagnostic(loc, `unknown escape sequence '\\${e}'`);
+      fail(loc, `unknown escape sequence '\\${e}'`);
+      units.push(e.charCodeAt(0));
     }
   }
 }
@@ -232,13 +326,15 @@ const I64 = 0x7fffffffffffffffn;
 const U64 = 0xffffffffffffffffn;
 
 /** C99 6.4.4.1: the value and type of an integer constant (decimal: int, long; octal/hex may be unsigned). */
-function parseNumber(text: string, loc: Loc): { value: bigint; numType: NumType } {
+function parseNumber(text: string, loc: Loc, fail: Fail): { value: bigint; numType: NumType } {
   const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([uU](?:ll|LL|l|L)?|(?:ll|LL|l|L)[uU]?)?$/.exec(text);
   if (!m) {
     if (/^[0-9]*\.|[eEpP]/.test(text) && !/^0[xX]/.test(text)) {
-      throw new CDiagnostic(loc, 'floating-point constants are not supported: SMM code is built without floating point');
+      fail(loc, 'floating-point constants are not supported: SMM code is built without floating point');
+    } else {
+      fail(loc, `invalid integer constant '${text}'`);
     }
-    throw new CDiagnostic(loc, `invalid integer constant '${text}'`);
+    return { value: 0n, numType: 'int' };
   }
   const digits = m[1];
   const value = /^0[xX]/.test(digits) ? BigInt(digits) : digits.length > 1 && digits[0] === '0' ? BigInt('0o' + digits.slice(1)) : BigInt(digits);
@@ -246,7 +342,10 @@ function parseNumber(text: string, loc: Loc): { value: bigint; numType: NumType 
   const unsigned = suffix.includes('u');
   const long = suffix.includes('l');
   const decimal = !/^0/.test(digits) || digits === '0';
-  if (value > U64) throw new CDiagnostic(loc, 'integer constant is too large for its type');
+  if (value > U64) {
+    fail(loc, 'integer constant is too large for its type');
+    return { value: 0n, numType: 'ulong' };
+  }
   let t: NumType;
   if (!long && !unsigned) t = value <= I32 ? 'int' : !decimal && value <= U32 ? 'uint' : value <= I64 ? 'long' : 'ulong';
   else if (!long && unsigned) t = value <= U32 ? 'uint' : 'ulong';

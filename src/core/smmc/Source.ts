@@ -42,7 +42,11 @@ export class CDiagnostic extends Error {
   /** `MySmm.c:42:17: error: expected ';' after expression`, the source line, and a caret line. */
   format(): string {
     const lines = [...formatAt(this.loc, this.severity, this.message)];
-    for (const n of this.notes) lines.push(...formatAt(n.loc, 'note', n.message));
+    for (const n of this.notes) {
+      // A note at the very place of the error does not repeat its source line and caret.
+      const same = this.loc !== null && n.loc.file === this.loc.file && n.loc.offset === this.loc.offset;
+      lines.push(...(same ? formatAt(n.loc, 'note', n.message).slice(0, 1) : formatAt(n.loc, 'note', n.message)));
+    }
     return lines.join('\n');
   }
 

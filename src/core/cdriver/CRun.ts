@@ -1,0 +1,259 @@
+/**
+ * Running SMM-C code inside the firmware model. The C run loop (smmc/Thread) goes until it calls
+ * something that is not C; then this generator runs that firmware service (whose events reach the
+ * debugger like every other firmware event) and hands the result back. Faults print what OVMF
+ * prints and dead-loop the CPU; a function that never returns spends the per-SMI budget of
+ * statements and is reported hung at its line, with the machine still usable (reset works).
+ *
+ * Stacks (smm-c-facts §5.1): C frames sit on the executing CPU's SMI stack, below room left for
+ * the firmware frames that called it (SmiRendezvous > BSPHandler > SmmEntryPoint > MmiManage);
+ * code that runs before PiSmmCpuDxeSmm has allocated the SMM stacks uses the DXE stack in
+ * boot-services data, as drivers dispatched then do.
+ */
+
+import { CpuDeadLoop, ev, type Gen } from '../pi/Fw';
+import type { Fw, Machine, ModuleDef } from '../pi/Platform';
+import type { ModuleRecord } from '../pi/ModuleRecord';
+import type { Val } from '../smmc/Ast';
+import { type FnCode, type Frame } from '../smmc/FnCode';
+import type { LinkedImage } from '../smmc/Link';
+import { CFault, MEM } from '../smmc/MemPort';
+import { type Callable, CThread } from '../smmc/Thread';
+import { smmAccessPolicy } from './AccessPolicy';
+import { cDebugHook, cStopEvent } from './CHook';
+import { type FaultContext, reportFault } from './FaultReport';
+
+/** A firmware service or library function C can call: C arguments in, C return value out. */
+export type NativeImpl = (fw: Fw, args: Val[]) => Gen<Val>;
+
+/** An SMM-C module as the firmware sees it: its image at a load address. */
+export interface CModuleCode {
+  name: string;
+  /** The CodeView path the build would record (what fault dumps print). */
+  pdbPath: string;
+  /** The image linked at `base` (the same object for the same base). */
+  image(base: number): LinkedImage;
+  /** The C function of ENTRY_POINT. */
+  entryPoint: string;
+}
+
+const C_MODULES = new WeakMap<ModuleDef, CModuleCode>();
+
+export function registerCModule(def: ModuleDef, code: CModuleCode): void {
+  C_MODULES.set(def, code);
+}
+
+export function cModuleOf(def: ModuleDef | undefined): CModuleCode | undefined {
+  return def ? C_MODULES.get(def) : undefined;
+}
+
+/** Firmware services by address (pi/Native nativeAt); set by the system layer once. */
+let firmwareNativeAt: (m: Machine, addr: number) => { module: string; name: string; impl: NativeImpl } | null = () => null;
+
+export function setFirmwareNatives(fn: typeof firmwareNativeAt): void {
+  firmwareNativeAt = fn;
+}
+
+/** Statements one CPU may run in one SMI before the model calls it hung (a model choice: about a second of C at full speed). */
+export const SMI_STATEMENT_BUDGET = 20_000_000;
+/** Statements per slice: a long-running handler reports progress (and lets the page breathe) this often. */
+export const C_SLICE = 1 << 20;
+/** Stack left for the firmware frames between the SMI entry and the first C frame. */
+const FIRMWARE_FRAMES = 0x200;
+
+export interface CodeAtAddress {
+  module: ModuleRecord;
+  image: LinkedImage | null;
+  fn: FnCode | null;
+}
+
+/** The loaded C module whose image holds `addr`, and the C function there (null if none). */
+export function cCodeAt(m: Machine, addr: number): CodeAtAddress | null {
+  for (const rec of m.s.modules) {
+    if (rec.imageBase === 0 || addr < rec.imageBase || addr >= rec.imageBase + rec.imageSize) continue;
+    const code = cModuleOf(m.defs.get(rec.name));
+    if (!code) return { module: rec, image: null, fn: null };
+    const image = code.image(rec.imageBase);
+    const fn = image.functions.find((f) => addr >= f.address && addr < f.address + Math.max(f.ops.length * 4, 16)) ?? null;
+    return { module: rec, image, fn };
+  }
+  return null;
+}
+
+function resolver(m: Machine): (addr: Val) => Callable | null {
+  return (a) => {
+    if (typeof a !== 'number') return null;
+    const at = cCodeAt(m, a);
+    if (at?.image) {
+      if (at.fn && at.fn.address === a) return { kind: 'c', fn: at.fn };
+      const lib = at.image.natives.get(a);
+      if (lib) return lib;
+      return null;
+    }
+    const n = firmwareNativeAt(m, a);
+    return n ? { kind: 'native', name: n.name, impl: n.impl } : null;
+  };
+}
+
+/** Threads running C on each machine, innermost last (a service C called may call C again). */
+const ACTIVE = new WeakMap<object, CThread[]>();
+
+/** The C threads running on `m` now, outermost first. */
+export function activeCThreads(m: Machine): readonly CThread[] {
+  return ACTIVE.get(m.s) ?? [];
+}
+
+/** How deep C is nested on `m` (thread index and frame depth) - what `step over` and `step out` compare. */
+export function cLevel(m: Machine, t: CThread): number {
+  const i = ACTIVE.get(m.s)?.indexOf(t) ?? 0;
+  return i * 10000 + t.depth;
+}
+
+function stackFor(m: Machine, cpu: number): { top: number; limit: number } {
+  const active = ACTIVE.get(m.s);
+  const outer = active?.[active.length - 1];
+  if (outer?.frame && outer.cpu === cpu) return { top: outer.frame.sp - FIRMWARE_FRAMES, limit: outer.stackLimit };
+  const st = m.s.smm.smmStacks;
+  if (st && m.s.cpus[cpu]?.inSmm) {
+    const base = st.base + cpu * st.size;
+    // The top UINTN holds the CPU index (InstallSmiHandler); the known-good page and the guard page are below the SMI stack.
+    return { top: base + st.size - 8 - FIRMWARE_FRAMES, limit: base + 0x2000 };
+  }
+  const bs = m.s.config.uefiMemoryMap.find((e) => e.type === 4);
+  const top = bs ? bs.base + bs.size - 0x100 : 0x7f000;
+  return { top, limit: top - 0x20000 };
+}
+
+function bind(m: Machine): void {
+  const c = m.s.config;
+  MEM.bind(m.s.mem, c.tsegBase, c.tsegBase + c.tsegSize, smmAccessPolicy(m));
+}
+
+/** Where frame `f` is in its C source, as "File.c:42 (Function)". */
+export function whereOf(f: Frame): string {
+  const loc = f.fn.locs[f.pc] ?? f.fn.locs[f.fn.locs.length - 1];
+  return `${loc.file.name}:${loc.line} (${f.fn.name})`;
+}
+
+/**
+ * Calls C function `fn` of the module `mod` on CPU fw.cpu with `args` and returns its value.
+ * `returnAddress` is the firmware code that calls it (for the stack and fault dumps).
+ */
+export function* runC(
+  fw: Fw,
+  fn: FnCode,
+  args: Val[] | ((scratch: number) => Val[]),
+  returnAddress: number,
+  after?: (scratch: number) => void,
+  callers: string[] = [],
+): Gen<Val> {
+  const m = fw.m;
+  const { top, limit } = stackFor(m, fw.cpu);
+  // Room in the caller's (firmware) frame for what it passes by pointer (SmmEntryPoint's BufferSize, a GUID).
+  const scratch = top + 0x40;
+  const thread = new CThread(resolver(m), top, limit, returnAddress, fw.cpu);
+  thread.callers = callers;
+  let active = ACTIVE.get(m.s);
+  if (!active) ACTIVE.set(m.s, (active = []));
+  active.push(thread);
+  try {
+    bind(m);
+    const argv = typeof args === 'function' ? args(scratch) : args;
+    try {
+      thread.start(fn, argv);
+    } catch (e) {
+      if (!(e instanceof CFault)) throw e;
+      yield* fault(fw, thread, e.info);
+    }
+    let spent = 0;
+    for (;;) {
+      bind(m);
+      const h = cDebugHook();
+      thread.check = h === null ? null : (t, f) => h.statement(t, f, cLevel(m, t));
+      const stop = thread.run(C_SLICE);
+      switch (stop.kind) {
+        case 'done':
+          cDebugHook()?.threadDone(cLevel(m, thread));
+          if (after) {
+            bind(m);
+            after(scratch);
+          }
+          return stop.value;
+        case 'native': {
+          const caller = thread.frame!;
+          const rec = moduleOfFn(m, caller.fn) ?? fw.mod;
+          const impl = stop.target.impl as NativeImpl;
+          let value: Val;
+          try {
+            value = yield* impl({ m, mod: rec, cpu: fw.cpu }, stop.args);
+          } catch (e) {
+            if (e instanceof CFault) {
+              yield* fault(fw, thread, e.info);
+              break;
+            }
+            if (e instanceof CpuDeadLoop && !e.message.includes(' (called at ')) {
+              throw new CpuDeadLoop(e.cpu, e.module, `${e.message} (called at ${whereOf(caller)})`);
+            }
+            throw e;
+          }
+          thread.resume(value);
+          break;
+        }
+        case 'fault':
+          yield* fault(fw, thread, stop.fault);
+          break;
+        case 'budget': {
+          spent += C_SLICE;
+          const f = thread.frame!;
+          if (spent >= SMI_STATEMENT_BUDGET) {
+            const rec = moduleOfFn(m, f.fn) ?? fw.mod;
+            const where = whereOf(f);
+            yield ev('handler', fw.cpu, `${rec.name}: ${f.fn.name} has run ${grouped(spent)} C statements without returning (SmiScope's per-SMI budget): CPU${fw.cpu} is stuck in an endless loop at ${where}`);
+            throw new CpuDeadLoop(fw.cpu, rec.name, `endless loop at ${where}`);
+          }
+          yield ev('handler', fw.cpu, `${f.fn.name}: still running at ${whereOf(f)} (${grouped(spent)} C statements so far)`);
+          break;
+        }
+        case 'break':
+          // The debugger stops here; when it pulls again, the same statement is not checked twice.
+          thread.skipCheck = true;
+          yield cStopEvent(moduleOfFn(m, thread.frame!.fn)?.name ?? fw.mod.name, fw.cpu, thread.frame!);
+          break;
+      }
+    }
+  } finally {
+    active.pop();
+  }
+}
+
+function moduleOfFn(m: Machine, fn: FnCode): ModuleRecord | null {
+  return cCodeAt(m, fn.address)?.module ?? null;
+}
+
+function* fault(fw: Fw, thread: CThread, info: CFault['info']): Gen<never> {
+  const m = fw.m;
+  const f = thread.frame;
+  const at = f ? cCodeAt(m, f.fn.address) : null;
+  const code = at ? cModuleOf(m.defs.get(at.module.name)) : undefined;
+  const image = at?.image ?? null;
+  const entry = image && code ? (image.symbols.get(code.entryPoint)?.address ?? image.base) : 0;
+  const ctx: FaultContext = {
+    rip: f ? CThread.ip(f) : thread.returnAddress,
+    rsp: f ? f.sp : thread.stackTop,
+    rbp: f ? f.bp : 0,
+    returnAddress: f ? Number(MEM.r64(f.bp + 8)) : thread.returnAddress,
+    imageBase: image?.base ?? 0,
+    entryPoint: entry,
+    pdbPath: code?.pdbPath ?? '(No PDB)',
+    where: f ? whereOf(f) : 'the call',
+  };
+  const summary = reportFault(fw, info, ctx);
+  const name = at?.module.name ?? fw.mod.name;
+  yield ev('handler', fw.cpu, `${name}: CPU exception on CPU${fw.cpu}: ${summary}. The handler prints the dump and calls CpuDeadLoop (): the CPU never leaves SMM`);
+  throw new CpuDeadLoop(fw.cpu, name, summary);
+}
+
+/** 1048576 -> "1,048,576" (no locale: the core is deterministic). */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
