@@ -106,6 +106,26 @@ describe('declarations: functions and globals', () => {
   });
 });
 
+describe('declarations: nested declarators in definitions', () => {
+  const p = parseC(`${BASE_TYPES}
+    EFI_STATUS Real(VOID *Ctx) { return 0; }
+    EFI_STATUS (*GetFn(UINTN x))(VOID *Ctx) { return x ? Real : 0; }
+    UINTN (Twice)(UINTN y) { return y * 2; }
+    UINT8 (*Row)[16];
+    UINT8 Pick(VOID) { return Row[1][2]; }`);
+
+  it('a function returning a function pointer takes the parameters next to its name', () => {
+    expect(fn(p, 'GetFn').params.map((x) => x.name)).toEqual(['x']);
+    expect(bodyOf(p, 'GetFn')).toEqual(['return cond<EFI_STATUS (*)(VOID *)>(x, addr<EFI_STATUS (*)(VOID *)>(Real), 0<EFI_STATUS (*)(VOID *)>);']);
+  });
+  it('a parenthesized function name', () => {
+    expect(bodyOf(p, 'Twice')).toEqual(['return mul<UINTN>(y, 2<UINTN>);']);
+  });
+  it('a pointer to an array: Row[1] steps 16 bytes, then [2] one byte', () => {
+    expect(bodyOf(p, 'Pick')).toEqual(['return deref<UINT8>(add<UINT8 *>(cast<UINT8 *>(add<UINT8 (*)[16]>(Row, 16<UINT8 (*)[16]>)), 2<UINT8 *>));']);
+  });
+});
+
 describe('declarations: errors', () => {
   const cases: [string, string][] = [
     ['int f(int); long f(int);', "conflicting types for 'f'"],

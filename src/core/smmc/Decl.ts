@@ -39,17 +39,17 @@ export interface Declarator {
   loc: Token['loc'];
 }
 
-const QUALS: Record<string, 'c' | 'v' | 'r'> = {
-  const: 'c',
-  __const: 'c',
-  __const__: 'c',
-  volatile: 'v',
-  __volatile: 'v',
-  __volatile__: 'v',
-  restrict: 'r',
-  __restrict: 'r',
-  __restrict__: 'r',
-};
+const QUALS = new Map<string, 'c' | 'v' | 'r'>([
+  ['const', 'c'],
+  ['__const', 'c'],
+  ['__const__', 'c'],
+  ['volatile', 'v'],
+  ['__volatile', 'v'],
+  ['__volatile__', 'v'],
+  ['restrict', 'r'],
+  ['__restrict', 'r'],
+  ['__restrict__', 'r'],
+]);
 
 /** Skips `__attribute__((...))` and `__declspec(...)`; tells whether one of them said `packed`. */
 export function skipAttributes(p: State): boolean {
@@ -79,26 +79,24 @@ export function declspec(p: State, attr: DeclAttr | null): CType {
   let other: CType | null = null;
   let isConst = false;
   let isVolatile = false;
-  const spec = () => nVoid + nBool + nChar + nShort + nInt + nLong + nSigned + nUnsigned + (other ? 1 : 0);
+  let count = 0; // type specifiers seen
   for (;;) {
     const t = p.tok;
     if (t.kind !== 'ident') break;
     const w = t.text;
-    if (w === 'typedef' || w === 'static' || w === 'extern' || w === 'inline' || w === '__inline' || w === '__inline__') {
-      if (!attr) p.error(t, `'${w}' is not allowed here`);
+    const storage = STORAGE.get(w);
+    if (storage) {
       p.next();
-      if (w === 'typedef') attr.isTypedef = true;
-      else if (w === 'static') attr.isStatic = true;
-      else if (w === 'extern') attr.isExtern = true;
+      if (storage === 'x') continue; // register, auto, _Noreturn: nothing to do
+      if (!attr) p.error(t, `'${w}' is not allowed here`);
+      if (storage === 't') attr.isTypedef = true;
+      else if (storage === 's') attr.isStatic = true;
+      else if (storage === 'e') attr.isExtern = true;
       else attr.isInline = true;
       if (attr.isTypedef && (attr.isStatic || attr.isExtern)) p.error(t, 'cannot combine with previous declaration specifier');
       continue;
     }
-    if (w === 'register' || w === 'auto' || w === '_Noreturn') {
-      p.next();
-      continue;
-    }
-    const q = QUALS[w];
+    const q = QUALS.get(w);
     if (q) {
       p.next();
       if (q === 'c') isConst = true;
@@ -116,16 +114,17 @@ export function declspec(p: State, attr: DeclAttr | null): CType {
     }
     if (w === 'float' || w === 'double' || w === '_Complex') p.error(t, 'floating point is not supported in SMM code');
     if (w === '__int128') p.error(t, "'__int128' is not supported in SMM-C");
-    const dup = () => p.error(t, `cannot combine with previous '${typeName(other ?? ty.int)}' declaration specifier`);
     if (w === 'struct' || w === 'union' || w === 'enum') {
-      if (spec()) dup();
+      if (count) dupSpec(p, t, other);
       other = w === 'enum' ? enumDecl(p) : structDecl(p, w);
+      count++;
       continue;
     }
     if (w === '__builtin_va_list' || w === '__builtin_ms_va_list') {
-      if (spec()) dup();
+      if (count) dupSpec(p, t, other);
       p.next();
       other = p.copy(pointerTo(ty.char), { name: w });
+      count++;
       continue;
     }
     if (w === 'void') nVoid++;
@@ -138,29 +137,30 @@ export function declspec(p: State, attr: DeclAttr | null): CType {
     else if (w === 'unsigned') nUnsigned++;
     else {
       // A typedef name, unless a type was given already (then it is the declarator's name).
-      if (spec()) break;
+      if (count) break;
       const b = p.lookup(w);
       if (b?.kind !== 'typedef') break;
       p.next();
       other = b.ty;
+      count++;
       continue;
     }
-    if (other) dup();
+    if (other) dupSpec(p, t, other);
+    count++;
     p.next();
   }
   let t: CType;
-  const bad = () => p.error(start, 'invalid combination of type specifiers');
   if (other) t = other;
   else if (nVoid) {
-    if (spec() !== 1) bad();
+    if (count !== 1) p.error(start, 'invalid combination of type specifiers');
     t = ty.void_;
   } else if (nBool) {
-    if (spec() !== 1) bad();
+    if (count !== 1) p.error(start, 'invalid combination of type specifiers');
     t = ty.bool;
   } else {
-    if (nSigned + nUnsigned > 1 || nInt > 1 || nShort > 1 || nLong > 2 || nChar > 1) bad();
-    if (nChar && nShort + nInt + nLong) bad();
-    if (nShort && nLong) bad();
+    if (nSigned + nUnsigned > 1 || nInt > 1 || nShort > 1 || nLong > 2 || nChar > 1 || (nChar && nShort + nInt + nLong) || (nShort && nLong)) {
+      p.error(start, 'invalid combination of type specifiers');
+    }
     const unsigned = nUnsigned > 0;
     if (nChar) t = intType('char', unsigned);
     else if (nShort) t = intType('short', unsigned);
@@ -173,6 +173,22 @@ export function declspec(p: State, attr: DeclAttr | null): CType {
   }
   if (isConst || isVolatile) t = p.copy(t, { isConst: isConst || t.isConst, isVolatile: isVolatile || t.isVolatile });
   return t;
+}
+
+const STORAGE = new Map<string, 't' | 's' | 'e' | 'i' | 'x'>([
+  ['typedef', 't'],
+  ['static', 's'],
+  ['extern', 'e'],
+  ['inline', 'i'],
+  ['__inline', 'i'],
+  ['__inline__', 'i'],
+  ['register', 'x'],
+  ['auto', 'x'],
+  ['_Noreturn', 'x'],
+]);
+
+function dupSpec(p: State, t: Token, other: CType | null): never {
+  return p.error(t, `cannot combine with previous '${typeName(other ?? ty.int)}' declaration specifier`);
 }
 
 function skipParens(p: State): void {
@@ -194,7 +210,7 @@ function pointers(p: State, t: CType): CType {
     p.next();
     t = pointerTo(t);
     for (;;) {
-      const q = p.tok.kind === 'ident' ? QUALS[p.tok.text] : undefined;
+      const q = p.tok.kind === 'ident' ? QUALS.get(p.tok.text) : undefined;
       if (q) {
         p.next();
         if (q !== 'r') t = p.copy(t, q === 'c' ? { isConst: true } : { isVolatile: true });
@@ -226,13 +242,16 @@ export function declarator(p: State, base: CType, mode: DeclMode): Declarator {
     const open = p.pos;
     const close = closing(p, open);
     p.pos = close + 1;
-    t = typeSuffix(p, t).ty;
+    const outer = typeSuffix(p, t);
+    t = outer.ty;
     const end = p.pos;
     p.pos = open + 1;
     const d = declarator(p, t, mode);
     if (p.pos !== close) p.expect(')', "expected ')'");
     p.pos = end;
-    return { ...d, params: null, loc };
+    // The parameters of a definition are those of the function declarator applied to the name:
+    // `(*GetFn (UINTN x))(VOID)` has x; `(f)(int x)` (a parenthesized name) has the outer list.
+    return { ...d, params: d.params ?? (d.ty === t ? outer.params : null), loc };
   }
   let name: Token | null = null;
   const nt = p.tok;
@@ -264,7 +283,7 @@ function typeSuffix(p: State, t: CType): { ty: CType; params: ParamDecl[] | null
   if (p.is('(')) return funcParams(p, t);
   if (p.is('[')) {
     const lb = p.next();
-    while (p.tok.kind === 'ident' && (p.tok.text === 'static' || QUALS[p.tok.text])) p.next();
+    while (p.tok.kind === 'ident' && (p.tok.text === 'static' || QUALS.has(p.tok.text))) p.next();
     let len = -1;
     if (!p.is(']')) {
       const v = constExpr(p);

@@ -6,6 +6,7 @@
  */
 
 import type { BinaryOp, Node } from './Ast';
+import type { Token } from './Lexer';
 import { evalConst } from './ConstEval';
 import {
   add,
@@ -20,7 +21,6 @@ import {
   convert,
   explicitCast,
   logical,
-  mk,
   num,
   numVal,
   rv,
@@ -31,7 +31,7 @@ import {
 } from './Nodes';
 import { deref, incdec, postfix } from './Postfix';
 import type { State } from './State';
-import { integerPromote, isInteger, isScalar, ty, typeName, unqualified, usualArith } from './Types';
+import { integerPromote, isInteger, isScalar, T, typeName, unqualified, usualArith } from './Types';
 
 /** expression := assignment (',' assignment)* */
 export function expr(p: State): Node {
@@ -45,7 +45,7 @@ export function expr(p: State): Node {
 }
 
 function binaryComma(l: Node, r: Node): Node {
-  return binary('comma', l, r, r.ty);
+  return binary('comma', rv(l), r, r.ty);
 }
 
 const COMPOUND: Record<string, BinaryOp> = {
@@ -98,9 +98,9 @@ export function assign(p: State): Node {
   return n;
 }
 
-/** conditional := logor ('?' expression ':' conditional)? */
+/** conditional := binary ('?' expression ':' conditional)? */
 export function conditional(p: State): Node {
-  const c = logor(p);
+  const c = binaryExpr(p, 1);
   if (!p.is('?')) return c;
   const q = p.next();
   const cond = checkScalar(c, q.loc);
@@ -110,104 +110,65 @@ export function conditional(p: State): Node {
   return condNode(cond, a, b, c.loc, colon.loc);
 }
 
-function logor(p: State): Node {
-  let n = logand(p);
-  while (p.is('||')) {
-    const t = p.next();
-    n = logical('logor', n, logand(p), t.loc);
-  }
-  return n;
-}
+/** Binary operators by precedence (C99 6.5.5-6.5.14), lowest first; all left-associative. */
+const PREC = new Map<string, number>([
+  ['||', 1], ['&&', 2], ['|', 3], ['^', 4], ['&', 5], ['==', 6], ['!=', 6], ['<', 7], ['<=', 7], ['>', 7], ['>=', 7],
+  ['<<', 8], ['>>', 8], ['+', 9], ['-', 9], ['*', 10], ['/', 10], ['%', 10],
+]);
 
-function logand(p: State): Node {
-  let n = bitor(p);
-  while (p.is('&&')) {
-    const t = p.next();
-    n = logical('logand', n, bitor(p), t.loc);
-  }
-  return n;
-}
-
-function bitor(p: State): Node {
-  let n = bitxor(p);
-  while (p.is('|')) {
-    const t = p.next();
-    n = arithmetic('bitor', n, bitxor(p), t.loc);
-  }
-  return n;
-}
-
-function bitxor(p: State): Node {
-  let n = bitand(p);
-  while (p.is('^')) {
-    const t = p.next();
-    n = arithmetic('bitxor', n, bitand(p), t.loc);
-  }
-  return n;
-}
-
-function bitand(p: State): Node {
-  let n = equality(p);
-  while (p.is('&')) {
-    const t = p.next();
-    n = arithmetic('bitand', n, equality(p), t.loc);
-  }
-  return n;
-}
-
-function equality(p: State): Node {
-  let n = relational(p);
-  for (;;) {
-    if (p.is('==') || p.is('!=')) {
-      const t = p.next();
-      n = compare(t.text === '==' ? 'eq' : 'ne', n, relational(p), t.loc);
-      continue;
-    }
-    return n;
-  }
-}
-
-function relational(p: State): Node {
-  let n = shiftExpr(p);
+/** Precedence climbing over the binary levels (one table lookup per operator instead of one call per level). */
+function binaryExpr(p: State, min: number): Node {
+  let lhs = cast(p);
   for (;;) {
     const t = p.tok;
-    if (t.kind !== 'punct') return n;
-    if (t.text === '<' || t.text === '<=') {
-      p.next();
-      n = compare(t.text === '<' ? 'lt' : 'le', n, shiftExpr(p), t.loc);
-    } else if (t.text === '>' || t.text === '>=') {
-      p.next();
-      const r = shiftExpr(p);
-      n = compare(t.text === '>' ? 'lt' : 'le', r, n, t.loc, n.loc); // a > b is b < a
-    } else return n;
+    if (t.kind !== 'punct') return lhs;
+    const prec = PREC.get(t.text);
+    if (prec === undefined || prec < min) return lhs;
+    p.next();
+    lhs = binaryOp(t, lhs, binaryExpr(p, prec + 1));
   }
 }
 
-function shiftExpr(p: State): Node {
-  let n = additive(p);
-  while (p.is('<<') || p.is('>>')) {
-    const t = p.next();
-    n = shift(t.text === '<<' ? 'shl' : 'shr', n, additive(p), t.loc);
+function binaryOp(t: Token, l: Node, r: Node): Node {
+  const at = t.loc;
+  switch (t.text) {
+    case '||':
+      return logical('logor', l, r, at);
+    case '&&':
+      return logical('logand', l, r, at);
+    case '|':
+      return arithmetic('bitor', l, r, at);
+    case '^':
+      return arithmetic('bitxor', l, r, at);
+    case '&':
+      return arithmetic('bitand', l, r, at);
+    case '==':
+      return compare('eq', l, r, at);
+    case '!=':
+      return compare('ne', l, r, at);
+    case '<':
+      return compare('lt', l, r, at);
+    case '<=':
+      return compare('le', l, r, at);
+    case '>':
+      return compare('lt', r, l, at, l.loc); // a > b is b < a
+    case '>=':
+      return compare('le', r, l, at, l.loc);
+    case '<<':
+      return shift('shl', l, r, at);
+    case '>>':
+      return shift('shr', l, r, at);
+    case '+':
+      return add(l, r, at);
+    case '-':
+      return sub(l, r, at);
+    case '*':
+      return arithmetic('mul', l, r, at);
+    case '/':
+      return arithmetic('div', l, r, at);
+    default:
+      return arithmetic('mod', l, r, at);
   }
-  return n;
-}
-
-function additive(p: State): Node {
-  let n = multiplicative(p);
-  while (p.is('+') || p.is('-')) {
-    const t = p.next();
-    n = t.text === '+' ? add(n, multiplicative(p), t.loc) : sub(n, multiplicative(p), t.loc);
-  }
-  return n;
-}
-
-function multiplicative(p: State): Node {
-  let n = cast(p);
-  while (p.is('*') || p.is('/') || p.is('%')) {
-    const t = p.next();
-    n = arithmetic(t.text === '*' ? 'mul' : t.text === '/' ? 'div' : 'mod', n, cast(p), t.loc);
-  }
-  return n;
 }
 
 /** cast := '(' type-name ')' cast | unary */
@@ -254,8 +215,8 @@ export function unary(p: State): Node {
       p.next();
       const n = rv(cast(p));
       if (!isScalar(n.ty)) p.error(t, `invalid argument type '${typeName(n.ty)}' to unary expression`);
-      if (n.kind === 'num') return num(numVal(n) === 0n ? 1 : 0, ty.int, t.loc);
-      return unaryNode('not', n, ty.int, t.loc);
+      if (n.kind === 'num') return num(numVal(n) === 0n ? 1 : 0, T.int, t.loc);
+      return unaryNode('not', n, T.int, t.loc);
     }
     case '&': {
       p.next();
@@ -298,7 +259,7 @@ function sizeofExpr(p: State): Node {
   if (bitField) p.error(t, `invalid application of '${what}' to bit-field`);
   if (type.kind === 'func') p.error(t, `invalid application of '${what}' to a function type`);
   if (type.size < 0 && type.kind !== 'void') p.error(t, `invalid application of '${what}' to an incomplete type '${typeName(type)}'`);
-  return num(type.kind === 'void' ? 1 : align ? type.align : type.size, ty.ulong, t.loc);
+  return num(type.kind === 'void' ? 1 : align ? type.align : type.size, T.ulong, t.loc);
 }
 
 /** An integer constant expression (array sizes, case labels, enum values, bit-field widths). */

@@ -8,7 +8,7 @@
 import type { CType, Member, Node, Obj, Reloc } from './Ast';
 import { evalConst } from './ConstEval';
 import type { Token } from './Lexer';
-import { add, assignConvert, binary, mk, num, numVal, varNode, VOID } from './Nodes';
+import { add, assignConvert, binary, mk, num, numVal, rv, varNode, VOID } from './Nodes';
 import { findMember, readString, structName } from './Postfix';
 import type { State } from './State';
 import { arrayOf, isInteger, sameType, ty, typeName, unqualified } from './Types';
@@ -35,6 +35,7 @@ function newInit(t: CType, loc: Token['loc'], member: Member | null = null): Ini
 /** Parses the initializer of an object of type t; returns it and the type completed (`T a[] = ...`). */
 export function initializer(p: State, t: CType): { init: Init; ty: CType } {
   const init = newInit(t, p.tok.loc);
+  if (t.size < 0 && !(t.kind === 'array' && t.base!.size >= 0)) p.error(p.tok, `variable has incomplete type '${typeName(t)}'`);
   if (t.kind === 'array' && !p.is('{') && !(p.tok.kind === 'str' && charArray(t))) {
     p.error(p.tok, 'array initializer must be an initializer list');
   }
@@ -292,7 +293,7 @@ function store(lv: Node, e: Node, t: CType): Node {
 }
 
 function elementOf(lv: Node, i: number): Node {
-  const a = add(lv, num(i, ty.long, lv.loc), lv.loc);
+  const a = i === 0 ? rv(lv) : add(lv, num(i, ty.long, lv.loc), lv.loc);
   const d = mk('deref', lv.loc, lv.ty.base!);
   d.lhs = a;
   return d;

@@ -17,16 +17,19 @@ import {
   isScalar,
   pointerTo,
   sameType,
-  ty,
+  T,
   typeName,
   unqualified,
   usualArith,
 } from './Types';
 
 /** The type of statements. */
-export const VOID: CType = ty.void_;
-const LONG: CType = ty.long;
-const INT: CType = ty.int;
+export const VOID: CType = T.void_;
+const LONG: CType = T.long;
+const INT: CType = T.int;
+
+/** The lists of nodes that have none (shared, frozen: blocks, calls and switches get their own). */
+const NONE: Node[] = Object.freeze([]) as unknown as Node[];
 
 export function mk(kind: NodeKind, loc: Loc, t: CType): Node {
   return {
@@ -43,14 +46,14 @@ export function mk(kind: NodeKind, loc: Loc, t: CType): Node {
     prefix: false,
     delta: 0,
     callee: null,
-    args: [],
+    args: NONE,
     cond: null,
     then: null,
     els: null,
     init: null,
     inc: null,
-    body: [],
-    cases: [],
+    body: kind === 'block' ? [] : NONE,
+    cases: kind === 'switch' ? [] : NONE,
     defaultCase: null,
     caseVal: null,
     label: null,
@@ -73,7 +76,10 @@ export function binary(kind: NodeKind, lhs: Node, rhs: Node, t: CType, loc: Loc 
 /** A constant of type t (the value wrapped into t). */
 export function num(v: bigint | number, t: CType, loc: Loc): Node {
   const n = mk('num', loc, t);
-  n.val = toVal(wrap(typeof v === 'bigint' ? v : BigInt(v), t));
+  // Small non-negative values fit every integer type as they are (the common case: no bigint work).
+  if (typeof v === 'number' && v >= 0 && v < 0x80 && t.kind !== 'bool') n.val = v;
+  else if (typeof v === 'bigint' && v >= 0n && v < 0x80n && t.kind !== 'bool') n.val = Number(v);
+  else n.val = toVal(wrap(typeof v === 'bigint' ? v : BigInt(v), t));
   return n;
 }
 

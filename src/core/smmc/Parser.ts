@@ -5,6 +5,23 @@
  * typing rules), Init.ts (initializers), Stmt.ts (statements), Globals.ts (file-scope names),
  * ConstEval.ts (constant expressions), Layout.ts (struct layout). The first error stops the
  * parse with a CDiagnostic at its token.
+ *
+ * What the tree looks like, beyond Ast.ts's comments (AstDump.ts prints it):
+ * - An array or function used as a value is an 'addr' of it, typed pointer to the element (or to
+ *   the function); `&arr` is an 'addr' typed pointer to the array. No node of array or function
+ *   type is ever evaluated for its value, except a call's callee.
+ * - A call's callee is a 'var' of function type (a direct call) or an expression of pointer-to-
+ *   function type (`fp(x)` and `(*fp)(x)` are the same call).
+ * - `p + i`, `p - i`, `p += i`: 'add'/'sub' typed as the pointer; the integer side is
+ *   `(T *)((long)i * sizeof *p)` (folded when constant), so both operands have the pointer type.
+ *   `p - q` is `((long)p - (long)q) / sizeof *p`. `a > b` is `b < a`, `a >= b` is `b <= a`.
+ * - 'num' nodes may have pointer types (folded casts such as `(VOID *)0`); val is in the range
+ *   of its type (unsigned types hold non-negative values).
+ * - 'for' init is a statement (an 'exprstmt', or a 'block' of a declaration's statements) or
+ *   null; cond and inc are expressions with their own locs.
+ * - A local's initializer is an 'exprstmt' at the declaration: a scalar is one 'assign'; an
+ *   aggregate is 'memzero' then assignments to its non-zero parts, joined by 'comma'.
+ * - Struct-typed 'assign', 'cond' and call results copy bytes.
  */
 
 import type { Obj, Program } from './Ast';
@@ -20,6 +37,16 @@ import { typeName } from './Types';
 /** Parses a translation unit (tokens ending with 'eof'). Throws CDiagnostic at the first error. */
 export function parse(tokens: Token[]): Program {
   const p = new State(tokens);
+  try {
+    return unit(p);
+  } catch (e) {
+    // Absurdly deep nesting (thousands of parentheses) must not escape as a JS error.
+    if (e instanceof RangeError) p.error(p.tok, 'nesting is too deep');
+    throw e;
+  }
+}
+
+function unit(p: State): Program {
   p.typeName = () => typeName_(p);
   p.expr = () => expr(p);
   p.assign = () => assign(p);

@@ -18,7 +18,7 @@ import {
   varNode,
 } from './Nodes';
 import type { State } from './State';
-import { arrayOf, integerPromote, isInteger, isScalar, sameType, ty, typeName, unqualified } from './Types';
+import { arrayOf, integerPromote, isInteger, isScalar, sameType, T, typeName, unqualified } from './Types';
 
 export function postfix(p: State): Node {
   let n = primary(p);
@@ -188,7 +188,7 @@ function primary(p: State): Node {
     case 'char': {
       p.next();
       const nt = t.numType;
-      const type = nt === 'uint' ? ty.uint : nt === 'long' ? ty.long : nt === 'ulong' ? ty.ulong : nt === 'char16' ? ty.ushort : ty.int;
+      const type = nt === 'uint' ? T.uint : nt === 'long' ? T.long : nt === 'ulong' ? T.ulong : nt === 'char16' ? T.ushort : T.int;
       return num(t.value ?? 0n, type, t.loc);
     }
     case 'str':
@@ -210,6 +210,18 @@ function primary(p: State): Node {
 
 function identifier(p: State, t: Token): Node {
   const name = t.text;
+  const b = p.lookup(name); // keywords are never bound: declarations refuse them as names
+  if (b) {
+    p.next();
+    switch (b.kind) {
+      case 'obj':
+        return varNode(b.obj, t.loc);
+      case 'enumConst':
+        return num(b.val, b.ty, t.loc);
+      case 'typedef':
+        return p.error(t, `unexpected type name '${name}': expected expression`);
+    }
+  }
   if (name === '__builtin_offsetof') return offsetof(p);
   if (p.isKeyword(t)) {
     if (name === 'float' || name === 'double') p.error(t, 'floating point is not supported in SMM code');
@@ -217,25 +229,14 @@ function identifier(p: State, t: Token): Node {
     p.error(t, 'expected expression');
   }
   p.next();
-  const b = p.lookup(name);
-  if (!b) {
-    if ((name === '__func__' || name === '__FUNCTION__') && p.fn) return varNode(funcName(p), t.loc);
-    if (p.is('(')) p.error(t, `call to undeclared function '${name}'; ISO C99 and later do not support implicit function declarations`);
-    p.error(t, `use of undeclared identifier '${name}'`);
-  }
-  switch (b.kind) {
-    case 'obj':
-      return varNode(b.obj, t.loc);
-    case 'enumConst':
-      return num(b.val, b.ty, t.loc);
-    case 'typedef':
-      return p.error(t, `unexpected type name '${name}': expected expression`);
-  }
+  if ((name === '__func__' || name === '__FUNCTION__') && p.fn) return varNode(funcName(p), t.loc);
+  if (p.is('(')) p.error(t, `call to undeclared function '${name}'; ISO C99 and later do not support implicit function declarations`);
+  return p.error(t, `use of undeclared identifier '${name}'`);
 }
 
 /** A global holding the code units of a string literal (with its terminating zero). */
 export function stringGlobal(p: State, units: number[], wide: boolean, loc: Token['loc']): Obj {
-  const t = arrayOf(wide ? ty.ushort : ty.char, units.length + 1);
+  const t = arrayOf(wide ? T.ushort : T.char, units.length + 1);
   const o = p.newGlobal(p.stringName(), t, loc);
   o.isStatic = true;
   o.isDefinition = true;
@@ -315,7 +316,7 @@ function offsetof(p: State): Node {
     } else break;
   }
   p.expect(')', "expected ')'");
-  return num(off, ty.ulong, start.loc);
+  return num(off, T.ulong, start.loc);
 }
 
 /** `++x`, `x--`, ...: delta is ±1, or ±sizeof (*p) for pointers. */

@@ -15,11 +15,12 @@ export type Binding =
   | { kind: 'typedef'; ty: CType; loc: Loc }
   | { kind: 'enumConst'; ty: CType; val: bigint; loc: Loc };
 
+/** One block's names (made on first use: most blocks declare nothing). */
 interface Scope {
-  vars: Map<string, Binding>;
-  tags: Map<string, CType>;
+  vars: Map<string, Binding> | null;
+  tags: Map<string, CType> | null;
   /** Locals declared in this block (their scopeEnd is set when the block closes). */
-  locals: Obj[];
+  locals: Obj[] | null;
 }
 
 /** The function whose body is being parsed. */
@@ -61,7 +62,7 @@ export class State {
   /** `#pragma pack` in effect (0 = natural alignment), from the preprocessor's `__pragma_pack` tokens. */
   pack = 0;
   fn: FuncState | null = null;
-  private scopes: Scope[] = [{ vars: new Map(), tags: new Map(), locals: [] }];
+  private scopes: Scope[] = [{ vars: new Map(), tags: new Map(), locals: null }];
   private strCount = 0;
   private staticCount = 0;
   /** Renamed/qualified copies of structs not complete yet: completed with them (see Types.copyType). */
@@ -94,9 +95,9 @@ export class State {
     return t;
   }
 
+  /** Is the current token `s` (a punctuator or a keyword: no string or character literal spells one)? */
   is(s: string): boolean {
-    const t = this.toks[this.pos];
-    return t.text === s && t.kind !== 'str';
+    return this.toks[this.pos].text === s;
   }
 
   consume(s: string): boolean {
@@ -126,7 +127,7 @@ export class State {
 
   error(tok: Token | Loc, msg: string): never {
     if ('kind' in tok) {
-      const notes = tok.expandedFrom ? [{ loc: tok.expandedFrom, message: 'in expansion of macro here' }] : [];
+      const notes = tok.expandedFrom ? [{ loc: tok.expandedFrom, message: expansionNote(tok) }] : [];
       throw new CDiagnostic(tok.loc, msg, 'error', notes);
     }
     throw new CDiagnostic(tok, msg);
@@ -146,13 +147,13 @@ export class State {
   // ---- scopes
 
   enterScope(): void {
-    this.scopes.push({ vars: new Map(), tags: new Map(), locals: [] });
+    this.scopes.push({ vars: null, tags: null, locals: null });
   }
 
   /** Leaves a block; its locals' scope ends at `end` (the closing brace). */
   leaveScope(end: Loc | null): void {
     const s = this.scopes.pop()!;
-    if (end) for (const o of s.locals) o.scopeEnd = end;
+    if (end && s.locals) for (const o of s.locals) o.scopeEnd = end;
   }
 
   get atFileScope(): boolean {
@@ -161,7 +162,7 @@ export class State {
 
   lookup(name: string): Binding | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const b = this.scopes[i].vars.get(name);
+      const b = this.scopes[i].vars?.get(name);
       if (b) return b;
     }
     return undefined;
@@ -169,42 +170,44 @@ export class State {
 
   /** The binding of `name` in the innermost scope only (redefinition checks). */
   lookupHere(name: string): Binding | undefined {
-    return this.scopes[this.scopes.length - 1].vars.get(name);
+    return this.scopes[this.scopes.length - 1].vars?.get(name);
   }
 
   bind(name: string, b: Binding): void {
-    this.scopes[this.scopes.length - 1].vars.set(name, b);
+    const s = this.scopes[this.scopes.length - 1];
+    (s.vars ??= new Map()).set(name, b);
   }
 
   /** File scope (globals declared inside a block with `extern` are still file-scope objects). */
   lookupFile(name: string): Binding | undefined {
-    return this.scopes[0].vars.get(name);
+    return this.scopes[0].vars!.get(name);
   }
 
   bindFile(name: string, b: Binding): void {
-    this.scopes[0].vars.set(name, b);
+    this.scopes[0].vars!.set(name, b);
   }
 
   lookupTag(name: string): CType | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const t = this.scopes[i].tags.get(name);
+      const t = this.scopes[i].tags?.get(name);
       if (t) return t;
     }
     return undefined;
   }
 
   lookupTagHere(name: string): CType | undefined {
-    return this.scopes[this.scopes.length - 1].tags.get(name);
+    return this.scopes[this.scopes.length - 1].tags?.get(name);
   }
 
   bindTag(name: string, t: CType): void {
-    this.scopes[this.scopes.length - 1].tags.set(name, t);
+    const s = this.scopes[this.scopes.length - 1];
+    (s.tags ??= new Map()).set(name, t);
   }
 
   /** A new local of the current function, visible from here to the end of the block. */
   addLocal(obj: Obj): void {
     this.fn!.locals.push(obj);
-    this.scopes[this.scopes.length - 1].locals.push(obj);
+    (this.scopes[this.scopes.length - 1].locals ??= []).push(obj);
   }
 
   // ---- types
@@ -251,6 +254,12 @@ export class State {
   staticName(name: string): string {
     return `${name}.${this.staticCount++}`;
   }
+}
+
+/** "in expansion of macro 'DEBUG'" (gcc's note) when the token names the one macro that made it. */
+function expansionNote(t: Token): string {
+  const names = t.hideset ? [...t.hideset] : [];
+  return names.length === 1 ? `in expansion of macro '${names[0]}'` : 'in expansion of a macro';
 }
 
 function unset(): never {

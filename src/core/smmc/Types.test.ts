@@ -31,6 +31,7 @@ describe('Types: constructors and predicates (X64 LP64)', () => {
     const s = structType('struct', 'S');
     expect([isInteger(ty.bool), isInteger(pointerTo(ty.int)), isScalar(pointerTo(ty.int)), isScalar(s)]).toEqual([true, false, true, false]);
     expect([isPointerLike(arrayOf(ty.int, 2)), isPointerLike(ty.long)]).toEqual([true, false]);
+    expect([isScalar(arrayOf(ty.int, 2)), isScalar(funcType(ty.int, [], false))]).toEqual([false, false]); // they decay first
   });
 });
 

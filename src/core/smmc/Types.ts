@@ -62,6 +62,20 @@ export const ty = {
   },
 };
 
+/**
+ * Shared instances of the basic types, for the results the parser computes often (promotions,
+ * literals, sizeof). Types are values: nobody mutates these.
+ */
+export const T = {
+  void_: make('void', 1, 1),
+  int: make('int', 4, 4),
+  uint: make('int', 4, 4, true),
+  long: make('long', 8, 8),
+  ulong: make('long', 8, 8, true),
+  ushort: make('short', 2, 2, true),
+  char: make('char', 1, 1),
+};
+
 /** A basic integer type by kind and signedness (for the parser's declaration specifiers). */
 export function intType(kind: 'bool' | 'char' | 'short' | 'int' | 'long', unsigned: boolean): CType {
   const size = kind === 'bool' || kind === 'char' ? 1 : kind === 'short' ? 2 : kind === 'int' ? 4 : 8;
@@ -137,9 +151,9 @@ export function isPointerLike(t: CType): boolean {
   return t.kind === 'ptr' || t.kind === 'array';
 }
 
-/** Arithmetic or pointer: what a condition, `!`, `&&` and `||` accept. */
+/** Arithmetic or pointer (C99 6.2.5): what a condition, `!`, `&&` and `||` accept (arrays and functions after they decay). */
 export function isScalar(t: CType): boolean {
-  return isInteger(t) || t.kind === 'ptr' || t.kind === 'array' || t.kind === 'func';
+  return isInteger(t) || t.kind === 'ptr';
 }
 
 export function isAggregate(t: CType): boolean {
@@ -258,9 +272,9 @@ export function integerPromote(t: CType): CType {
     case 'bool':
     case 'char':
     case 'short':
-      return ty.int;
+      return T.int;
     case 'enum':
-      return t.unsigned ? ty.uint : ty.int;
+      return t.unsigned ? T.uint : T.int;
     default:
       return unqualified(t);
   }
