@@ -19,6 +19,11 @@ export interface SmiHandlerRec {
   handler: string;
   module: string;
   toRemove: boolean;
+  /**
+   * Set when C code registered a Handler pointer that is no function the model knows (`handler`
+   * is then that address in hex): SmiManage faults when it calls it.
+   */
+  address?: number;
 }
 
 /** SMI_ENTRY ('smie'): one per HandlerType GUID, handlers in registration order. */
