@@ -19,10 +19,10 @@
 import type { EfiStatus } from '../lib/EfiStatus';
 import { efiStatusValue } from '../lib/EfiStatus';
 import { type Guid, guidFromBytes } from '../lib/Guid';
-import { readBytes, read32, write32 } from '../machine/Memory';
+import { readBytes, read32, write32, writeBytes } from '../machine/Memory';
 import type { Val } from '../smmc/Ast';
 import type { ModuleRecord } from './ModuleRecord';
-import type { Machine, ModuleDef, NativeImpl } from './Platform';
+import type { Fw, Machine, ModuleDef, NativeImpl } from './Platform';
 
 export type { NativeImpl } from './Platform';
 
@@ -186,4 +186,26 @@ export function writeUintn(m: Machine, addr: number, v: Val): void {
 /** The EFI_GUID at `addr`. */
 export function readGuid(m: Machine, addr: number): Guid {
   return guidFromBytes(readBytes(m.s.mem, addr, 16));
+}
+
+/** The context a native of `module` runs in for its own DEBUG lines: its module, the caller's CPU. */
+export function ownFw(fw: Fw, module: string): Fw {
+  if (fw.mod.name === module) return fw;
+  const mod = fw.m.s.modules.find((x) => x.name === module);
+  return mod ? { m: fw.m, mod, cpu: fw.cpu } : fw;
+}
+
+/** `n` bytes (up to 8) of `v`, little endian, to `addr`. */
+export function writeLE(m: Machine, addr: number, n: number, v: bigint): void {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n && i < 8; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn);
+  writeBytes(m.s.mem, addr, b);
+}
+
+/** `n` bytes (up to 8) at `addr`, little endian. */
+export function readLE(m: Machine, addr: number, n: number): bigint {
+  const b = readBytes(m.s.mem, addr, Math.min(n, 8));
+  let v = 0n;
+  for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  return v;
 }
