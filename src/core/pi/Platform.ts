@@ -90,6 +90,8 @@ export interface SwRegistration {
   module: string;
   handler: string;
   handle: number;
+  /** Set when C code registered a DispatchFunction pointer that is no handler the model knows (`handler` is then its address in hex). */
+  address?: number;
 }
 
 export interface HungInfo {
