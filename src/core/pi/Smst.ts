@@ -7,7 +7,7 @@
  * SmmEntryPoint on every SMI.
  */
 
-import { pageView, write32, writeBytes } from '../machine/Memory';
+import { PAGE_SIZE, pageView, write32, writeBytes } from '../machine/Memory';
 import type { Machine } from './Platform';
 import { nativeAddress, writeUintn } from './Native';
 
@@ -103,18 +103,19 @@ export function copyEntryContext(m: Machine, ctx: number): void {
   const smst = m.s.smm.smstAddress;
   if (smst === 0 || ctx === 0) return;
   const mem = m.s.mem;
-  const src = pageView(mem, ctx, ENTRY_CONTEXT_SIZE, false);
-  const dst = pageView(mem, smst + SMST.SmmStartupThisAp, ENTRY_CONTEXT_SIZE, false);
-  let same = true;
-  for (let i = 0; i < ENTRY_CONTEXT_SIZE; i++) {
-    if (src.bytes[src.base + i] !== dst.bytes[dst.base + i]) {
-      same = false;
-      break;
-    }
+  // Both ranges lie inside one page each (the images are page aligned; see the offsets).
+  const dstAt = smst + SMST.SmmStartupThisAp;
+  const src = mem.pages.get(Math.floor(ctx / PAGE_SIZE));
+  const dst = mem.pages.get(Math.floor(dstAt / PAGE_SIZE));
+  const so = ctx & (PAGE_SIZE - 1);
+  const d0 = dstAt & (PAGE_SIZE - 1);
+  if (src !== undefined && dst !== undefined) {
+    let i = 0;
+    while (i < ENTRY_CONTEXT_SIZE && src[so + i] === dst[d0 + i]) i++;
+    if (i === ENTRY_CONTEXT_SIZE) return;
   }
-  if (same) return;
-  const from = src.bytes.slice(src.base, src.base + ENTRY_CONTEXT_SIZE);
-  const w = pageView(mem, smst + SMST.SmmStartupThisAp, ENTRY_CONTEXT_SIZE, true);
+  const from = src === undefined ? new Uint8Array(ENTRY_CONTEXT_SIZE) : src.slice(so, so + ENTRY_CONTEXT_SIZE);
+  const w = pageView(mem, dstAt, ENTRY_CONTEXT_SIZE, true);
   w.bytes.set(from, w.base);
 }
 
@@ -125,10 +126,9 @@ export function copyEntryContext(m: Machine, ctx: number): void {
 export function setEntryContextCpu(m: Machine, ctx: number, cpu: number): void {
   if (ctx === 0) return;
   const at = ctx + ENTRY_CONTEXT.CurrentlyExecutingCpu;
-  const v = pageView(m.s.mem, at, 8, false);
-  const b = v.bytes;
-  const o = v.base;
-  if ((b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0 === cpu && (b[o + 4] | b[o + 5] | b[o + 6] | b[o + 7]) === 0) return;
+  const b = m.s.mem.pages.get(Math.floor(at / PAGE_SIZE));
+  const o = at & (PAGE_SIZE - 1);
+  if (b !== undefined && (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0 === cpu && (b[o + 4] | b[o + 5] | b[o + 6] | b[o + 7]) === 0) return;
   write32(m.s.mem, at, cpu);
   write32(m.s.mem, at + 4, 0);
 }
