@@ -164,6 +164,25 @@ describe('pi/Native.ts: where the functions of a module live, and what an addres
     }
   });
 
+  it('every function of every module of the profile (samples included) has its own slot and resolves back to itself', () => {
+    const s = Session.create();
+    s.exec('platform ovmf --module GenericSwDispatcher --module RootMmiSample --module SwDispatch2Locate');
+    const m = s.m;
+    let n = 0;
+    for (const rec of m.s.modules) {
+      const def = m.defs.get(rec.name)!;
+      if (rec.imageBase === 0 || rec.state === 'failed' || rec.state === 'unloaded') continue;
+      const fw = { m, mod: rec, cpu: 0 };
+      for (const name of [...Object.keys(def.handlers), ...Object.keys(def.notifies ?? {}), ...Object.keys(def.natives ?? {})]) {
+        const a = functionAddress(fw, rec.name, name);
+        expect(a, `${rec.name}.${name}`).toBeGreaterThan(rec.imageBase);
+        expect(functionAt(m, a), `${rec.name}.${name}`).toMatchObject({ module: rec.name, name });
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(30);
+  });
+
   it('a module with functionAt/functionAddress hooks (C code) places its own functions; Mmi functionAddress uses the hook', () => {
     const s = Session.create();
     const Mine: MmiHandlerFn = function* () {
