@@ -126,6 +126,8 @@ export function compileCModule(src: CModuleSource): CompiledCModule {
     notifies,
     summary: `SMM-C module from ${infFile.name} (${lines} lines of C): ENTRY_POINT ${inf.entryPoint}`,
     path: null,
+    functionAt: (base, addr) => code.image(base).functions.find((f) => f.address === addr)?.name ?? null,
+    functionAddress: (base, name) => code.image(base).functions.find((f) => f.name === name)?.address ?? null,
   };
   registerCModule(def, code);
   return { inf, files, programs, def, code };

@@ -12,7 +12,8 @@
  */
 
 import { CpuDeadLoop, ev, type Gen } from '../pi/Fw';
-import type { Fw, Machine, ModuleDef } from '../pi/Platform';
+import type { Fw, Machine, ModuleDef, NativeImpl } from '../pi/Platform';
+import { nativeAt } from '../pi/Native';
 import type { ModuleRecord } from '../pi/ModuleRecord';
 import type { Val } from '../smmc/Ast';
 import { type FnCode, type Frame } from '../smmc/FnCode';
@@ -23,8 +24,8 @@ import { smmAccessPolicy } from './AccessPolicy';
 import { cDebugHook, cStopEvent } from './CHook';
 import { type FaultContext, reportFault } from './FaultReport';
 
-/** A firmware service or library function C can call: C arguments in, C return value out. */
-export type NativeImpl = (fw: Fw, args: Val[]) => Gen<Val>;
+/** A firmware service or library function C can call: C arguments in, C return value out (pi/Platform). */
+export type { NativeImpl } from '../pi/Platform';
 
 /** An SMM-C module as the firmware sees it: its image at a load address. */
 export interface CModuleCode {
@@ -47,12 +48,6 @@ export function cModuleOf(def: ModuleDef | undefined): CModuleCode | undefined {
   return def ? C_MODULES.get(def) : undefined;
 }
 
-/** Firmware services by address (pi/Native nativeAt); set by the system layer once. */
-let firmwareNativeAt: (m: Machine, addr: number) => { module: string; name: string; impl: NativeImpl } | null = () => null;
-
-export function setFirmwareNatives(fn: typeof firmwareNativeAt): void {
-  firmwareNativeAt = fn;
-}
 
 /** Statements one CPU may run in one SMI before the model calls it hung (a model choice: about a second of C at full speed). */
 export const SMI_STATEMENT_BUDGET = 20_000_000;
@@ -90,7 +85,7 @@ function resolver(m: Machine): (addr: Val) => Callable | null {
       if (lib) return lib;
       return null;
     }
-    const n = firmwareNativeAt(m, a);
+    const n = nativeAt(m, a);
     return n ? { kind: 'native', name: n.name, impl: n.impl } : null;
   };
 }

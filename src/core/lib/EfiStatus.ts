@@ -62,3 +62,22 @@ export function statusFromValue(v: bigint): EfiStatus | undefined {
 export function statusHex(s: EfiStatus): string {
   return '0x' + EFI_STATUS_TABLE[s].value.toString(16).toUpperCase();
 }
+
+/**
+ * An EFI_STATUS as C code holds it (a UINTN): a JS number when the value is a safe integer
+ * (EFI_SUCCESS, the warnings), else a bigint (every error: the high bit is set). The same form as
+ * SMM-C's `Val` (smmc/Ast), which this floor does not import.
+ */
+export function efiStatusValue(s: EfiStatus): number | bigint {
+  const v = EFI_STATUS_TABLE[s].value;
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/** The name of a C EFI_STATUS value (number or bigint, taken modulo 2^64); undefined when it has none. */
+export function efiStatusName(v: number | bigint): EfiStatus | undefined {
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) return undefined;
+    v = BigInt(v);
+  }
+  return statusFromValue(v);
+}

@@ -19,12 +19,14 @@ import { bumpTables, type Machine } from '../pi/Platform';
 import { read64, write64, write8 } from '../machine/Memory';
 import { ICH9_APM_CNT, ICH9_APM_STS } from '../machine/Ich9Lpc';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { ev, type Gen, hex, lazyEv } from '../pi/Fw';
+import { CpuDeadLoop, ev, type Gen, hex, lazyEv, tag } from '../pi/Fw';
 import { type Fw, type MmiHandlerFn } from '../pi/Platform';
 import { GUIDS } from '../lib/Guid';
 import { MmiHandlerRegister } from '../pi/Mmi';
+import { addrOf, handlerAt, nativeAddress, readUintn, statusVal, u64Of, writeUintn } from '../pi/Native';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
 export type { SwRegistration } from '../pi/Platform';
+import type { NativeImpl, SwRegistration } from '../pi/Platform';
 import { smmAllocatePool } from '../pi/SmramAlloc';
 import { MmCpuIoRead } from './CpuIo2Smm';
 import type { ModuleDef } from '../pi/Platform';
@@ -54,7 +56,7 @@ function dispatcherInstalled(m: Machine): boolean {
  * @retval EFI_SUCCESS, EFI_INVALID_PARAMETER (> MaximumSwiValue, or already registered),
  *         EFI_OUT_OF_RESOURCES (no free value / pool exhausted), EFI_NOT_FOUND (no dispatcher in this firmware).
  */
-export function* SwDispatchRegister(fw: Fw, handler: string, requested: bigint): Gen<[EfiStatus, number, number]> {
+export function* SwDispatchRegister(fw: Fw, handler: string, requested: bigint, module = fw.mod.name, address?: number): Gen<[EfiStatus, number, number]> {
   const { m } = fw;
   const regs = m.s.sw;
   const reqText = requested === SW_SMI_INPUT_VALUE_ANY ? '(UINTN)-1' : hex(requested, 2);
@@ -94,7 +96,9 @@ export function* SwDispatchRegister(fw: Fw, handler: string, requested: bigint):
     } else {
       handle = rec;
       write64(m.s.mem, rec, BigInt(value)); // EFI_MM_SW_REGISTER_CONTEXT.SwMmiInputValue
-      regs.push({ value, module: fw.mod.name, handler, handle });
+      const reg: SwRegistration = { value, module, handler, handle };
+      if (address !== undefined) reg.address = address;
+      regs.push(reg);
       bumpTables(m);
     }
   }
@@ -149,7 +153,13 @@ const GenericSwMmiHandler: MmiHandlerFn = function* (fw) {
     const def = m.defs.get(rec.module);
     const mod = m.s.modules.find((x) => x.name === rec.module);
     const fn = def?.handlers[rec.handler];
-    if (!fn || !mod) continue;
+    if (!fn || !mod) {
+      if (rec.address === undefined) continue;
+      // A DispatchFunction pointer Register took that leads to no function.
+      const what = `GenericSwMmiHandler calls DispatchFunction ${hex(rec.address)} (registered by ${rec.module} for ${hex(command, 2)}): no function starts there, so the CPU would execute whatever bytes lie at that address`;
+      yield ev('handler', fw.cpu, `${what}; SmiScope cannot run them and stops the CPU (CpuDeadLoop) - on hardware expect a #UD or #PF exception`, 'phase');
+      throw new CpuDeadLoop(fw.cpu, rec.module, what);
+    }
     const enter = ev('handler', fw.cpu, `GenericSwMmiHandler: command ${hex(command, 2)} -> child ${rec.module}.${rec.handler} (EFI_MM_SW_CONTEXT {SwMmiCpuIndex=${who.cpu}, CommandPort=${hex(command, 2)}, DataPort=${hex(data, 2)}}; ${who.how})`);
     enter.handler = rec.handler;
     yield enter;
@@ -169,10 +179,51 @@ export function readSwContext(m: Machine, commBuffer: number): { cpu: number; co
   return { cpu: Number(read64(b, commBuffer)), command: Number(read64(b, commBuffer + 8) & 0xffn), data: Number((read64(b, commBuffer + 8) >> 8n) & 0xffn) };
 }
 
+/**
+ * EFI_MM_SW_DISPATCH_PROTOCOL.Register (This, DispatchFunction, RegisterContext, DispatchHandle)
+ * as C calls it: DispatchFunction, RegisterContext or DispatchHandle NULL -> EFI_INVALID_PARAMETER
+ * (this dispatcher's rule); DispatchFunction resolves to a handler of its module (a pointer that
+ * is none is recorded and faults when its value comes); the value chosen for (UINTN)-1 is written
+ * back into RegisterContext->SwMmiInputValue; *DispatchHandle = the record.
+ */
+const NativeSwDispatchRegister: NativeImpl = function* (fw, args) {
+  const { m } = fw;
+  const fnAt = addrOf(args[1]);
+  const ctxAt = addrOf(args[2]);
+  const out = addrOf(args[3]);
+  if (fnAt === 0 || ctxAt === 0 || out === 0) {
+    yield tag(ev('handler', fw.cpu, `${fw.mod.name}: SwDispatch->Register (${hex(fnAt)}, ${hex(ctxAt)}, ${hex(out)}) = EFI_INVALID_PARAMETER: DispatchFunction, RegisterContext or DispatchHandle is NULL`), { status: 'EFI_INVALID_PARAMETER' });
+    return statusVal('EFI_INVALID_PARAMETER');
+  }
+  const requested = u64Of(readUintn(m, ctxAt));
+  const h = handlerAt(m, fnAt);
+  const [status, value, handle] = h
+    ? yield* SwDispatchRegister(fw, h.handler, requested, h.module)
+    : yield* SwDispatchRegister(fw, hex(fnAt), requested, fw.mod.name, fnAt);
+  if (status === 'EFI_SUCCESS') {
+    if (requested === SW_SMI_INPUT_VALUE_ANY) writeUintn(m, ctxAt, value);
+    writeUintn(m, out, handle);
+  }
+  return statusVal(status);
+};
+
+/** EFI_MM_SW_DISPATCH_PROTOCOL.UnRegister (This, DispatchHandle). */
+const NativeSwDispatchUnRegister: NativeImpl = function* (fw, args) {
+  return statusVal(yield* SwDispatchUnRegister(fw, addrOf(args[1])));
+};
+
+/** The protocol instance in the image: Register @0, UnRegister @8, MaximumSwiValue @16 (24 bytes). */
+export const SW_DISPATCH_PROTOCOL_OFFSET = 0x3000;
+
 function* entry(fw: Fw): Gen<EfiStatus> {
   const [status] = yield* MmiHandlerRegister(fw, 'GenericSwMmiHandler', null);
   if (status !== 'EFI_SUCCESS') return status;
-  return yield* SmmInstallProtocolInterface(fw, GUIDS.gEfiSmmSwDispatch2ProtocolGuid);
+  const { m } = fw;
+  const iface = fw.mod.imageBase + SW_DISPATCH_PROTOCOL_OFFSET;
+  writeUintn(m, iface, nativeAddress(m, 'GenericSwDispatcher', 'SwDispatchRegister'));
+  writeUintn(m, iface + 8, nativeAddress(m, 'GenericSwDispatcher', 'SwDispatchUnRegister'));
+  writeUintn(m, iface + 16, MAXIMUM_SWI_VALUE);
+  return yield* SmmInstallProtocolInterface(fw, GUIDS.gEfiSmmSwDispatch2ProtocolGuid, iface);
 }
 
 export const GenericSwDispatcher: ModuleDef = {
@@ -183,6 +234,7 @@ export const GenericSwDispatcher: ModuleDef = {
   imageSize: 0x5000,
   entry,
   handlers: { GenericSwMmiHandler },
+  natives: { SwDispatchRegister: NativeSwDispatchRegister, SwDispatchUnRegister: NativeSwDispatchUnRegister },
   summary: "The 'universal' SW dispatcher the seed thread sketches: EFI_MM_SW_DISPATCH_PROTOCOL over 0xB2/0xB3 (not in upstream OVMF)",
   path: null,
   produces: [GUIDS.gEfiSmmSwDispatch2ProtocolGuid],

@@ -18,6 +18,7 @@ import { DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import { type Gen, hex, lazyEv } from '../pi/Fw';
 import type { Fw, Machine } from '../pi/Platform';
 import { SmmEntryPoint } from '../pi/SmmEntryPoint';
+import { setEntryContextCpu } from '../pi/Smst';
 import { hookLibrary, platformSmmBspElection } from './SmmCpuPlatformHook';
 
 function fwOf(m: Machine, module: string, cpu: number): Fw {
@@ -89,6 +90,7 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
   // BSPHandler.
   mp.insideSmm = true;
   mp.present[bsp] = true;
+  setEntryContextCpu(m, mp.entryContext, bsp);
   yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp}: BSPHandler: InsideSmm=TRUE; Present; ClearTopLevelSmiStatus() before the handlers run; SmmCoreEntryContext.CurrentlyExecutingCpu=${bsp}`);
   let waiting = 0;
   for (let i = 0; i < early; i++) {
@@ -114,7 +116,7 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
     yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp} (relaxed sync): does not wait for APs; runs SmmEntryPoint now${arriving > 0 ? ` while ${arriving} AP(s) are still arriving` : ''}`, 'phase');
   }
 
-  yield* SmmEntryPoint(fwOf(m, 'PiSmmCore', bsp));
+  yield* SmmEntryPoint(fwOf(m, 'PiSmmCore', bsp), mp.entryContext);
   if (m.s.smm.readyToLock && m.s.smm.pagingLocked !== true) {
     // BSPHandler -> PerformRemainingTasks (UefiCpuPkg/PiSmmCpuDxeSmm/PiSmmCpuDxeSmm.c): the first SMI
     // that sees mSmmReadyToLock locks the SMM page table down (UpdateUefiMemMapAttributes).

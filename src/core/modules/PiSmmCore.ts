@@ -23,12 +23,17 @@ import { smmAllocatePages } from '../pi/SmramAlloc';
 import { smmMemLibConstructor } from '../pi/SmmMemLib';
 import type { ModuleDef } from '../pi/Platform';
 import { COMM_BUFFER_SMM_DISPATCH_ERROR, COMM_BUFFER_SMM_DISPATCH_RESTART, COMM_BUFFER_SMM_DISPATCH_SUCCESS } from '../pi/SmmCoreState';
+import { initSmst, SMST_SIZE } from '../pi/Smst';
 import { smmAccess2GetCapabilities } from './SmmAccess2Dxe';
+import { SMST_MEMORY_NATIVES } from './SmstMemoryServices';
+import { SMST_PROTOCOL_NATIVES } from './SmstProtocolServices';
 
 /** The model's image layout of PiSmmCore.efi (not a real PE image): entry point, SmmEntryPoint, mRootSmiEntry. */
 export const SMM_CORE_ENTRY_OFFSET = 0x1000;
 export const SMM_ENTRY_POINT_OFFSET = 0x1800;
 export const ROOT_SMI_ENTRY_OFFSET = 0x10000;
+/** gSmmCoreSmst (pi/Smst.ts), a static of PiSmmCore.c, after mRootSmiEntry; then mSmmSystemTableAllocateSize (UINTN). */
+export const SMST_OFFSET = 0x10040;
 const SIG_SMIE = 0x65696d73; // 'smie'
 
 export const CORE_GUIDS = {
@@ -131,7 +136,7 @@ function* smmMain(fw: Fw): Gen<EfiStatus> {
   const smm = m.s.smm;
   // gSmmCorePrivate->SmmEntryPoint = SmmEntryPoint (PiSmmIpl registers it once PiSmmCpuDxeSmm is up).
   smm.priv.smmEntryPoint = fw.mod.imageBase + SMM_ENTRY_POINT_OFFSET;
-  const pool = smmAllocatePages(m, 0x4000, 'SMM core data (SMST, pool: SMI_HANDLER/SMI_ENTRY records)', 'core-data');
+  const pool = smmAllocatePages(m, 0x4000, 'SMM core data (pool: SMI_HANDLER/SMI_ENTRY records)', 'core-data');
   if (pool === null) return 'EFI_OUT_OF_RESOURCES';
   smm.poolNext = pool;
   smm.poolEnd = pool + 0x4000;
@@ -159,6 +164,7 @@ export const PiSmmCore: ModuleDef = {
     SmmReadyToBootHandler,
     SmmEndOfDxeHandler,
   },
+  natives: { ...SMST_MEMORY_NATIVES, ...SMST_PROTOCOL_NATIVES },
   summary: 'The SMM core: the SMST, the SMM protocol and MMI handler databases, SmmEntryPoint (Communicate, then the root handlers) and the SMM driver dispatcher',
   path: 'MdeModulePkg/Core/PiSmmCore/PiSmmCore.inf',
   produces: [CORE_GUIDS.gEfiSmmReadyToLockProtocolGuid, CORE_GUIDS.gEfiSmmEndOfDxeProtocolGuid, CORE_GUIDS.gEdkiiSmmReadyToBootProtocolGuid, CORE_GUIDS.gEdkiiSmmExitBootServicesProtocolGuid, CORE_GUIDS.gEdkiiSmmLegacyBootProtocolGuid],
@@ -245,6 +251,8 @@ export function* executeSmmCore(m: Machine, imageAddress: number): Gen<EfiStatus
   addRegion(m, { base: imageAddress, size: rec.imageSize, kind: 'module', label: `${rec.name}.efi` });
   writeBytes(m.s.mem, imageAddress, Uint8Array.from(`MZ SmiScope image: ${rec.name}.efi (module logic is modelled in TypeScript)`, (ch) => ch.charCodeAt(0) & 0x7f));
   initRootSmiEntry(m, imageAddress + ROOT_SMI_ENTRY_OFFSET);
+  initSmst(m, imageAddress + SMST_OFFSET);
+  write64(m.s.mem, imageAddress + SMST_OFFSET + SMST_SIZE, 0n); // mSmmSystemTableAllocateSize
   rec.state = 'dispatched';
   rec.reason = 'loaded into SMRAM by PiSmmIpl (ExecuteSmmCoreFromSmram)';
   bumpTables(m);

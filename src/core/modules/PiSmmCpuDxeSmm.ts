@@ -9,6 +9,7 @@
 import type { ModuleDef } from '../pi/Platform';
 import { GUIDS } from '../lib/Guid';
 import { piCpuSmmEntry, SMM_CPU_GUIDS } from './PiSmmCpuEntry';
+import { SMM_CPU_NATIVES } from './SmmCpuNatives';
 
 export { SMM_PSD_OFFSET } from './PiSmmCpuEntry';
 
@@ -20,6 +21,7 @@ export const PiSmmCpuDxeSmm: ModuleDef = {
   imageSize: 0x23000,
   entry: piCpuSmmEntry,
   handlers: {},
+  natives: SMM_CPU_NATIVES,
   summary: 'The SMM CPU driver: takes the SMBASEs from the PEI HOB, runs the first-SMI init, and owns SMI entry, the rendezvous (BSP election) and the save-state services',
   path: 'UefiCpuPkg/PiSmmCpuDxeSmm/PiSmmCpuDxeSmm.inf',
   produces: [

@@ -23,6 +23,7 @@ import { smramHobDescriptors, smramNotFree } from '../pi/Smram';
 import { smmAllocatePages } from '../pi/SmramAlloc';
 import { smmIplSmmConfigurationEventNotify } from './PiSmmIpl';
 import { sendSmiIpi } from './SmiIpi';
+import { initSmmCpuData } from './SmmCpuNatives';
 import { gSmmBaseHobGuid } from './SmmRelocationLib';
 
 export const SMM_CPU_GUIDS = {
@@ -177,6 +178,9 @@ export function* piCpuSmmEntry(fw: Fw): Gen<EfiStatus> {
       i, s.cpus[i].apicId, s.mp.smBase[i], s.mp.smBase[i] + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE);
   }
 
+  // gSmmCpuPrivate->CpuSaveStateSize[] / CpuSaveState[], SmmCoreEntryContext, and mSmmCpu.
+  const smmCpu = initSmmCpuData(fw);
+
   // SMM stacks: PcdCpuSmmStackSize plus a guard page and a known-good stack page (PcdCpuSmmStackGuard).
   const stackSize = align4k(PCD_CPU_SMM_STACK_SIZE) + 2 * EFI_PAGE_SIZE;
   const stacks = smmAllocatePages(m, n * stackSize, `PiSmmCpuDxeSmm SMM stacks (${n} x ${hex(stackSize)}, with guard pages)`, 'core-data');
@@ -204,7 +208,7 @@ export function* piCpuSmmEntry(fw: Fw): Gen<EfiStatus> {
   yield* executeFirstSmiInit(fw);
 
   DEBUG(fw, DEBUG_INFO, 'mXdSupported - 0x%x\n', 1);
-  yield* SmmInstallProtocolInterface(fw, GUIDS.gEfiSmmCpuProtocolGuid);
+  yield* SmmInstallProtocolInterface(fw, GUIDS.gEfiSmmCpuProtocolGuid, smmCpu);
   yield* SmmInstallProtocolInterface(fw, SMM_CPU_GUIDS.gEdkiiSmmMemoryAttributeProtocolGuid);
   DEBUG(fw, DEBUG_INFO, 'CpuSmm: SpinLock Size = 0x%x, PcdCpuSmmMpTokenCountPerChunk = 0x%x\n', SEMAPHORE_SIZE, 0x40);
   yield* SmmInstallProtocolInterface(fw, SMM_CPU_GUIDS.gEfiMmMpProtocolGuid);

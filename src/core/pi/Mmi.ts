@@ -8,7 +8,8 @@ import { bumpTables } from './Platform';
 import { write32, write8, writeBytes } from '../machine/Memory';
 import { ASSERT } from './Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { ev, type Gen, hex, lazyEv, tag } from './Fw';
+import { CpuDeadLoop, ev, type Gen, hex, lazyEv, tag } from './Fw';
+import { functionAddressOf, handlerAt } from './Native';
 import { type Fw } from './Platform';
 import { type Guid, guidName, guidToBytes } from '../lib/Guid';
 import type { SmiEntryRec, SmiHandlerRec, SmmCoreState } from './SmmCoreState';
@@ -19,13 +20,15 @@ const SMI_ENTRY_SIZE = 56;
 const SIG_SMIH = 0x68696d73; // 'smih'
 const SIG_SMIE = 0x65696d73; // 'smie'
 
-/** Address of a module function (for the SMI_HANDLER.Handler field): inside the module's image. */
+/**
+ * Address of a module function (for the SMI_HANDLER.Handler field): where pi/Native.ts places it
+ * in the module's image (the module's own functionAddress hook for C code); 0 when it has none.
+ */
 export function functionAddress(fw: Fw, module: string, handler: string): number {
-  const rec = fw.m.s.modules.find((x) => x.name === module);
-  const def = fw.m.defs.get(module);
-  const idx = def ? Object.keys(def.handlers).indexOf(handler) : 0;
-  return (rec?.imageBase ?? 0) + 0x1000 + 0x80 * Math.max(idx, 0);
+  return functionAddressOf(fw.m, module, handler) ?? 0;
 }
+
+export { handlerAt } from './Native';
 
 function findEntry(smm: SmmCoreState, guid: Guid): SmiEntryRec | undefined {
   return smm.entries.find((e) => e.guid === guid);
@@ -37,14 +40,31 @@ function findEntry(smm: SmmCoreState, guid: Guid): SmiEntryRec | undefined {
  * @retval EFI_SUCCESS, EFI_INVALID_PARAMETER (no handler), EFI_OUT_OF_RESOURCES (pool exhausted).
  */
 export function* MmiHandlerRegister(fw: Fw, handler: string, handlerType: Guid | null): Gen<[EfiStatus, number]> {
-  const { m } = fw;
-  const smm = m.s.smm;
   const typeText = handlerType ? guidName(handlerType) : 'NULL';
-  const def = m.defs.get(fw.mod.name);
+  const def = fw.m.defs.get(fw.mod.name);
   if (!def || !(handler in def.handlers)) {
     yield tag(ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_INVALID_PARAMETER (no such function)`), { status: 'EFI_INVALID_PARAMETER' });
     return ['EFI_INVALID_PARAMETER', 0];
   }
+  return yield* registerHandler(fw, fw.mod.name, handler, functionAddress(fw, fw.mod.name, handler), handlerType, false);
+}
+
+/**
+ * SmiHandlerRegister as C calls it, with the Handler pointer (the SMST native). Smi.c checks only
+ * Handler and DispatchHandle against NULL (the native does that); any other pointer is recorded.
+ * A pointer that is no handler the model knows is recorded too, and SmiManage faults when it
+ * calls it (callHandler).
+ */
+export function* MmiHandlerRegisterAt(fw: Fw, address: number, handlerType: Guid | null): Gen<[EfiStatus, number]> {
+  const h = handlerAt(fw.m, address);
+  if (h !== null) return yield* registerHandler(fw, h.module, h.handler, address, handlerType, false);
+  return yield* registerHandler(fw, fw.mod.name, hex(address), address, handlerType, true);
+}
+
+function* registerHandler(fw: Fw, module: string, handler: string, address: number, handlerType: Guid | null, unknown: boolean): Gen<[EfiStatus, number]> {
+  const { m } = fw;
+  const smm = m.s.smm;
+  const typeText = handlerType ? guidName(handlerType) : 'NULL';
   const addr = smmAllocatePool(m, SMI_HANDLER_SIZE);
   if (addr === null) return ['EFI_OUT_OF_RESOURCES', 0];
   let entry: SmiEntryRec | undefined;
@@ -63,12 +83,14 @@ export function* MmiHandlerRegister(fw: Fw, handler: string, handlerType: Guid |
   // SmiEntry @40, Context @48, ContextSize @56, ToRemove @64. A root handler's SmiEntry is
   // &mRootSmiEntry, the core's static SMI_ENTRY (Smi.c SmiHandlerRegister), not 0.
   write32(m.s.mem, addr, SIG_SMIH);
-  write32(m.s.mem, addr + 24, functionAddress(fw, fw.mod.name, handler));
+  write32(m.s.mem, addr + 24, address);
   write32(m.s.mem, addr + 40, entry ? entry.address : smm.rootSmiEntry);
-  const rec: SmiHandlerRec = { handle: addr, handler, module: fw.mod.name, toRemove: false };
+  const rec: SmiHandlerRec = { handle: addr, handler, module, toRemove: false };
+  if (unknown) rec.address = address;
   (entry ? entry.handlers : smm.root).push(rec);
   bumpTables(m);
-  yield tag(ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_SUCCESS, DispatchHandle ${hex(addr)}`), { status: 'EFI_SUCCESS' });
+  yield tag(ev('handler', fw.cpu, `${fw.mod.name}: gSmst->MmiHandlerRegister(${handler}, ${typeText}) = EFI_SUCCESS, DispatchHandle ${hex(addr)}` +
+    (unknown ? ` (no function the model knows starts at ${handler}: Smi.c SmiHandlerRegister does not check Handler, so SmiManage will call it)` : '')), { status: 'EFI_SUCCESS' });
   return ['EFI_SUCCESS', addr];
 }
 
@@ -222,7 +244,13 @@ function* callHandler(
   const def = m.defs.get(h.module);
   const fn = def?.handlers[h.handler];
   const mod = m.s.modules.find((x) => x.name === h.module);
-  if (!fn || !mod) throw new Error(`internal: handler ${h.module}.${h.handler} has no code`);
+  if (!fn || !mod) {
+    if (h.address === undefined) throw new Error(`internal: handler ${h.module}.${h.handler} has no code`);
+    // A Handler pointer that leads to no function (SmiHandlerRegister took it unchecked).
+    const what = `SmiManage calls Handler ${hex(h.address)} (DispatchHandle ${hex(h.handle)}, registered by ${h.module}): no function starts there, so the CPU would execute whatever bytes lie at that address`;
+    yield ev('handler', fw.cpu, `${what}; SmiScope cannot run them and stops the CPU (CpuDeadLoop) - on hardware expect a #UD or #PF exception`, 'phase');
+    throw new CpuDeadLoop(fw.cpu, h.module, what);
+  }
   // Recorded in call order, before the entry event (a breakpoint there shows it running).
   const call = { handler: h.handler, module: h.module, kind, returned: '(running)' };
   m.s.currentSmi?.handlersCalled.push(call);

@@ -21,4 +21,10 @@ export interface MpSyncState {
   /** SMBASE of each CPU as PiSmmCpuDxeSmm computed it (mCpuHotPlugData.SmBase[]). */
   smBase: number[];
   relocated: boolean;
+  /**
+   * Address of gSmmCpuPrivate->SmmCoreEntryContext (EFI_SMM_ENTRY_CONTEXT, in PiSmmCpuDxeSmm's
+   * image): BSPHandler sets CurrentlyExecutingCpu there and hands it to SmmEntryPoint. 0 until
+   * PiSmmCpuDxeSmm's entry point fills it.
+   */
+  entryContext: number;
 }

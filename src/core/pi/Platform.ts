@@ -16,6 +16,7 @@ import { type Accel, type SaveStateLayout, layoutById } from '../machine/SaveSta
 import type { EfiStatus } from '../lib/EfiStatus';
 import type { Gen } from './Fw';
 import type { Guid } from '../lib/Guid';
+import type { Val } from '../smmc/Ast';
 import type { ModuleRecord } from './ModuleRecord';
 import type { MpSyncState, SyncMode } from './MpSyncState';
 import type { ProtocolEntry, ProtocolLookup, SmmCoreState } from './SmmCoreState';
@@ -94,6 +95,8 @@ export interface SwRegistration {
   module: string;
   handler: string;
   handle: number;
+  /** Set when C code registered a DispatchFunction pointer that is no handler the model knows (`handler` is then its address in hex). */
+  address?: number;
 }
 
 export interface HungInfo {
@@ -189,6 +192,14 @@ export type EntryPointFn = (fw: Fw) => Gen<EfiStatus>;
  */
 export type NotifyFn = (fw: Fw, protocol: string, iface: number) => Gen<EfiStatus>;
 
+/**
+ * A firmware function C code can call through a pointer (pi/Native.ts): `args` in C parameter
+ * order, already converted to the parameter types (pointers are physical addresses); returns the
+ * C return value (an EFI_STATUS as its 64-bit value, lib/EfiStatus efiStatusValue). `fw` is the
+ * caller's context: its module and the CPU it runs on.
+ */
+export type NativeImpl = (fw: Fw, args: Val[]) => Gen<Val>;
+
 /** The code side of a firmware module: what the build would put in an FFS file. */
 export interface ModuleDef {
   name: string;
@@ -211,6 +222,18 @@ export interface ModuleDef {
    * GUID that nobody installed has no producer in this firmware (the Protocols tab's missing list).
    */
   produces?: Guid[];
+  /**
+   * The module's functions other code may call through a pointer (the SMST's services, protocol
+   * members), by C name: each has a fixed address in the module's image (pi/Native.ts).
+   */
+  natives?: Record<string, NativeImpl>;
+  /**
+   * For modules whose functions are C (SMM-C): the name of the function at `addr` (null: none
+   * starts there), and the address of the function `name` (null: no such function). Without them
+   * the model's own code layout applies (pi/Native.ts).
+   */
+  functionAt?(imageBase: number, addr: number): string | null;
+  functionAddress?(imageBase: number, name: string): number | null;
 }
 
 export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp: MpSyncState): MachineState {

@@ -7,10 +7,10 @@
 import { bumpTables } from './Platform';
 import { DEBUG, DEBUG_INFO, DEBUG_LOAD } from './Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { ev, type Gen, hex, lazyEv, tag } from './Fw';
+import { CpuDeadLoop, ev, type Gen, hex, lazyEv, tag } from './Fw';
 import { type Fw } from './Platform';
 import { type Guid, guidName } from '../lib/Guid';
-import type { ProtocolEntry, ProtocolLookup } from './SmmCoreState';
+import type { ProtocolEntry, ProtocolLookup, ProtocolNotifyRec } from './SmmCoreState';
 
 /** Interface "pointer": a deterministic address inside the producing module's image. */
 function interfaceAddress(fw: Fw, guid: Guid): number {
@@ -26,8 +26,9 @@ function interfaceAddress(fw: Fw, guid: Guid): number {
  * structure; 0 = EFI_NATIVE_INTERFACE with a NULL interface (event-style protocols such as
  * gEfiSmmReadyToLockProtocolGuid).
  */
-export function* SmmInstallProtocolInterface(fw: Fw, guid: Guid, iface: number | null = null): Gen<EfiStatus> {
+export function* SmmInstallProtocolInterface(fw: Fw, guid: Guid, iface: number | null = null, handle?: number): Gen<EfiStatus> {
   const entry: ProtocolEntry = { guid, module: fw.mod.name, iface: iface ?? interfaceAddress(fw, guid), database: 'smm' };
+  if (handle !== undefined) entry.handle = handle;
   fw.m.s.smm.protocols.push(entry);
   bumpTables(fw.m);
   DEBUG(fw, DEBUG_LOAD | DEBUG_INFO, 'SmmInstallProtocolInterface: %g %p\n', { guid }, entry.iface);
@@ -38,7 +39,13 @@ export function* SmmInstallProtocolInterface(fw: Fw, guid: Guid, iface: number |
     if (n.guid !== guid) continue;
     const fn = fw.m.defs.get(n.module)?.notifies?.[n.fn];
     const mod = fw.m.s.modules.find((x) => x.name === n.module);
-    if (!fn || !mod) throw new Error(`internal: notify ${n.module}.${n.fn} has no code`);
+    if (!fn || !mod) {
+      if (n.address === undefined) throw new Error(`internal: notify ${n.module}.${n.fn} has no code`);
+      // A Function pointer SmmRegisterProtocolNotify took unchecked, that leads to no function.
+      const what = `SmmNotifyProtocol calls Function ${hex(n.address)} (registered by ${n.module} for ${guidName(guid)}): no function starts there, so the CPU would execute whatever bytes lie at that address`;
+      yield ev('handler', fw.cpu, `${what}; SmiScope cannot run them and stops the CPU (CpuDeadLoop) - on hardware expect a #UD or #PF exception`, 'phase');
+      throw new CpuDeadLoop(fw.cpu, n.module, what);
+    }
     yield lazyEv('handler', fw.cpu, () => `SmmNotifyProtocol: ${guidName(guid)} installed -> ${n.module}.${n.fn} (registered with SmmRegisterProtocolNotify)`);
     yield* fn({ m: fw.m, mod, cpu: fw.cpu }, guid, entry.iface);
   }
@@ -48,8 +55,16 @@ export function* SmmInstallProtocolInterface(fw: Fw, guid: Guid, iface: number |
 /** SmmRegisterProtocolNotify: remember `fn` (a name in the module's `notifies`) for later installs of `guid`. */
 export function* SmmRegisterProtocolNotify(fw: Fw, guid: Guid, fn: string): Gen<EfiStatus> {
   if (!fw.m.defs.get(fw.mod.name)?.notifies?.[fn]) return 'EFI_INVALID_PARAMETER';
-  fw.m.s.smm.notifies.push({ guid, module: fw.mod.name, fn });
-  yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: gSmst->SmmRegisterProtocolNotify(${guidName(guid)}, ${fn}) = EFI_SUCCESS`);
+  return yield* registerNotify(fw, { guid, module: fw.mod.name, fn });
+}
+
+/**
+ * The registration itself, for the TypeScript drivers and for C code (the SMST native, which
+ * passes the notification function's module and name, and the PROTOCOL_NOTIFY record's address).
+ */
+export function* registerNotify(fw: Fw, rec: ProtocolNotifyRec): Gen<EfiStatus> {
+  fw.m.s.smm.notifies.push(rec);
+  yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: gSmst->SmmRegisterProtocolNotify(${guidName(rec.guid)}, ${rec.fn}) = EFI_SUCCESS`);
   return 'EFI_SUCCESS';
 }
 

@@ -19,6 +19,11 @@ export interface SmiHandlerRec {
   handler: string;
   module: string;
   toRemove: boolean;
+  /**
+   * Set when C code registered a Handler pointer that is no function the model knows (`handler`
+   * is then that address in hex): SmiManage faults when it calls it.
+   */
+  address?: number;
 }
 
 /** SMI_ENTRY ('smie'): one per HandlerType GUID, handlers in registration order. */
@@ -33,6 +38,8 @@ export interface ProtocolEntry {
   module: string;
   iface: number;
   database: 'smm' | 'uefi';
+  /** The EFI_HANDLE it is installed on (an IHANDLE in SMRAM, pi/SmmHandles.ts); absent until C code needs it. */
+  handle?: number;
 }
 
 /**
@@ -77,6 +84,15 @@ export interface ProtocolNotifyRec {
   guid: Guid;
   module: string;
   fn: string;
+  /**
+   * Set when C code registered it: the PROTOCOL_NOTIFY record's address (its Registration), and
+   * Position, how many interfaces of the GUID SmmLocateProtocol / SmmLocateHandle (ByRegisterNotify)
+   * have walked past (upstream: the ProtEntry->Protocols link it last returned).
+   */
+  registration?: number;
+  position?: number;
+  /** Set when C code registered a Function pointer that is no notification function the model knows (`fn` is then its address in hex). */
+  address?: number;
 }
 
 export interface SmmCoreState {
@@ -87,9 +103,15 @@ export interface SmmCoreState {
   /** mSmiManageCallingDepth: deferred removal happens when it returns to 0 (facts §1.4, §1.5). */
   callingDepth: number;
   priv: SmmCorePrivate;
+  /** gSmmCoreSmst's address (in PiSmmCore's image; pi/Smst.ts); 0 until SmmMain runs. */
+  smstAddress: number;
   /** EFI_SMM_ENTRY_CONTEXT fields SmmEntryPoint copies into the SMST (facts §1.1, §3.5, §8.5). */
   currentlyExecutingCpu: number;
   numberOfCpus: number;
+  /** The handle made on demand for the interfaces a TypeScript driver installed, by module (pi/SmmHandles.ts). */
+  moduleHandles?: Record<string, number>;
+  /** PROTOCOL_ENTRY records made on demand for C notification functions' Protocol argument, by GUID. */
+  protocolEntries?: Record<string, number>;
   /** SmmRegisterProtocolNotify registrations, in registration order. */
   notifies: ProtocolNotifyRec[];
   /** mInLegacyBoot (PiSmmCore.c): set by SmmLegacyBootHandler; SmmEntryPoint then ignores gSmmCorePrivate. */
@@ -105,8 +127,6 @@ export interface SmmCoreState {
    * memory outside SMRAM is no-execute and boot-services / conventional memory not-present.
    */
   pagingLocked?: boolean;
-  /** Where EFI_SMM_SYSTEM_TABLE2 (gSmst) lives in SMRAM; 0 until PiSmmCore builds it. */
-  smstAddress?: number;
   /** PiSmmCpuDxeSmm's Stacks: CPU i's stack is [base + i*size, base + (i+1)*size): known-good page, guard page, SMI stack (smm-c-facts §5.1). */
   smmStacks?: { base: number; size: number };
   dispatcherRunning: boolean;

@@ -13,6 +13,7 @@ import { type Fw } from './Platform';
 import { type Guid, guidFromBytes, guidName, registerGuidName } from '../lib/Guid';
 import { MmiManage } from './Mmi';
 import { smmIsBufferOutsideSmmValid } from './SmmMemLib';
+import { copyEntryContext } from './Smst';
 
 /** OFFSET_OF (EFI_SMM_COMMUNICATE_HEADER, Data) on X64 (packed): GUID 16 + UINTN 8 (facts §1.7). */
 export const SMM_COMMUNICATE_HEADER_SIZE = 24;
@@ -30,10 +31,15 @@ export const V3_MESSAGE_SIZE_OFFSET = 48;
 export const gEfiMmCommunicateHeaderV3Guid: Guid = '68e8c853-2ba9-4dd7-9ac0-91e16155c935';
 registerGuidName(gEfiMmCommunicateHeaderV3Guid, 'gEfiMmCommunicateHeaderV3Guid');
 
-export function* SmmEntryPoint(fw: Fw): Gen<void> {
+/**
+ * `entryContext`: the EFI_SMM_ENTRY_CONTEXT PiSmmCpuDxeSmm's BSPHandler passes (its address; 0 =
+ * none, as in unit tests that call SmmEntryPoint alone): its five fields go to the SMST's bytes.
+ */
+export function* SmmEntryPoint(fw: Fw, entryContext = 0): Gen<void> {
   const { m, cpu } = fw;
   const smm = m.s.smm;
   const priv = smm.priv;
+  copyEntryContext(m, entryContext);
   smm.currentlyExecutingCpu = cpu;
   smm.numberOfCpus = m.s.cpus.length;
   const map0 = m.s.cpus[0].smbase + SMRAM_SAVE_STATE_MAP_OFFSET;

@@ -128,6 +128,11 @@ describe('the boot log against the pinned commit\'s real DEBUG boot (§13, §12.
     const lockBox = m.s.modules.find((r) => r.name === 'SmmLockBox')!;
     expect(lines).toContain(`SmmLockBoxSmmLib SmmLockBoxContext - ${h(lockBox.imageBase + 0x6160)}`);
     expect(lines).toContain(`SmmLockBoxSmmLib LockBoxDataAddress - ${h(lockBox.imageBase + 0x6060)}`);
+    // real: mSmmCpuIo2 7FFE6020 (image 7FFE3000), mSmmCpu 7FFCF180 (image 7FFB5000): the same offsets here (smm-c-facts §1.3, §1.5)
+    const cpuIo = m.s.modules.find((r) => r.name === 'CpuIo2Smm')!;
+    const smmCpu = m.s.modules.find((r) => r.name === 'PiSmmCpuDxeSmm')!;
+    expect(lines).toContain(`SmmInstallProtocolInterface: 3242A9D8-CE70-4AA0-955D-5E7B140DE4D2 ${h(cpuIo.imageBase + 0x3020)}`);
+    expect(lines).toContain(`SmmInstallProtocolInterface: EB346B97-975F-4A9F-8B22-F8E92BB3D569 ${h(smmCpu.imageBase + 0x1a180)}`);
   });
 
   it('§12.10 root SMI_HANDLER records point at mRootSmiEntry, an SMI_ENTRY inside PiSmmCore\'s image', () => {

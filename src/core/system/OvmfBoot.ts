@@ -32,6 +32,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       entries: [],
       callingDepth: 0,
       priv: { address: config.runtimeDataBase, size: 0x68 /* sizeof (SMM_CORE_PRIVATE_DATA) on X64 */, inSmm: false, commBuffer: 0, bufferSize: 0, returnStatus: 'EFI_SUCCESS', smmEntryPointRegistered: false, smmEntryPoint: 0 },
+      smstAddress: 0,
       currentlyExecutingCpu: 0,
       numberOfCpus: config.cpuCount,
       notifies: [],
@@ -65,6 +66,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       smmInitialized: new Array(config.cpuCount).fill(false),
       smBase: new Array(config.cpuCount).fill(SMM_DEFAULT_SMBASE),
       relocated: false,
+      entryContext: 0,
     },
   );
   for (const d of defs.values()) s.modules.push(newModuleRecord(d));
