@@ -106,7 +106,7 @@ export const DEBUG_COMMANDS: CommandTable = {
       if (kind === 'handler') {
         checkPositional(a, 2, 2, 'break handler NAME');
         const name = a.pos[1];
-        const known = [...new Set([...s.m.defs.values(), ...SAMPLE_MODULES].flatMap((d) => Object.keys(d.handlers)))];
+        const known = [...new Set([...s.m.defs.values(), ...SAMPLE_MODULES.map((d) => d.def())].flatMap((d) => Object.keys(d.handlers)))];
         if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) throw new ConsoleError(`no handler "${name}" in this firmware (known: ${known.join(', ')})`);
         return add({ kind: 'handler', name });
       }

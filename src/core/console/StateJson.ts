@@ -7,6 +7,7 @@ import type { Debugger } from '../debug/Debugger';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
 import { guidName } from '../lib/Guid';
+import { swRegistrations } from '../modules/GenericSwDispatcher';
 import { staleRecord } from '../pi/Dispatcher';
 import { missingProtocols } from '../pi/MissingProtocols';
 import { outCpuOf } from '../pi/SmiRecord';
@@ -89,7 +90,7 @@ export function stateJson(s: Debugger) {
     handlers: {
       root: smm.root.map((x) => ({ module: x.module, handler: x.handler, handle: h(x.handle), toRemove: x.toRemove })),
       guid: smm.entries.flatMap((e) => e.handlers.map((x) => ({ guid: e.guid, guidName: guidName(e.guid), module: x.module, handler: x.handler, handle: h(x.handle), toRemove: x.toRemove }))),
-      sw: st.sw.map((r) => ({ value: hex(r.value, 2), module: r.module, handler: r.handler, handle: h(r.handle) })),
+      sw: swRegistrations(s.m).map((r) => ({ value: hex(r.value, 2), module: r.module, handler: r.handler, handle: h(r.handle) })),
     },
     protocols: [...smm.protocols, ...st.uefiProtocols].map((p) => ({ name: guidName(p.guid), guid: p.guid, module: p.module, database: p.database })),
     modules: st.modules.map((r) => ({

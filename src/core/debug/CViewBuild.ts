@@ -1,6 +1,8 @@
 /** The SMM-C part of the view (ViewSnapshot.c): where C is paused, its stack and locals, the loaded sources. */
 
 import { cBacktrace, cFrameAt, cLocals } from '../cdriver/CDebug';
+import type { ShippedModule } from '../cdriver/Shipped';
+import { SAMPLE_MODULES } from '../profiles/ovmf';
 import { parseInf } from '../smmc/Inf';
 import type { Debugger } from './Debugger';
 import type { CView, ViewCursor } from './ViewTypes';
@@ -19,7 +21,9 @@ export function cView(session: Debugger, cur: ViewCursor): CView {
     lineBreakpoints: session.breakpoints.flatMap((b) => (b.spec.kind === 'line' ? [{ id: b.id, file: b.spec.file, line: b.spec.line }] : [])),
   };
   const mods = session.platform.cModules ?? [];
-  if (cur.cModules !== mods) {
+  const shipped = shippedOnPlatform(session);
+  const shippedKey = shipped.map((x) => x.name).join(',');
+  if (cur.cModules !== mods || cur.cShipped !== shippedKey) {
     view.modules = mods.map((src) => {
       let name = src.inf.name.replace(/\.inf$/i, '');
       try {
@@ -29,7 +33,15 @@ export function cView(session: Debugger, cur: ViewCursor): CView {
       }
       return { name, inf: src.inf, files: src.files };
     });
+    for (const x of shipped) view.modules.push({ name: x.name, inf: x.source.inf, files: x.source.files, shipped: true });
     cur.cModules = mods;
+    cur.cShipped = shippedKey;
   }
   return view;
+}
+
+/** The SMM-C modules SmiScope ships that this platform's firmware volume holds (`--module`). */
+function shippedOnPlatform(session: Debugger): ShippedModule[] {
+  const names = session.platform.modules.map((n) => n.toLowerCase());
+  return SAMPLE_MODULES.filter((x) => names.includes(x.name.toLowerCase()));
 }

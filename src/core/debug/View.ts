@@ -14,6 +14,7 @@ import { regHex, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { guidName } from '../lib/Guid';
 import { disassembleDepex } from '../pi/Depex';
+import { swRegistrations, swRegistrationsKey } from '../modules/GenericSwDispatcher';
 import { staleRecord } from '../pi/Dispatcher';
 import { askerText, missingProtocols } from '../pi/MissingProtocols';
 import type { ModuleRecord } from '../pi/ModuleRecord';
@@ -125,7 +126,7 @@ export function tables(session: Debugger): NonNullable<ViewSnapshot['tables']> {
       ...smm.entries.flatMap((e) =>
         e.handlers.map((h) => ({ kind: 'guid' as const, guid: e.guid, guidName: guidName(e.guid), module: h.module, handler: h.handler, handle: h.handle, toRemove: h.toRemove })),
       ),
-      ...s.sw.map((r) => ({ kind: 'sw' as const, swValue: r.value, module: r.module, handler: r.handler, handle: r.handle, toRemove: false })),
+      ...swRegistrations(session.m).map((r) => ({ kind: 'sw' as const, swValue: r.value, module: r.module, handler: r.handler, handle: r.handle, toRemove: false })),
     ],
     protocols: [...smm.protocols, ...s.uefiProtocols].map((p) => ({ name: guidName(p.guid), guid: p.guid, module: p.module, database: p.database, interface: p.iface })),
     modules: s.modules.map((r) => ({
@@ -301,9 +302,12 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     snap.smram.descriptors = smramDescriptorViews(session.m);
     cur.regionsVersion = s.regionsVersion;
   }
-  if (cur.tablesVersion !== s.tablesVersion) {
+  // GenericSwDispatcher's registrations are C data in SMRAM: a change there changes the tables too.
+  const swKey = swRegistrationsKey(session.m);
+  if (cur.tablesVersion !== s.tablesVersion || cur.swKey !== swKey) {
     snap.tables = tables(session);
     cur.tablesVersion = s.tablesVersion;
+    cur.swKey = swKey;
   }
   if (cur.timelineEpoch !== session.timelineEpoch) {
     // A new timeline goes out with its newest TIMELINE_RESET_MAX events (the boot's holds thousands).

@@ -242,8 +242,14 @@ export interface CView {
   frames: CFrameView[];
   /** The innermost C frame's parameters and locals (decoded from the SMM stack). */
   locals: CVarView[];
-  /** The loaded modules' files: sent when they change (load, unload), else omitted. */
-  modules?: { name: string; inf: CSourceFile; files: CSourceFile[] }[];
+  /**
+   * The loaded modules' files: sent when they change (load, unload, a platform with other
+   * `--module`s), else omitted. After the user's modules come the SMM-C modules SmiScope ships
+   * that are in this firmware volume (`--module SwDispatch2Locate` ...), marked `shipped: true`:
+   * their sources are part of SmiScope (src/core/cdriver/samples), so an editor shows them
+   * read-only; absent on older workers.
+   */
+  modules?: { name: string; inf: CSourceFile; files: CSourceFile[]; shipped?: boolean }[];
   /** The last compile error (file:line:col and the gcc-style text), cleared by a good load. */
   diagnostic: { file: string; line: number; col: number; message: string; text: string } | null;
   /** A CPU that is stuck in C (an endless loop, a fault, an ASSERT): where. */
@@ -265,8 +271,12 @@ export interface ViewCursor {
    * instead of a new one (these arrays are never written after they are made).
    */
   mapBytes?: { addr: number; bytes: Uint8Array };
+  /** GenericSwDispatcher's registrations when the tables were last sent (decoded from SMRAM). */
+  swKey?: string;
   /** The loaded SMM-C modules last sent (their platform's cModules array). */
   cModules?: unknown;
+  /** The shipped SMM-C modules last sent (their names). */
+  cShipped?: string;
   hexBytes?: { addr: number; bytes: Uint8Array };
   /** The session event number the last snapshot's follow-the-step choice looked at (ViewRequest.followCpu). */
   followSeq?: number;

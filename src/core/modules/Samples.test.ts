@@ -16,7 +16,8 @@ import { MmCpuIoRead } from './CpuIo2Smm';
 import type { ModuleDef } from '../pi/Platform';
 import { newModuleRecord } from './PiSmmCore';
 import { EFI_MM_SAVE_STATE_IO_INFO_SIZE, EFI_MM_SAVE_STATE_REGISTER as R, readSaveState } from './SmmCpuSaveState';
-import { SwDispatch2Depex, SwDispatch2Locate } from './Samples';
+import { SwDispatch2Depex, SwDispatch2Locate } from '../cdriver/Shipped';
+import { SHIPPED_SAMPLES } from '../cdriver/ShippedSamples';
 
 const SW_DISPATCH2 = GUIDS.gEfiSmmSwDispatch2ProtocolGuid;
 
@@ -24,6 +25,13 @@ function json(s: Session) {
   const r = s.exec('state --json');
   expect(r.error).toBe(false);
   return JSON.parse(r.lines[0]);
+}
+
+/** The line of `text` in shipped file `file` of module `mod` (1-based): the sources are real, so is the line. */
+function lineOf(mod: string, file: string, text: string): number {
+  const i = SHIPPED_SAMPLES[mod].files.find((f) => f.name === file)!.text.split('\n').findIndex((l) => l.includes(text));
+  expect(i, text).toBeGreaterThanOrEqual(0);
+  return i + 1;
 }
 
 function drain<T>(g: Gen<T>): T {
@@ -52,15 +60,19 @@ describe('seed thread: the first try, SmmLocateProtocol (gEfiSmmSwDispatch2Proto
     const s = Session.create();
     const r = s.exec('platform ovmf --module SwDispatch2Locate');
     expect(r.error).toBe(false);
-    expect(r.lines[1]).toBe('boot HUNG: ASSERT SwDispatch2Locate.c(42): !(((RETURN_STATUS)(Status)) >= 0x8000000000000000ULL)');
+    // The ASSERT names the real source line: the first ASSERT_EFI_ERROR of SwDispatch2Locate.c (line 42, as in the thread).
+    const at = lineOf('SwDispatch2Locate', 'SwDispatch2Locate.c', 'ASSERT_EFI_ERROR (Status);');
+    expect(at).toBe(42);
+    expect(r.lines[1]).toBe(`boot HUNG: ASSERT SwDispatch2Locate.c(${at}): !(((RETURN_STATUS)(Status)) >= 0x8000000000000000ULL) (called at SwDispatch2Locate.c:${at} (SwDispatch2LocateEntry))`);
     const lines = s.m.s.serial.lines;
     const i = lines.indexOf('SmmSwDispatch2Protocol Status: 0xE');
     expect(i).toBeGreaterThan(0);
     expect(lines[i + 1]).toBe(''); // "\nASSERT_EFI_ERROR (Status = %r)\n": the blank line survives
     expect(lines[i + 2]).toBe('ASSERT_EFI_ERROR (Status = Not Found)');
-    expect(lines[i + 3]).toBe('ASSERT SwDispatch2Locate.c(42): !(((RETURN_STATUS)(Status)) >= 0x8000000000000000ULL)');
+    expect(lines[i + 3]).toBe(`ASSERT SwDispatch2Locate.c(${at}): !(((RETURN_STATUS)(Status)) >= 0x8000000000000000ULL)`);
     expect(lines.at(-1)).toBe(lines[i + 3]); // nothing after: the CPU dead-loops
-    expect(SwDispatch2Locate.depex).toBe('TRUE'); // no GUID in [Depex]: the driver is loaded and started
+    expect(s.m.s.hung?.where).toEqual({ file: 'SwDispatch2Locate.c', line: at, fn: 'SwDispatch2LocateEntry' });
+    expect(SwDispatch2Locate.def().depex).toBe('TRUE'); // no GUID in [Depex]: the driver is loaded and started
     expect(lines.some((l) => l.endsWith('SwDispatch2Locate.efi'))).toBe(true);
   });
 
@@ -88,7 +100,7 @@ describe('seed thread: the second try, gEfiSmmSwDispatch2ProtocolGuid in [Depex]
   it('§1.9 seed: "prevents the custom code from being loaded at all": Dependent, missing the GUID, "discovered but not loaded!!"', () => {
     const s = Session.create();
     expect(s.exec('platform ovmf --module SwDispatch2Depex').error).toBe(false);
-    expect(SwDispatch2Depex.depex).toBe('gEfiSmmSwDispatch2ProtocolGuid');
+    expect(SwDispatch2Depex.def().depex).toBe('gEfiSmmSwDispatch2ProtocolGuid');
     const rec = s.m.s.modules.find((r) => r.name === 'SwDispatch2Depex')!;
     expect(rec.state).toBe('dependent');
     expect(rec.imageBase).toBe(0);
@@ -129,10 +141,11 @@ describe('seed thread: the advice, a root MMI handler for a value > 4 (RootMmiSa
       'RootMmiSampleHandler:EFI_SUCCESS',
     ]);
     expect(json(s).cpus[0].rax).toBe('0x5A5A0007');
-    const why = s.timeline.find((e) => /^RootMmiSample: command 0x42/.test(e.text))!.text;
-    expect(why).toContain('CurrentlyExecutingCpu = CPU0');
-    expect(why).toContain('The OUT came from CPU2: its RAX is not written, so that caller gets nothing back');
-    expect(why).toMatch(/Communicate.*or find the calling CPU in the save states/);
+    // The C handler says what it knows (its DEBUG line); the native's event adds what only the model knows: who executed the OUT.
+    expect(s.m.s.serial.lines).toContain('RootMmiSample: command 0x42, data 0x7; ReadSaveState (IO) Not Found, so RAX of CurrentlyExecutingCpu 0 = 0x5A5A0007: Success');
+    const why = s.timeline.find((e) => /^RootMmiSample: mMmCpu->WriteSaveState \(Width=8, RAX, CpuIndex=0/.test(e.text))!.text;
+    expect(why).toContain('RSM will load it. The OUT to 0xB2 came from CPU2: its saved RAX is not written, so that caller gets nothing back');
+    expect(why).toMatch(/Communicate buffer/);
   });
 
   it('§12.1/§6.4 seed fix: the answer reaches a caller only when the caller is CPU0: smi 0x42 0x07 --cpu 0 --run leaves RAX = 0x5A5A0007 on CPU0', () => {
@@ -140,7 +153,8 @@ describe('seed thread: the advice, a root MMI handler for a value > 4 (RootMmiSa
     s.exec('platform ovmf --module RootMmiSample');
     s.exec('smi 0x42 0x07 --cpu 0 --run');
     expect(getReg(s.m.s.cpus[0].regs, REG.RAX)).toBe(0x5a5a0007n);
-    expect(s.timeline.find((e) => /^RootMmiSample: command 0x42/.test(e.text))!.text).toContain('here the caller itself, so the answer arrives');
+    const write = s.timeline.find((e) => /^RootMmiSample: mMmCpu->WriteSaveState \(Width=8, RAX, CpuIndex=0/.test(e.text))!.text;
+    expect(write).toMatch(/RSM will load it$/); // the caller is CPU0 itself: no note, the answer arrives
   });
 
   it('§6.4 seed fix: WriteSaveState takes effect through the save-state bytes; the live SMM register is untouched until RSM', () => {

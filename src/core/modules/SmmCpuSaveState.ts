@@ -12,6 +12,7 @@ import { read32, readBytes, writeBytes } from '../machine/Memory';
 import { SMM_HANDLER_OFFSET } from '../machine/SaveStateMap';
 import { type Fw } from '../pi/Platform';
 import { type Gen, hex, lazyEv } from '../pi/Fw';
+import { outCpuOf } from '../pi/SmiRecord';
 
 /** EFI_MM_SAVE_STATE_REGISTER numbers (MdePkg/Include/Protocol/MmCpu.h, facts §3.4). */
 export const EFI_MM_SAVE_STATE_REGISTER: Record<string, number> = {
@@ -225,13 +226,24 @@ export function* MmCpuReadSaveState(fw: Fw, width: number, register: number, cpu
   return r;
 }
 
+/**
+ * What the model knows and the handler cannot: an answer in RAX reaches the program that raised a
+ * software SMI only if it goes to the CPU that executed the OUT to 0xB2 (SmiScope's note, not
+ * firmware text).
+ */
+function callerNote(out: number | null, register: number, cpuIndex: number): string {
+  if (register !== R.RAX || out === null || out === cpuIndex) return '';
+  return `. The OUT to 0xB2 came from CPU${out}: its saved RAX is not written, so that caller gets nothing back (real drivers answer through a Communicate buffer instead)`;
+}
+
 /** EFI_MM_CPU_PROTOCOL.WriteSaveState; the event says whether RSM will load the value. */
 export function* MmCpuWriteSaveState(fw: Fw, width: number, register: number, cpuIndex: number, value: bigint): Gen<EfiStatus> {
   const r = writeSaveState(fw.m, width, register, cpuIndex, value);
+  const out = outCpuOf(fw.m.s.currentSmi); // now: the text is made later, when the SMI may be over
   yield lazyEv('handler', fw.cpu, () => {
     const head = `${fw.mod.name}: mMmCpu->WriteSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}, ${hex(value)}) = ${r.status} (${r.why})`;
     if (r.quirk) return `${head}; ${r.quirk}`;
-    return r.written ? `${head}; RSM will load it` : head;
+    return r.written ? `${head}; RSM will load it${callerNote(out, register, cpuIndex)}` : head;
   });
   return r.status;
 }

@@ -116,8 +116,6 @@ export interface MachineState extends HardwareState {
   smm: SmmCoreState;
   mp: MpSyncState;
   modules: ModuleRecord[];
-  /** SW MMI registrations of a SW dispatcher (empty on stock OVMF: it has none). */
-  sw: SwRegistration[];
   /** The UEFI (gBS) protocol database, as far as SMM depex evaluation and PiSmmIpl care. */
   uefiProtocols: ProtocolEntry[];
   /** Every SmmLocateProtocol / gBS->LocateProtocol a module made (merged per module, service, GUID). */
@@ -245,7 +243,6 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     smm,
     mp,
     modules: [],
-    sw: [],
     uefiProtocols: [],
     protocolLookups: [],
     smiSeq: 0,

@@ -4,17 +4,16 @@
  */
 
 import { type CModuleSource, compileCModule } from '../cdriver/CModule';
+import { SHIPPED_SAMPLE_MODULES, type ShippedModule } from '../cdriver/Shipped';
 import { registerGuidName } from '../lib/Guid';
 import { type Accel, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
 import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
 import { CpuIo2Smm } from '../modules/CpuIo2Smm';
 import { FvbServicesSmm } from '../modules/FvbServicesSmm';
-import { GenericSwDispatcher } from '../modules/GenericSwDispatcher';
 import { PiSmmCore } from '../modules/PiSmmCore';
 import { PiSmmCpuDxeSmm } from '../modules/PiSmmCpuDxeSmm';
 import { PiSmmIpl } from '../modules/PiSmmIpl';
 import { PlatformPei } from '../modules/PlatformPei';
-import { RootMmiSample, SwDispatch2Depex, SwDispatch2Locate } from '../modules/Samples';
 import { SmmAccess2Dxe } from '../modules/SmmAccess2Dxe';
 import { SmmControl2Dxe } from '../modules/SmmControl2Dxe';
 import { SmmFaultTolerantWriteDxe } from '../modules/SmmFaultTolerantWriteDxe';
@@ -37,8 +36,11 @@ export const OVMF_MODULES: ModuleDef[] = [
   PlatformPei, SmmAccess2Dxe, SmmControl2Dxe, PiSmmIpl, PiSmmCore, VariableSmmRuntimeDxe,
   CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, FvbServicesSmm, SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm,
 ];
-/** Modules a user can add with --module. */
-export const SAMPLE_MODULES: ModuleDef[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample, GenericSwDispatcher];
+/**
+ * Modules a user can add with --module: SMM-C modules SmiScope ships (src/core/cdriver/samples),
+ * compiled from their .inf and .c files when a platform first needs them (ShippedModule.def()).
+ */
+export const SAMPLE_MODULES: readonly ShippedModule[] = SHIPPED_SAMPLE_MODULES;
 
 for (const d of [...OVMF_MODULES, ...SAMPLE_MODULES]) registerGuidName(d.fileGuid, d.name);
 
@@ -112,7 +114,7 @@ export function moduleDefs(config: PlatformConfig): Map<string, ModuleDef> {
   for (const name of config.extraModules) {
     const d = SAMPLE_MODULES.find((x) => x.name.toLowerCase() === name.toLowerCase());
     if (!d) throw new Error(`unknown module "${name}" (known: ${SAMPLE_MODULES.map((x) => x.name).join(', ')})`);
-    defs.set(d.name, d);
+    defs.set(d.name, d.def());
   }
   for (const src of config.cModules ?? []) {
     const d = cModuleDef(src);
