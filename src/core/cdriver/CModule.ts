@@ -107,6 +107,7 @@ export function compileCModule(src: CModuleSource): CompiledCModule {
     pdbPath: `/home/user/edk2/Build/OvmfX64/DEBUG_GCC5/X64/SmiScope/${inf.baseName}/${inf.baseName}/DEBUG/${inf.baseName}.dll`,
     entryPoint: inf.entryPoint,
     image: linkAt,
+    programs,
   };
   const handlers: Record<string, MmiHandlerFn> = {};
   const notifies: Record<string, NotifyFn> = {};

@@ -15,7 +15,7 @@ import { CpuDeadLoop, ev, type Gen } from '../pi/Fw';
 import type { Fw, Machine, ModuleDef, NativeImpl } from '../pi/Platform';
 import { nativeAt } from '../pi/Native';
 import type { ModuleRecord } from '../pi/ModuleRecord';
-import type { Val } from '../smmc/Ast';
+import type { Program, Val } from '../smmc/Ast';
 import { type FnCode, type Frame } from '../smmc/FnCode';
 import type { LinkedImage } from '../smmc/Link';
 import { CFault, MEM } from '../smmc/MemPort';
@@ -36,6 +36,8 @@ export interface CModuleCode {
   image(base: number): LinkedImage;
   /** The C function of ENTRY_POINT. */
   entryPoint: string;
+  /** The module's translation units (their file scopes are where `print` parses). */
+  programs: readonly Program[];
 }
 
 const C_MODULES = new WeakMap<ModuleDef, CModuleCode>();
