@@ -127,15 +127,15 @@ export function compileCModule(src: CModuleSource): CompiledCModule {
     notifies,
     summary: `SMM-C module from ${infFile.name} (${lines} lines of C): ENTRY_POINT ${inf.entryPoint}`,
     path: null,
-    functionAt: (base, addr) => code.image(base).functions.find((f) => f.address === addr)?.name ?? null,
-    functionAddress: (base, name) => code.image(base).functions.find((f) => f.name === name)?.address ?? null,
+    functionAt: (base, addr) => code.image(base).fnByAddress.get(addr)?.name ?? null,
+    functionAddress: (base, name) => code.image(base).fnByName.get(name)?.address ?? null,
   };
   registerCModule(def, code);
   return { inf, files, programs, def, code };
 }
 
 function fnOf(code: CModuleCode, base: number, name: string) {
-  const fn = code.image(base).functions.find((f) => f.name === name);
+  const fn = code.image(base).fnByName.get(name);
   if (!fn) throw new Error(`SMM-C: ${code.name} has no function ${name}`);
   return fn;
 }
