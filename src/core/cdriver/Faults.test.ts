@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readBytes } from '../machine/Memory';
-import { moduleInf, rootHandlerModule, run, sessionWith } from './CTestKit';
+import { moduleInf, rootHandlerModule, run, sessionWith } from '../console/SourceTestKit';
 
 function hung(body: string, value = 0x5a) {
   const s = sessionWith({ 'F/Faulty.inf': moduleInf('Faulty'), 'F/Faulty.c': rootHandlerModule('Faulty', value, body) });

@@ -4,7 +4,7 @@
  * frames; locals from the SMM stack bytes (smm-c-facts §5.1); print and watch.
  */
 import { describe, expect, it } from 'vitest';
-import { moduleInf, rootHandlerModule, run, sessionWith } from './CTestKit';
+import { moduleInf, rootHandlerModule, run, sessionWith } from '../console/SourceTestKit';
 
 const HANDLER = rootHandlerModule('Probe', 0x5a, `UINT64  Rax;
   UINTN   Twice;

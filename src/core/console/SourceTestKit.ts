@@ -1,6 +1,6 @@
 /** Test support: a Session with an in-memory workspace, and module texts built from a few lines. */
 
-import { Session } from '../console/Session';
+import { Session } from './Session';
 
 export function moduleInf(name: string, opts: { entry?: string; depex?: string; protocols?: string[]; sources?: string[] } = {}): string {
   return [
