@@ -123,3 +123,4 @@ export function bootTime(cpus: number, millis: number): BootTime {
 
 export { userPath, type UserPath } from './user';
 export { backAt, checkpointCost, type BackCost, type CheckpointCost } from './history';
+export { cCompileMillis, cHandlerCost, cStatementsPerSecond } from './smmc';

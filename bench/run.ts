@@ -141,6 +141,20 @@ function coreFigures(core: Awaited<ReturnType<typeof loadCore>>, peer: ReturnTyp
     const m = core.messageSizes(n);
     console.log(`   ${String(n).padStart(3)} CPUs: first frame ${m.firstBytes} B (tables, layout, SMRAM map), per step max ${m.maxStepBytes} B, mean ${m.meanStepBytes} B over ${m.steps} steps${n === 64 ? `   target < 65536 B: ${m.maxStepBytes < 65536 ? 'met' : 'NOT met'}` : ''}`);
   }
+  smmcFigures(core);
+}
+
+function smmcFigures(core: Awaited<ReturnType<typeof loadCore>>): void {
+  console.log('\n8. SMM-C: simple statements per second with no breakpoint (UINTN locals in SMRAM bytes), compile time, a C root handler on the SMI path');
+  const sp = core.cStatementsPerSecond();
+  const mps = sp.statementsPerSecond / 1e6;
+  console.log(`   ${sp.statements.toLocaleString('en-US')} statements in ${sp.millis.toFixed(0)} ms: ${mps.toFixed(1)} million statements/s   target >= 20 million: ${mps >= 20 ? 'met' : 'NOT met'}`);
+  const cc = core.cCompileMillis();
+  console.log(`   compile a driver with 11 shipped headers (preprocess, parse, link): ${cc.millis.toFixed(1)} ms (first, headers not yet tokenized: ${cc.coldMillis.toFixed(1)} ms)`);
+  for (const n of [1, 8]) {
+    const h = core.cHandlerCost(n, 800);
+    console.log(`   ${String(n).padStart(3)} CPUs: smi 0x05 --run ${h.withoutUs.toFixed(1)} us without, ${h.withUs.toFixed(1)} us with a C root handler (reads 0xB2, QUIESCED): +${(h.withUs - h.withoutUs).toFixed(1)} us per SMI`);
+  }
 }
 
 async function browserFigures(): Promise<void> {

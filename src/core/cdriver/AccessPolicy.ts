@@ -25,10 +25,20 @@ function memoryTypeAt(m: Machine, addr: number): number | null {
   return null;
 }
 
-/** The policy MemPort asks for an access outside SMRAM by C code on this machine. */
-export function smmAccessPolicy(m: Machine): (addr: number, len: number, access: AccessKind) => FaultInfo | null {
-  const bits = m.s.config.physAddressBits;
+type Policy = (addr: number, len: number, access: AccessKind) => FaultInfo | null;
+
+const POLICIES = new WeakMap<Machine, Policy>();
+
+/** The policy MemPort asks for an access outside SMRAM by C code on this machine (one per machine: it reads the state as it is when asked). */
+export function smmAccessPolicy(m: Machine): Policy {
+  let p = POLICIES.get(m);
+  if (!p) POLICIES.set(m, (p = makePolicy(m)));
+  return p;
+}
+
+function makePolicy(m: Machine): Policy {
   return (addr, _len, access) => {
+    const bits = m.s.config.physAddressBits;
     if (addr >= 2 ** bits) {
       // Not mapped at all: SmiPFHandler's first branch (the address is above what the page table maps).
       return { vector: 14, address: addr, access, message: `Do not support address 0x${addr.toString(16).toUpperCase()} by processor!` };

@@ -8,7 +8,13 @@ import type { Machine } from '../pi/Platform';
 import type { Frame } from '../smmc/FnCode';
 import { formatValue, typeText } from '../smmc/Format';
 import { CThread } from '../smmc/Thread';
-import { activeCThreads, cCodeAt } from './CRun';
+import { activeCThreads, cCodeAt, cModuleOf } from './CRun';
+import { memOf } from './CMem';
+import { type EvalResult, evaluateC, localsInScope } from '../smmc/Evaluate';
+import { CDiagnostic } from '../smmc/Source';
+import { CFault } from '../smmc/MemPort';
+import { hexVal } from '../smmc/Values';
+import type { Obj } from '../smmc/Ast';
 import { efiStatusName } from './Status';
 
 export interface CFrameView {
@@ -84,4 +90,47 @@ export function cLocals(m: Machine, f: Frame): CVarView[] {
       param: params.has(s.obj),
     };
   });
+}
+
+/**
+ * `print EXPR` in C frame `index`: the expression in the scope of that function's file and the
+ * locals in scope at its line, read from memory. Throws CDiagnostic (a parse error, a refused
+ * side effect) or CFault (an address that cannot be read).
+ */
+export function cPrint(m: Machine, index: number, text: string): EvalResult {
+  const f = cFrameAt(m, index);
+  const at = f ? cCodeAt(m, f.fn.address) : null;
+  const code = at ? cModuleOf(m.defs.get(at.module.name)) : undefined;
+  if (!f || !at?.image || !code) throw new CDiagnostic(null, 'no C code is running');
+  const loc = f.fn.locs[f.pc];
+  const program = code.programs.find((p) => p.functions.includes(f.fn.obj));
+  if (!program?.scope) throw new CDiagnostic(null, `no scope for ${f.fn.name}`);
+  const image = at.image;
+  const addrOf = new Map<Obj, number>();
+  for (const sym of image.symbols.values()) addrOf.set(sym.obj, sym.address);
+  const byName = (o: Obj) => image.symbols.get(o.name)?.address ?? image.symbols.get(`${o.loc.file.name}:${o.name}`)?.address ?? null;
+  memOf(m);
+  return evaluateC(text, {
+    frame: f,
+    locals: localsInScope(f.fn.obj.locals, f.fn.obj.params, loc),
+    scope: program.scope,
+    globalAddress: (o) => addrOf.get(o) ?? byName(o),
+    peek: (a, len) => {
+      // The debugger reads any mapped byte (locked pages too); nothing exists above the address width.
+      if (a < 0 || a + len > 2 ** m.s.config.physAddressBits) throw new CFault({ vector: 14, address: a, access: 'read', message: 'beyond the physical address width' });
+      return readBytes(m.s.mem, a, len);
+    },
+    statusName,
+  });
+}
+
+/** cPrint, with its refusals and unreadable addresses as an error text instead of an exception. */
+export function cEval(m: Machine, index: number, text: string): EvalResult | { error: string } {
+  try {
+    return cPrint(m, index, text);
+  } catch (e) {
+    if (e instanceof CDiagnostic) return { error: e.loc && e.loc.file.name === '<print>' ? `column ${e.loc.col}: ${e.message}` : e.message };
+    if (e instanceof CFault) return { error: `cannot read memory at ${hexVal(e.info.address)}${e.info.message ? ` (${e.info.message})` : ''}` };
+    throw e;
+  }
 }

@@ -107,6 +107,7 @@ export function compileCModule(src: CModuleSource): CompiledCModule {
     pdbPath: `/home/user/edk2/Build/OvmfX64/DEBUG_GCC5/X64/SmiScope/${inf.baseName}/${inf.baseName}/DEBUG/${inf.baseName}.dll`,
     entryPoint: inf.entryPoint,
     image: linkAt,
+    programs,
   };
   const handlers: Record<string, MmiHandlerFn> = {};
   const notifies: Record<string, NotifyFn> = {};
@@ -126,15 +127,15 @@ export function compileCModule(src: CModuleSource): CompiledCModule {
     notifies,
     summary: `SMM-C module from ${infFile.name} (${lines} lines of C): ENTRY_POINT ${inf.entryPoint}`,
     path: null,
-    functionAt: (base, addr) => code.image(base).functions.find((f) => f.address === addr)?.name ?? null,
-    functionAddress: (base, name) => code.image(base).functions.find((f) => f.name === name)?.address ?? null,
+    functionAt: (base, addr) => code.image(base).fnByAddress.get(addr)?.name ?? null,
+    functionAddress: (base, name) => code.image(base).fnByName.get(name)?.address ?? null,
   };
   registerCModule(def, code);
   return { inf, files, programs, def, code };
 }
 
 function fnOf(code: CModuleCode, base: number, name: string) {
-  const fn = code.image(base).functions.find((f) => f.name === name);
+  const fn = code.image(base).fnByName.get(name);
   if (!fn) throw new Error(`SMM-C: ${code.name} has no function ${name}`);
   return fn;
 }

@@ -15,7 +15,7 @@ import { CpuDeadLoop, ev, type Gen } from '../pi/Fw';
 import type { Fw, Machine, ModuleDef, NativeImpl } from '../pi/Platform';
 import { nativeAt } from '../pi/Native';
 import type { ModuleRecord } from '../pi/ModuleRecord';
-import type { Val } from '../smmc/Ast';
+import type { Program, Val } from '../smmc/Ast';
 import { type FnCode, type Frame } from '../smmc/FnCode';
 import type { LinkedImage } from '../smmc/Link';
 import { CFault, MEM } from '../smmc/MemPort';
@@ -36,6 +36,8 @@ export interface CModuleCode {
   image(base: number): LinkedImage;
   /** The C function of ENTRY_POINT. */
   entryPoint: string;
+  /** The module's translation units (their file scopes are where `print` parses). */
+  programs: readonly Program[];
 }
 
 const C_MODULES = new WeakMap<ModuleDef, CModuleCode>();
@@ -62,15 +64,32 @@ export interface CodeAtAddress {
   fn: FnCode | null;
 }
 
+/** Per machine state: the C images of loaded modules, by address range (found once, then looked up). */
+const IMAGES = new WeakMap<object, { lo: number; hi: number; module: ModuleRecord; image: LinkedImage | null }[]>();
+
+function imagesOf(m: Machine): { lo: number; hi: number; module: ModuleRecord; image: LinkedImage | null }[] {
+  let list = IMAGES.get(m.s.modules);
+  if (!list) {
+    list = [];
+    for (const rec of m.s.modules) {
+      if (rec.imageBase === 0) continue;
+      const code = cModuleOf(m.defs.get(rec.name));
+      list.push({ lo: rec.imageBase, hi: rec.imageBase + rec.imageSize, module: rec, image: code ? code.image(rec.imageBase) : null });
+    }
+    // Modules load (get an image base) during the boot: remember the list only once they all have.
+    if (m.s.stage === 'os') IMAGES.set(m.s.modules, list);
+  }
+  return list;
+}
+
 /** The loaded C module whose image holds `addr`, and the C function there (null if none). */
 export function cCodeAt(m: Machine, addr: number): CodeAtAddress | null {
-  for (const rec of m.s.modules) {
-    if (rec.imageBase === 0 || addr < rec.imageBase || addr >= rec.imageBase + rec.imageSize) continue;
-    const code = cModuleOf(m.defs.get(rec.name));
-    if (!code) return { module: rec, image: null, fn: null };
-    const image = code.image(rec.imageBase);
-    const fn = image.functions.find((f) => addr >= f.address && addr < f.address + Math.max(f.ops.length * 4, 16)) ?? null;
-    return { module: rec, image, fn };
+  for (const e of imagesOf(m)) {
+    if (addr < e.lo || addr >= e.hi) continue;
+    if (!e.image) return { module: e.module, image: null, fn: null };
+    let fn = e.image.fnByAddress.get(addr) ?? null;
+    if (fn === null) fn = e.image.functions.find((f) => addr >= f.address && addr < f.address + Math.max(f.ops.length * 4, 16)) ?? null;
+    return { module: e.module, image: e.image, fn };
   }
   return null;
 }

@@ -97,7 +97,7 @@ export function runConsoleLine(s: Debugger, line: string, cols = DEFAULT_COLUMNS
     if (args instanceof ConsoleError) throw args;
     return { lines: cmd.run(s, args, cols), error: false };
   } catch (e) {
-    if (e instanceof ConsoleError) return { lines: [`${name}: ${e.message}`], error: true };
+    if (e instanceof ConsoleError) return { lines: `${name}: ${e.message}`.split('\n'), error: true };
     throw e;
   }
 }

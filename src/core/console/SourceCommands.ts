@@ -6,7 +6,7 @@
  */
 
 import { type CModuleFile, type CModuleSource, compileCModule } from '../cdriver/CModule';
-import { cBacktrace, cFrameAt, cLocals } from '../cdriver/CDebug';
+import { cBacktrace, cEval, cFrameAt, cLocals } from '../cdriver/CDebug';
 import type { Debugger } from '../debug/Debugger';
 import { parseInf } from '../smmc/Inf';
 import { CDiagnostic, sourceLine } from '../smmc/Source';
@@ -169,6 +169,45 @@ export const SOURCE_COMMANDS: CommandTable = {
       return vars.map((v) => `${`${v.type} ${v.name}`.padEnd(w)}  @${hex8(v.address)}  = ${v.value}${v.param ? '  (parameter)' : ''}`);
     },
   },
+  print: {
+    usage: 'print [/FRAME] EXPR',
+    help:
+      'Evaluate a C expression where the debugger is paused in SMM-C code (in frame FRAME of `bt`, default 0): locals in scope at the line, the file\'s globals and types, members, pointers, casts, arithmetic (`print *mSmmCpu`, `print Rax & 0xFF`, `print gSmst->NumberOfCpus`). ' +
+      'It reads memory and never changes it (no assignments, ++/--, or calls). Macros are not expanded: write EFI_ERROR (S) as ((INTN)S < 0) or print S.',
+    run: (s, a) => {
+      if (a.pos.length === 0) throw new ConsoleError('usage: print [/FRAME] EXPR');
+      let frame = 0;
+      let words = a.pos;
+      if (/^\/\d+$/.test(words[0])) {
+        frame = Number(words[0].slice(1));
+        words = words.slice(1);
+      }
+      return [printLine(s, frame, words.join(' '))];
+    },
+  },
+  watch: {
+    usage: 'watch EXPR | watch',
+    help: 'Keep EXPR (a C expression, as `print` takes it) evaluated at every stop in C: the page\'s Watch panel and `watch` list it with its value. Without arguments: the list.',
+    run: (s, a) => {
+      if (a.pos.length === 0) return s.watches.length ? s.watches.map((w) => `${w.id}: ${w.expr} = ${watchValue(s, w.expr)}`) : ['no watch expressions'];
+      const expr = a.pos.join(' ');
+      const w = { id: s.nextWatchId++, expr };
+      s.watches.push(w);
+      return [`watch ${w.id}: ${expr}${cFrameAt(s.m, 0) ? ` = ${watchValue(s, expr)}` : ''}`];
+    },
+  },
+  unwatch: {
+    usage: 'unwatch N',
+    help: 'Remove watch expression N.',
+    run: (s, a) => {
+      checkPositional(a, 1, 1, 'unwatch N');
+      const id = parseNumber(a.pos[0], 'N');
+      const i = s.watches.findIndex((w) => w.id === id);
+      if (i < 0) throw new ConsoleError(`no watch ${id}`);
+      s.watches.splice(i, 1);
+      return [`removed watch ${id}`];
+    },
+  },
   list: {
     usage: 'list [LINE]',
     help: 'The C source around where the debugger is paused (or around LINE of that file); => marks the current line.',
@@ -188,6 +227,18 @@ export const SOURCE_COMMANDS: CommandTable = {
     },
   },
 };
+
+/** `$ = value` of EXPR in frame `frame`, or a ConsoleError saying why not. */
+function printLine(s: Debugger, frame: number, expr: string): string {
+  const r = cEval(s.m, frame, expr);
+  if ('error' in r) throw new ConsoleError(r.error);
+  return `(${r.type}) ${r.value}${r.address !== null ? `  @${hex8(r.address)}` : ''}`;
+}
+
+function watchValue(s: Debugger, expr: string): string {
+  const r = cEval(s.m, 0, expr);
+  return 'error' in r ? `<${r.error}>` : r.value;
+}
 
 function hex8(v: number): string {
   return '0x' + v.toString(16).toUpperCase().padStart(8, '0');

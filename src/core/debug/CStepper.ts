@@ -54,6 +54,10 @@ export class CStepper implements CDebugHook {
     return this.stopAt !== null || this.step !== null || this.lines.size > 0;
   }
 
+  hasBreakpoints(): boolean {
+    return this.lines.size !== 0;
+  }
+
   setBreakpoints(specs: readonly CBreakpointSpec[]): void {
     this.lines.clear();
     for (const b of specs) {

@@ -1,6 +1,6 @@
 /** The SMM-C part of the view (ViewSnapshot.c): where C is paused, its stack and locals, the loaded sources. */
 
-import { cBacktrace, cFrameAt, cLocals } from '../cdriver/CDebug';
+import { cBacktrace, cEval, cFrameAt, cLocals } from '../cdriver/CDebug';
 import type { ShippedModule } from '../cdriver/Shipped';
 import { SAMPLE_MODULES } from '../profiles/ovmf';
 import { parseInf } from '../smmc/Inf';
@@ -19,6 +19,11 @@ export function cView(session: Debugger, cur: ViewCursor): CView {
     diagnostic: session.cDiagnostic,
     hung,
     lineBreakpoints: session.breakpoints.flatMap((b) => (b.spec.kind === 'line' ? [{ id: b.id, file: b.spec.file, line: b.spec.line }] : [])),
+    watches: session.watches.map((w) => {
+      if (!f0) return { id: w.id, expr: w.expr, type: null, value: 'not paused in C', error: true };
+      const r = cEval(m, 0, w.expr);
+      return 'error' in r ? { id: w.id, expr: w.expr, type: null, value: r.error, error: true } : { id: w.id, expr: w.expr, type: r.type, value: r.value, error: false };
+    }),
   };
   const mods = session.platform.cModules ?? [];
   const shipped = shippedOnPlatform(session);

@@ -195,7 +195,7 @@ export class Debugger extends DebuggerBase {
     const boot = run.start.kind === 'boot';
     // A phase step lists every event it ran (the events that explain the phase), not only the last.
     const phaseEvents: TraceEvent[] | null = target === 'phase' && count === 1 ? [] : null;
-    this.c.setBreakpoints(bps.flatMap((b) => (b.spec.kind === 'line' ? [b.spec] : [])));
+    if (bps.length !== 0 || this.c.hasBreakpoints()) this.c.setBreakpoints(bps.flatMap((b) => (b.spec.kind === 'line' ? [b.spec] : [])));
     const cOn = this.c.active();
     setCDebugHook(cOn ? this.c : null);
     try {

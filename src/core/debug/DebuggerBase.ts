@@ -84,6 +84,9 @@ export abstract class DebuggerBase {
   protected cursor: ViewCursor = { layoutEpoch: -1, regionsVersion: -1, tablesVersion: -1, timelineEpoch: -1, timelineSent: 0, seq: 0 };
   protected logDrained = 0;
   protected pendingSlice: { target: StepGranularity | 'continue'; remaining: number } | null = null;
+  /** `watch EXPR`: C expressions shown at every stop in C. */
+  watches: { id: number; expr: string }[] = [];
+  nextWatchId = 1;
   /** SMM-C source stepping and line breakpoints. */
   readonly c = new CStepper();
   /** Where `load` reads module files (the CLI's disk, the page's editor buffers); null = none. */

@@ -256,6 +256,8 @@ export interface CView {
   hung: { cpu: number; file: string; line: number; fn: string } | null;
   /** `break FILE.c:LINE` breakpoints. */
   lineBreakpoints: { id: number; file: string; line: number }[];
+  /** `watch EXPR`: each with its value where C is paused (or why it has none). */
+  watches: { id: number; expr: string; type: string | null; value: string; error: boolean }[];
 }
 
 export interface ViewCursor {

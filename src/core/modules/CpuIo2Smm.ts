@@ -58,8 +58,8 @@ export function cpuIoCheckParameter(mmio: boolean, width: number, address: bigin
 
 const WIDTH_NAME = ['MM_IO_UINT8', 'MM_IO_UINT16', 'MM_IO_UINT32', 'MM_IO_UINT64'];
 
-function* refuse(fw: Fw, call: string, bad: { status: EfiStatus; why: string }): Gen<Val> {
-  yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call} = ${bad.status} (CpuIoCheckParameter: ${bad.why})`), { status: bad.status });
+function* refuse(fw: Fw, call: () => string, bad: { status: EfiStatus; why: string }): Gen<Val> {
+  yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = ${bad.status} (CpuIoCheckParameter: ${bad.why})`), { status: bad.status });
   return statusVal(bad.status);
 }
 
@@ -71,7 +71,8 @@ function member(mmio: boolean, write: boolean): NativeImpl {
     const address = u64Of(args[2]);
     const count = u64Of(args[3]);
     const buffer = addrOf(args[4]);
-    const call = `mMmCpuIo->${mmio ? 'Mem' : 'Io'}.${write ? 'Write' : 'Read'} (${WIDTH_NAME[width] ?? width}, ${hex(address, 2)}, ${count}, ${buffer ? hex(buffer) : 'NULL'})`;
+    // Formatted only when the event is read (this runs on every C call of the CPU I/O protocol).
+    const call = () => `mMmCpuIo->${mmio ? 'Mem' : 'Io'}.${write ? 'Write' : 'Read'} (${WIDTH_NAME[width] ?? width}, ${hex(address, 2)}, ${count}, ${buffer ? hex(buffer) : 'NULL'})`;
     const bad = cpuIoCheckParameter(mmio, width, address, count, buffer);
     if (bad) return yield* refuse(fw, call, bad);
     if (count > MAX_MODEL_COUNT) return yield* refuse(fw, call, { status: 'EFI_UNSUPPORTED', why: `SmiScope does at most ${hex(MAX_MODEL_COUNT)} accesses per call` });
@@ -83,7 +84,7 @@ function member(mmio: boolean, write: boolean): NativeImpl {
       if (write) writeBytes(m.s.mem, at, readBytes(m.s.mem, buffer, n * stride));
       else copyBytes(m.s.mem, buffer, at, n * stride);
       const first = n > 0 ? readLE(m, write ? at : buffer, stride) : 0n;
-      yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call} = EFI_SUCCESS${n > 0 ? `, first value ${hex(first, 2 * stride)}` : ''} (no MMIO device in SmiScope: physical memory)`), { status: 'EFI_SUCCESS' });
+      yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = EFI_SUCCESS${n > 0 ? `, first value ${hex(first, 2 * stride)}` : ''} (no MMIO device in SmiScope: physical memory)`), { status: 'EFI_SUCCESS' });
       return statusVal('EFI_SUCCESS');
     }
     const values: number[] = [];
@@ -110,7 +111,7 @@ function member(mmio: boolean, write: boolean): NativeImpl {
       yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: mMmCpuIo->Io.Read (MM_IO_UINT${8 * stride}, ${hex(at, 2)}, 1) = EFI_SUCCESS, value ${hex(v, 2 * stride)} (${device})`);
       return statusVal('EFI_SUCCESS');
     }
-    yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call} = EFI_SUCCESS, ${write ? 'wrote' : 'read'} ${values.map((v) => hex(v, 2 * stride)).join(' ')}${device ? ` (${device})` : ''}` +
+    yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = EFI_SUCCESS, ${write ? 'wrote' : 'read'} ${values.map((v) => hex(v, 2 * stride)).join(' ')}${device ? ` (${device})` : ''}` +
       (raised ? '; the write raises an SMI, which on hardware stays pending until this SMI ends - SmiScope does not deliver an SMI raised from inside SMM' : '')), { status: 'EFI_SUCCESS' });
     return statusVal('EFI_SUCCESS');
   };

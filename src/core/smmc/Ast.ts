@@ -184,8 +184,22 @@ export interface Node {
   label: string | null;
 }
 
+/** What an ordinary identifier names in a scope. */
+export type Binding =
+  | { kind: 'obj'; obj: Obj }
+  | { kind: 'typedef'; ty: CType; loc: Loc }
+  | { kind: 'enumConst'; ty: CType; val: bigint; loc: Loc };
+
+/** What a translation unit declared at file scope: ordinary identifiers and tags. */
+export interface FileScope {
+  vars: ReadonlyMap<string, Binding>;
+  tags: ReadonlyMap<string, CType>;
+}
+
 /** What the parser returns for one translation unit (one .c file after preprocessing). */
 export interface Program {
+  /** The file scope at the end of the unit (the debugger's `print` parses expressions in it). */
+  scope?: FileScope;
   /** Every file-scope variable and function the unit declares or defines (string literals are globals named `.str.N`). */
   globals: Obj[];
   /** The function definitions, in source order (also in globals). */

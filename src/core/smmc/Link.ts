@@ -47,6 +47,9 @@ export interface LinkedImage {
   size: number;
   sections: ImageSection[];
   functions: FnCode[];
+  /** The C functions by name (file-static ones too: the first of a name) and by entry address. */
+  fnByName: Map<string, FnCode>;
+  fnByAddress: Map<number, FnCode>;
   /** Library function stubs in .text, by address. */
   natives: Map<number, NativeCallable>;
   /** Every symbol the image holds, by name (file-static ones as `File.c:name`). */
@@ -228,7 +231,10 @@ export function link(programs: Program[], env: LinkEnv, base: number): LinkedIma
     const offsets = new Map(lf.slots.map((s) => [s.obj, s.offset]));
     return compileFunction(lf, { localOffset: (o) => offsets.get(o) ?? missingLocal(o), globalAddress: addressOf }, addr.get(lf.obj)!);
   });
-  return { base, size: cur - base, sections, functions, natives, symbols, chunks };
+  const fnByName = new Map<string, FnCode>();
+  for (const f of functions) if (!fnByName.has(f.name)) fnByName.set(f.name, f);
+  const fnByAddress = new Map(functions.map((f) => [f.address, f]));
+  return { base, size: cur - base, sections, functions, fnByName, fnByAddress, natives, symbols, chunks };
 }
 
 function missingLocal(o: Obj): never {

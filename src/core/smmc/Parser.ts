@@ -24,7 +24,7 @@
  * - Struct-typed 'assign', 'cond' and call results copy bytes.
  */
 
-import type { Obj, Program } from './Ast';
+import type { FileScope, Node, Obj, Program } from './Ast';
 import { declarator, declspec, newAttr, pragmaPack, staticAssert, typeName_, type Declarator, type DeclAttr } from './Decl';
 import { assign, expr } from './Expr';
 import { declareGlobal, declareTypedef } from './Globals';
@@ -46,6 +46,28 @@ export function parse(tokens: Token[]): Program {
   }
 }
 
+/**
+ * One expression in the scope of a translation unit and a function's locals (the debugger's
+ * `print` and watches). Throws CDiagnostic.
+ */
+export function parseExpression(tokens: Token[], scope: FileScope, locals: readonly Obj[]): Node {
+  const p = new State(tokens);
+  p.useFileScope(scope);
+  p.typeName = () => typeName_(p);
+  p.expr = () => expr(p);
+  p.assign = () => assign(p);
+  for (const o of locals) p.bind(o.cName ?? o.name, { kind: 'obj', obj: o });
+  try {
+    if (p.tok.kind === 'eof') p.error(p.tok, 'expected expression');
+    const n = expr(p);
+    if (p.tok.kind !== 'eof') p.error(p.tok, 'expected end of expression');
+    return n;
+  } catch (e) {
+    if (e instanceof RangeError) p.error(p.tok, 'nesting is too deep');
+    throw e;
+  }
+}
+
 function unit(p: State): Program {
   p.typeName = () => typeName_(p);
   p.expr = () => expr(p);
@@ -56,6 +78,7 @@ function unit(p: State): Program {
     if (o.ty.size < 0) p.error(o.loc, `tentative definition has type '${typeName(o.ty)}' that is never completed`);
     o.init = new Uint8Array(o.ty.size);
   }
+  p.program.scope = p.fileScope();
   return p.program;
 }
 

@@ -4,16 +4,11 @@
  * per parse (no module-level state: SmiScope compiles several modules and keeps earlier ones).
  */
 
-import type { CType, Node, Obj, Program } from './Ast';
+import type { Binding, CType, FileScope, Node, Obj, Program } from './Ast';
+export type { Binding, FileScope } from './Ast';
 import type { Token } from './Lexer';
 import { CDiagnostic, type Loc } from './Source';
 import { copyType, root } from './Types';
-
-/** What an ordinary identifier names in a scope. */
-export type Binding =
-  | { kind: 'obj'; obj: Obj }
-  | { kind: 'typedef'; ty: CType; loc: Loc }
-  | { kind: 'enumConst'; ty: CType; val: bigint; loc: Loc };
 
 /** One block's names (made on first use: most blocks declare nothing). */
 interface Scope {
@@ -79,6 +74,16 @@ export class State {
 
   constructor(toks: Token[]) {
     this.toks = toks;
+  }
+
+  /** The file scope's names and tags (kept with the program for the debugger's `print`). */
+  fileScope(): FileScope {
+    return { vars: this.scopes[0].vars!, tags: this.scopes[0].tags! };
+  }
+
+  /** Starts from another unit's file scope (read through, never written: new names go to a scope of their own). */
+  useFileScope(f: FileScope): void {
+    this.scopes = [{ vars: f.vars as Map<string, Binding>, tags: f.tags as Map<string, CType>, locals: null }, { vars: new Map(), tags: new Map(), locals: null }];
   }
 
   get tok(): Token {
