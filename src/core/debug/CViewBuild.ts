@@ -7,6 +7,9 @@ import { parseInf } from '../smmc/Inf';
 import type { Debugger } from './Debugger';
 import type { CView, ViewCursor } from './ViewTypes';
 
+/** One empty list, so that a platform without loaded modules compares equal from snapshot to snapshot. */
+const NO_MODULES: NonNullable<Debugger['platform']['cModules']> = [];
+
 export function cView(session: Debugger, cur: ViewCursor): CView {
   const m = session.m;
   const frames = cBacktrace(m);
@@ -25,7 +28,7 @@ export function cView(session: Debugger, cur: ViewCursor): CView {
       return 'error' in r ? { id: w.id, expr: w.expr, type: null, value: r.error, error: true } : { id: w.id, expr: w.expr, type: r.type, value: r.value, error: false };
     }),
   };
-  const mods = session.platform.cModules ?? [];
+  const mods = session.platform.cModules ?? NO_MODULES;
   const shipped = shippedOnPlatform(session);
   const shippedKey = shipped.map((x) => x.name).join(',');
   if (cur.cModules !== mods || cur.cShipped !== shippedKey) {
