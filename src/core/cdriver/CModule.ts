@@ -56,8 +56,18 @@ const FIRMWARE_CALLER = 0x1000 + 0x0a40;
 
 const baseName = (n: string) => n.replace(/\\/g, '/').split('/').pop()!;
 
+/** How a module the model runs partly in TypeScript gets its entry point. */
+export interface CompileOptions {
+  /**
+   * The entry point is the model's: the image is loaded and the library constructors run as for
+   * any SMM-C module, then this generator runs instead of a C ENTRY_POINT (which the sources need
+   * not define). It gets the linked image to reach the module's C globals by symbol.
+   */
+  modelEntry?: (fw: Fw, image: LinkedImage) => Gen<EfiStatus>;
+}
+
 /** Compiles and links `src` (at a trial base) and builds its ModuleDef. Throws CDiagnostic at the first error. */
-export function compileCModule(src: CModuleSource): CompiledCModule {
+export function compileCModule(src: CModuleSource, opts: CompileOptions = {}): CompiledCModule {
   const infFile: SourceFile = { name: src.inf.name, text: src.inf.text, shipped: false };
   const inf = parseInf(infFile);
   const files = src.files.map((f): SourceFile => ({ name: f.name, text: f.text, shipped: false }));
@@ -79,7 +89,7 @@ export function compileCModule(src: CModuleSource): CompiledCModule {
     programs.push(parse(tokens));
   }
   const entryObj = programs.flatMap((p) => p.functions).find((f) => f.name === inf.entryPoint);
-  if (!entryObj) {
+  if (!entryObj && !opts.modelEntry) {
     throw new CDiagnostic(inf.where.get('ENTRY_POINT') ?? null, `ENTRY_POINT ${inf.entryPoint} is not defined in ${inf.sources.filter((s) => /\.c$/i.test(s)).join(', ')}`);
   }
   const images = new Map<number, LinkedImage>();
@@ -122,7 +132,7 @@ export function compileCModule(src: CModuleSource): CompiledCModule {
     kind: 'DXE_SMM_DRIVER',
     depex: inf.depex,
     imageSize: trial.size,
-    entry: (fw) => entryPoint(fw, code, inf),
+    entry: opts.modelEntry ? (fw) => modelEntryPoint(fw, code, opts.modelEntry!) : (fw) => entryPoint(fw, code, inf),
     handlers,
     notifies,
     summary: `SMM-C module from ${infFile.name} (${lines} lines of C): ENTRY_POINT ${inf.entryPoint}`,
@@ -163,8 +173,8 @@ function entryCallers(fw: Fw): string[] {
   return smiCallers(fw, ['_ModuleEntryPoint', 'SmmDispatcher', 'SmmDriverDispatchHandler', 'SmiManage']);
 }
 
-/** _ModuleEntryPoint: write the image, run the library constructors, call ENTRY_POINT (ImageHandle, SystemTable). */
-function* entryPoint(fw: Fw, code: CModuleCode, inf: InfModule): Gen<EfiStatus> {
+/** The image written into SMRAM and the library constructors run (gSmst, gMmst, gImageHandle, gST, gBS). */
+function loadCImage(fw: Fw, code: CModuleCode): { image: LinkedImage; smst: number; imageHandle: number } {
   const base = fw.mod.imageBase;
   const image = code.image(base);
   for (const c of image.chunks) writeBytes(fw.m.s.mem, c.address, c.bytes);
@@ -182,10 +192,22 @@ function* entryPoint(fw: Fw, code: CModuleCode, inf: InfModule): Gen<EfiStatus> 
   set('gImageHandle', imageHandle);
   set('gST', UEFI_SYSTEM_TABLE);
   set('gBS', UEFI_BOOT_SERVICES);
-  const fn = fnOf(code, base, inf.entryPoint);
+  return { image, smst, imageHandle };
+}
+
+/** _ModuleEntryPoint: write the image, run the library constructors, call ENTRY_POINT (ImageHandle, SystemTable). */
+function* entryPoint(fw: Fw, code: CModuleCode, inf: InfModule): Gen<EfiStatus> {
+  const { image, smst, imageHandle } = loadCImage(fw, code);
+  const fn = fnOf(code, image.base, inf.entryPoint);
   yield ev('handler', fw.cpu, `${inf.baseName}: _ModuleEntryPoint: library constructors set gSmst = gMmst = ${hex(smst)}, gImageHandle = ${hex(imageHandle)}; calls ${inf.entryPoint} (ImageHandle, SystemTable = ${hex(UEFI_SYSTEM_TABLE)})`);
   const v = yield* runC(fw, fn, [imageHandle, UEFI_SYSTEM_TABLE], image.base + FIRMWARE_CALLER, undefined, entryCallers(fw));
   return statusOf(fw, inf.entryPoint, v);
+}
+
+/** A module whose entry point is the model's (CompileOptions.modelEntry): its image and library globals, then that entry. */
+function* modelEntryPoint(fw: Fw, code: CModuleCode, entry: NonNullable<CompileOptions['modelEntry']>): Gen<EfiStatus> {
+  const { image } = loadCImage(fw, code);
+  return yield* entry(fw, image);
 }
 
 /** EFI_MM_HANDLER_ENTRY_POINT (DispatchHandle, Context, CommBuffer, CommBufferSize): CommBufferSize points into the caller's frame. */

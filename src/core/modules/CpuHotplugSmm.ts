@@ -16,6 +16,9 @@ import { MmiHandlerRegister } from '../pi/Mmi';
 import { SmmLocateProtocol } from '../pi/ProtocolDb';
 import { MmCpuIoRead } from './CpuIo2Smm';
 import type { ModuleDef } from '../pi/Platform';
+import { compileCModule } from '../cdriver/CModule';
+import { SHIPPED_SAMPLES } from '../cdriver/ShippedSamples';
+import { writeUintn } from '../pi/Native';
 
 const FILE = 'OvmfPkg/CpuHotplugSmm/CpuHotplug.c';
 
@@ -51,7 +54,7 @@ function fatal(fw: Fw, line: number): never {
  * SMBASE, or one possible CPU); every failure after that jumps to Fatal (through the Release*
  * labels, which fall through into it), so the boot hangs instead of loading without the handler.
  */
-function* entry(fw: Fw): Gen<EfiStatus> {
+function* entryWith(fw: Fw, keep: (name: 'mMmCpuIo' | 'mMmCpuService' | 'mDispatchHandle', value: number) => void): Gen<EfiStatus> {
   const { m } = fw;
   if (!m.s.config.defaultSmbaseSmram) return 'EFI_UNSUPPORTED'; // PcdQ35SmramAtDefaultSmbase FALSE
   let [status, iface] = yield* SmmLocateProtocol(fw, GUIDS.gEfiMmCpuIoProtocolGuid);
@@ -59,13 +62,13 @@ function* entry(fw: Fw): Gen<EfiStatus> {
     DEBUG(fw, DEBUG_ERROR, '%a: locate MmCpuIo: %r\n', 'CpuHotplugEntry', { status });
     fatal(fw, 930);
   }
-  fw.mod.globals.mMmCpuIo = iface;
+  keep('mMmCpuIo', iface);
   [status, iface] = yield* SmmLocateProtocol(fw, GUIDS.gEfiSmmCpuServiceProtocolGuid);
   if (status !== 'EFI_SUCCESS') {
     DEBUG(fw, DEBUG_ERROR, '%a: locate MmCpuService: %r\n', 'CpuHotplugEntry', { status });
     fatal(fw, 930);
   }
-  fw.mod.globals.mMmCpuService = iface;
+  keep('mMmCpuService', iface);
   // mCpuHotPlugData->ArrayLength == 1: the possible CPU count is 1, nothing to hot-plug.
   if (m.s.cpus.length === 1) return 'EFI_UNSUPPORTED';
   const [rs, handle] = yield* MmiHandlerRegister(fw, 'CpuHotplugMmi', null);
@@ -73,10 +76,16 @@ function* entry(fw: Fw): Gen<EfiStatus> {
     DEBUG(fw, DEBUG_ERROR, '%a: MmiHandlerRegister(): %r\n', 'CpuHotplugEntry', { status: rs });
     fatal(fw, 930); // goto ReleasePostSmmPen, which falls through to Fatal
   }
-  fw.mod.globals.mDispatchHandle = handle;
+  keep('mDispatchHandle', handle);
   const d = m.s.config.defaultSmbaseSmram!;
   addRegion(m, { base: d.base + 0x8000, size: 0x1000, kind: 'smi-entry', label: 'CpuHotplugSmm first SMI handler for hot-added CPUs (default SMBASE 0x30000 + 0x8000)' });
   return 'EFI_SUCCESS';
+}
+
+function entry(fw: Fw): Gen<EfiStatus> {
+  return entryWith(fw, (name, value) => {
+    fw.mod.globals[name] = value;
+  });
 }
 
 export const CpuHotplugSmm: ModuleDef = {
@@ -90,3 +99,34 @@ export const CpuHotplugSmm: ModuleDef = {
   summary: 'QEMU CPU hotplug in SMM: a root MMI handler that acts on APM command 0x04 (relocates hot-added CPUs) and ignores every other SMI',
   path: 'OvmfPkg/CpuHotplugSmm/CpuHotplugSmm.inf',
 };
+
+/**
+ * CpuHotplugSmm with its root handler in SMM-C (src/core/cdriver/samples/CpuHotplugSmm/CpuHotplug.c):
+ * the same entry point, which also stores what it located and registered in the C globals
+ * mMmCpuIo and mDispatchHandle, and registers the C function CpuHotplugMmi. The image keeps the
+ * TypeScript module's size, so every later load address stays the real boot's. Built on first use.
+ * Not yet the one OVMF_MODULES boots: CpuHotplugMmi runs on every SMI, and through today's C call
+ * path it makes a 4-CPU SW SMI about 50% slower (an 8-CPU one about 30%) than the TypeScript
+ * handler above; profiles/ovmf.ts switches with one line once that path is faster.
+ * CpuHotplugSmmC.test.ts boots it and holds it to the TypeScript module's boot log.
+ */
+let cVariant: ModuleDef | null = null;
+
+export function cpuHotplugSmmInC(): ModuleDef {
+  if (cVariant === null) {
+    const d = compileCModule(SHIPPED_SAMPLES.CpuHotplugSmm, {
+      modelEntry: (fw, image) =>
+        entryWith(fw, (name, value) => {
+          fw.mod.globals[name] = value;
+          const sym = image.symbols.get(name);
+          if (sym) writeUintn(fw.m, sym.address, value);
+        }),
+    }).def;
+    if (d.imageSize > CpuHotplugSmm.imageSize) throw new Error(`internal: CpuHotplugSmm's C image (${d.imageSize} bytes) outgrew the model's`);
+    d.imageSize = CpuHotplugSmm.imageSize;
+    d.summary = CpuHotplugSmm.summary;
+    d.path = CpuHotplugSmm.path;
+    cVariant = d;
+  }
+  return cVariant;
+}
