@@ -240,6 +240,19 @@ describe('GenericSwDispatcher: the seed thread\'s universal EFI_MM_SW_DISPATCH_P
     expect(calls()).toBe(boot + 1n);
   });
 
+  it('a DispatchFunction that is no function is listed by its address, and the CPU faults when the dispatcher calls it', () => {
+    const s = withChild(`{
+    EFI_MM_SW_REGISTER_CONTEXT  Ctx;
+    EFI_HANDLE                  H;
+    Ctx.SwMmiInputValue = 0x66;
+    mSw->Register (mSw, (EFI_MM_HANDLER_ENTRY_POINT)(UINTN)0x123450, &Ctx, &H);
+  }`);
+    expect(swRegistrations(s.m).map((r) => [r.value, r.module, r.handler, r.address])).toEqual([[0x66, '(no module)', '0x123450', 0x123450]]);
+    s.exec('smi 0x66 --run');
+    expect(s.m.s.hung).toMatchObject({ cpu: 0, module: 'GenericSwDispatcher', where: { file: 'GenericSwDispatcher.c', fn: 'GenericSwMmiHandler' } });
+    expect(s.m.s.serial.lines.some((l) => l.includes('Page-Fault') || l.includes('#PF'))).toBe(true);
+  });
+
   it('UnRegister removes the child and frees its record; the same handle again is EFI_INVALID_PARAMETER', () => {
     const s = withChild('Try ((UINTN)-1); DEBUG ((DEBUG_INFO, "UnRegister %r\\n", mSw->UnRegister (mSw, mHandles[0]))); DEBUG ((DEBUG_INFO, "UnRegister %r\\n", mSw->UnRegister (mSw, mHandles[0])));');
     expect(s.m.s.serial.lines.filter((l) => l.startsWith('UnRegister '))).toEqual(['UnRegister Success', 'UnRegister Invalid Parameter']);
