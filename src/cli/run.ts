@@ -7,6 +7,7 @@
 
 import { clampColumns } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
+import type { Workspace } from '../core/cdriver/CModule';
 
 /** Prefixes of firmware log lines: `serial` is the default, kept for existing scripts. */
 export const LOG_PREFIXES = { serial: 'serial| ', debugcon: 'debugcon| ' } as const;
@@ -16,9 +17,10 @@ export type LogPrefix = keyof typeof LOG_PREFIXES;
  * `columns`: the width console output is laid out for (the TTY's when stdout is one); without
  * it, 100, the wide layout scripts have always matched.
  */
-export function runScript(text: string, write: (s: string) => void, logPrefix: LogPrefix = 'serial', columns?: number): number {
+export function runScript(text: string, write: (s: string) => void, logPrefix: LogPrefix = 'serial', columns?: number, workspace?: Workspace): number {
   const prefix = LOG_PREFIXES[logPrefix];
   const session = Session.create();
+  if (workspace) session.workspace = workspace;
   if (columns !== undefined) session.columns = clampColumns(columns);
   const flushLog = () => {
     for (const l of session.drainLog().lines) write(`${prefix}${l}\n`);
