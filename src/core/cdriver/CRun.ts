@@ -94,7 +94,16 @@ export function cCodeAt(m: Machine, addr: number): CodeAtAddress | null {
   return null;
 }
 
+const RESOLVERS = new WeakMap<Machine, (addr: Val) => Callable | null>();
+
+/** What a call to `addr` reaches on `m` (one function per machine: it reads the machine as it is when asked). */
 function resolver(m: Machine): (addr: Val) => Callable | null {
+  let r = RESOLVERS.get(m);
+  if (!r) RESOLVERS.set(m, (r = makeResolver(m)));
+  return r;
+}
+
+function makeResolver(m: Machine): (addr: Val) => Callable | null {
   return (a) => {
     if (typeof a !== 'number') return null;
     const at = cCodeAt(m, a);
@@ -123,9 +132,8 @@ export function cLevel(m: Machine, t: CThread): number {
   return i * 10000 + t.depth;
 }
 
-function stackFor(m: Machine, cpu: number): { top: number; limit: number } {
-  const active = ACTIVE.get(m.s);
-  const outer = active?.[active.length - 1];
+function stackFor(m: Machine, cpu: number, active: CThread[]): { top: number; limit: number } {
+  const outer = active.length ? active[active.length - 1] : undefined;
   if (outer?.frame && outer.cpu === cpu) return { top: outer.frame.sp - FIRMWARE_FRAMES, limit: outer.stackLimit };
   const st = m.s.smm.smmStacks;
   if (st && m.s.cpus[cpu]?.inSmm) {
@@ -168,13 +176,13 @@ export function* runC(
   callers: string[] = [],
 ): Gen<Val> {
   const m = fw.m;
-  const { top, limit } = stackFor(m, fw.cpu);
+  let active = ACTIVE.get(m.s);
+  if (!active) ACTIVE.set(m.s, (active = []));
+  const { top, limit } = stackFor(m, fw.cpu, active);
   // Room in the caller's (firmware) frame for what it passes by pointer (SmmEntryPoint's BufferSize, a GUID).
   const scratch = top + 0x40;
   const thread = new CThread(resolver(m), top, limit, returnAddress, fw.cpu);
   thread.callers = callers;
-  let active = ACTIVE.get(m.s);
-  if (!active) ACTIVE.set(m.s, (active = []));
   active.push(thread);
   try {
     bind(m);
