@@ -54,7 +54,9 @@ export function cModuleOf(def: ModuleDef | undefined): CModuleCode | undefined {
 /** Statements one CPU may run in one SMI before the model calls it hung (a model choice: about a second of C at full speed). */
 export const SMI_STATEMENT_BUDGET = 20_000_000;
 /** Statements per slice: a long-running handler reports progress (and lets the page breathe) this often. */
-export const C_SLICE = 1 << 20;
+export const C_SLICE = 1 << 18;
+/** What a progress event of one slice weighs for a host's slicing (debug/Debugger advance): about the time of that many ordinary events. */
+export const C_SLICE_COST = 1000;
 /** Stack left for the firmware frames between the SMI entry and the first C frame. */
 const FIRMWARE_FRAMES = 0x200;
 
@@ -239,7 +241,9 @@ export function* runC(
             yield ev('handler', fw.cpu, `${rec.name}: ${f.fn.name} has run ${grouped(spent)} C statements without returning (SmiScope's per-SMI budget): CPU${fw.cpu} is stuck in an endless loop at ${where}`);
             throw new CpuDeadLoop(fw.cpu, rec.name, `endless loop at ${where}`, placeOf(f));
           }
-          yield ev('handler', fw.cpu, `${f.fn.name}: still running at ${whereOf(f)} (${grouped(spent)} C statements so far)`);
+          const progress = ev('handler', fw.cpu, `${f.fn.name}: still running at ${whereOf(f)} (${grouped(spent)} C statements so far)`);
+          progress.cost = C_SLICE_COST;
+          yield progress;
           break;
         }
         case 'break':
