@@ -5,7 +5,9 @@
  * the first bad line, 2 on usage errors.
  */
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Workspace } from '../core/cdriver/CModule';
 import { clampColumns } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
 import { parseRunArgs, runScript } from './run';
@@ -42,9 +44,29 @@ function main(argv: string[]): void {
     process.exit(2);
   }
   const out: string[] = [];
-  const code = runScript(text, (s) => out.push(s), logPrefix, ttyColumns);
+  const code = runScript(text, (s) => out.push(s), logPrefix, ttyColumns, fsWorkspace(file === '-' ? process.cwd() : dirname(resolve(file))));
   process.stdout.write(out.join(''));
   process.exitCode = code;
 }
 
 main(process.argv.slice(2));
+
+/** `load` in a script reads files relative to the script's folder (standard input: the current one). */
+function fsWorkspace(base: string): Workspace {
+  return {
+    read: (p) => {
+      try {
+        return readFileSync(resolve(base, p), 'utf8');
+      } catch {
+        return null;
+      }
+    },
+    list: () => {
+      try {
+        return readdirSync(base, { recursive: true }).map(String).filter((n) => /\.(c|h|inf)$/i.test(n));
+      } catch {
+        return [];
+      }
+    },
+  };
+}

@@ -33,3 +33,20 @@ describe('CLI: the debugcon log (§12.9)', () => {
     expect(lines[i + 1]).toBe('serial| ASSERT SwDispatch2Locate.c(42): !(((RETURN_STATUS)(Status)) >= 0x8000000000000000ULL)');
   });
 });
+
+describe('CLI: load reads SMM-C modules from the script\'s folder (issue 7 §3)', () => {
+  it('loads a module from its .inf and [Sources], runs its handler, and a compile error stops the script at its line', () => {
+    const files: Record<string, string> = {
+      'M/Hello.inf': '[Defines]\n  INF_VERSION = 0x00010005\n  BASE_NAME = Hello\n  FILE_GUID = 5B3C1E2A-1111-4222-8333-9444555566CC\n  MODULE_TYPE = DXE_SMM_DRIVER\n  ENTRY_POINT = HelloEntry\n[Sources]\n  Hello.c\n[Depex]\n  TRUE\n',
+      'M/Hello.c': '#include <PiSmm.h>\n#include <Library/DebugLib.h>\nEFI_STATUS EFIAPI HelloEntry (IN EFI_HANDLE ImageHandle, IN EFI_SYSTEM_TABLE *SystemTable)\n{\n  DEBUG ((DEBUG_INFO, "Hello from %a\\n", "SMM-C"));\n  return EFI_SUCCESS;\n}\n',
+    };
+    const ws = { read: (p: string) => files[p] ?? null, list: () => Object.keys(files) };
+    const out: string[] = [];
+    expect(runScript('load M/Hello.inf\n', (s) => out.push(s), 'serial', undefined, ws)).toBe(0);
+    expect(out.join('')).toContain('serial| Hello from SMM-C');
+    files['M/Hello.c'] = files['M/Hello.c'].replace('return EFI_SUCCESS;', 'return EFI_SUCCESS');
+    const bad: string[] = [];
+    expect(runScript('load M/Hello.inf\n', (s) => bad.push(s), 'serial', undefined, ws)).toBe(1);
+    expect(bad.join('')).toContain("Hello.c:6:21: error: expected ';' after return statement");
+  });
+});

@@ -5,44 +5,22 @@
  * "debugcon| " with `--log-prefix debugcon`. A blank firmware line prints as the bare prefix.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Workspace } from '../core/cdriver/CModule';
 import { clampColumns } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
+import type { Workspace } from '../core/cdriver/CModule';
 
 /** Prefixes of firmware log lines: `serial` is the default, kept for existing scripts. */
 export const LOG_PREFIXES = { serial: 'serial| ', debugcon: 'debugcon| ' } as const;
 export type LogPrefix = keyof typeof LOG_PREFIXES;
 
-/** `load` reads the disk: paths as typed, relative to `root` (the working directory). */
-export function diskWorkspace(root = process.cwd()): Workspace {
-  return {
-    read: (path) => {
-      try {
-        return readFileSync(resolve(root, path), 'utf8').replace(/\r\n/g, '\n');
-      } catch {
-        return null;
-      }
-    },
-    list: () => {
-      try {
-        return readdirSync(root).filter((n) => /\.(c|h|inf)$/i.test(n)).sort();
-      } catch {
-        return [];
-      }
-    },
-  };
-}
-
 /**
  * `columns`: the width console output is laid out for (the TTY's when stdout is one); without
  * it, 100, the wide layout scripts have always matched.
  */
-export function runScript(text: string, write: (s: string) => void, logPrefix: LogPrefix = 'serial', columns?: number): number {
+export function runScript(text: string, write: (s: string) => void, logPrefix: LogPrefix = 'serial', columns?: number, workspace?: Workspace): number {
   const prefix = LOG_PREFIXES[logPrefix];
   const session = Session.create();
-  session.workspace = diskWorkspace();
+  if (workspace) session.workspace = workspace;
   if (columns !== undefined) session.columns = clampColumns(columns);
   const flushLog = () => {
     for (const l of session.drainLog().lines) write(`${prefix}${l}\n`);

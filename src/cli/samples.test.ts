@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileCModule } from '../core/cdriver/CModule';
+import { compileCModule, type Workspace } from '../core/cdriver/CModule';
 import { SHIPPED_SAMPLE_MODULES } from '../core/cdriver/Shipped';
 import { SHIPPED_SAMPLES } from '../core/cdriver/ShippedSamples';
 import { runScript } from './run';
@@ -17,9 +17,21 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SAMPLES = join(ROOT, 'src', 'core', 'cdriver', 'samples');
 const inf = (name: string) => join(SAMPLES, name, `${name}.inf`);
 
+/** The disk, as the CLI reads it for `load` (paths here are absolute). */
+const disk: Workspace = {
+  read: (p) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch {
+      return null;
+    }
+  },
+  list: () => [],
+};
+
 function run(script: string): { code: number; lines: string[] } {
   const out: string[] = [];
-  const code = runScript(script, (s) => out.push(s));
+  const code = runScript(script, (s) => out.push(s), 'serial', undefined, disk);
   return { code, lines: out.join('').split('\n') };
 }
 

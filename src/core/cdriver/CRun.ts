@@ -54,7 +54,9 @@ export function cModuleOf(def: ModuleDef | undefined): CModuleCode | undefined {
 /** Statements one CPU may run in one SMI before the model calls it hung (a model choice: about a second of C at full speed). */
 export const SMI_STATEMENT_BUDGET = 20_000_000;
 /** Statements per slice: a long-running handler reports progress (and lets the page breathe) this often. */
-export const C_SLICE = 1 << 20;
+export const C_SLICE = 1 << 18;
+/** What a progress event of one slice weighs for a host's slicing (debug/Debugger advance): about the time of that many ordinary events. */
+export const C_SLICE_COST = 1000;
 /** Stack left for the firmware frames between the SMI entry and the first C frame. */
 const FIRMWARE_FRAMES = 0x200;
 
@@ -94,7 +96,16 @@ export function cCodeAt(m: Machine, addr: number): CodeAtAddress | null {
   return null;
 }
 
+const RESOLVERS = new WeakMap<Machine, (addr: Val) => Callable | null>();
+
+/** What a call to `addr` reaches on `m` (one function per machine: it reads the machine as it is when asked). */
 function resolver(m: Machine): (addr: Val) => Callable | null {
+  let r = RESOLVERS.get(m);
+  if (!r) RESOLVERS.set(m, (r = makeResolver(m)));
+  return r;
+}
+
+function makeResolver(m: Machine): (addr: Val) => Callable | null {
   return (a) => {
     if (typeof a !== 'number') return null;
     const at = cCodeAt(m, a);
@@ -123,9 +134,8 @@ export function cLevel(m: Machine, t: CThread): number {
   return i * 10000 + t.depth;
 }
 
-function stackFor(m: Machine, cpu: number): { top: number; limit: number } {
-  const active = ACTIVE.get(m.s);
-  const outer = active?.[active.length - 1];
+function stackFor(m: Machine, cpu: number, active: CThread[]): { top: number; limit: number } {
+  const outer = active.length ? active[active.length - 1] : undefined;
   if (outer?.frame && outer.cpu === cpu) return { top: outer.frame.sp - FIRMWARE_FRAMES, limit: outer.stackLimit };
   const st = m.s.smm.smmStacks;
   if (st && m.s.cpus[cpu]?.inSmm) {
@@ -168,13 +178,13 @@ export function* runC(
   callers: string[] = [],
 ): Gen<Val> {
   const m = fw.m;
-  const { top, limit } = stackFor(m, fw.cpu);
+  let active = ACTIVE.get(m.s);
+  if (!active) ACTIVE.set(m.s, (active = []));
+  const { top, limit } = stackFor(m, fw.cpu, active);
   // Room in the caller's (firmware) frame for what it passes by pointer (SmmEntryPoint's BufferSize, a GUID).
   const scratch = top + 0x40;
   const thread = new CThread(resolver(m), top, limit, returnAddress, fw.cpu);
   thread.callers = callers;
-  let active = ACTIVE.get(m.s);
-  if (!active) ACTIVE.set(m.s, (active = []));
   active.push(thread);
   try {
     bind(m);
@@ -231,7 +241,9 @@ export function* runC(
             yield ev('handler', fw.cpu, `${rec.name}: ${f.fn.name} has run ${grouped(spent)} C statements without returning (SmiScope's per-SMI budget): CPU${fw.cpu} is stuck in an endless loop at ${where}`);
             throw new CpuDeadLoop(fw.cpu, rec.name, `endless loop at ${where}`, placeOf(f));
           }
-          yield ev('handler', fw.cpu, `${f.fn.name}: still running at ${whereOf(f)} (${grouped(spent)} C statements so far)`);
+          const progress = ev('handler', fw.cpu, `${f.fn.name}: still running at ${whereOf(f)} (${grouped(spent)} C statements so far)`);
+          progress.cost = C_SLICE_COST;
+          yield progress;
           break;
         }
         case 'break':

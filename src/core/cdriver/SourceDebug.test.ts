@@ -137,6 +137,11 @@ LoopEntry (IN EFI_HANDLE ImageHandle, IN EFI_SYSTEM_TABLE *SystemTable)
     expect(s.cDiagnostic).toMatchObject({ file: 'Probe.c', line: 25, col: 11 });
   });
 
+  it('a BASE_NAME the firmware volume already has is refused with a message (nothing changes)', () => {
+    const s = sessionWith({ 'C/CpuIo2Smm.inf': moduleInf('CpuIo2Smm'), 'C/CpuIo2Smm.c': HANDLER.replace(/Probe/g, 'CpuIo2Smm') });
+    expect(run(s, 'load C/CpuIo2Smm.inf', true)[0]).toBe('load: BASE_NAME CpuIo2Smm: the firmware volume already has a module of that name (UefiCpuPkg/CpuIo2Smm/CpuIo2Smm.inf); give yours another BASE_NAME');
+  });
+
   it('loaded modules stay across reset and platform until unload', () => {
     const s = probe();
     run(s, 'load Probe/Probe.inf');

@@ -6,6 +6,7 @@
  */
 
 import { type CModuleFile, type CModuleSource, compileCModule } from '../cdriver/CModule';
+import { cModuleOf } from '../cdriver/CRun';
 import { cBacktrace, cEval, cFrameAt, cLocals } from '../cdriver/CDebug';
 import type { Debugger } from '../debug/Debugger';
 import { parseInf } from '../smmc/Inf';
@@ -104,6 +105,8 @@ export function loadModule(s: Debugger, src: CModuleSource): string[] {
     throw e;
   }
   s.cDiagnostic = null;
+  const builtIn = [...s.m.defs.values()].find((d) => d.name.toLowerCase() === name.toLowerCase() && !cModuleOf(d));
+  if (builtIn) throw new ConsoleError(`BASE_NAME ${name}: the firmware volume already has a module of that name (${builtIn.path ?? 'a sample module'}); give yours another BASE_NAME`);
   const others = (s.platform.cModules ?? []).filter((m) => {
     try {
       return parseInf({ name: m.inf.name, text: m.inf.text, shipped: false }).baseName !== name;

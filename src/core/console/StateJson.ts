@@ -4,6 +4,7 @@
  */
 
 import type { Debugger } from '../debug/Debugger';
+import { cBacktrace, cEval } from '../cdriver/CDebug';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
 import { guidName } from '../lib/Guid';
@@ -62,7 +63,16 @@ export function stateJson(s: Debugger) {
       smis: { total: s.smis.all().length, boot: s.smis.all().filter((e) => s.bootEvents === 0 || e.start <= s.bootEvents).length },
       /** After a hang: the event that explains it. */
       hangCause: s.hangCause,
+      /** SMM-C: where the debugger is paused in C (null: not in C), and the call stack there. */
+      cStop: s.c.at?.info ?? null,
+      cFrames: cBacktrace(s.m).map((f) => ({ kind: f.kind, fn: f.fn, module: f.module, file: f.file, line: f.line })),
+      watches: s.watches.map((w) => {
+        const r = s.c.at ? cEval(s.m, 0, w.expr) : { error: 'not paused in C' };
+        return 'error' in r ? { id: w.id, expr: w.expr, error: r.error } : { id: w.id, expr: w.expr, type: r.type, value: r.value };
+      }),
     },
+    /** SMM-C modules `load` put into the firmware volume: their names and files (the sources are in a session file). */
+    cModules: (s.platform.cModules ?? []).map((src) => ({ inf: src.inf.name, files: src.files.map((f) => f.name) })),
     cpus: st.cpus.map((c) => ({
       index: c.index,
       apicId: c.apicId,

@@ -216,6 +216,7 @@ export class Debugger extends DebuggerBase {
           const e = r.value;
           if (this.record(e) === 1) run.sawSave = false;
           if (e.phase === 'save-state') run.sawSave = true;
+          if (e.cost !== undefined) steps += e.cost;
         }
       }
       while (remaining > 0) {
@@ -235,6 +236,7 @@ export class Debugger extends DebuggerBase {
           return out;
         }
         run.consumed++;
+        if (e.cost !== undefined) steps += e.cost;
         const edge = this.record(e);
         if (edge === 1) run.sawSave = false;
         let firstSave = false;

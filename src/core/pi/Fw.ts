@@ -37,6 +37,12 @@ export interface TraceEvent {
    * replay, which never asks for it, sees the same events).
    */
   cstop?: CStopInfo;
+  /**
+   * Work the event stands for, counted in events (absent: 1). A long-running C function reports
+   * progress with events that stand for many, so a host that runs the machine in slices of N
+   * events (the worker) still gets control back every few milliseconds.
+   */
+  cost?: number;
 }
 
 /** Where C code stopped: the CPU, the module, the source place and the function. */

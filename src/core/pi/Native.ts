@@ -19,7 +19,7 @@
 import type { EfiStatus } from '../lib/EfiStatus';
 import { efiStatusValue } from '../lib/EfiStatus';
 import { type Guid, guidFromBytes } from '../lib/Guid';
-import { readBytes, read32, write32, writeBytes } from '../machine/Memory';
+import { readBytes, read32, write32, write8, writeBytes } from '../machine/Memory';
 import type { Val } from '../smmc/Ast';
 import type { ModuleRecord } from './ModuleRecord';
 import type { Fw, Machine, ModuleDef, NativeImpl } from './Platform';
@@ -197,9 +197,10 @@ export function ownFw(fw: Fw, module: string): Fw {
 
 /** `n` bytes (up to 8) of `v`, little endian, to `addr`. */
 export function writeLE(m: Machine, addr: number, n: number, v: bigint): void {
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n && i < 8; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn);
-  writeBytes(m.s.mem, addr, b);
+  // Two 32-bit halves, then byte by byte (no byte array or BigInt per byte: C's I/O reads land here).
+  const lo = Number(BigInt.asUintN(32, v));
+  const hi = n > 4 ? Number(BigInt.asUintN(32, v >> 32n)) : 0;
+  for (let i = 0; i < n && i < 8; i++) write8(m.s.mem, addr + i, i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff);
 }
 
 /** `n` bytes (up to 8) at `addr`, little endian. */

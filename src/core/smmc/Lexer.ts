@@ -34,6 +34,8 @@ export interface Token {
    *  The preprocessor also sets `loc` to that place for tokens a replacement list spelled (see
    *  MacroExpand.ts); tokens from macro arguments keep their own loc. */
   expandedFrom?: Loc;
+  /** Tokens a macro produced: right after the outermost macro use (its name, or its closing parenthesis). */
+  useEnd?: Loc;
   /** A token produced by a macro: the macro whose replacement list spelled it, and where (gcc's
    *  "note: expanded from macro 'X'" points there). Tokens that came from macro arguments have none. */
   macro?: string;
@@ -60,7 +62,7 @@ export function newToken(
   wide?: boolean,
   error?: string,
 ): Token {
-  return { kind, text, loc, atBol, hasSpace, value, numType, units, wide, hideset: undefined, expandedFrom: undefined, macro: undefined, spelling: undefined, error };
+  return { kind, text, loc, atBol, hasSpace, value, numType, units, wide, hideset: undefined, expandedFrom: undefined, useEnd: undefined, macro: undefined, spelling: undefined, error };
 }
 
 /** A copy of `t` with the same (full) shape, to change. */
@@ -77,6 +79,7 @@ export function copyToken(t: Token): Token {
     wide: t.wide,
     hideset: t.hideset,
     expandedFrom: t.expandedFrom,
+    useEnd: t.useEnd,
     macro: t.macro,
     spelling: t.spelling,
     error: t.error,

@@ -99,6 +99,7 @@ export class Expander {
     }
     if (m.params === null) {
       const hs = this.withName(t.hideset, m.name);
+      this.useEnd = t.useEnd ?? after(t);
       const out = m.body.map((b) => this.fromBody(b, t, m, hs));
       this.finish(out, t, r);
       return true;
@@ -114,6 +115,7 @@ export class Expander {
     // entirely (`P("c")`), not when they are present and empty (`P("c",)`).
     const vaOmitted = m.variadic && args.length < m.params.length;
     if (vaOmitted) args.push([]);
+    this.useEnd = t.useEnd ?? rparen.useEnd ?? after(rparen);
     this.finish(this.subst(m, args, t, hs, vaOmitted), t, r);
     return true;
   }
@@ -327,6 +329,9 @@ export class Expander {
     return out;
   }
 
+  /** Right after the outermost macro use being expanded (set before its body is copied). */
+  private useEnd: Loc | undefined = undefined;
+
   /** A copy of replacement-list token `b` as produced by the use `use` (see the file comment on locations). */
   private fromBody(b: Token, use: Token, m: Macro, hs: ReadonlySet<string>): Token {
     const t = copyToken(b);
@@ -334,6 +339,7 @@ export class Expander {
     t.expandedFrom = use.expandedFrom ?? use.loc;
     t.macro = m.name;
     t.spelling = b.loc;
+    t.useEnd = this.useEnd;
     t.hideset = b.hideset === undefined ? hs : union(b.hideset, hs);
     return t;
   }
@@ -405,4 +411,9 @@ export function numberToken(n: number, use: Token): Token {
   out.wide = undefined;
   out.error = undefined;
   return out;
+}
+
+/** The place right after token `t` (for a macro use: where a missing ';' is reported). */
+function after(t: Token): Loc {
+  return { ...t.loc, col: t.loc.col + t.text.length, offset: t.loc.offset + t.text.length };
 }

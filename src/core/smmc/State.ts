@@ -126,6 +126,8 @@ export class State {
   /** The place right after the previous token (on its line). */
   afterPrev(): Token {
     const p = this.toks[this.pos - 1];
+    // After a macro use: past its name or its closing parenthesis, as clang reports it.
+    if (p.useEnd) return { ...p, loc: p.useEnd, expandedFrom: undefined };
     const len = p.kind === 'str' || p.kind === 'char' || !p.expandedFrom ? p.text.length : 0;
     return { ...p, loc: { ...p.loc, col: p.loc.col + len, offset: p.loc.offset + len } };
   }
