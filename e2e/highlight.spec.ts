@@ -72,7 +72,7 @@ test('256 CPUs: the CPU grid, the timeline and the save state follow smi 0x04 --
   }
 });
 
-test('a phase step lists its events: 0xB2 read = 0x05, not for us, QUIESCED, without F11', async ({ page }) => {
+test('a phase step lists its events: 0xB2 read = 0x05 (CpuHotplugMmi, SMM-C), QUIESCED, without F11', async ({ page }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await openDebugger(page);
   await typeInTerminal(page, 'smi 0x05 --cpu 1');
@@ -82,7 +82,7 @@ test('a phase step lists its events: 0xB2 read = 0x05, not for us, QUIESCED, wit
   await expect(page.getByTestId('timeline-current')).toContainText('returned EFI_WARN_INTERRUPT_SOURCE_QUIESCED');
   const list = page.getByTestId('step-events-list');
   await expect(list).toContainText('value 0x05 (APM_CNT)');
-  await expect(list).toContainText('The MMI is not for us');
+  await expect(list).toContainText('mMmCpuIo->Io.Read (MM_IO_UINT8, 0xB2, 1)');
   await expect(list).toContainText('EFI_WARN_INTERRUPT_SOURCE_QUIESCED');
   await expect(page.getByTestId('step-events')).toHaveAttribute('data-count', '5');
   await page.screenshot({ path: 'test-results/screens/i6-step-events-1366x768.png' });

@@ -106,17 +106,29 @@ function resolver(m: Machine): (addr: Val) => Callable | null {
 }
 
 function makeResolver(m: Machine): (addr: Val) => Callable | null {
-  return (a) => {
-    if (typeof a !== 'number') return null;
+  // Once the machine has booted its modules do not move: what an address reaches is remembered
+  // (for this module list; a restored checkpoint brings another list and a fresh memory).
+  let forModules: unknown = null;
+  let known = new Map<number, Callable | null>();
+  const find = (a: number): Callable | null => {
     const at = cCodeAt(m, a);
     if (at?.image) {
       if (at.fn && at.fn.address === a) return { kind: 'c', fn: at.fn };
-      const lib = at.image.natives.get(a);
-      if (lib) return lib;
-      return null;
+      return at.image.natives.get(a) ?? null;
     }
     const n = nativeAt(m, a);
     return n ? { kind: 'native', name: n.name, impl: n.impl } : null;
+  };
+  return (a) => {
+    if (typeof a !== 'number') return null;
+    if (m.s.stage !== 'os') return find(a);
+    if (forModules !== m.s.modules) {
+      forModules = m.s.modules;
+      known = new Map();
+    }
+    let c = known.get(a);
+    if (c === undefined) known.set(a, (c = find(a)));
+    return c;
   };
 }
 
@@ -148,9 +160,17 @@ function stackFor(m: Machine, cpu: number, active: CThread[]): { top: number; li
   return { top, limit: top - 0x20000 };
 }
 
+let boundTo: Machine | null = null;
+
+/** Points the memory port at `m` (or, when it already is, forgets its remembered pages: a service may have written memory). */
 function bind(m: Machine): void {
+  if (boundTo === m && MEM.mem === m.s.mem) {
+    MEM.flush();
+    return;
+  }
   const c = m.s.config;
   MEM.bind(m.s.mem, c.tsegBase, c.tsegBase + c.tsegSize, smmAccessPolicy(m));
+  boundTo = m;
 }
 
 /** Where frame `f` is, as data. */
@@ -185,6 +205,7 @@ export function* runC(
   const scratch = top + 0x40;
   const thread = new CThread(resolver(m), top, limit, returnAddress, fw.cpu);
   thread.callers = callers;
+  thread.ctx = fw;
   active.push(thread);
   try {
     bind(m);

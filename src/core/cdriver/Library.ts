@@ -8,7 +8,8 @@
  */
 
 import { GUIDS, guidToBytes } from '../lib/Guid';
-import type { Obj } from '../smmc/Ast';
+import type { Obj, Val } from '../smmc/Ast';
+import type { Fw } from '../pi/Platform';
 import type { ExternalDef, LinkEnv } from '../smmc/Link';
 import type { InfModule } from '../smmc/Inf';
 import type { NativeImpl } from './CRun';
@@ -112,6 +113,16 @@ export const LIBRARY_FUNCTIONS: Record<string, NativeImpl> = {
   },
 };
 
+/** The library functions that report an event (and stop the CPU): everything else runs inline in the C run loop. */
+const YIELDING = new Set(['DebugAssert', 'CpuDeadLoop']);
+
+/** Runs a library function that never yields to its end. */
+function runToEnd(fn: NativeImpl, fw: Fw, args: Val[], name: string): Val {
+  const r = fn(fw, args).next();
+  if (!r.done) throw new Error(`SMM-C internal error: library function ${name} yielded an event`);
+  return r.value;
+}
+
 /** Where the model says the UEFI system table and boot services live (boot-services data; nothing is modelled there). */
 export const UEFI_SYSTEM_TABLE = 0x7ec10000;
 export const UEFI_BOOT_SERVICES = 0x7ec10100;
@@ -139,7 +150,7 @@ export function libraryEnv(inf: InfModule, ctx: LoadContext): LinkEnv {
   return {
     external(name: string, decl: Obj): ExternalDef | null {
       const fn = LIBRARY_FUNCTIONS[name];
-      if (fn) return { kind: 'function', impl: fn };
+      if (fn) return { kind: 'function', impl: fn, inline: YIELDING.has(name) ? undefined : (ctx, args) => runToEnd(fn, ctx as Fw, args, name) };
       switch (name) {
         case 'gSmst':
         case 'gMmst':

@@ -13,5 +13,6 @@ export function efiStatus(name: EfiStatus): Val {
 
 /** The name of a C status value, or null when the model has no name for it. */
 export function efiStatusName(v: Val): EfiStatus | null {
-  return BY_VALUE.get(BigInt.asUintN(64, BigInt(v))) ?? null;
+  if (v === 0) return 'EFI_SUCCESS'; // the common answer, without a BigInt
+  return BY_VALUE.get(typeof v === 'bigint' && v >= 0n ? v : BigInt.asUintN(64, BigInt(v))) ?? null;
 }

@@ -8,7 +8,7 @@
  */
 
 import { ioRead, ioWrite, type IoWidth } from '../machine/IoBus';
-import { copyBytes, readBytes, writeBytes } from '../machine/Memory';
+import { copyBytes, readBytes, write8, writeBytes } from '../machine/Memory';
 import type { EfiStatus } from '../lib/EfiStatus';
 import { ASSERT_EFI_ERROR } from '../pi/Debug';
 import { type Fw } from '../pi/Platform';
@@ -67,6 +67,25 @@ function* refuse(fw: Fw, call: () => string, bad: { status: EfiStatus; why: stri
 function member(mmio: boolean, write: boolean): NativeImpl {
   return function* (fw, args) {
     const { m } = fw;
+    if (!mmio && !write) {
+      // The common call (every root handler reads 0xB2 this way): one port read of 1, 2 or 4
+      // bytes, aligned, below 0x10000, into a buffer: the same checks and the same event as
+      // below, in plain numbers.
+      const w = args[1];
+      const port = args[2];
+      const buf = args[4];
+      if ((w === 0 || w === 1 || w === 2) && args[3] === 1 && typeof port === 'number' && typeof buf === 'number' && buf !== 0) {
+        const stride = STRIDE[w];
+        if (port + stride - 1 <= 0xffff && (port & (stride - 1)) === 0) {
+          const r = ioRead(m, port, stride as IoWidth);
+          for (let i = 0; i < stride; i++) write8(m.s.mem, buf + i, (r.value >>> (8 * i)) & 0xff);
+          const v = r.value;
+          const device = r.device;
+          yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: mMmCpuIo->Io.Read (MM_IO_UINT${8 * stride}, ${hex(port, 2)}, 1) = EFI_SUCCESS, value ${hex(v, 2 * stride)} (${device})`);
+          return 0;
+        }
+      }
+    }
     const width = Number(args[1]) | 0;
     const address = u64Of(args[2]);
     const count = u64Of(args[3]);

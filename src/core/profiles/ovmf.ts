@@ -7,7 +7,7 @@ import { type CModuleSource, compileCModule } from '../cdriver/CModule';
 import { SHIPPED_SAMPLE_MODULES, type ShippedModule } from '../cdriver/Shipped';
 import { registerGuidName } from '../lib/Guid';
 import { type Accel, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
-import { CpuHotplugSmm } from '../modules/CpuHotplugSmm';
+import { cpuHotplugSmmInC } from '../modules/CpuHotplugSmm';
 import { CpuIo2Smm } from '../modules/CpuIo2Smm';
 import { FvbServicesSmm } from '../modules/FvbServicesSmm';
 import { PiSmmCore } from '../modules/PiSmmCore';
@@ -30,11 +30,12 @@ import { EFI_MEMORY_RO, EFI_MEMORY_XP, EfiACPIMemoryNVS, EfiBootServicesCode, Ef
  * Modules of the `ovmf` profile in firmware-volume order (OvmfPkg/OvmfPkgX64.fdf): the PEIM, the
  * DXE drivers, then the SMM core and the SMM drivers as the FDF lists them (the order the SMM
  * dispatcher scans them in): CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, FvbServicesSmm,
- * SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm.
+ * SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm. CpuHotplugSmm's root handler is SMM-C
+ * (src/core/cdriver/samples/CpuHotplugSmm/CpuHotplug.c), its entry point the model's.
  */
 export const OVMF_MODULES: ModuleDef[] = [
   PlatformPei, SmmAccess2Dxe, SmmControl2Dxe, PiSmmIpl, PiSmmCore, VariableSmmRuntimeDxe,
-  CpuHotplugSmm, CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, FvbServicesSmm, SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm,
+  cpuHotplugSmmInC(), CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm, FvbServicesSmm, SmmFaultTolerantWriteDxe, VariableSmm, TcgMorLockSmm,
 ];
 /**
  * Modules a user can add with --module: SMM-C modules SmiScope ships (src/core/cdriver/samples),

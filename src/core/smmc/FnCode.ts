@@ -52,6 +52,9 @@ export interface FnCode {
  * only what a CPU keeps in registers: the frame pointer, the stack pointer, where it is in the
  * function, and the results of calls it made (a compiler's temporaries).
  */
+/** The temporaries of a function that has none (shared: nothing is ever stored in it). */
+const NO_TEMPS: Val[] = [];
+
 export class Frame {
   /** Index of the next operation of fn.ops to run. */
   pc = 0;
@@ -72,6 +75,6 @@ export class Frame {
     readonly sp: number,
     readonly caller: Frame | null,
   ) {
-    this.t = new Array<Val>(fn.temps).fill(0);
+    this.t = fn.temps === 0 ? NO_TEMPS : new Array<Val>(fn.temps).fill(0);
   }
 }

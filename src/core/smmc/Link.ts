@@ -8,7 +8,7 @@
  * (the firmware's libraries); anything else is ld's "undefined reference".
  */
 
-import type { Node, Obj, Program } from './Ast';
+import type { Node, Obj, Program, Val } from './Ast';
 import { CDiagnostic } from './Source';
 import type { FnCode } from './FnCode';
 import { compileFunction, type LoweredFn, lowerFunction } from './Lower';
@@ -19,7 +19,11 @@ export const IMAGE_ALIGN = 0x1000;
 
 /** What the firmware's libraries and AutoGen supply for a symbol the module does not define. */
 export type ExternalDef =
-  | { kind: 'function'; impl: unknown }
+  /**
+   * `inline`: the same function run at once inside the run loop (it never yields an event and
+   * never stops the CPU), so a call costs no stop; `ctx` is the run's context (CThread.ctx).
+   */
+  | { kind: 'function'; impl: unknown; inline?: (ctx: unknown, args: Val[]) => Val }
   /** A global the library or AutoGen defines in the module's image: its initial bytes (the loader's constructors may fill it later). */
   | { kind: 'data'; bytes: Uint8Array };
 
@@ -167,7 +171,7 @@ export function link(programs: Program[], env: LinkEnv, base: number): LinkedIma
   for (const [name, e] of externals) {
     if (e.def.kind !== 'function') continue;
     addr.set(e.decl, cur);
-    natives.set(cur, { kind: 'native', name, impl: e.def.impl });
+    natives.set(cur, { kind: 'native', name, impl: e.def.impl, inline: e.def.inline });
     symbols.set(name, { name, address: cur, size: 16, obj: e.decl, origin: 'native' });
     cur += 16;
   }

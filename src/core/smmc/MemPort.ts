@@ -49,6 +49,9 @@ export class MemPort {
    */
   private rPn = -1;
   private rPage: Uint8Array | undefined = undefined;
+  /** A second remembered read page (a handler reads its stack, its globals and the SMST in turn). */
+  private r2Pn = -1;
+  private r2Page: Uint8Array | undefined = undefined;
   private wPn = -1;
   private wPage: Uint8Array | undefined = undefined;
 
@@ -64,6 +67,8 @@ export class MemPort {
   flush(): void {
     this.rPn = -1;
     this.rPage = undefined;
+    this.r2Pn = -1;
+    this.r2Page = undefined;
     this.wPn = -1;
     this.wPage = undefined;
   }
@@ -87,8 +92,11 @@ export class MemPort {
     const pn = a < TWO32 ? a >>> 12 : Math.floor(a / PAGE_SIZE);
     if (pn === this.rPn) return this.rPage;
     if (pn === this.wPn) return this.wPage;
+    if (pn === this.r2Pn) return this.r2Page;
     const p = this.mem.pages.get(pn);
     if (p !== undefined) {
+      this.r2Pn = this.rPn;
+      this.r2Page = this.rPage;
       this.rPn = pn;
       this.rPage = p;
     }
@@ -102,6 +110,7 @@ export class MemPort {
     this.wPn = pn;
     this.wPage = p;
     if (pn === this.rPn) this.rPage = p;
+    if (pn === this.r2Pn) this.r2Page = p;
     return p;
   }
 

@@ -20,6 +20,8 @@ export interface NativeCallable {
   kind: 'native';
   name: string;
   impl: unknown;
+  /** A function that never yields runs at once in the loop, with the thread's ctx (no stop). */
+  inline?: (ctx: unknown, args: Val[]) => Val;
 }
 
 export type CallResolver = (addr: Val) => Callable | null;
@@ -48,6 +50,8 @@ export class CThread {
   skipCheck = false;
   /** The firmware functions that called the outermost C frame, innermost first (for a backtrace). */
   callers: string[] = [];
+  /** What inline natives get (the firmware's context for this CPU). */
+  ctx: unknown = null;
 
   constructor(
     private readonly resolve: CallResolver,
@@ -85,8 +89,9 @@ export class CThread {
     if (sp < this.stackLimit) {
       throw new CFault({ vector: 14, address: Math.max(sp, this.stackLimit - 8), access: 'write', message: 'SMM stack overflow!' });
     }
-    MEM.w64(top - 8, retAddr);
-    MEM.w64(bp, caller ? caller.bp : 0);
+    // The stack is in SMRAM above the guard page checked above: no access check to make.
+    MEM.rawSet64(top - 8, retAddr);
+    MEM.rawSet64(bp, caller ? caller.bp : 0);
     const f = new Frame(fn, bp, sp, caller);
     const ps = fn.params;
     for (let i = 0; i < ps.length && i < args.length; i++) {
@@ -140,6 +145,11 @@ export class CThread {
             return { kind: 'fault', fault: { vector: 14, address: f.callAddr, access: 'fetch', message: null } };
           }
           if (target.kind === 'native') {
+            if (target.inline !== undefined) {
+              f.t[f.callDst] = target.inline(this.ctx, f.callArgs);
+              pc++;
+              continue;
+            }
             this.steps += n;
             return { kind: 'native', target, args: f.callArgs };
           }
