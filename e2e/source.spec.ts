@@ -133,8 +133,7 @@ test('(b) a syntax error: shown at its line and column in the editor and the ter
   await expect(page.getByTestId('source-error')).toContainText(`MyHandler.c:${line}:11: expected ';' after expression`);
   // Inline: the lint mark sits on that line (CodeMirror's lint range; a point at the line's end here).
   await expect(editor(page).locator('.cm-lintRange-error, .cm-lintPoint-error')).toHaveCount(1);
-  const mark = editor(page).locator('.cm-lintRange-error, .cm-lintPoint-error').first();
-  await expect(editor(page).locator('.cm-line', { has: mark })).toHaveText('  mCalls++');
+  await expect(editor(page).locator('.cm-line', { has: page.locator('.cm-lintRange-error, .cm-lintPoint-error') })).toHaveText('  mCalls++');
   await expect(editor(page).locator('.cm-lint-marker-error')).toHaveCount(1);
   await page.screenshot({ path: 'test-results/screens/source-error.png' });
   // The module loaded before is still loaded.
@@ -253,6 +252,7 @@ test('buffers survive a reload; a shared link brings the loaded module\'s files 
   await expect(p2.getByTestId('status')).toHaveAttribute('data-mode', 'idle', { timeout: 30_000 });
   await expect(p2.getByTestId('src-tab-MyHandler.c')).toBeVisible({ timeout: 20_000 });
   await expect(p2.getByTestId('src-tab-MyHandler.inf')).toBeVisible();
+  await showLine(p2, lineOf(template, 'mCalls++;'));
   await expect(p2.getByTestId('c-editor').locator('.cm-bp-bp')).toHaveCount(1);
   await other.close();
 
@@ -261,10 +261,11 @@ test('buffers survive a reload; a shared link brings the loaded module\'s files 
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle', { timeout: 30_000 });
   await page.getByTestId('src-tab-MyHandler.c').locator('.src-tab-name').click();
   await editor(page).locator('.cm-content').click();
-  await page.keyboard.press('ControlOrMeta+End');
-  await page.keyboard.type('// my note');
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.type('// my note ');
   await page.waitForTimeout(500);
   await page.reload();
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle', { timeout: 30_000 });
-  await expect(editor(page)).toContainText('// my note');
+  await expect(editor(page)).toContainText('// my note /** @file');
+  await expect(page.getByTestId('src-tab-MyHandler.c')).toContainText('•'); // changed since it was loaded
 });

@@ -53,6 +53,8 @@ function post(msg: WorkerMessage): void {
  * rows joined by "\n" (one log line per firmware line, as `firstSeq` counts them).
  */
 function fitToTerminal(msg: WorkerMessage): WorkerMessage {
+  // A console error may be several lines in one (a compile error: the message, the source line, the caret).
+  if (msg.type === 'output' && msg.lines.some((l) => l.includes('\n'))) msg = { ...msg, lines: msg.lines.flatMap((l) => l.split('\n')) };
   if (msg.type === 'output' && msg.lines.some((l) => l.length > columns)) return { ...msg, lines: wrapLines(msg.lines, columns) };
   if (msg.type === 'log' && msg.lines.some((l) => l.length > columns)) return { ...msg, lines: msg.lines.map((l) => (l.length > columns ? wrap(l, columns, 2).join('\n') : l)) };
   return msg;

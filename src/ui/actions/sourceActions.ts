@@ -162,7 +162,11 @@ export function installSourceFollow(): () => void {
       if (r.added.length || r.replaced.length || changed(s.editorFiles, r.files)) {
         appStore.setState({ editorFiles: r.files, editorTab: s.editorTab || r.files.find((f) => /\.c$/i.test(f.name))?.name || '' });
       }
-      if (r.added.length) termAppend('info', [`editor: opened the loaded module's ${r.added.join(', ')}`]);
+      if (r.added.length) {
+        // A link or a session from elsewhere brought a module: show its source.
+        termAppend('info', [`editor: opened the loaded module's ${r.added.join(', ')}`]);
+        if (!appStore.getState().sourceView) setSourceView(true);
+      }
       if (r.replaced.length) termAppend('info', [`editor: ${r.replaced.join(', ')} now show${r.replaced.length === 1 ? 's' : ''} the loaded module's text (Ctrl+Z in the tab brings yours back)`]);
     }
     const c = s.snapshot?.c;

@@ -24,7 +24,7 @@ describe('the editor\'s files (issue 7 §3: the page takes the editor\'s buffers
 
   it('loaded sources fill absent buffers and untouched ones; edits made since loading the same text stay', () => {
     const mod = { name: 'A', inf: { name: 'A.inf', text: 'INF' }, files: [{ name: 'A.c', text: 'v2' }] };
-    const r = mergeModules([f('A.c', 'v1', 'v1'), f('Other.c', 'x')], [mod]);
+    const r = mergeModules([f('A.c', 'v1', 'v1'), f('Other.c', 'x')], [mod]); // .c tabs before the .inf
     expect(r.files).toEqual([f('A.c', 'v2', 'v2'), f('Other.c', 'x'), f('A.inf', 'INF', 'INF')]);
     expect(r.added).toEqual(['A.inf']);
     const edited = mergeModules([f('A.c', 'v2 + my edit', 'v2')], [mod]);

@@ -98,7 +98,7 @@ export function mergeModules(files: readonly EditorFile[], modules: readonly Loa
   const added: string[] = [];
   const replaced: string[] = [];
   for (const m of modules) {
-    for (const src of [m.inf, ...m.files]) {
+    for (const src of [...m.files, m.inf]) {
       const name = baseName(src.name);
       const e = out.find((f) => lower(f.name) === lower(name));
       if (!e) {
