@@ -92,20 +92,23 @@ export function App() {
   useSessionPersistence();
   const termSize = useApp((s) => s.termSize);
   const sourceView = useApp((s) => s.sourceView);
-  // Both layouts stay mounted (the editor keeps its tabs' undo history); CSS shows one.
+  // Both layouts stay mounted (the editor keeps its tabs' undo history) and CSS shows one; only
+  // the CPUs panel moves: to the lower row in the Source view, where the editor and the call
+  // stack with the locals take the upper row.
   return (
     <div className={`app term-${termSize} view-${sourceView ? 'source' : 'machine'}`}>
       <CommitProbe />
       <TopBar />
       <div className="row row-upper">
-        <CpusPanel />
+        {!sourceView && <CpusPanel />}
         <SaveStatePanel />
         <HandlersPanel />
         <SourcePanel />
+        <CStackPanel />
       </div>
       <div className="row row-lower">
+        {sourceView && <CpusPanel />}
         <TimelinePanel />
-        <CStackPanel />
         <SmramPanel />
         <TerminalPanel />
       </div>

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { CFrameView, CVarView } from '../../protocol/messages';
-import { setHexAddress } from '../actions/commands';
+import { sendCommand, setHexAddress } from '../actions/commands';
 import { revealFrame } from '../actions/sourceActions';
 import { addr } from '../format';
 import { firmwareFrameOwner, frameFunction } from '../source/frames';
@@ -31,12 +31,11 @@ function FrameRow({ f }: { f: CFrameView }) {
   );
 }
 
-function LocalRow({ v, changed }: { v: CVarView; changed: boolean }) {
+function LocalRow({ v, changed, first }: { v: CVarView; changed: boolean; first: boolean }) {
   return (
-    <tr className={changed ? 'changed' : ''} data-testid={`local-${v.name}`}>
-      <td className="lv-name" title={v.param ? 'parameter' : 'local'}>
+    <tr className={`${changed ? 'changed' : ''}${v.param ? ' lv-is-param' : ''}${first ? ' lv-first-local' : ''}`} data-testid={`local-${v.name}`}>
+      <td className="lv-name" title={`${v.type} ${v.name}: ${v.param ? 'parameter' : 'local'}, ${v.size} byte${v.size === 1 ? '' : 's'}`}>
         {v.name}
-        {v.param && <span className="lv-param"> param</span>}
       </td>
       <td className="lv-type mono">{v.type}</td>
       <td className="lv-addr">
@@ -48,6 +47,44 @@ function LocalRow({ v, changed }: { v: CVarView; changed: boolean }) {
         {v.value}
       </td>
     </tr>
+  );
+}
+
+/** Outside C: the line breakpoints (a click shows the line, × deletes it) and the loaded SMM-C modules. */
+function NotInC() {
+  const { bps, modules } = useApp(useShallow((s) => ({ bps: s.snapshot?.c?.lineBreakpoints, modules: s.cModules })));
+  return (
+    <div className="cs-idle scroll">
+      {bps && bps.length > 0 && (
+        <>
+          <div className="lv-head">Line breakpoints</div>
+          <ul className="cs-bps" data-testid="line-breakpoints">
+            {bps.map((b) => (
+              <li key={b.id}>
+                <button type="button" className="link mono" title="Show the line in the editor" onClick={() => revealFrame(b.file, b.line)}>
+                  {b.id}. {b.file}:{b.line}
+                </button>
+                <button type="button" className="src-tab-close" aria-label={`delete breakpoint ${b.id}`} title={`console: delete ${b.id}`} onClick={() => sendCommand(`delete ${b.id}`, { note: 'breakpoints' })}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {modules.length > 0 && (
+        <>
+          <div className="lv-head">Loaded SMM-C modules</div>
+          <ul className="cs-bps" data-testid="loaded-modules">
+            {modules.map((m) => (
+              <li key={m.name} className="mono" title={`console: unload ${m.name}`}>
+                {m.name} <span className="muted">({[m.inf.name, ...m.files.map((f) => f.name)].join(', ')})</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
   );
 }
 
@@ -73,9 +110,12 @@ export function CStackPanel() {
       }
     >
       {!frames || frames.length === 0 ? (
-        <div className="empty">
-          {hung ? `CPU ${hung.cpu} is stuck at ${hung.file}:${hung.line} (${hung.fn}): its frames are gone with the hang. reset recovers.` : 'Not paused in C. Set a breakpoint in the Source gutter (or `break FILE.c:LINE`), then raise the SMI that runs it.'}
-        </div>
+        <>
+          <div className="empty">
+            {hung ? `CPU ${hung.cpu} is stuck at ${hung.file}:${hung.line} (${hung.fn}): its frames are gone with the hang. reset recovers.` : 'Not paused in C. Set a breakpoint in the Source gutter (or `break FILE.c:LINE`), then raise the SMI that runs it.'}
+          </div>
+          <NotInC />
+        </>
       ) : (
         <>
           <ol className="cs-frames scroll" data-testid="call-stack" aria-label="Call stack">
@@ -83,14 +123,14 @@ export function CStackPanel() {
               <FrameRow key={f.index} f={f} />
             ))}
           </ol>
-          <div className="lv-head">
-            Locals of {inner?.fn ?? '?'} <span className="muted">(values changed by the last step are marked)</span>
+          <div className="lv-head" title="The parameters (in italics, above the line) and the locals of the innermost C frame, decoded from its bytes on the SMM stack. A value the last step changed is marked. Click an address to see its bytes in the SMRAM hex view; hover a name in the editor to see its value.">
+            Locals of {inner?.fn ?? '?'} <span className="muted">· click an address for its bytes</span>
           </div>
           <div className="lv-scroll scroll">
             <table className="lv-table" data-testid="locals">
               <tbody>
-                {(locals ?? []).map((v) => (
-                  <LocalRow key={`${v.name}@${v.address}`} v={v} changed={changed.includes(v.name)} />
+                {(locals ?? []).map((v, i, all) => (
+                  <LocalRow key={`${v.name}@${v.address}`} v={v} changed={changed.includes(v.name)} first={!v.param && i > 0 && all[i - 1].param} />
                 ))}
               </tbody>
             </table>

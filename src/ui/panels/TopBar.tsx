@@ -210,10 +210,10 @@ function SourceToggle() {
       className={`btn btn-small btn-source${on ? ' on' : ''}`}
       aria-pressed={on}
       data-testid="source-toggle"
-      title={on ? 'Back to the machine panels (save state, handlers, timeline)' : 'SMM-C source: the editor, the call stack and the locals (in place of the save state, handlers and timeline)'}
+      title={on ? 'Source view is on: click to go back to the machine panels (save state, handlers, timeline)' : 'SMM-C source: the editor, the call stack and the locals (in place of the save state, handlers and timeline)'}
       onClick={() => setSourceView(!on)}
     >
-      {on ? 'Machine' : 'Source'}
+      Source
     </button>
   );
 }
