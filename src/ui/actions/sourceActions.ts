@@ -138,8 +138,11 @@ let revealNonce = 0;
 function reveal(file: string, line: number): void {
   const s = appStore.getState();
   const f = s.editorFiles.find((x) => lower(x.name) === lower(baseName(file)));
-  if (!f) return;
-  appStore.setState({ editorTab: f.name, editorReveal: { tab: f.name, line, nonce: ++revealNonce } });
+  // A place in a shipped header (an error in what a header declares) opens the header, read-only.
+  const tab = f ? f.name : s.headerNames.includes(file) ? headerTab(file) : null;
+  if (!tab) return;
+  if (!f) openHeader(file);
+  appStore.setState({ editorTab: tab, editorReveal: { tab, line, nonce: ++revealNonce } });
   if (!s.sourceView) setSourceView(true);
 }
 

@@ -1,11 +1,13 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { closeTab, dropFiles, editFile, gutterClick, loadFromEditor, newModule, openHeader, openInclude, setEditorTab } from '../actions/sourceActions';
 import { appStore, useApp } from '../store/store';
-import { CEditor } from '../source/CEditor';
-import { type DebugMarks, type EditorHooks } from '../source/cmExtensions';
+import type { DebugMarks, EditorHooks } from '../source/cmExtensions';
 import { headerOfTab, headerTab, isHeaderTab } from '../source/editorFiles';
 import { Panel } from './Panel';
+
+/** CodeMirror (~500 kB) loads with the first source shown, not with the page. */
+const CEditor = lazy(() => import('../source/CEditor').then((m) => ({ default: m.CEditor })));
 
 const lower = (s: string) => s.toLowerCase();
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
@@ -131,6 +133,12 @@ export function SourcePanel() {
   );
   const hooks = useHooks();
   const [dragging, setDragging] = useState(false);
+  // The editor is made the first time the Source view shows, then kept (with its tabs' undo history).
+  const visible = useApp((s) => s.sourceView);
+  const [activated, setActivated] = useState(visible);
+  useEffect(() => {
+    if (visible) setActivated(true);
+  }, [visible]);
   const header = isHeaderTab(tab);
   const file = header ? undefined : files.find((f) => f.name === tab);
   const text = header ? (headerTexts[headerOfTab(tab)] ?? `/* loading ${headerOfTab(tab)} ... */`) : (file?.text ?? '');
@@ -148,7 +156,9 @@ export function SourcePanel() {
     };
   }, [shown, header, bps, stop, hung]);
   const d = c?.diagnostic;
-  const diagnostic = useMemo(() => (d && shown && !header && sameFile(d.file, shown) ? { line: d.line, col: d.col, message: d.message } : null), [d, shown, header]);
+  // In a shipped header, once its text is here (the range is taken from the text).
+  const diagOn = d && shown && (header ? d.file === headerOfTab(shown) && headerTexts[d.file] !== undefined : sameFile(d.file, shown));
+  const diagnostic = useMemo(() => (d && diagOn ? { line: d.line, col: d.col, message: d.message } : null), [d, diagOn]);
   const rev = reveal && reveal.tab === shown ? reveal : null;
 
   const sub = header ? `${headerOfTab(tab)} (shipped, read-only)` : file ? file.name : '';
@@ -195,7 +205,13 @@ export function SourcePanel() {
           void dropFiles(e.dataTransfer);
         }}
       >
-        {shown ? <CEditor docKey={shown} text={text} readOnly={header} marks={marks} diagnostic={diagnostic} reveal={rev} hooks={hooks} onChange={editFile} /> : <Empty />}
+        {!activated ? null : shown ? (
+          <Suspense fallback={<div className="src-empty">loading the editor…</div>}>
+            <CEditor docKey={shown} text={text} readOnly={header} marks={marks} diagnostic={diagnostic} reveal={rev} hooks={hooks} onChange={editFile} />
+          </Suspense>
+        ) : (
+          <Empty />
+        )}
         {dragging && <div className="src-drop">Drop .c, .h and .inf files or a module folder to open them</div>}
       </div>
     </Panel>
