@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { openDebugger, raiseAndStepToRendezvous, stepPhase, typeInTerminal } from './helpers';
+import { clickGutter, editor, expectTerminal, lineOf, newModuleLoaded, replaceEditorText, stopLine, template } from './sourceHelpers';
 
 /**
  * Screenshots of what issue 5 changed, at the screen sizes a teacher or an engineer meets (a
@@ -179,6 +180,44 @@ for (const [w, h] of SIZES) {
       await expect(ss.getByTestId('ss-field-IO_DWord')).toContainText('0x00000000');
       await ss.screenshot({ path: shot('g-savestate-kvm', w, h) });
       await page.screenshot({ path: shot('g-kvm-page', w, h) });
+    });
+
+    test(`(h) the Source view: the template loaded, paused in C with locals, a compile error`, async ({ page }) => {
+      await openDebuggerAt(page, w, h);
+      await newModuleLoaded(page);
+      for (const id of ['cpus-panel', 'source-panel', 'cstack-panel', 'smram-panel', 'terminal-panel']) await expectOnScreen(page, id);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scrolling').toBe(true);
+      // The toolbar (one row) and the source panel's buttons are whole.
+      await expectOnScreen(page, 'load-module');
+      await expectOnScreen(page, 'header-picker');
+      await page.screenshot({ path: shot('h1-source-template', w, h) });
+
+      const line = lineOf(template, 'Answer = 0x5A5A0000ULL | Data;');
+      await clickGutter(page, line);
+      await expectTerminal(page, `breakpoint 1: MyHandler.c:${line}`);
+      await typeInTerminal(page, 'smi 0x5a 0x07 --run');
+      await expect(stopLine(page)).toHaveText('  Answer = 0x5A5A0000ULL | Data;');
+      await page.keyboard.press('F10');
+      await expect(stopLine(page)).toContainText('WriteSaveState');
+      await expectOnScreen(page, 'action-step-out');
+      await expectOnScreen(page, 'source-stop');
+      // Every local of the handler is on screen with its value: none scrolled away or cut.
+      const locals = page.getByTestId('locals');
+      await expect(locals.locator('tr')).toHaveCount(8);
+      await expect(page.getByTestId('local-Answer')).toContainText('0x5A5A0007');
+      await page.screenshot({ path: shot('h2-source-paused', w, h) });
+      await expectUnclippedUpTo(page.getByTestId('local-Answer').locator('.lv-value'), '0x5A5A0007');
+      await expectOnScreen(page, 'local-Answer');
+      await expect(page.getByTestId('call-stack')).toContainText('PiSmmCpuDxeSmm');
+      await page.keyboard.press('F5');
+      await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle');
+
+      await replaceEditorText(page, template.map((l) => (l.trim() === 'mCalls++;' ? '  mCalls = UndefinedThing + 1;' : l)).join('\n'));
+      await page.keyboard.press('ControlOrMeta+s');
+      await expect(page.getByTestId('source-error')).toContainText("'UndefinedThing'");
+      await expectOnScreen(page, 'source-error');
+      await expect(editor(page).locator('.cm-lintRange-error')).toHaveText('UndefinedThing');
+      await page.screenshot({ path: shot('h3-source-error', w, h) });
     });
   });
 }

@@ -20,7 +20,7 @@ import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 /**
  * Both ends must speak the same version (the worker says so on a mismatch). v4 added the
  * 'terminal-size' message, the 'back' action and 'output'.echo; v5 the 'workspace' message, the
- * C step actions and ViewSnapshot.c (SMM-C).
+ * C step actions, ViewSnapshot.c and the 'header' request / answer with 'ready'.headers (SMM-C).
  */
 export const PROTOCOL_VERSION = 5;
 
@@ -48,11 +48,14 @@ export type UiToWorker =
   /** Every SMI of the session, the boot's included (the page's SMI list); answered with 'smi-list'. */
   | { type: 'smi-list' }
   /** The editor's files (path -> text): what `load` reads in the page (the CLI reads the disk). */
-  | { type: 'workspace'; files: Record<string, string> };
+  | { type: 'workspace'; files: Record<string, string> }
+  /** The text of a shipped SMM-C header (`#include <Library/DebugLib.h>` asks for 'Library/DebugLib.h'); answered with 'header'. */
+  | { type: 'header'; name: string };
 
 /** One thing the worker reports. */
 export type WorkerMessage =
-  | { type: 'ready'; protocolVersion: number }
+  /** `headers`: the include paths of the SMM-C headers SmiScope ships (the editor's read-only tabs). */
+  | { type: 'ready'; protocolVersion: number; headers: string[] }
   /**
    * Console output for a command/action; `error` lines are reported at the prompt. `echo`: the
    * console line that printed it, when the UI did not type it (a session replayed on import).
@@ -71,7 +74,9 @@ export type WorkerMessage =
   /** Timeline texts asked for, as [seq, text] (events no longer in the timeline are left out). */
   | { type: 'timeline-text'; texts: [number, string][] }
   /** The session's SMIs, oldest first. */
-  | { type: 'smi-list'; rows: SmiListRow[] };
+  | { type: 'smi-list'; rows: SmiListRow[] }
+  /** A shipped header's text (null: no such header). */
+  | { type: 'header'; name: string; text: string | null };
 
 /**
  * What goes over the wire. Everything one UI message (or one slice of a running command)

@@ -16,6 +16,9 @@ import { TimelinePanel } from './panels/TimelinePanel';
 import { isTerminalSizeKey, TerminalPanel } from './panels/TerminalPanel';
 import { KeysOverlay } from './panels/KeysOverlay';
 import { SmiListDialog } from './panels/SmiListDialog';
+import { SourcePanel } from './panels/SourcePanel';
+import { CStackPanel } from './panels/CStackPanel';
+import { installSourceFollow, syncWorkspace } from './actions/sourceActions';
 
 /** Where typing goes to a field of its own (not the terminal's, whose "?" the line editor handles). */
 function typingInField(e: KeyboardEvent): boolean {
@@ -47,12 +50,12 @@ function useGlobalKeys(): void {
         }
         return;
       }
-      const busy = appStore.getState().busy;
-      const action = actionForKey(e, busy);
+      const { busy, snapshot } = appStore.getState();
+      const action = actionForKey(e, busy, !!snapshot?.c?.stop);
       if (!action) return;
       e.preventDefault();
       e.stopPropagation();
-      if (e.repeat && action !== 'step-event' && action !== 'step-phase' && action !== 'back') return;
+      if (e.repeat && action !== 'step-event' && action !== 'step-phase' && action !== 'back' && action !== 'step-over' && action !== 'step-into') return;
       if (action === 'pause' ? !busy : busy) return;
       runDebugAction(action, 'key', keyLabel(e));
     };
@@ -74,21 +77,37 @@ function CommitProbe() {
 
 export function App() {
   // A saved session (link or autosave) is replayed before the default machine boots.
-  useEffect(() => connectWorker(restoreSavedSession), []);
+  // The editor's files go first, so a replayed `load` (and the terminal's) can read them.
+  useEffect(
+    () =>
+      connectWorker(() => {
+        syncWorkspace();
+        restoreSavedSession();
+      }),
+    [],
+  );
   useEffect(() => installTestHooks(), []);
+  useEffect(() => installSourceFollow(), []);
   useGlobalKeys();
   useSessionPersistence();
   const termSize = useApp((s) => s.termSize);
+  const sourceView = useApp((s) => s.sourceView);
+  // Both layouts stay mounted (the editor keeps its tabs' undo history) and CSS shows one; only
+  // the CPUs panel moves: to the lower row in the Source view, where the editor and the call
+  // stack with the locals take the upper row.
   return (
-    <div className={`app term-${termSize}`}>
+    <div className={`app term-${termSize} view-${sourceView ? 'source' : 'machine'}`}>
       <CommitProbe />
       <TopBar />
       <div className="row row-upper">
-        <CpusPanel />
+        {!sourceView && <CpusPanel />}
         <SaveStatePanel />
         <HandlersPanel />
+        <SourcePanel />
+        <CStackPanel />
       </div>
       <div className="row row-lower">
+        {sourceView && <CpusPanel />}
         <TimelinePanel />
         <SmramPanel />
         <TerminalPanel />

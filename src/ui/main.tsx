@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xterm/xterm/css/xterm.css';
 import './styles/app.css';
+import './styles/source.css';
 import { App } from './App';
 
 const root = document.getElementById('root');

@@ -7,6 +7,7 @@
  */
 import { clampColumns, DEFAULT_COLUMNS, wrap, wrapLines } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
+import { SHIPPED_HEADERS } from '../core/smmc/ShippedHeaders';
 import { PROTOCOL_VERSION, type DebugAction, type UiToWorker, type ViewRequest, type ViewSnapshot, type WorkerMessage, type WorkerToUi } from '../protocol/messages';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -52,6 +53,8 @@ function post(msg: WorkerMessage): void {
  * rows joined by "\n" (one log line per firmware line, as `firstSeq` counts them).
  */
 function fitToTerminal(msg: WorkerMessage): WorkerMessage {
+  // A console error may be several lines in one (a compile error: the message, the source line, the caret).
+  if (msg.type === 'output' && msg.lines.some((l) => l.includes('\n'))) msg = { ...msg, lines: msg.lines.flatMap((l) => l.split('\n')) };
   if (msg.type === 'output' && msg.lines.some((l) => l.length > columns)) return { ...msg, lines: wrapLines(msg.lines, columns) };
   if (msg.type === 'log' && msg.lines.some((l) => l.length > columns)) return { ...msg, lines: msg.lines.map((l) => (l.length > columns ? wrap(l, columns, 2).join('\n') : l)) };
   return msg;
@@ -104,7 +107,9 @@ function merge(a: ViewSnapshot, b: ViewSnapshot): ViewSnapshot {
     ...b,
     layout: b.layout ?? a.layout,
     tables: b.tables ?? a.tables,
-    smram: { ...b.smram, regions: b.smram.regions ?? a.smram.regions },
+    smram: { ...b.smram, regions: b.smram.regions ?? a.smram.regions, descriptors: b.smram.descriptors ?? a.smram.descriptors },
+    // The loaded sources come only when they change: keep `a`'s if `b` has none.
+    c: b.c && !b.c.modules && a.c?.modules ? { ...b.c, modules: a.c.modules } : b.c,
     timeline: b.timeline.reset
       ? b.timeline
       : { reset: a.timeline.reset, events: [...a.timeline.events, ...b.timeline.events] },
@@ -226,7 +231,7 @@ self.onmessage = (e: MessageEvent<UiToWorker>): void => {
 function handle(msg: UiToWorker): void {
   switch (msg.type) {
     case 'hello': {
-      post({ type: 'ready', protocolVersion: PROTOCOL_VERSION });
+      post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, headers: Object.keys(SHIPPED_HEADERS).sort() });
       if (msg.protocolVersion !== PROTOCOL_VERSION) {
         post({
           type: 'output',
@@ -299,6 +304,9 @@ function handle(msg: UiToWorker): void {
     case 'workspace':
       workspace = { ...msg.files };
       if (session) session.workspace = workspaceReader();
+      break;
+    case 'header':
+      post({ type: 'header', name: msg.name, text: Object.hasOwn(SHIPPED_HEADERS, msg.name) ? SHIPPED_HEADERS[msg.name] : null });
       break;
     default: {
       const never: never = msg;

@@ -38,3 +38,29 @@ describe('session files: --hotplug-smi (§12.4)', () => {
     expect(s.m.s.hung).toMatchObject({ module: 'SmmControl2Dxe', inSmm: false });
   });
 });
+
+describe('session files: SMM-C modules (issue 7 §3)', () => {
+  const inf = '[Defines]\n  INF_VERSION = 0x00010005\n  BASE_NAME = Tiny\n  FILE_GUID = 0A1B2C3D-0000-4000-8000-000000000042\n  MODULE_TYPE = DXE_SMM_DRIVER\n  ENTRY_POINT = TinyEntry\n[Sources]\n  Tiny.c\n[Depex]\n  TRUE\n';
+  const c = '#include <PiSmm.h>\n#include <Library/DebugLib.h>\n\nEFI_STATUS\nEFIAPI\nTinyEntry (\n  IN EFI_HANDLE        ImageHandle,\n  IN EFI_SYSTEM_TABLE  *SystemTable\n  )\n{\n  DEBUG ((DEBUG_INFO, "Tiny: hello\\n"));\n  return EFI_SUCCESS;\n}\n';
+
+  it('issue 7 §3: a session with a loaded module replays it (platform.cModules survives the import), line breakpoints included', () => {
+    const s = Session.create({ cpus: 2 });
+    const files: Record<string, string> = { 'Tiny.inf': inf, 'Tiny.c': c };
+    s.workspace = { read: (p) => files[p] ?? null, list: () => Object.keys(files) };
+    expect(s.exec('load Tiny.inf').error).toBe(false);
+    expect(s.exec('break Tiny.c:11').error).toBe(false);
+    const exported = JSON.parse(JSON.stringify(s.exportSession()));
+    expect(exported.platform.cModules).toHaveLength(1);
+    const t = Session.create({ cpus: 2 }); // no workspace: the module comes from the file alone
+    const r = t.importSession(JSON.stringify(exported));
+    expect(r.error, r.lines.join('\n')).toBe(false);
+    expect(t.platform.cModules?.[0].files[0]).toEqual({ name: 'Tiny.c', text: c });
+    expect(t.m.s.serial.lines).toContain('Tiny: hello');
+  });
+
+  it('issue 7 §3: a module file without a name is rejected naming the field', () => {
+    const bad = Session.create({ cpus: 1 }).importSession(file({ cModules: [{ inf: { name: '', text: inf }, files: [] }] }));
+    expect(bad.error).toBe(true);
+    expect(bad.lines[0]).toMatch(/platform\.cModules\.0\.inf\.name/);
+  });
+});

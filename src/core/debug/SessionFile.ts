@@ -15,6 +15,9 @@ export const SESSION_FORMAT = 'smiscope-session';
  */
 export const SESSION_VERSION = 2;
 
+/** One file of an SMM-C module (`load`): its name and text. */
+const SourceFileSchema = z.object({ name: z.string().min(1).max(256), text: z.string().max(1_000_000) });
+
 export const SessionFileSchema = z.object({
   format: z.literal(SESSION_FORMAT),
   version: z.union([z.literal(1), z.literal(SESSION_VERSION)]),
@@ -27,6 +30,8 @@ export const SessionFileSchema = z.object({
     modules: z.array(z.string().max(64)).max(16),
     /** Added with `--accel`; files written before it load as TCG. */
     accel: z.enum(['tcg', 'kvm']).default('tcg'),
+    /** SMM-C modules put into the firmware volume with `load` (their .inf and source files); optional. */
+    cModules: z.array(z.object({ inf: SourceFileSchema, files: z.array(SourceFileSchema).max(64) })).max(16).optional(),
   }),
   /** `break` lines set before the boot (they stop the replayed boot where they stopped it); optional. */
   breakpoints: z.array(z.string().max(4096)).max(1000).default([]),

@@ -13,6 +13,10 @@ import type { DebugAction } from '../../protocol/messages';
  * BrowserCommandController::IsReservedCommandOrKey: new/close tab or window, switching tabs, quit,
  * and F11 while the window is full screen), so the page's preventDefault stops F5 reloading and
  * F11 entering full screen. The keys below are all of that kind.
+ *
+ * When the debugger is paused in SMM-C code (ViewSnapshot.c.stop), F10 / F11 / Shift+F11 and
+ * their second keys step over / into / out of C lines, as in VS Code (and DevTools: Ctrl+' over,
+ * Ctrl+; into, Ctrl+Shift+; out); anywhere else F10 and F11 keep stepping phases and events.
  */
 export interface DebugActionSpec {
   label: string;
@@ -89,7 +93,7 @@ export const DEBUG_ACTIONS: Record<DebugAction, DebugActionSpec> = {
     keys: ['F10', "Ctrl+'"],
     consoleLine: 'step over',
     title: 'SMM-C: run to the next line of this function (calls run through)',
-    keyTest: () => false,
+    keyTest: (e) => (e.key === 'F10' && plain(e)) || ctrl(e, 'Quote'),
   },
   'step-into': {
     label: 'Step into',
@@ -97,7 +101,7 @@ export const DEBUG_ACTIONS: Record<DebugAction, DebugActionSpec> = {
     keys: ['F11', 'Ctrl+;'],
     consoleLine: 'step into',
     title: 'SMM-C: run to the next line, stopping inside the functions this line calls',
-    keyTest: () => false,
+    keyTest: (e) => (e.key === 'F11' && plain(e)) || ctrl(e, 'Semicolon'),
   },
   'step-out': {
     label: 'Step out',
@@ -105,7 +109,7 @@ export const DEBUG_ACTIONS: Record<DebugAction, DebugActionSpec> = {
     keys: ['Shift+F11', 'Ctrl+Shift+;'],
     consoleLine: 'step out',
     title: 'SMM-C: run until this function has returned',
-    keyTest: () => false,
+    keyTest: (e) => (e.key === 'F11' && e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) || ctrl(e, 'Semicolon', true),
   },
   reset: {
     label: 'Reset',
@@ -119,9 +123,24 @@ export const DEBUG_ACTIONS: Record<DebugAction, DebugActionSpec> = {
 
 export const ACTION_ORDER: DebugAction[] = ['step-phase', 'step-event', 'step-smi', 'back', 'continue', 'pause', 'reset'];
 
-/** The action a key runs; F8 / Ctrl+\ pause instead of continuing while `busy`. */
-export function actionForKey(e: KeyboardEvent, busy = false): DebugAction | null {
+/** The C line steps, which take F10 / F11 / Shift+F11 while the debugger is paused in C. */
+export const C_STEP_ACTIONS: DebugAction[] = ['step-over', 'step-into', 'step-out'];
+
+/** The toolbar's buttons: paused in C, the line steps take the place of the phase / event / SMI steps. */
+export function toolbarActions(inC: boolean): DebugAction[] {
+  return inC ? [...C_STEP_ACTIONS, 'back', 'continue', 'pause', 'reset'] : ACTION_ORDER;
+}
+
+/** Every action with keys, for the "?" overlay (the C steps after the phase / event ones they stand in for). */
+export const KEY_ORDER: DebugAction[] = ['step-phase', 'step-event', 'step-smi', ...C_STEP_ACTIONS, 'back', 'continue', 'pause'];
+
+/**
+ * The action a key runs; F8 / Ctrl+\ pause instead of continuing while `busy`. `inC`: the
+ * debugger is paused in SMM-C code, so F10 / F11 / Shift+F11 step over / into / out of lines.
+ */
+export function actionForKey(e: KeyboardEvent, busy = false, inC = false): DebugAction | null {
   if (isRunToggleKey(e)) return busy ? 'pause' : 'continue';
+  if (inC) for (const a of C_STEP_ACTIONS) if (DEBUG_ACTIONS[a].keyTest(e)) return a;
   for (const a of ACTION_ORDER) if (DEBUG_ACTIONS[a].keyTest(e)) return a;
   return null;
 }
@@ -144,4 +163,6 @@ export const OTHER_KEYS: [string[], string][] = [
   [['←', '→', 'Home', 'End', 'Ctrl+A', 'Ctrl+E', 'Ctrl+U', 'Delete'], 'line editing (terminal)'],
   [['Ctrl+C'], 'abandon the line (copies when text is selected)'],
   [['Ctrl+L'], 'clear the terminal (or type clear)'],
+  [['Ctrl+Enter', 'Ctrl+S'], 'Source editor: load the module (sends the files, runs load NAME.inf)'],
+  [['Ctrl+click'], 'Source editor: open the header of an #include'],
 ];

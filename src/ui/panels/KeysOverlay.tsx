@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { ACTION_ORDER, DEBUG_ACTIONS, OTHER_KEYS } from '../actions/debugActions';
+import { C_STEP_ACTIONS, DEBUG_ACTIONS, KEY_ORDER, OTHER_KEYS } from '../actions/debugActions';
 import { setKeysOpen } from '../actions/layout';
 import { useApp } from '../store/store';
 
@@ -33,14 +33,17 @@ export function KeysOverlay() {
             </tr>
           </thead>
           <tbody>
-            {ACTION_ORDER.filter((a) => DEBUG_ACTIONS[a].keys.length > 0).map((a) => (
+            {KEY_ORDER.filter((a) => DEBUG_ACTIONS[a].keys.length > 0).map((a) => (
               <tr key={a} data-testid={`keys-row-${a}`}>
                 <td>
                   {DEBUG_ACTIONS[a].keys.map((k) => (
                     <kbd key={k}>{k}</kbd>
                   ))}
                 </td>
-                <td>{DEBUG_ACTIONS[a].label}</td>
+                <td>
+                  {DEBUG_ACTIONS[a].label}
+                  {C_STEP_ACTIONS.includes(a) && <span className="muted"> (paused in C)</span>}
+                </td>
                 <td className="mono">{DEBUG_ACTIONS[a].consoleLine ?? ''}</td>
               </tr>
             ))}
@@ -59,7 +62,8 @@ export function KeysOverlay() {
         <p className="keys-note">
           The debugger keys work everywhere in the page, the terminal included. F5 and F11 are the page's, not the browser's: Chromium offers them to the page before reloading or going full screen
           (BrowserCommandController::IsReservedCommandOrKey), except F11 while the window is already full screen. Where F-keys need Fn (many laptops) or belong to the system (macOS F11), the second keys
-          follow Chrome DevTools: Ctrl+' step, Ctrl+; step in, Ctrl+\ and F8 run / pause; ⌘ works instead of Ctrl on macOS.
+          follow Chrome DevTools: Ctrl+' step, Ctrl+; step in, Ctrl+Shift+; step out, Ctrl+\ and F8 run / pause; ⌘ works instead of Ctrl on macOS. Paused in SMM-C code, F10 / F11 / Shift+F11 step over / into / out of
+          C lines (as in VS Code); anywhere else they step phases and events. In the Source editor, Ctrl+Enter or Ctrl+S loads the module.
         </p>
       </div>
     </div>

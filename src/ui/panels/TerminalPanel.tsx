@@ -287,7 +287,7 @@ export function TerminalPanel() {
 
     // Debugger keys belong to the page (handled on window); Ctrl+C with a selection copies.
     term.attachCustomKeyEventHandler((e) => {
-      if (actionForKey(e) || isTerminalSizeKey(e)) return false;
+      if (actionForKey(e, false, true) || isTerminalSizeKey(e)) return false;
       if (e.type === 'keydown' && e.ctrlKey && e.key === 'c' && term.hasSelection()) return false;
       return true;
     });

@@ -3,7 +3,8 @@ import { copyPermalink } from '../actions/persistence';
 import { useShallow } from 'zustand/react/shallow';
 import type { DebugAction, DebugStatus } from '../../protocol/messages';
 import { exportSession, importSession, runDebugAction, sendCommand } from '../actions/commands';
-import { ACTION_ORDER, DEBUG_ACTIONS } from '../actions/debugActions';
+import { DEBUG_ACTIONS, toolbarActions } from '../actions/debugActions';
+import { setSourceView } from '../actions/sourceActions';
 import { setKeysOpen } from '../actions/layout';
 import { addr, sizeText } from '../format';
 import { useApp } from '../store/store';
@@ -105,11 +106,12 @@ function Status() {
 }
 
 function Toolbar() {
-  const { busy, ready, paused } = useApp(useShallow((s) => ({ busy: s.busy, ready: s.ready, paused: s.snapshot?.status.mode === 'paused' })));
+  const { busy, ready, paused, inC } = useApp(useShallow((s) => ({ busy: s.busy, ready: s.ready, paused: s.snapshot?.status.mode === 'paused', inC: !!s.snapshot?.c?.stop })));
   const enabled = (a: DebugAction) => ready && (a === 'pause' ? busy : !busy) && (a !== 'back' || paused);
+  // Paused in C, the line steps (F10 / F11 / Shift+F11) take the place of the phase, event and SMI steps.
   return (
-    <div className="toolbar" role="toolbar" aria-label="Debugger">
-      {ACTION_ORDER.map((a) => {
+    <div className={`toolbar${inC ? ' in-c' : ''}`} role="toolbar" aria-label="Debugger">
+      {toolbarActions(inC).map((a) => {
         const spec = DEBUG_ACTIONS[a];
         return (
           <button
@@ -199,6 +201,23 @@ function Triggers() {
   );
 }
 
+/** Source: the editor, call stack and locals take the place of the save state, handlers and timeline. */
+function SourceToggle() {
+  const on = useApp((s) => s.sourceView);
+  return (
+    <button
+      type="button"
+      className={`btn btn-small btn-source${on ? ' on' : ''}`}
+      aria-pressed={on}
+      data-testid="source-toggle"
+      title={on ? 'Source view is on: click to go back to the machine panels (save state, handlers, timeline)' : 'SMM-C source: the editor, the call stack and the locals (in place of the save state, handlers and timeline)'}
+      onClick={() => setSourceView(!on)}
+    >
+      Source
+    </button>
+  );
+}
+
 function SessionButtons() {
   const { busy, ready } = useApp(useShallow((s) => ({ busy: s.busy, ready: s.ready })));
   const fileRef = useRef<HTMLInputElement>(null);
@@ -258,6 +277,7 @@ export function TopBar() {
           <h1>SmiScope</h1>
           <SessionButtons />
           <SmiListButton />
+          <SourceToggle />
         </div>
         <PlatformLine />
       </div>

@@ -1,4 +1,4 @@
-import type { HandlerRow, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmiListRow, SmramDescriptorView, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
+import type { CView, HandlerRow, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateLayoutDesc, SmiListRow, SmramDescriptorView, SmramRegion, TimelineEvent, ViewSnapshot } from '../../protocol/messages';
 import { share } from './share';
 
 export interface Tables {
@@ -53,6 +53,12 @@ export const createMachineSlice = (): MachineSlice => ({
   smiListOpen: false,
 });
 
+function withoutModules(c: CView): CView {
+  if (!c.modules) return c;
+  const { modules: _sent, ...rest } = c;
+  return rest;
+}
+
 /** The worker's answer to 'timeline-text' folded into the texts (pure). */
 export function mergeTimelineTexts(state: MachineSlice, texts: [number, string][]): Partial<MachineSlice> {
   if (texts.length === 0) return {};
@@ -92,6 +98,8 @@ export function mergeSnapshot(state: MachineSlice, snap: ViewSnapshot): Partial<
     timeline: snap.timeline,
     lastSmi: share(prev?.lastSmi, snap.lastSmi),
     breakpoints: share(prev?.breakpoints, snap.breakpoints),
+    // SMM-C: the loaded sources (sent only when they change) live in the source slice (cModules).
+    c: snap.c ? share(prev?.c, withoutModules(snap.c)) : undefined,
   };
   return {
     snapshot,

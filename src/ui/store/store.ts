@@ -5,11 +5,12 @@ import { createMachineSlice, mergeSnapshot, mergeTimelineTexts, type MachineSlic
 import { createLayoutSlice, type LayoutSlice } from './layoutSlice';
 import { createSelectionSlice, type SelectionSlice } from './selectionSlice';
 import { createFollowSlice, type FollowSlice } from './followSlice';
+import { cPatch, createSourceSlice, type SourceSlice } from './sourceSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
 import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
@@ -17,6 +18,7 @@ export const appStore = createStore<AppState>()(() => ({
   ...createTerminalSlice(),
   ...createLayoutSlice(),
   ...createFollowSlice(),
+  ...createSourceSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */
@@ -84,6 +86,7 @@ function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
     case 'session':
     case 'timeline-text':
     case 'smi-list':
+    case 'header':
       return;
     default: {
       const never: never = msg;
@@ -96,12 +99,12 @@ function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
 function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null {
   switch (msg.type) {
     case 'ready':
-      return { ready: true };
+      return { ready: true, headerNames: msg.headers ?? [] };
     case 'output':
     case 'log':
       return null;
     case 'snapshot': {
-      const p = mergeSnapshot(s, msg.snapshot);
+      const p = { ...mergeSnapshot(s, msg.snapshot), ...cPatch(s.snapshot?.c, msg.snapshot.c) };
       // The answer to the last command: its events are "this step" from now on.
       return s.pendingStepFrom === null ? p : { ...p, stepFrom: s.pendingStepFrom, pendingStepFrom: null };
     }
@@ -113,6 +116,8 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
       return mergeTimelineTexts(s, msg.texts);
     case 'smi-list':
       return { smiRows: msg.rows };
+    case 'header':
+      return msg.text === null ? null : { headerTexts: { ...s.headerTexts, [msg.name]: msg.text } };
     default: {
       const never: never = msg;
       console.warn('unknown worker message', never);
