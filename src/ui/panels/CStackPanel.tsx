@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { CFrameView, CVarView } from '../../protocol/messages';
 import { sendCommand, setHexAddress } from '../actions/commands';
@@ -93,6 +94,48 @@ function NotInC() {
  * frames around the C frames dimmed (SmiRendezvous > BSPHandler > SmmEntryPoint > SmiManage >
  * the handler), and the innermost frame's parameters and locals decoded from the SMM stack.
  */
+/**
+ * Watch expressions (`watch EXPR`): C expressions the worker evaluates at every stop in C, in the
+ * paused function's scope (`print` takes the same). Add one by typing it; x removes it.
+ */
+function Watches() {
+  const watches = useApp((s) => s.snapshot?.c?.watches);
+  const [text, setText] = useState('');
+  const add = () => {
+    const e = text.trim();
+    if (!e) return;
+    sendCommand(`watch ${e}`, { note: 'Watch' });
+    setText('');
+  };
+  return (
+    <div className="cw" data-testid="watches">
+      <div className="lv-head" title="C expressions evaluated at every stop in C (console: watch EXPR, unwatch N, print EXPR). They read memory and never change it.">
+        Watch <span className="muted">· C expressions, read at every stop</span>
+      </div>
+      <ul className="cw-list scroll">
+        {(watches ?? []).map((w) => (
+          <li key={w.id} className={w.error ? 'cw-row cw-error' : 'cw-row'}>
+            <span className="cw-expr" title={w.type ? `${w.expr} (${w.type})` : w.expr}>{w.expr}</span>
+            <span className="cw-val" data-testid="watch-value">{w.value}</span>
+            <button type="button" className="cw-del" title={`unwatch ${w.id}`} aria-label={`remove watch ${w.expr}`} onClick={() => sendCommand(`unwatch ${w.id}`, { note: 'Watch' })}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="cw-add"
+        onSubmit={(e) => {
+          e.preventDefault();
+          add();
+        }}
+      >
+        <input aria-label="add a watch expression" data-testid="watch-input" placeholder="add: e.g. Rax & 0xFF, *mSmmCpu" value={text} onChange={(e) => setText(e.target.value)} />
+      </form>
+    </div>
+  );
+}
+
 export function CStackPanel() {
   const { frames, locals, stop, changed, hung } = useApp(
     useShallow((s) => ({ frames: s.snapshot?.c?.frames, locals: s.snapshot?.c?.locals, stop: s.snapshot?.c?.stop ?? null, changed: s.cChanged, hung: s.snapshot?.c?.hung ?? null })),
@@ -135,6 +178,7 @@ export function CStackPanel() {
               </tbody>
             </table>
           </div>
+          <Watches />
         </>
       )}
     </Panel>

@@ -9,6 +9,7 @@ const view = (line: number, value: string, modules?: CView['modules']): CView =>
   diagnostic: null,
   hung: null,
   lineBreakpoints: [],
+  watches: [],
   ...(modules ? { modules } : {}),
 });
 
