@@ -42,6 +42,10 @@ test('(a) New module -> Load -> breakpoint in the gutter -> smi 0x5a: the paused
   await expect(stopLine(page)).toContainText('Status = mSmmCpu->WriteSaveState (');
   await expect(page.getByTestId('local-Answer')).toContainText('0x5A5A0007');
   await expect(page.getByTestId('local-Answer')).toHaveClass(/changed/);
+  // A watch: a C expression over the locals, evaluated at this stop (and every later one).
+  await page.getByTestId('watch-input').fill('Answer & 0xFF');
+  await page.getByTestId('watch-input').press('Enter');
+  await expect(page.getByTestId('watch-value')).toHaveText('7 (0x7)');
 
   // The address of a local opens the SMRAM hex view there.
   const addrText = (await page.getByTestId('local-Answer').locator('.lv-addr button').textContent())!.trim();
@@ -166,6 +170,20 @@ test('(c) the seed thread\'s module: Status 0xE, the ASSERT, and the boot hung a
   await expect(editor(page).locator('.cm-hung-line')).toHaveText('  ASSERT_EFI_ERROR (Status);');
   await expect(page.getByTestId('source-hung')).toContainText('CPU 0 hung at MyHandler.c:19 in SwSmiSeedEntry');
   await page.screenshot({ path: 'test-results/screens/source-assert.png' });
+});
+
+test('(e) the GUID in [Depex]: the module is never dispatched, and the dispatcher names the GUID it waits for', async ({ page }) => {
+  await openDebugger(page);
+  await openSource(page);
+  await page.getByTestId('new-module').click();
+  await replaceEditorText(page, SEED_C);
+  await page.getByTestId('src-tab-MyHandler.inf').locator('.src-tab-name').click();
+  await replaceEditorText(page, SEED_INF.replace('SwSmiSeed.c', 'MyHandler.c').replace('[Depex]\n  TRUE', '[Depex]\n  gEfiSmmSwDispatch2ProtocolGuid'));
+  await page.getByTestId('load-module').click();
+  await expectTerminal(page, 'was discovered but not loaded!!');
+  await expect(page.getByTestId('status')).not.toHaveAttribute('data-mode', 'hung');
+  await typeInTerminal(page, 'modules');
+  await expectTerminal(page, /SwSmiSeed .*gEfiSmmSwDispatch2ProtocolGuid/);
 });
 
 test('(d) an endless loop in the handler: smi -> the CPU hung at its line, the page responsive, reset recovers', async ({ page }) => {

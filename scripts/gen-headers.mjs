@@ -8,7 +8,8 @@
  *
  * src/core/smmc/Headers.test.ts runs the check, so a header edit without a regeneration fails.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeGenerated } from './embed.mjs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,20 +53,5 @@ export function render() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = render();
-  let current = '';
-  try {
-    current = readFileSync(OUT, 'utf8');
-  } catch {
-    /* not generated yet */
-  }
-  if (process.argv.includes('--check')) {
-    if (current !== text) {
-      console.error(`${relative(ROOT, OUT)} is out of date with src/core/smmc/include: run node scripts/gen-headers.mjs`);
-      process.exit(1);
-    }
-  } else if (current !== text) {
-    writeFileSync(OUT, text);
-    console.log(`wrote ${relative(ROOT, OUT)}`);
-  }
+  writeGenerated(ROOT, OUT, render(), 'src/core/smmc/include', 'scripts/gen-headers.mjs');
 }

@@ -10,7 +10,8 @@
  * src/core/cdriver/ShippedSamples.test.ts runs the check, so a source edit without a
  * regeneration fails.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeGenerated } from './embed.mjs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,20 +61,5 @@ export function render() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = render();
-  let current = '';
-  try {
-    current = readFileSync(OUT, 'utf8');
-  } catch {
-    /* not generated yet */
-  }
-  if (process.argv.includes('--check')) {
-    if (current !== text) {
-      console.error(`${relative(ROOT, OUT)} is out of date with src/core/cdriver/samples: run node scripts/gen-samples.mjs`);
-      process.exit(1);
-    }
-  } else if (current !== text) {
-    writeFileSync(OUT, text);
-    console.log(`wrote ${relative(ROOT, OUT)}`);
-  }
+  writeGenerated(ROOT, OUT, render(), 'src/core/cdriver/samples', 'scripts/gen-samples.mjs');
 }
