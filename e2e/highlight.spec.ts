@@ -84,7 +84,7 @@ test('a phase step lists its events: 0xB2 read = 0x05 (CpuHotplugMmi, SMM-C), QU
   await expect(list).toContainText('value 0x05 (APM_CNT)');
   await expect(list).toContainText('mMmCpuIo->Io.Read (MM_IO_UINT8, 0xB2, 1)');
   await expect(list).toContainText('EFI_WARN_INTERRUPT_SOURCE_QUIESCED');
-  await expect(page.getByTestId('step-events')).toHaveAttribute('data-count', '5');
+  await expect(page.getByTestId('step-events')).toHaveAttribute('data-count', '4');
   await page.screenshot({ path: 'test-results/screens/i6-step-events-1366x768.png' });
   // Collapsible; the choice stays for the next steps.
   await page.getByTestId('step-events-toggle').click();

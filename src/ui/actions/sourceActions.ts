@@ -135,7 +135,12 @@ export async function dropFiles(dt: DataTransfer): Promise<void> {
 let revealNonce = 0;
 
 /** Brings `file` up in the editor at `line` (when the editor has it) and shows the Source layout. */
-function reveal(file: string, line: number): void {
+/** A file of a module SmiScope ships (a sample on the platform): its stops and hangs do not take the view over. */
+function isShippedFile(file: string): boolean {
+  return appStore.getState().cModules.some((m) => m.shipped === true && [...m.files, m.inf].some((f) => lower(baseName(f.name)) === lower(baseName(file))));
+}
+
+function reveal(file: string, line: number, open = true): void {
   const s = appStore.getState();
   const f = s.editorFiles.find((x) => lower(x.name) === lower(baseName(file)));
   // A place in a shipped header (an error in what a header declares) opens the header, read-only.
@@ -143,7 +148,7 @@ function reveal(file: string, line: number): void {
   if (!tab) return;
   if (!f) openHeader(file);
   appStore.setState({ editorTab: tab, editorReveal: { tab, line, nonce: ++revealNonce } });
-  if (!s.sourceView) setSourceView(true);
+  if (open && !s.sourceView) setSourceView(true);
 }
 
 /** Scrolls the editor to a C frame's line (a click in the call stack). */
@@ -165,9 +170,11 @@ export function installSourceFollow(): () => void {
       if (r.added.length || r.replaced.length || changed(s.editorFiles, r.files)) {
         appStore.setState({ editorFiles: r.files, editorTab: s.editorTab || r.files.find((f) => /\.c$/i.test(f.name))?.name || '' });
       }
-      if (r.added.length) {
-        // A link or a session from elsewhere brought a module: show its source.
-        termAppend('info', [`editor: opened the loaded module's ${r.added.join(', ')}`]);
+      const userAdded = r.added.filter((n) => !isShippedFile(n));
+      if (userAdded.length) {
+        // A link or a session from elsewhere brought a module: show its source. (The samples a
+        // platform carries open as tabs too, without taking the view: their story is in the panels.)
+        termAppend('info', [`editor: opened the loaded module's ${userAdded.join(', ')}`]);
         if (!appStore.getState().sourceView) setSourceView(true);
       }
       if (r.replaced.length) termAppend('info', [`editor: ${r.replaced.join(', ')} now show${r.replaced.length === 1 ? 's' : ''} the loaded module's text (Ctrl+Z in the tab brings yours back)`]);
@@ -175,7 +182,7 @@ export function installSourceFollow(): () => void {
     const c = s.snapshot?.c;
     const pc = prev.snapshot?.c;
     if (c?.stop && c.stop !== pc?.stop) reveal(c.stop.file, c.stop.line);
-    else if (c?.hung && c.hung !== pc?.hung) reveal(c.hung.file, c.hung.line);
+    else if (c?.hung && c.hung !== pc?.hung) reveal(c.hung.file, c.hung.line, !isShippedFile(c.hung.file));
     else if (c?.diagnostic && c.diagnostic !== pc?.diagnostic) reveal(c.diagnostic.file, c.diagnostic.line);
     if (s.editorFiles !== prev.editorFiles || s.editorTab !== prev.editorTab || s.openHeaders !== prev.openHeaders) {
       if (saveTimer) clearTimeout(saveTimer);

@@ -16,6 +16,8 @@ export interface LoadedModule {
   name: string;
   inf: { name: string; text: string };
   files: { name: string; text: string }[];
+  /** A module SmiScope ships (a sample the platform carries), not one the user loaded. */
+  shipped?: boolean;
 }
 
 /** Tabs of shipped headers are keyed `<Library/DebugLib.h>`; the others by file name. */
