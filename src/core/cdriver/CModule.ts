@@ -163,14 +163,22 @@ function statusOf(fw: Fw, fn: string, v: Val): EfiStatus {
  * SMM (a driver dispatched before the SMM entry was registered), PiSmmIpl's Communicate calls
  * SmiManage directly (smm-c-facts §5.1).
  */
-function smiCallers(fw: Fw, inner: string[]): string[] {
+function smiCallers(fw: Fw, inner: readonly string[]): string[] {
   const inSmm = fw.m.s.cpus[fw.cpu]?.inSmm ?? false;
-  return inSmm ? [...inner, 'SmmEntryPoint', 'BSPHandler', 'SmiRendezvous'] : [...inner, 'SmmCommunicationCommunicate (PiSmmIpl, outside SMM)'];
+  // The lists are the same for every call: made once per (inner, inSmm).
+  let byInner = CALLERS.get(inner);
+  if (!byInner) CALLERS.set(inner, (byInner = [[...inner, 'SmmCommunicationCommunicate (PiSmmIpl, outside SMM)'], [...inner, 'SmmEntryPoint', 'BSPHandler', 'SmiRendezvous']]));
+  return byInner[inSmm ? 1 : 0];
 }
+
+const CALLERS = new Map<readonly string[], [string[], string[]]>();
+const SMI_MANAGE = ['SmiManage'] as const;
+const NOTIFY = ['SmmNotifyProtocol', 'SmmInstallProtocolInterface'] as const;
+const ENTRY = ['_ModuleEntryPoint', 'SmmDispatcher', 'SmmDriverDispatchHandler', 'SmiManage'] as const;
 
 /** _ModuleEntryPoint, called by the SMM dispatcher from its SMI handler (gEfiEventDxeDispatchGuid). */
 function entryCallers(fw: Fw): string[] {
-  return smiCallers(fw, ['_ModuleEntryPoint', 'SmmDispatcher', 'SmmDriverDispatchHandler', 'SmiManage']);
+  return smiCallers(fw, ENTRY);
 }
 
 /** The image written into SMRAM and the library constructors run (gSmst, gMmst, gImageHandle, gST, gBS). */
@@ -214,19 +222,24 @@ function* modelEntryPoint(fw: Fw, code: CModuleCode, entry: NonNullable<CompileO
 function handlerOf(code: CModuleCode, name: string): MmiHandlerFn {
   return function* (fw, dispatchHandle, context, commBuffer, commBufferSize) {
     const fn = fnOf(code, fw.mod.imageBase, name);
+    const callers = smiCallers(fw, SMI_MANAGE);
+    if (commBufferSize === null) {
+      // A root handler (or a GUID handler without a size): nothing passed by pointer.
+      return statusOf(fw, name, yield* runC(fw, fn, [dispatchHandle, context, commBuffer, 0], fw.mod.imageBase + FIRMWARE_CALLER, undefined, callers));
+    }
     const mem = memOf(fw.m);
     const v = yield* runC(
       fw,
       fn,
       (scratch) => {
-        if (commBufferSize) mem.rawSet64(scratch, commBufferSize.value);
-        return [dispatchHandle, context, commBuffer, commBufferSize ? scratch : 0];
+        mem.rawSet64(scratch, commBufferSize.value);
+        return [dispatchHandle, context, commBuffer, scratch];
       },
       fw.mod.imageBase + FIRMWARE_CALLER,
       (scratch) => {
-        if (commBufferSize) commBufferSize.value = Number(mem.r64(scratch));
+        commBufferSize.value = Number(mem.r64(scratch));
       },
-      smiCallers(fw, ['SmiManage']),
+      callers,
     );
     return statusOf(fw, name, v);
   };
@@ -245,7 +258,7 @@ function notifyOf(code: CModuleCode, name: string): NotifyFn {
       },
       fw.mod.imageBase + FIRMWARE_CALLER,
       undefined,
-      smiCallers(fw, ['SmmNotifyProtocol', 'SmmInstallProtocolInterface']),
+      smiCallers(fw, NOTIFY),
     );
     return statusOf(fw, name, v);
   };

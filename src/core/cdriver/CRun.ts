@@ -232,7 +232,9 @@ export function* runC(
           return stop.value;
         case 'native': {
           const caller = thread.frame!;
-          const rec = moduleOfFn(m, caller.fn) ?? fw.mod;
+          // The module whose code made the call (services print its name): most often the one called.
+          const a = caller.fn.address;
+          const rec = a >= fw.mod.imageBase && a < fw.mod.imageBase + fw.mod.imageSize ? fw.mod : (moduleOfFn(m, caller.fn) ?? fw.mod);
           const impl = stop.target.impl as NativeImpl;
           let value: Val;
           try {

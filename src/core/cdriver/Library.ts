@@ -15,6 +15,7 @@ import type { InfModule } from '../smmc/Inf';
 import type { NativeImpl } from './CRun';
 import * as Base from './LibBase';
 import * as Debug from './LibDebug';
+import { PCD_DEBUG_PROPERTY_MASK } from './LibDebug';
 import * as Mem from './LibMemory';
 
 /** Library functions by C name. */
@@ -116,6 +117,16 @@ export const LIBRARY_FUNCTIONS: Record<string, NativeImpl> = {
 /** The library functions that report an event (and stop the CPU): everything else runs inline in the C run loop. */
 const YIELDING = new Set(['DebugAssert', 'CpuDeadLoop']);
 
+/** Functions whose answer is fixed by OVMF's PCDs (ASSERT and DEBUG ask them on every use): plain functions, no generator. */
+const CONSTANTS: Record<string, (ctx: unknown, args: Val[]) => Val> = {
+  DebugAssertEnabled: () => (PCD_DEBUG_PROPERTY_MASK & 0x01 ? 1 : 0),
+  DebugPrintEnabled: () => (PCD_DEBUG_PROPERTY_MASK & 0x02 ? 1 : 0),
+  DebugCodeEnabled: () => (PCD_DEBUG_PROPERTY_MASK & 0x04 ? 1 : 0),
+  DebugClearMemoryEnabled: () => (PCD_DEBUG_PROPERTY_MASK & 0x08 ? 1 : 0),
+  CpuPause: () => 0,
+  InSmm: () => 1,
+};
+
 /** Runs a library function that never yields to its end. */
 function runToEnd(fn: NativeImpl, fw: Fw, args: Val[], name: string): Val {
   const r = fn(fw, args).next();
@@ -150,7 +161,7 @@ export function libraryEnv(inf: InfModule, ctx: LoadContext): LinkEnv {
   return {
     external(name: string, decl: Obj): ExternalDef | null {
       const fn = LIBRARY_FUNCTIONS[name];
-      if (fn) return { kind: 'function', impl: fn, inline: YIELDING.has(name) ? undefined : (ctx, args) => runToEnd(fn, ctx as Fw, args, name) };
+      if (fn) return { kind: 'function', impl: fn, inline: YIELDING.has(name) ? undefined : (CONSTANTS[name] ?? ((ctx, args) => runToEnd(fn, ctx as Fw, args, name))) };
       switch (name) {
         case 'gSmst':
         case 'gMmst':
