@@ -218,7 +218,6 @@ export function* runC(
     }
     let spent = 0;
     for (;;) {
-      bind(m);
       const h = cDebugHook();
       thread.check = h === null ? null : (t, f) => h.statement(t, f, cLevel(m, t));
       const stop = thread.run(C_SLICE);
@@ -238,7 +237,7 @@ export function* runC(
           const impl = stop.target.impl as NativeImpl;
           let value: Val;
           try {
-            value = yield* impl({ m, mod: rec, cpu: fw.cpu }, stop.args);
+            value = yield* impl(rec === fw.mod ? fw : { m, mod: rec, cpu: fw.cpu }, stop.args);
           } catch (e) {
             if (e instanceof CFault) {
               yield* fault(fw, thread, e.info);
@@ -250,6 +249,8 @@ export function* runC(
             throw e;
           }
           thread.resume(value);
+          // The service (or the debugger while it was paused) may have written memory behind the port.
+          bind(m);
           break;
         }
         case 'fault':
@@ -267,12 +268,14 @@ export function* runC(
           const progress = ev('handler', fw.cpu, `${f.fn.name}: still running at ${whereOf(f)} (${grouped(spent)} C statements so far)`);
           progress.cost = C_SLICE_COST;
           yield progress;
+          bind(m);
           break;
         }
         case 'break':
           // The debugger stops here; when it pulls again, the same statement is not checked twice.
           thread.skipCheck = true;
           yield cStopEvent(moduleOfFn(m, thread.frame!.fn)?.name ?? fw.mod.name, fw.cpu, thread.frame!);
+          bind(m);
           break;
       }
     }
