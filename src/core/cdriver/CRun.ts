@@ -220,7 +220,15 @@ export function* runC(
     for (;;) {
       const h = cDebugHook();
       thread.check = h === null ? null : (t, f) => h.statement(t, f, cLevel(m, t));
-      const stop = thread.run(C_SLICE);
+      let stop;
+      try {
+        stop = thread.run(C_SLICE);
+      } catch (e) {
+        // A library function run inline that dead-loops (FreePool's ASSERT): say where C called it.
+        const f = thread.frame;
+        if (e instanceof CpuDeadLoop && e.where === undefined && f) throw new CpuDeadLoop(e.cpu, e.module, `${e.message} (called at ${whereOf(f)})`, placeOf(f));
+        throw e;
+      }
       switch (stop.kind) {
         case 'done':
           cDebugHook()?.threadDone(cLevel(m, thread));

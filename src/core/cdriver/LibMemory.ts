@@ -9,9 +9,10 @@
  */
 
 import { ioRead, ioWrite, type IoWidth } from '../machine/IoBus';
-import { DEBUG, DEBUG_ERROR } from '../pi/Debug';
+import { ASSERT, ASSERT_EFI_ERROR, DEBUG, DEBUG_ERROR } from '../pi/Debug';
+import { AVAILABLE_ASSERT, DOUBLE_FREE_ASSERT, smmPoolAllocate, smmPoolFree } from '../pi/Pool';
 import { smmIsBufferOutsideSmmValid } from '../pi/SmmMemLib';
-import { smmAllocatePages, smmAllocatePool } from '../pi/SmramAlloc';
+import { smmAllocatePages } from '../pi/SmramAlloc';
 import { isSmram } from '../pi/Platform';
 import type { Val } from '../smmc/Ast';
 import { memOf, ptr } from './CMem';
@@ -66,16 +67,16 @@ export const IsZeroGuid: NativeImpl = function* (fw, [a]) {
   return 1;
 };
 
-// ---- SmmMemoryAllocationLib
+// ---- SmmMemoryAllocationLib: gSmst->SmmAllocatePool (EfiRuntimeServicesData), PiSmmCore's Pool.c bins (pi/Pool.ts)
 
 function* allocate(fw: Parameters<NativeImpl>[0], size: Val, zero: boolean, copyFrom: Val | null) {
   const n = num(size);
-  const a = smmAllocatePool(fw.m, n);
-  if (a === null) return 0;
+  const r = n > 0x40000000 ? null : smmPoolAllocate(fw.m, 6, n);
+  if (r === null || !('buffer' in r)) return 0; // the library returns NULL on any error
   const mem = memOf(fw.m);
-  if (zero) mem.fill(a, n, 0);
-  if (copyFrom !== null) mem.copy(a, copyFrom, n);
-  return a;
+  if (zero) mem.fill(r.buffer, n, 0);
+  if (copyFrom !== null) mem.copy(r.buffer, copyFrom, n);
+  return r.buffer;
 }
 
 export const AllocatePool: NativeImpl = (fw, [size]) => allocate(fw, size, false, null);
@@ -88,12 +89,28 @@ export const AllocateReservedPool: NativeImpl = function* () {
   return 0;
 };
 
-/** FreePool: the model's SMM pool does not reuse memory; an SMRAM buffer is accepted, anything else goes to gBS->FreePool (an SMM callout the model refuses). */
+/**
+ * FreePool (Buffer): a buffer in SMRAM goes to gSmst->SmmFreePool (Pool.c: a block that is not live
+ * pool, a double free, ASSERTs there and dead-loops); anything else to gBS->FreePool, which refuses
+ * NULL with EFI_INVALID_PARAMETER; either way the library then does ASSERT_EFI_ERROR (Status).
+ */
 export const FreePool: NativeImpl = function* (fw, [buf]) {
-  if (typeof buf === 'number' && buf !== 0 && isSmram(fw.m, buf)) return 0;
-  DEBUG(fw, DEBUG_ERROR, '\nASSERT_EFI_ERROR (Status = %r)\n', { status: 'EFI_INVALID_PARAMETER' });
+  if (typeof buf === 'number' && buf !== 0 && isSmram(fw.m, buf)) {
+    const r = smmPoolFree(fw.m, buf);
+    if ('bad' in r) {
+      const core = fw.m.s.modules.find((x) => x.name === 'PiSmmCore') ?? fw.mod;
+      const a = r.bad === 'signature' ? DOUBLE_FREE_ASSERT : AVAILABLE_ASSERT;
+      ASSERT({ m: fw.m, mod: core, cpu: fw.cpu }, false, a.expr, a.file, a.line);
+    }
+    return 0;
+  }
+  // gBS->FreePool: SmiScope models no boot-services pool; NULL (the common mistake) is refused as upstream does.
+  ASSERT_EFI_ERROR(fw, 'EFI_INVALID_PARAMETER', 'MemoryAllocationLib.c', FREE_POOL_ASSERT_LINE);
   return 0;
 };
+
+/** The line of ASSERT_EFI_ERROR (Status) in SmmMemoryAllocationLib's FreePool (MdePkg/Library/SmmMemoryAllocationLib/MemoryAllocationLib.c). */
+const FREE_POOL_ASSERT_LINE = 989;
 
 export const AllocatePages: NativeImpl = function* (fw, [pages]) {
   const a = smmAllocatePages(fw.m, num(pages) * 0x1000, `${fw.mod.name}: AllocatePages (${num(pages)})`, 'core-data');

@@ -10,7 +10,9 @@
 
 import { copyBytes, readBytes, writeBytes } from '../machine/Memory';
 import type { EfiStatus } from '../lib/EfiStatus';
-import { type Gen, hex, lazyEv, tag } from '../pi/Fw';
+import { ev, type Gen, hex, lazyEv, tag } from '../pi/Fw';
+import { ASSERT } from '../pi/Debug';
+import { AVAILABLE_ASSERT, DOUBLE_FREE_ASSERT, MAX_POOL_SIZE, POOL_OVERHEAD, smmPoolAllocate, smmPoolFree } from '../pi/Pool';
 import { guidName, guidToBytes } from '../lib/Guid';
 import { addrOf, readGuid, readUintn, statusVal, u64Of, writeUintn } from '../pi/Native';
 import type { Fw, NativeImpl } from '../pi/Platform';
@@ -23,11 +25,6 @@ const EfiRuntimeServicesCode = 5;
 const EfiRuntimeServicesData = 6;
 const MEMORY_TYPE = ['EfiReservedMemoryType', 'EfiLoaderCode', 'EfiLoaderData', 'EfiBootServicesCode', 'EfiBootServicesData', 'EfiRuntimeServicesCode', 'EfiRuntimeServicesData'];
 const ALLOCATE_TYPE = ['AllocateAnyPages', 'AllocateMaxAddress', 'AllocateAddress'];
-/** POOL_OVERHEAD (POOL_HEADER 24 + POOL_TAIL 16) and MAX_POOL_SIZE (2048): bigger requests take whole pages. */
-const POOL_OVERHEAD = 40;
-const MAX_POOL_SIZE = 2048;
-/** sizeof (POOL_HEADER): what a page-backed pool block's address is past its page. */
-const POOL_HEADER_SIZE = 24;
 const EFI_PAGE_SIZE = 0x1000;
 /** sizeof (EFI_CONFIGURATION_TABLE) and CONFIG_TABLE_SIZE_INCREASED. */
 const CONFIG_TABLE_ENTRY = 24;
@@ -93,9 +90,9 @@ const SmmInstallConfigurationTable: NativeImpl = function* (fw, args) {
 };
 
 /**
- * SmmAllocatePool (PoolType, Size, Buffer): only EfiRuntimeServicesCode/Data; Size + 40 > 2048
- * takes whole pages (the block is page + 24, as upstream); smaller requests come from the model's
- * pool. Buffer is not checked (upstream neither).
+ * SmmAllocatePool (PoolType, Size, Buffer): PiSmmCore's Pool.c bins (pi/Pool.ts, smm-c-facts §5.2):
+ * only EfiRuntimeServicesCode/Data; a POOL_HEADER before the block; Buffer is not checked (upstream
+ * neither).
  */
 const SmmAllocatePool: NativeImpl = function* (fw, args) {
   const { m } = fw;
@@ -106,29 +103,32 @@ const SmmAllocatePool: NativeImpl = function* (fw, args) {
   if (type !== EfiRuntimeServicesCode && type !== EfiRuntimeServicesData) {
     return yield* done(fw, `${call} = EFI_INVALID_PARAMETER: SMRAM pool only takes EfiRuntimeServicesCode or EfiRuntimeServicesData (Pool.c SmmInternalAllocatePool)`, 'EFI_INVALID_PARAMETER');
   }
-  const total = size + BigInt(POOL_OVERHEAD);
-  let at: number | null;
-  let how: string;
-  if (total > BigInt(MAX_POOL_SIZE)) {
-    const pages = (total + BigInt(EFI_PAGE_SIZE - 1)) / BigInt(EFI_PAGE_SIZE);
-    const base = pages > 0x100000n ? null : smmAllocatePages(m, Number(pages) * EFI_PAGE_SIZE, `${fw.mod.name} SmmAllocatePool (${hex(size)} bytes: ${pages} page(s))`, 'core-data');
-    at = base === null ? null : base + POOL_HEADER_SIZE;
-    how = `Size + POOL_OVERHEAD > MAX_POOL_SIZE: ${pages} whole page(s), the block starts after the 24-byte POOL_HEADER`;
-  } else {
-    at = smmAllocatePool(m, Number(size));
-    how = "from SmiScope's pool (it hands out blocks in a row; upstream's bins are smm-c-facts §5.2)";
-  }
-  if (at === null) return yield* done(fw, `${call} = EFI_OUT_OF_RESOURCES: SMRAM is full`, 'EFI_OUT_OF_RESOURCES');
-  writeUintn(m, buffer, at);
-  const got = at;
-  return yield* done(fw, `${call} = EFI_SUCCESS, *Buffer = ${hex(got)} (${how})`, 'EFI_SUCCESS');
+  const r = size > 0x40000000n ? { status: 'EFI_OUT_OF_RESOURCES' as const } : smmPoolAllocate(m, type, Number(size));
+  if ('status' in r) return yield* done(fw, `${call} = ${r.status}: SMRAM is full`, r.status);
+  writeUintn(m, buffer, r.buffer);
+  const got = r.buffer;
+  const how = Number(size) + POOL_OVERHEAD > MAX_POOL_SIZE ? 'whole pages: Size + POOL_OVERHEAD > MAX_POOL_SIZE' : `a ${blockSize(Number(size))}-byte bin block`;
+  return yield* done(fw, `${call} = EFI_SUCCESS, *Buffer = ${hex(got)} (${how}; the POOL_HEADER 'sphd' is at ${hex(got - 24)})`, 'EFI_SUCCESS');
 };
 
-/** SmmFreePool (Buffer): NULL -> EFI_INVALID_PARAMETER; otherwise EFI_SUCCESS (the model's pool does not reuse blocks). */
+function blockSize(size: number): number {
+  let b = 64;
+  while (b < size + POOL_OVERHEAD) b *= 2;
+  return b;
+}
+
+/** SmmFreePool (Buffer): NULL -> EFI_INVALID_PARAMETER; a block that is not live pool (a double free) ASSERTs in Pool.c and dead-loops. */
 const SmmFreePool: NativeImpl = function* (fw, args) {
   const buffer = addrOf(args[0]);
-  if (buffer === 0) return yield* done(fw, 'gSmst->SmmFreePool (NULL) = EFI_INVALID_PARAMETER', 'EFI_INVALID_PARAMETER');
-  return yield* done(fw, `gSmst->SmmFreePool (${hex(buffer)}) = EFI_SUCCESS (SmiScope's pool does not reuse freed blocks and keeps no POOL_HEADER to check, so a double free goes unnoticed here; upstream ASSERTs in Pool.c)`, 'EFI_SUCCESS');
+  const r = smmPoolFree(fw.m, buffer);
+  if ('bad' in r) {
+    const core = fw.m.s.modules.find((x) => x.name === 'PiSmmCore') ?? fw.mod;
+    yield ev('handler', fw.cpu, `${fw.mod.name}: gSmst->SmmFreePool (${hex(buffer)}): the POOL_HEADER at ${hex(buffer - 24)} is not a live 'sphd' block (${r.bad === 'signature' ? 'its Signature is gone: freed already, or never the pool\'s' : 'it is marked Available'}): Pool.c ASSERTs`);
+    const a = r.bad === 'signature' ? DOUBLE_FREE_ASSERT : AVAILABLE_ASSERT;
+    ASSERT({ m: fw.m, mod: core, cpu: fw.cpu }, false, a.expr, a.file, a.line);
+  }
+  const status = 'status' in r ? r.status : 'EFI_SUCCESS';
+  return yield* done(fw, `gSmst->SmmFreePool (${buffer ? hex(buffer) : 'NULL'}) = ${status}${status === 'EFI_SUCCESS' ? ': the block goes back to the head of its bin (the next allocation of that size gets it)' : ''}`, status);
 };
 
 /**

@@ -127,6 +127,8 @@ export interface SmmCoreState {
    * memory outside SMRAM is no-execute and boot-services / conventional memory not-present.
    */
   pagingLocked?: boolean;
+  /** PiSmmCore's Pool.c bins for the drivers' SmmAllocatePool (pi/Pool.ts): free blocks per type and bin. */
+  pool?: { free: number[][][] };
   /** PiSmmCpuDxeSmm's Stacks: CPU i's stack is [base + i*size, base + (i+1)*size): known-good page, guard page, SMI stack (smm-c-facts §5.1). */
   smmStacks?: { base: number; size: number };
   dispatcherRunning: boolean;
