@@ -97,7 +97,8 @@ export class CThread {
     for (let i = 0; i < ps.length && i < args.length; i++) {
       const p = ps[i];
       const r = reprOf(p.obj.ty);
-      if (r === null) MEM.copy(bp + p.offset, args[i], p.obj.ty.size);
+      if (r === 'u64' || r === 'i64') MEM.rawSet64(bp + p.offset, args[i]); // the frame is on the stack, checked above
+      else if (r === null) MEM.copy(bp + p.offset, args[i], p.obj.ty.size);
       else store(MEM, r, bp + p.offset, args[i]);
     }
     this.frame = f;
