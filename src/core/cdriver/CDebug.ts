@@ -15,7 +15,7 @@ import { CDiagnostic } from '../smmc/Source';
 import { CFault } from '../smmc/MemPort';
 import { hexVal } from '../smmc/Values';
 import type { Obj } from '../smmc/Ast';
-import { efiStatusName } from './Status';
+import { efiStatusName } from '../lib/EfiStatus';
 
 export interface CFrameView {
   /** 0 = innermost. */
@@ -42,8 +42,6 @@ export interface CVarView {
 function peekOf(m: Machine) {
   return (a: number, len: number) => readBytes(m.s.mem, a, len);
 }
-
-const statusName = (v: number | bigint) => efiStatusName(v);
 
 /** Every C frame running on machine `m`, innermost first, with the firmware frames that called C. */
 export function cBacktrace(m: Machine): CFrameView[] {
@@ -86,7 +84,7 @@ export function cLocals(m: Machine, f: Frame): CVarView[] {
       type: typeText(s.obj.ty),
       address,
       size: s.obj.ty.size,
-      value: formatValue(s.obj.ty, address, peek, statusName),
+      value: formatValue(s.obj.ty, address, peek, efiStatusName),
       param: params.has(s.obj),
     };
   });
@@ -120,7 +118,7 @@ export function cPrint(m: Machine, index: number, text: string): EvalResult {
       if (a < 0 || a + len > 2 ** m.s.config.physAddressBits) throw new CFault({ vector: 14, address: a, access: 'read', message: 'beyond the physical address width' });
       return readBytes(m.s.mem, a, len);
     },
-    statusName,
+    statusName: efiStatusName,
   });
 }
 

@@ -1,9 +1,10 @@
 /**
- * Memory helpers for the library functions SMM-C modules link against: C strings, GUIDs and
- * UINTNs read and written through the same port and access checks as compiled C code (so
+ * Memory helpers for the library functions SMM-C modules link against: C strings and GUIDs
+ * read and written through the same port and access checks as compiled C code (so
  * CopyMem (NULL, ...) after the SMM lock faults just as a C assignment through NULL does).
  */
 
+import { guidFromBytes } from '../lib/Guid';
 import type { Machine } from '../pi/Platform';
 import type { Val } from '../smmc/Ast';
 import { MEM, type MemPort } from '../smmc/MemPort';
@@ -54,16 +55,5 @@ export function readUnicode(m: Machine, a: Val): string | null {
 export function readGuid(m: Machine, a: Val): string | null {
   if (a === 0) return null;
   const mem = memOf(m);
-  const b = Array.from({ length: 16 }, (_, i) => mem.r8(ptr(a) + i));
-  const h = (n: number) => n.toString(16).padStart(2, '0');
-  const d1 = (b[3] << 24) | (b[2] << 16) | (b[1] << 8) | b[0];
-  return `${(d1 >>> 0).toString(16).padStart(8, '0')}-${h(b[5])}${h(b[4])}-${h(b[7])}${h(b[6])}-${h(b[8])}${h(b[9])}-${b.slice(10).map(h).join('')}`;
-}
-
-export function readUintn(m: Machine, a: Val): Val {
-  return memOf(m).r64(a);
-}
-
-export function writeUintn(m: Machine, a: Val, v: Val): void {
-  memOf(m).w64(a, v);
+  return guidFromBytes(Uint8Array.from({ length: 16 }, (_, i) => mem.r8(ptr(a) + i)));
 }

@@ -8,7 +8,7 @@
  * function the module can register, called with the edk2 signatures.
  */
 
-import type { EfiStatus } from '../lib/EfiStatus';
+import { type EfiStatus, efiStatusName } from '../lib/EfiStatus';
 import { guidToBytes } from '../lib/Guid';
 import { writeBytes } from '../machine/Memory';
 import { ev, type Gen, hex } from '../pi/Fw';
@@ -23,7 +23,6 @@ import { CDiagnostic, type SourceFile } from '../smmc/Source';
 import { memOf } from './CMem';
 import { type CModuleCode, registerCModule, runC } from './CRun';
 import { LIBRARY_FUNCTIONS, libraryEnv, UEFI_BOOT_SERVICES, UEFI_SYSTEM_TABLE, undefinedHint } from './Library';
-import { efiStatus, efiStatusName } from './Status';
 
 /** A file of a module as the editor, a session or the CLI holds it (plain data). */
 export interface CModuleFile {
@@ -264,4 +263,4 @@ function notifyOf(code: CModuleCode, name: string): NotifyFn {
   };
 }
 
-export { LIBRARY_FUNCTIONS, efiStatus };
+export { LIBRARY_FUNCTIONS };

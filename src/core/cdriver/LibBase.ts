@@ -10,7 +10,7 @@ import { CFault } from '../smmc/MemPort';
 import { normU64 } from '../smmc/Values';
 import { memOf, ptr, readAscii, readUnicode } from './CMem';
 import type { NativeImpl } from './CRun';
-import { efiStatus } from './Status';
+import { efiStatusValue } from '../lib/EfiStatus';
 
 /* eslint-disable require-yield */
 
@@ -58,9 +58,9 @@ export const StrnCmp: NativeImpl = function* (fw, [a, b, n]) {
 function strCpyS(wide: boolean): NativeImpl {
   return function* (fw, [dst, max, src]) {
     const n = num(max);
-    if (dst === 0 || src === 0 || n === 0) return efiStatus('EFI_INVALID_PARAMETER');
+    if (dst === 0 || src === 0 || n === 0) return efiStatusValue('EFI_INVALID_PARAMETER');
     const s = (wide ? readUnicode(fw.m, src) : readAscii(fw.m, src)) ?? '';
-    if (s.length >= n) return efiStatus('EFI_BUFFER_TOO_SMALL');
+    if (s.length >= n) return efiStatusValue('EFI_BUFFER_TOO_SMALL');
     const mem = memOf(fw.m);
     const unit = wide ? 2 : 1;
     for (let i = 0; i <= s.length; i++) {

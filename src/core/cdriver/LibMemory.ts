@@ -17,7 +17,7 @@ import { isSmram } from '../pi/Platform';
 import type { Val } from '../smmc/Ast';
 import { memOf, ptr } from './CMem';
 import type { NativeImpl } from './CRun';
-import { efiStatus } from './Status';
+import { efiStatusValue } from '../lib/EfiStatus';
 
 const num = (v: Val) => Number(BigInt.asUintN(64, BigInt(v)));
 
@@ -135,7 +135,7 @@ function* checkedCopy(fw: Parameters<NativeImpl>[0], dst: Val, src: Val, len: Va
     DEBUG(fw, DEBUG_ERROR, '%a\n', msg);
     if (kind === 'To') DEBUG(fw, DEBUG_ERROR, 'SmmCopyMemToSmram: Security Violation: Source (0x%x), Length (0x%x)\n', src, len);
     else if (kind === 'From') DEBUG(fw, DEBUG_ERROR, 'SmmCopyMemFromSmram: Security Violation: Destination (0x%x), Length (0x%x)\n', dst, len);
-    return efiStatus('EFI_SECURITY_VIOLATION');
+    return efiStatusValue('EFI_SECURITY_VIOLATION');
   }
   memOf(fw.m).copy(dst, src, num(len));
   return 0;

@@ -9,6 +9,7 @@ import { type CModuleFile, type CModuleSource, compileCModule } from '../cdriver
 import { cModuleOf } from '../cdriver/CRun';
 import { cBacktrace, cEval, cFrameAt, cLocals } from '../cdriver/CDebug';
 import type { Debugger } from '../debug/Debugger';
+import { hex } from '../pi/Fw';
 import { parseInf } from '../smmc/Inf';
 import { CDiagnostic, sourceLine } from '../smmc/Source';
 import type { CommandTable } from './CommandShared';
@@ -155,7 +156,7 @@ export const SOURCE_COMMANDS: CommandTable = {
       checkPositional(a, 0, 0, 'bt');
       const frames = cBacktrace(s.m);
       if (frames.length === 0) throw new ConsoleError('no C code is running (set `break FILE.c:LINE`, or `step into` from an event that calls C)');
-      return frames.map((f) => (f.kind === 'c' ? `#${f.index}  ${f.fn} () at ${f.file}:${f.line}  [${f.module}]  RIP ${hex8(f.ip!)}` : `#${f.index}  ${f.fn} ()  [firmware]`));
+      return frames.map((f) => (f.kind === 'c' ? `#${f.index}  ${f.fn} () at ${f.file}:${f.line}  [${f.module}]  RIP ${hex(f.ip!, 8)}` : `#${f.index}  ${f.fn} ()  [firmware]`));
     },
   },
   locals: {
@@ -169,7 +170,7 @@ export const SOURCE_COMMANDS: CommandTable = {
       const vars = cLocals(s.m, f);
       if (vars.length === 0) return [`${f.fn.name} has no parameters or locals`];
       const w = Math.max(...vars.map((v) => v.type.length + v.name.length + 1));
-      return vars.map((v) => `${`${v.type} ${v.name}`.padEnd(w)}  @${hex8(v.address)}  = ${v.value}${v.param ? '  (parameter)' : ''}`);
+      return vars.map((v) => `${`${v.type} ${v.name}`.padEnd(w)}  @${hex(v.address, 8)}  = ${v.value}${v.param ? '  (parameter)' : ''}`);
     },
   },
   print: {
@@ -235,14 +236,10 @@ export const SOURCE_COMMANDS: CommandTable = {
 function printLine(s: Debugger, frame: number, expr: string): string {
   const r = cEval(s.m, frame, expr);
   if ('error' in r) throw new ConsoleError(r.error);
-  return `(${r.type}) ${r.value}${r.address !== null ? `  @${hex8(r.address)}` : ''}`;
+  return `(${r.type}) ${r.value}${r.address !== null ? `  @${hex(r.address, 8)}` : ''}`;
 }
 
 function watchValue(s: Debugger, expr: string): string {
   const r = cEval(s.m, 0, expr);
   return 'error' in r ? `<${r.error}>` : r.value;
-}
-
-function hex8(v: number): string {
-  return '0x' + v.toString(16).toUpperCase().padStart(8, '0');
 }

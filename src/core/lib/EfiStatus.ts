@@ -75,6 +75,7 @@ export function efiStatusValue(s: EfiStatus): number | bigint {
 
 /** The name of a C EFI_STATUS value (number or bigint, taken modulo 2^64); undefined when it has none. */
 export function efiStatusName(v: number | bigint): EfiStatus | undefined {
+  if (v === 0) return 'EFI_SUCCESS'; // the common answer, without a BigInt
   if (typeof v === 'number') {
     if (!Number.isSafeInteger(v)) return undefined;
     v = BigInt(v);

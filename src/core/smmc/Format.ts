@@ -14,7 +14,7 @@ import { join64 } from './Values';
 export type PeekFn = (addr: number, len: number) => Uint8Array;
 
 /** Names for EFI_STATUS values (the caller passes the model's table). */
-export type StatusNamer = (v: Val) => string | null;
+export type StatusNamer = (v: Val) => string | undefined;
 
 function intOf(bytes: Uint8Array, size: number, signed: boolean): Val {
   let lo = 0;
