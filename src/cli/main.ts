@@ -3,6 +3,7 @@
  * fresh default platform and prints what the page's terminal would, firmware debugcon log lines
  * included (prefixed "serial| " unless --log-prefix debugcon). Exits 1 with the line number on
  * the first bad line, 2 on usage errors.
+ * `smiscope compare A B SCRIPT`: the script on two platforms, aligned (src/cli/compare.ts).
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,11 +11,13 @@ import { dirname, resolve } from 'node:path';
 import type { Workspace } from '../core/cdriver/CModule';
 import { clampColumns } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
+import { COMPARE_USAGE, compareCli } from './compare';
 import { parseRunArgs, runScript } from './run';
 
 function usage(): never {
   process.stderr.write(
     'usage: smiscope run FILE [--log-prefix serial|debugcon]   (FILE = - for standard input)\n' +
+      '       smiscope compare A B SCRIPT   (the script on two platforms, aligned; `smiscope compare` alone explains)\n' +
       '       smiscope help\n' +
       '  Firmware lines are the debugcon log (OVMF DEBUG output on I/O port 0x402), prefixed "serial| "\n' +
       '  by default, or "debugcon| " with --log-prefix debugcon.\n',
@@ -31,6 +34,23 @@ function main(argv: string[]): void {
     const s = Session.create();
     if (ttyColumns !== undefined) s.columns = clampColumns(ttyColumns);
     process.stdout.write(s.exec('help').lines.join('\n') + '\n');
+    process.stdout.write(['', 'CLI: smiscope run FILE [--log-prefix serial|debugcon]   runs a script (FILE - is stdin)', ...COMPARE_USAGE.map((l) => l.replace(/^usage: /, 'CLI: '))].join('\n') + '\n');
+    return;
+  }
+  if (cmd === 'compare') {
+    process.exitCode = compareCli(rest, {
+      read: (f) => {
+        try {
+          return { text: f === '-' ? readFileSync(0, 'utf8') : readFileSync(f, 'utf8') };
+        } catch (e) {
+          return { error: (e as Error).message };
+        }
+      },
+      out: (s) => process.stdout.write(s),
+      err: (s) => process.stderr.write(s),
+      ttyColumns,
+      workspace: (f) => fsWorkspace(f === '-' ? process.cwd() : dirname(resolve(f))),
+    });
     return;
   }
   const args = cmd === 'run' ? parseRunArgs(rest) : null;

@@ -24,6 +24,7 @@ export const CORE_FLOORS: Record<string, number> = {
   system: 5, // what spans hardware and firmware: building the machine, boot stages, the SMI lifecycle
   debug: 6, // stepping, breakpoints, replay, the view of the machine
   console: 7, // the command language, the session that runs it
+  compare: 8, // one script on two platforms: the traces recorded, aligned by phase, the differences explained
 };
 
 function sources(dir: string): string[] {

@@ -44,7 +44,8 @@ export class Debugger extends DebuggerBase {
    * `platform ovmf ...` / `reset`: power on a fresh machine and boot it (system/OvmfBoot bootOvmf)
    * as the history's first run: breakpoints stop it, `step` walks it (PEI, driver entry points,
    * DXE events, each SMI), `back` goes back inside it. With no breakpoint set, a configuration
-   * booted before starts from its cached boot (BOOT_CACHE) instead of running its ~520 SMIs again.
+   * booted before starts from its cached boot (BOOT_CACHE) instead of running its ~520 SMIs again,
+   * unless someone taps the events (`eventTap`: a cached boot has none to show).
    */
   reset(opts: PlatformOptions): string[] {
     const config = configOf(opts);
@@ -52,7 +53,7 @@ export class Debugger extends DebuggerBase {
     this.platform = opts;
     this.bootBreakpoints = this.breakpoints.map((b) => breakLine(b.spec));
     const key = JSON.stringify(config) + '|' + JSON.stringify(this.historyLimits);
-    const cached = this.breakpoints.length === 0 ? BOOT_CACHE.get(key) : undefined;
+    const cached = this.breakpoints.length === 0 && this.eventTap === null ? BOOT_CACHE.get(key) : undefined;
     if (cached) {
       BOOT_CACHE.delete(key);
       BOOT_CACHE.set(key, cached); // most recently used last
@@ -311,6 +312,7 @@ export class Debugger extends DebuggerBase {
       } else if (e.phase === 'rsm' && last !== 'rsm') ph.push('rsm');
     }
     this.tl.push(e);
+    if (this.eventTap !== null) this.eventTap(e, this.eventSeq + 1);
     this.c.onRecord();
     return this.smis.track(cur, ++this.eventSeq);
   }

@@ -91,6 +91,12 @@ export abstract class DebuggerBase {
   readonly c = new CStepper();
   /** Where `load` reads module files (the CLI's disk, the page's editor buffers); null = none. */
   workspace: Workspace | null = null;
+  /**
+   * Sees every event the debugger records (runs and replays), with its session event number;
+   * null = nobody. compare/ collects whole traces with it (the timeline keeps only the newest
+   * events of the run in progress). While it is set, `reset` boots for real (no cached boot).
+   */
+  eventTap: ((e: TraceEvent, seq: number) => void) | null = null;
   /** The last SMM-C compile error (the editor marks it), cleared by a good load. */
   cDiagnostic: { file: string; line: number; col: number; message: string; text: string } | null = null;
 
