@@ -10,7 +10,7 @@
 
 import { wrap } from '../console/Columns';
 import type { CompareResult, CompareRow, Explanation } from './CompareTypes';
-import { DEFAULT_CONTEXT, foldRows } from './Fold';
+import { DEFAULT_CONTEXT, type FoldItem, foldRows } from './Fold';
 
 /** Side by side from this width on (two columns of 77). */
 export const TWO_COLUMNS = 160;
@@ -45,6 +45,19 @@ function phaseTitle(r: CompareResult, p: number): string {
   return `${ph.title}${ph.only ? `  (on ${ph.only.toUpperCase()} only)` : ''}${smi}`;
 }
 
+/** What a fold stands for, in a few words (the page's fold says the same). */
+export function foldText(r: CompareResult, f: Extract<FoldItem, { kind: 'fold' }>): string {
+  const n = f.to - f.from;
+  const over = f.phases > 1 ? ` over ${f.phases} phases` : '';
+  if (f.why === 'boot') {
+    let differ = 0;
+    for (let i = f.from; i < f.to; i++) if (!r.rows[i].same) differ++;
+    return `the boot: ${n} row(s)${over}, ${differ} of them differ; not compared (scope: the script's lines)`;
+  }
+  if (f.why === 'same') return `${n} same row(s)${over}`;
+  return `${n} more row(s) on ${f.why.toUpperCase()} only${over}`;
+}
+
 /** The explanation of a difference, wrapped to `width`. */
 export function explanationLines(e: Explanation, width: number, indent = '  '): string[] {
   const w = Math.max(20, width - indent.length);
@@ -76,7 +89,7 @@ export function compareText(r: CompareResult, opts: TextOptions): string[] {
     } else if (it.kind === 'phase') {
       out.push(...fit(`  ▸ ${phaseTitle(r, it.phase)}`, cols).map((l, i) => (i ? '    ' + l.trimStart() : l)));
     } else if (it.kind === 'fold') {
-      out.push(`    ⋯ ${it.to - it.from} ${it.side ? `more row(s) on ${it.side.toUpperCase()} only` : 'same row(s)'}${it.phases > 1 ? ` over ${it.phases} phases` : ''} ⋯`);
+      out.push(...fit(`    ⋯ ${foldText(r, it)} ⋯`, cols).map((l, i) => (i ? '    ' + l.trimStart() : l)));
     } else {
       const row = r.rows[it.row];
       const g = `${it.row === firstRow ? '>' : ' '}${mark(row)}`;

@@ -12,10 +12,13 @@ export type FoldItem =
   | { kind: 'phase'; phase: number }
   | { kind: 'row'; row: number }
   /**
-   * Rows [from, to) folded, over `phases` phases: all the same on both sides, or (`side`) all on
-   * that side only (what one side goes on to do after the other hung, or a boot only it has).
+   * Rows [from, to) folded, over `phases` phases, and why: all the same on both sides ('same'),
+   * all on one side only ('a' / 'b': what one side goes on to do after the other hung, a boot only
+   * it has), or a boot the compare does not compare ('boot': scope 'commands').
    */
-  | { kind: 'fold'; from: number; to: number; phases: number; side?: 'a' | 'b' };
+  | { kind: 'fold'; from: number; to: number; phases: number; why: FoldWhy };
+
+export type FoldWhy = 'same' | 'a' | 'b' | 'boot';
 
 /** Same rows shown around each difference. */
 export const DEFAULT_CONTEXT = 3;
@@ -57,34 +60,47 @@ export function foldRows(r: CompareResult, context = DEFAULT_CONTEXT, unfolded: 
     if (j - i < MIN_FOLD || unfolded.has(i)) keep.fill(1, i, j);
     i = j;
   }
+  // Why a hidden row is hidden (0: the same on both sides).
+  const why = new Uint8Array(n); // 1: on A only, 2: on B only, 3: the boot, not compared
+  const WHY: FoldWhy[] = ['same', 'a', 'b', 'boot'];
   // Long runs of one-sided rows: their head shows, their tail folds (one side).
-  const oneSided = new Uint8Array(n); // 1: folded on A only, 2: on B only
   if (context >= 0) {
     for (let i = 0; i < n; ) {
       const side = sideOf(r, i);
       let j = i + 1;
       while (side !== 0 && j < n && sideOf(r, j) === side) j++;
       if (side !== 0 && j - i > ONE_SIDED_FOLD && !unfolded.has(i + ONE_SIDED_SHOWN)) {
-        oneSided.fill(side, i + ONE_SIDED_SHOWN, j);
+        why.fill(side, i + ONE_SIDED_SHOWN, j);
         keep.fill(0, i + ONE_SIDED_SHOWN, j);
       }
       i = j;
     }
+    // A boot outside the scope folds whole (it is there to be looked at, not compared).
+    const boot = r.steps[0];
+    if (r.scope === 'commands' && boot && boot.phaseCount > 0) {
+      const from = r.phases[boot.firstPhase].first;
+      const last = r.phases[boot.firstPhase + boot.phaseCount - 1];
+      const to = last.first + last.count;
+      if (!unfolded.has(from)) {
+        keep.fill(0, from, to);
+        why.fill(3, from, to);
+      }
+    }
   }
   const out: FoldItem[] = [];
-  let fold: { from: number; to: number; phases: number; side?: 'a' | 'b' } | null = null;
+  let fold: { from: number; to: number; phases: number; why: FoldWhy } | null = null;
   const flush = () => {
     if (fold) out.push({ kind: 'fold', ...fold });
     fold = null;
   };
   const hide = (row: number, newPhase: boolean) => {
-    const side = oneSided[row] === 1 ? 'a' : oneSided[row] === 2 ? 'b' : undefined;
-    if (fold && fold.to === row && fold.side === side) {
+    const w = WHY[why[row]];
+    if (fold && fold.to === row && fold.why === w) {
       fold.to = row + 1;
       if (newPhase) fold.phases++;
     } else {
       flush();
-      fold = side ? { from: row, to: row + 1, phases: 1, side } : { from: row, to: row + 1, phases: 1 };
+      fold = { from: row, to: row + 1, phases: 1, why: w };
     }
   };
   r.steps.forEach((st, si) => {
