@@ -14,15 +14,17 @@ export type { SmramDescriptorView, SmramRegion, SmramRegionKind } from '../core/
 export type { CommBufferView, CpuView, CSourceFile, CView, DebugStatus, HandlerRow, Hex, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateView, SmiListRow, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 export type { CStopInfo } from '../core/pi/Fw';
 export type { CFrameView, CVarView } from '../core/cdriver/CDebug';
+import type { CompareResult, CompareScope } from '../core/compare/CompareTypes';
 import type { SmiListRow } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
 
 /**
  * Both ends must speak the same version (the worker says so on a mismatch). v4 added the
  * 'terminal-size' message, the 'back' action and 'output'.echo; v5 the 'workspace' message, the
- * C step actions, ViewSnapshot.c and the 'header' request / answer with 'ready'.headers (SMM-C).
+ * C step actions, ViewSnapshot.c and the 'header' request / answer with 'ready'.headers (SMM-C);
+ * v6 the 'compare' request and answer (one script on two platforms).
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Debugger granularities, coarse to fine. */
 export type StepGranularity = 'smi' | 'phase' | 'event';
@@ -50,7 +52,13 @@ export type UiToWorker =
   /** The editor's files (path -> text): what `load` reads in the page (the CLI reads the disk). */
   | { type: 'workspace'; files: Record<string, string> }
   /** The text of a shipped SMM-C header (`#include <Library/DebugLib.h>` asks for 'Library/DebugLib.h'); answered with 'header'. */
-  | { type: 'header'; name: string };
+  | { type: 'header'; name: string }
+  /**
+   * Run `script` (console lines, or a session file's JSON) on platform `a` and on platform `b`
+   * (what `platform` takes) on fresh machines, apart from the session, and align the two traces;
+   * answered with 'compare'. The session is not touched.
+   */
+  | { type: 'compare'; id: number; a: string; b: string; script: string; scope: CompareScope };
 
 /** One thing the worker reports. */
 export type WorkerMessage =
@@ -76,7 +84,9 @@ export type WorkerMessage =
   /** The session's SMIs, oldest first. */
   | { type: 'smi-list'; rows: SmiListRow[] }
   /** A shipped header's text (null: no such header). */
-  | { type: 'header'; name: string; text: string | null };
+  | { type: 'header'; name: string; text: string | null }
+  /** The answer to 'compare': the aligned traces, or why there are none (a spec `platform` refuses, a bad script). */
+  | { type: 'compare'; id: number; result: CompareResult | null; error: string | null; notes: string[] };
 
 /**
  * What goes over the wire. Everything one UI message (or one slice of a running command)

@@ -16,6 +16,7 @@ import { TimelinePanel } from './panels/TimelinePanel';
 import { isTerminalSizeKey, TerminalPanel } from './panels/TerminalPanel';
 import { KeysOverlay } from './panels/KeysOverlay';
 import { SmiListDialog } from './panels/SmiListDialog';
+import { CompareView } from './panels/CompareView';
 import { SourcePanel } from './panels/SourcePanel';
 import { CStackPanel } from './panels/CStackPanel';
 import { installSourceFollow, syncWorkspace } from './actions/sourceActions';
@@ -113,6 +114,7 @@ export function App() {
         <TerminalPanel />
       </div>
       <SmiListDialog />
+      <CompareView />
       <KeysOverlay />
     </div>
   );

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import '@xterm/xterm/css/xterm.css';
 import './styles/app.css';
 import './styles/source.css';
+import './styles/compare.css';
 import { App } from './App';
 
 const root = document.getElementById('root');

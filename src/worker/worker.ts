@@ -6,6 +6,7 @@
  * macrotask between them, so a 'pause' message can get in.
  */
 import { clampColumns, DEFAULT_COLUMNS, wrap, wrapLines } from '../core/console/Columns';
+import { runCompare } from '../core/compare/CompareRun';
 import { Session } from '../core/console/Session';
 import { SHIPPED_HEADERS } from '../core/smmc/ShippedHeaders';
 import { PROTOCOL_VERSION, type DebugAction, type UiToWorker, type ViewRequest, type ViewSnapshot, type WorkerMessage, type WorkerToUi } from '../protocol/messages';
@@ -308,6 +309,17 @@ function handle(msg: UiToWorker): void {
     case 'header':
       post({ type: 'header', name: msg.name, text: Object.hasOwn(SHIPPED_HEADERS, msg.name) ? SHIPPED_HEADERS[msg.name] : null });
       break;
+    case 'compare': {
+      // Two fresh sessions of its own (the page's session is not touched); a boot is ~0.5 s the
+      // first time a spec is compared, its trace is kept for the next compares.
+      try {
+        const r = runCompare({ a: msg.a, b: msg.b, script: msg.script, scope: msg.scope, workspace: workspaceReader() });
+        post(r.ok ? { type: 'compare', id: msg.id, result: r.result, error: null, notes: r.notes } : { type: 'compare', id: msg.id, result: null, error: r.error, notes: [] });
+      } catch (err) {
+        post({ type: 'compare', id: msg.id, result: null, error: `internal error: ${err instanceof Error ? err.message : String(err)}`, notes: [] });
+      }
+      break;
+    }
     default: {
       const never: never = msg;
       reportError(0, new Error(`unknown message ${JSON.stringify(never)}`));

@@ -17,7 +17,7 @@ function phase(over: Partial<ComparePhase> = {}): ComparePhase {
   return { step: 0, title: 'SMI Communicate gEfiEventDxeDispatchGuid from CPU0 · handlers', unit: 'SMI Communicate gEfiEventDxeDispatchGuid from CPU0', segment: 'handlers', first: 0, count: 1, same: false, ...over };
 }
 
-function run(row: Omit<CompareRow, 'phase' | 'same'>, A: SideTrace, B: SideTrace, p: ComparePhase = phase(), rows?: CompareRow[]) {
+function run(row: Partial<Omit<CompareRow, 'phase' | 'same'>>, A: SideTrace, B: SideTrace, p: ComparePhase = phase(), rows?: CompareRow[]) {
   const r: CompareRow = { phase: 0, same: false, kind: 'event', ...row };
   return explain({ row: r, phase: p, rows: rows ?? [r], A, B });
 }

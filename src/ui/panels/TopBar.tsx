@@ -10,6 +10,7 @@ import { addr, sizeText } from '../format';
 import { useApp } from '../store/store';
 import { PHASE_LABEL } from './legend';
 import { SmiListButton } from './SmiListDialog';
+import { CompareButton } from './CompareView';
 
 /** The machine's virtual clock: only modelled waits (PiSmmCpuDxeSmm's sync timeouts) advance it. */
 function VirtualTime() {
@@ -277,6 +278,7 @@ export function TopBar() {
           <h1>SmiScope</h1>
           <SessionButtons />
           <SmiListButton />
+          <CompareButton />
           <SourceToggle />
         </div>
         <PlatformLine />

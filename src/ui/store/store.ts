@@ -7,10 +7,11 @@ import { createSelectionSlice, type SelectionSlice } from './selectionSlice';
 import { createFollowSlice, type FollowSlice } from './followSlice';
 import { cPatch, createSourceSlice, type SourceSlice } from './sourceSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
+import { type CompareSlice, createCompareSlice } from './compareSlice';
 import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
@@ -19,6 +20,7 @@ export const appStore = createStore<AppState>()(() => ({
   ...createLayoutSlice(),
   ...createFollowSlice(),
   ...createSourceSlice(),
+  ...createCompareSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */
@@ -87,6 +89,7 @@ function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
     case 'timeline-text':
     case 'smi-list':
     case 'header':
+    case 'compare':
       return;
     default: {
       const never: never = msg;
@@ -118,6 +121,9 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
       return { smiRows: msg.rows };
     case 'header':
       return msg.text === null ? null : { headerTexts: { ...s.headerTexts, [msg.name]: msg.text } };
+    case 'compare':
+      // Only the answer to the compare asked for last counts.
+      return msg.id !== s.comparePending ? null : { comparePending: null, compareResult: msg.result, compareError: msg.error, compareNotes: msg.notes };
     default: {
       const never: never = msg;
       console.warn('unknown worker message', never);
