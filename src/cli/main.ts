@@ -34,7 +34,7 @@ function main(argv: string[]): void {
     const s = Session.create();
     if (ttyColumns !== undefined) s.columns = clampColumns(ttyColumns);
     process.stdout.write(s.exec('help').lines.join('\n') + '\n');
-    process.stdout.write(['', 'CLI: smiscope run FILE [--log-prefix serial|debugcon]   runs a script (FILE - is stdin)', ...COMPARE_USAGE.map((l) => l.replace(/^usage: /, 'CLI: '))].join('\n') + '\n');
+    process.stdout.write(['', 'CLI, besides this console language:', '       smiscope run FILE [--log-prefix serial|debugcon]   runs a script (FILE - is stdin)', ...COMPARE_USAGE.map((l) => l.replace(/^usage: /, '       '))].join('\n') + '\n');
     return;
   }
   if (cmd === 'compare') {

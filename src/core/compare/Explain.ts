@@ -131,10 +131,11 @@ function moduleLoaded(c: Ctx): Explanation | null {
   const hung = c.side[not].facts.hung;
   if (rec.state === 'failed') return make('module-loaded', title, `${head} On ${upper(not)} its start failed: ${rec.reason} (SmmDispatcher prints "Error: SMM image at ... start failed" and unloads the image).`, ['smm-facts §1.9']);
   if (hung && rec.state !== 'dispatched') {
+    // A consequence of the hang, as every driver after it is: one title for all of them.
     return make(
       'module-loaded',
-      title,
-      `${head} ${upper(not)}'s boot hung in ${hung.module} (${hung.message}) before its dispatcher started ${module}` + (rec.missing.length ? `; ${module}'s depex last missed ${rec.missing.join(', ')}.` : '.'),
+      `${upper(ran)} goes on after ${upper(not)} hung in ${hung.module}: the drivers after it run on ${upper(ran)} only`,
+      `${head} ${upper(not)}'s boot hung in ${hung.module} before its SMM dispatcher started ${module}: ${hung.message.split(' (called at')[0]}.`,
       ['smm-facts §1.9', 'smm-facts §12.9'],
     );
   }
@@ -164,7 +165,7 @@ function hang(c: Ctx): Explanation | null {
   if (ha === hb) return null;
   const s: Side = ha ? 'a' : 'b';
   const h = c.side[s].facts.hung;
-  const what = h ? `${h.message} (module ${h.module})` : text(c, s)!;
+  const what = h ? `${h.message.split(' (called at')[0]} in ${h.module}` : text(c, s)!;
   const where = h ? /\bASSERT (\S+\(\d+\))/.exec(h.message)?.[1] : undefined;
   return make(
     'hang',
