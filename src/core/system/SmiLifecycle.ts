@@ -176,7 +176,8 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     const r = cpu.regs;
     const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
     const base = cpu.smbase;
-    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${hex64w(rip0, rip1)}, RAX=${hex64w(rax0, rax1)}, SMBASE=${hex(base)}`);
+    const halted = cpu.halted; // only the Intel map's AutoHALTRestart halts again (facts §10.5)
+    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${hex64w(rip0, rip1)}, RAX=${hex64w(rax0, rax1)}, SMBASE=${hex(base)}${halted ? '; AutoHALTRestart bit 0 is set, so the CPU is back in HLT' : ''}`);
   }
   rec.finished = true;
   if (t.communicate) {
