@@ -83,7 +83,7 @@ export interface SaveStateLayout {
   writerShort: string;
   /** Bytes zeroed at SMBASE + KVM_SMRAM_IMAGE_OFFSET before the fields are written (0: none). */
   zeroOnEntry: number;
-  /** RSM reloads SMBASE from the map: KVM always; QEMU TCG only when revision bit 17 is set. */
+  /** RSM reloads SMBASE from the map: KVM and the Intel CPU always; QEMU TCG only when revision bit 17 is set in the map. */
   smbaseReloadAlways: boolean;
   /** The field table flattened for SMM entry and RSM, by width: see compileCopies. */
   copies: FieldCopies;
@@ -291,8 +291,8 @@ function intel64Fields(): SaveStateField[] {
     f('GdtBaseHiDword', 0x7dd0, 4, r('GDTR_BASE', 'hi'), true, true, 'GDTR base, upper 32 bits (the lower half is GdtBaseLoDword at 0x7E8C)'),
     f('LdtBaseHiDword', 0x7dd4, 4, r('LDTR_BASE', 'hi'), true, true, 'LDTR base, upper 32 bits (the lower half is LdtBaseLoDword at 0x7E9C)'),
     f('IdtBaseHiDword', 0x7dd8, 4, r('IDTR_BASE', 'hi'), true, true, 'IDTR base, upper 32 bits (the lower half is IdtBaseLoDword at 0x7E94)'),
-    f('IO_EIP', 0x7de8, 8, 'zero', true, false, "edk2's name; the SDM table calls it IO_RIP and gives no description, so SmiScope writes 0"),
-    f('CR4', 0x7e40, 4, r('CR4'), true, true, 'saved, not meant to be read or changed by the handler (SDM); 32 bits in the edk2 map'),
+    f('IO_EIP', 0x7de8, 8, 'zero', true, false, "edk2's name; Intel's BIOS writer's guides (as coreboot's em64t101_save_state.h copies them) call it io_rip, among the registers an I/O instruction restart needs. Neither source says what the CPU writes here, and SmiScope does not model the restart, so it writes 0"),
+    f('CR4', 0x7e40, 4, r('CR4'), true, true, 'the SDM counts CR4 among the registers saved but not readable; the edk2 map has it here, 32 bits'),
     f('GdtBaseLoDword', 0x7e8c, 4, r('GDTR_BASE', 'lo'), true, true, 'GDTR base, lower 32 bits'),
     f('IdtBaseLoDword', 0x7e94, 4, r('IDTR_BASE', 'lo'), true, true, 'IDTR base, lower 32 bits'),
     f('LdtBaseLoDword', 0x7e9c, 4, r('LDTR_BASE', 'lo'), true, true, 'LDTR base, lower 32 bits'),
@@ -306,7 +306,7 @@ function intel64Fields(): SaveStateField[] {
   for (let n = 15; n >= 8; n--) out.push(f(`R${n}`, 0x7f1c + (15 - n) * 8, 8, r(`R${n}` as RegName)));
   (['RAX', 'RCX', 'RDX', 'RBX', 'RSP', 'RBP', 'RSI', 'RDI'] as const).forEach((n, i) => out.push(f(n, 0x7f5c + 8 * i, 8, r(n))));
   out.push(
-    f('IOMemAddr', 0x7f9c, 8, 'zero', true, false, 'I/O memory address: meaningful for string I/O (INS/OUTS); the modelled OUT DX is not one, so SmiScope writes 0'),
+    f('IOMemAddr', 0x7f9c, 8, 'zero', true, false, 'I/O memory address field (valid only with SmiFlag set); the modelled OUT DX, AL|AX|EAX has no memory operand, so SmiScope writes 0'),
     f('IOMisc', 0x7fa4, 4, 'ioMisc', true, false, 'I/O state: SmiFlag (bit 0), Length (3:1), Type (7:4), Port (31:16). Set only on the CPU whose I/O instruction the SMI came right after; 0 on the others'),
   );
   SEGMENTS.forEach((s, i) => out.push(f(`${s}.Selector`, 0x7fa8 + 4 * i, 4, r(`${s}_SEL` as RegName))));
