@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SHIPPED_SAMPLES } from '../cdriver/ShippedSamples';
 import { Session } from '../console/Session';
 import { write64 } from '../machine/Memory';
-import { swRegistrations } from '../modules/GenericSwDispatcher';
+import { swRegistrations } from '../modules/SwRegistrations';
 import type { ViewRequest } from './ViewTypes';
 
 const req = (s: Session): ViewRequest => ({ selectedCpu: 0, hexAddress: s.m.s.config.tsegBase, hexLength: 64 });
