@@ -7,6 +7,7 @@
 import type { Debugger } from '../debug/Debugger';
 import { hex } from '../pi/Fw';
 import { MAX_CPUS, SAMPLE_MODULES } from '../profiles/ovmf';
+import { isPlatformName, PLATFORM_NAMES, PLATFORM_SUMMARY } from '../profiles/Platforms';
 import { DEFAULT_COLUMNS, isNarrow, wrap } from './Columns';
 import { type CommandTable, RUN_SLICE } from './CommandShared';
 import { checkFlags, checkPositional, ConsoleError, flag, parseLine, parseNumber } from './ConsoleArgs';
@@ -37,12 +38,19 @@ const COMMANDS: CommandTable = {
     },
   },
   platform: {
-    usage: 'platform ovmf [--cpus N] [--broadcast on|off] [--hotplug-smi on|off] [--sync traditional|relaxed] [--accel tcg|kvm] [--module NAME]...',
-    help: `Power on a QEMU Q35 + OVMF machine and boot it (reset). --cpus 1..${MAX_CPUS} (default 4); --broadcast: whether QEMU offers broadcast SMI (x-smi-broadcast, default on); --hotplug-smi: whether QEMU offers CPU hotplug and hot-unplug with SMI (x-smi-cpu-hotplug, x-smi-cpu-hot-unplug; default: the --broadcast value; --broadcast off --hotplug-smi on makes OVMF's negotiation fail and the boot hang); --sync overrides PcdCpuSmmSyncMode; --accel: QEMU TCG (default) or KVM writes the save state on SMM entry (KVM zeroes the unsaved fields and always reloads SMBASE on RSM); --module adds a sample SMM module: ${SAMPLE_MODULES.map((d) => d.name).join(', ')}.`,
+    usage: 'platform ovmf|ovmf-swdispatch|pch [--cpus N] [--broadcast on|off] [--hotplug-smi on|off] [--sync traditional|relaxed] [--accel tcg|kvm] [--arrival caller-first|ascending|descending] [--module NAME]...',
+    help: `Power on a QEMU Q35 + OVMF machine and boot it (reset), or another platform: ${PLATFORM_NAMES.map((n) => `${n} = ${PLATFORM_SUMMARY[n]}`).join('; ')}. --cpus 1..${MAX_CPUS} (default 4); --broadcast: whether QEMU offers broadcast SMI (x-smi-broadcast, default on); --hotplug-smi: whether QEMU offers CPU hotplug and hot-unplug with SMI (x-smi-cpu-hotplug, x-smi-cpu-hot-unplug; default: the --broadcast value; --broadcast off --hotplug-smi on makes OVMF's negotiation fail and the boot hang); --sync overrides PcdCpuSmmSyncMode; --accel: QEMU TCG (default) or KVM writes the save state on SMM entry (KVM zeroes the unsaved fields and always reloads SMBASE on RSM); --broadcast, --hotplug-smi and --accel are QEMU's and apply to the ovmf platforms only; --arrival: the order in which the CPUs of a broadcast SMI reach SmiRendezvous (a model choice: hardware races; default caller-first, the CPU that wrote 0xB2 first); on pch the first to arrive is the monarch; --module adds a sample SMM module: ${SAMPLE_MODULES.map((d) => d.name).join(', ')}.`,
     run: (s, a) => {
-      checkFlags(a, ['cpus', 'broadcast', 'hotplug-smi', 'sync', 'accel', 'module']);
+      checkFlags(a, ['cpus', 'broadcast', 'hotplug-smi', 'sync', 'accel', 'module', 'arrival']);
       checkPositional(a, 1, 1, COMMANDS.platform.usage);
-      if (a.pos[0] !== 'ovmf') throw new ConsoleError(`unknown platform "${a.pos[0]}" (available: ovmf)`);
+      const name = a.pos[0];
+      if (!isPlatformName(name)) throw new ConsoleError(`unknown platform "${name}" (available: ${PLATFORM_NAMES.join(', ')})`);
+      const silicon = name === 'pch';
+      if (silicon) {
+        for (const f of ['broadcast', 'hotplug-smi', 'accel']) {
+          if (flag(a, f) !== undefined) throw new ConsoleError(`--${f} is a QEMU option: the pch platform has no QEMU (its PCH always sends SMI# to every CPU, and the processor writes the save state)`);
+        }
+      }
       const cpus = flag(a, 'cpus') !== undefined ? parseNumber(flag(a, 'cpus')!, '--cpus') : 4;
       if (cpus < 1 || cpus > MAX_CPUS) throw new ConsoleError(`--cpus ${cpus}: choose 1..${MAX_CPUS}`);
       const b = flag(a, 'broadcast') ?? 'on';
@@ -53,10 +61,24 @@ const COMMANDS: CommandTable = {
       if (sync !== null && sync !== 'traditional' && sync !== 'relaxed') throw new ConsoleError('--sync takes traditional or relaxed');
       const accel = flag(a, 'accel') ?? 'tcg';
       if (accel !== 'tcg' && accel !== 'kvm') throw new ConsoleError('--accel takes tcg or kvm');
+      const arrival = flag(a, 'arrival') ?? 'caller-first';
+      if (arrival !== 'caller-first' && arrival !== 'ascending' && arrival !== 'descending') throw new ConsoleError('--arrival takes caller-first, ascending or descending');
       const modules = a.flags.get('module') ?? [];
       for (const n of modules) if (!SAMPLE_MODULES.some((d) => d.name.toLowerCase() === n.toLowerCase())) throw new ConsoleError(`unknown module "${n}" (known: ${SAMPLE_MODULES.map((d) => d.name).join(', ')})`);
-      const out = s.reset({ cpus, broadcast: b === 'on', hotplugSmi: hp === 'on', syncMode: sync, modules, accel, cModules: s.platform.cModules });
+      if (name === 'ovmf-swdispatch' && modules.some((n) => n.toLowerCase() === 'genericswdispatcher')) throw new ConsoleError('GenericSwDispatcher is already in the ovmf-swdispatch firmware volume');
+      const out = s.reset({
+        ...(name !== 'ovmf' ? { platform: name } : {}),
+        ...(arrival !== 'caller-first' ? { arrival } : {}),
+        cpus, broadcast: silicon || b === 'on', hotplugSmi: !silicon && hp === 'on', syncMode: sync, modules, accel, cModules: s.platform.cModules,
+      });
       const st = s.m.s;
+      const tseg = `TSEG ${hex(st.config.tsegBase)}..${hex(st.config.tsegBase + st.config.tsegSize - 1)}`;
+      if (silicon) {
+        return [
+          `platform pch: ${cpus} CPU(s), SMI# to every CPU (PCH), ${st.mp.syncMode} sync mode, SMM BSP = the first CPU to check in (SmmCpuPlatformHookLibNull; arrival ${arrival}), ${tseg}, save state ${s.m.layout.name}`,
+          ...out,
+        ];
+      }
       const lpc = st.lpc;
       const smi = lpc.smiFeaturesSupported === 0
         ? 'no SMI features offered (negotiation unavailable: unicast SMI)'
@@ -64,7 +86,7 @@ const COMMANDS: CommandTable = {
           ? `SMI feature negotiation failed (0x${lpc.smiFeaturesRequested.toString(16).toUpperCase()} rejected)`
           : `SMI features 0x${lpc.smiFeatures.toString(16).toUpperCase()} negotiated (broadcast ${lpc.smiFeatures & 1 ? 'on' : 'off'}, CPU hotplug with SMI ${lpc.smiFeatures & 2 ? 'on' : 'off'})`;
       return [
-        `platform ovmf: ${cpus} CPU(s), ${smi}, ${st.mp.syncMode} sync mode, SMM BSP = CPU0 (PlatformSmmBspElection), TSEG ${hex(st.config.tsegBase)}..${hex(st.config.tsegBase + st.config.tsegSize - 1)}, accel ${accel === 'kvm' ? 'KVM' : 'TCG'}`,
+        `platform ${name}: ${cpus} CPU(s), ${smi}, ${st.mp.syncMode} sync mode, SMM BSP = CPU0 (PlatformSmmBspElection), ${tseg}, accel ${accel === 'kvm' ? 'KVM' : 'TCG'}`,
         ...out,
       ];
     },

@@ -3,6 +3,7 @@
  * fields are only ever added. Numbers that are addresses or register values are "0x.." strings.
  */
 
+import { platformTitle, swDispatcherOf } from '../profiles/Platforms';
 import type { Debugger } from '../debug/Debugger';
 import { cBacktrace, cEval } from '../cdriver/CDebug';
 import { getReg, REG } from '../machine/Registers';
@@ -30,11 +31,14 @@ export function stateJson(s: Debugger) {
   const smm = st.smm;
   const smi = st.currentSmi ?? st.lastSmi;
   return {
-    platform: 'ovmf',
+    platform: st.config.profile,
     platformInfo: {
-      name: 'QEMU Q35 (ICH9) + OVMF X64',
+      name: platformTitle(st.config),
       cpuCount: st.cpus.length,
-      broadcastSmi: (st.lpc.smiFeatures & 1) !== 0,
+      broadcastSmi: st.lpc.variant === 'pch' || (st.lpc.smiFeatures & 1) !== 0,
+      chipset: st.config.chipset,
+      arrival: st.config.arrival,
+      swDispatcher: swDispatcherOf(st.config),
       hotplugSmi: st.config.hotplugSmi,
       syncMode: st.mp.syncMode,
       accel: st.config.accel,
@@ -43,6 +47,7 @@ export function stateJson(s: Debugger) {
       bspElection: st.config.bspElection,
       virtualTimeUs: st.clockUs,
       saveStateLayout: s.m.layout.name,
+      saveStateLayoutId: s.m.layout.id,
       tseg: { base: h(st.config.tsegBase), size: h(st.config.tsegSize) },
       stage: st.stage,
     },

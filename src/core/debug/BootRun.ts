@@ -6,7 +6,7 @@
 
 import type { CpuDeadLoop, Gen, TraceEvent } from '../pi/Fw';
 import type { Machine } from '../pi/Platform';
-import { bootOvmf } from '../system/OvmfBoot';
+import { bootMachine } from '../system/Boot';
 import { EFI_STATUS_TABLE, type EfiStatus, isError } from '../lib/EfiStatus';
 import type { BootRecord } from './History';
 import type { SmiList } from './SmiList';
@@ -20,7 +20,7 @@ export type RunStart =
 export const BOOT_RUN: RunStart = {
   kind: 'boot',
   describe: 'boot',
-  make: (m) => bootOvmf(m),
+  make: (m) => bootMachine(m),
   onDone: (m) => [bootDoneLine(m)],
 };
 

@@ -9,8 +9,8 @@
 import { setCDebugHook } from '../cdriver/CHook';
 import { CpuDeadLoop,type TraceEvent } from '../pi/Fw';
 import { type Machine,machineFromState,type PlatformConfig } from '../pi/Platform';
-import { moduleDefs,ovmfConfig } from '../profiles/ovmf';
-import { createOvmfMachine } from '../system/OvmfBoot';
+import { moduleDefs,platformConfig } from '../profiles/Platforms';
+import { createMachine } from '../system/OvmfBoot';
 import { smiLifecycle } from '../system/SmiLifecycle';
 import { BOOT_CACHE,BOOT_CACHE_LIMIT,BOOT_RUN,findHangCause,hangLines,type RunStart } from './BootRun';
 import { breakLine,describeBreakpoint,matches } from './Breakpoints';
@@ -26,7 +26,7 @@ export type { ConsoleResult,PlatformOptions,StepGranularity } from './DebuggerBa
 export { TIMELINE_LIMIT } from './Timeline';
 
 function configOf(opts: PlatformOptions): PlatformConfig {
-  const config = ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel });
+  const config = platformConfig({ platform: opts.platform, cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel, arrival: opts.arrival });
   if (opts.cModules && opts.cModules.length) config.cModules = opts.cModules;
   return config;
 }
@@ -68,7 +68,7 @@ export class Debugger extends DebuggerBase {
       this.hangCause = cached.hangCause;
       return [...cached.out];
     }
-    this.m = createOvmfMachine(config);
+    this.m = createMachine(config);
     this.afterReset();
     this.startHistory();
     const out = this.startRun(BOOT_RUN, false);
@@ -94,7 +94,7 @@ export class Debugger extends DebuggerBase {
     moduleDefs(config);
     this.platform = opts;
     this.bootBreakpoints = this.breakpoints.map((b) => breakLine(b.spec));
-    this.m = createOvmfMachine(config);
+    this.m = createMachine(config);
     this.afterReset();
     this.startHistory();
     return this.startRun(BOOT_RUN, true);

@@ -6,7 +6,7 @@
 import type { Workspace } from '../cdriver/CModule';
 import { type Accel,describeLayout } from '../machine/SaveStateMap';
 import type { Gen,Phase,TraceEvent } from '../pi/Fw';
-import type { Machine,PlatformConfig } from '../pi/Platform';
+import type { ArrivalOrder,Machine,PlatformConfig,PlatformName } from '../pi/Platform';
 import type { HangCause,RunStart } from './BootRun';
 import type { Breakpoint,BreakpointSpec } from './Breakpoints';
 import { CStepper } from './CStepper';
@@ -25,6 +25,10 @@ export interface ConsoleResult {
 }
 
 export interface PlatformOptions {
+  /** `platform NAME`: ovmf (default), ovmf-swdispatch or pch (profiles/Platforms.ts). */
+  platform?: PlatformName;
+  /** `--arrival`: the CPUs' arrival order at SMI# (a model choice; default caller-first). */
+  arrival?: ArrivalOrder;
   cpus: number;
   broadcast: boolean;
   /** QEMU offers CPU hotplug / hot-unplug with SMI (`--hotplug-smi`); absent = the `broadcast` value. */

@@ -22,6 +22,10 @@ export const SessionFileSchema = z.object({
   format: z.literal(SESSION_FORMAT),
   version: z.union([z.literal(1), z.literal(SESSION_VERSION)]),
   platform: z.object({
+    /** `platform NAME`; optional: files written before other platforms existed load as ovmf. */
+    platform: z.enum(['ovmf', 'ovmf-swdispatch', 'pch']).optional(),
+    /** `--arrival`; optional (caller-first). */
+    arrival: z.enum(['caller-first', 'ascending', 'descending']).optional(),
     cpus: z.number().int().min(1).max(256),
     broadcast: z.boolean(),
     /** `platform ... --hotplug-smi on|off`; optional: files written before it existed still load. */

@@ -4,6 +4,7 @@
  * as the selected CPU's 1 KiB save-state map and the hex window on screen, never all of SMRAM.
  */
 
+import { platformTitle, swDispatcherOf } from '../profiles/Platforms';
 import { cView } from './CViewBuild';
 import type { CpuView, ModuleRow, ViewCursor, ViewRequest, ViewSnapshot } from './ViewTypes';
 import type { SmramDescriptorView } from '../pi/SmramMap';
@@ -247,9 +248,12 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
   const snap: ViewSnapshot = {
     seq: ++cur.seq,
     platform: {
-      name: `QEMU Q35 (ICH9) + OVMF X64`,
+      name: platformTitle(s.config),
+      id: s.config.profile,
       cpuCount: s.cpus.length,
-      broadcast: (s.lpc.smiFeatures & 1) !== 0,
+      broadcast: s.lpc.variant === 'pch' || (s.lpc.smiFeatures & 1) !== 0,
+      arrival: s.config.arrival,
+      swDispatcher: swDispatcherOf(s.config),
       hotplugSmi: s.config.hotplugSmi,
       syncMode: s.mp.syncMode,
       accel: s.config.accel,

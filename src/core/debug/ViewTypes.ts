@@ -183,8 +183,14 @@ export interface ViewSnapshot {
   seq: number;
   platform: {
     name: string;
+    /** The platform (`platform NAME`): ovmf, ovmf-swdispatch or pch. */
+    id: 'ovmf' | 'ovmf-swdispatch' | 'pch';
     cpuCount: number;
     broadcast: boolean;
+    /** The CPUs' arrival order at SMI# (a model choice; decides the monarch on pch). */
+    arrival: 'caller-first' | 'ascending' | 'descending';
+    /** The module that produces EFI_MM_SW_DISPATCH_PROTOCOL (null: none, as on OVMF). */
+    swDispatcher: string | null;
     /** QEMU offers CPU hotplug / hot-unplug with SMI (x-smi-cpu-hotplug, x-smi-cpu-hot-unplug). */
     hotplugSmi: boolean;
     syncMode: 'traditional' | 'relaxed';

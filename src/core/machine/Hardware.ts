@@ -5,7 +5,7 @@
  */
 
 import { type CpuState, createCpu } from './Cpu';
-import { createIch9Lpc, type Ich9LpcState } from './Ich9Lpc';
+import { type ChipsetVariant, createIch9Lpc, type Ich9LpcState } from './Ich9Lpc';
 import { createMemory, type MemoryState } from './Memory';
 
 export interface HardwareState {
@@ -24,8 +24,8 @@ export interface HardwareState {
 }
 
 /** Power-on hardware: CPUs at reset, empty memory, the LPC bridge offering `smiHostFeatures` (etc/smi/supported-features). */
-export function createHardware(cpuCount: number, smiHostFeatures: number): HardwareState {
+export function createHardware(cpuCount: number, smiHostFeatures: number, chipset: ChipsetVariant = 'ich9-qemu'): HardwareState {
   const cpus: CpuState[] = [];
   for (let i = 0; i < cpuCount; i++) cpus.push(createCpu(i));
-  return { cpus, mem: createMemory(), lpc: createIch9Lpc(smiHostFeatures), pciConfigAddress: 0, serial: { firstSeq: 0, lines: [], partial: '' } };
+  return { cpus, mem: createMemory(), lpc: createIch9Lpc(smiHostFeatures, chipset), pciConfigAddress: 0, serial: { firstSeq: 0, lines: [], partial: '' } };
 }

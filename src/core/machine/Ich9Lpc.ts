@@ -31,7 +31,15 @@ export const ICH9_LPC_SMI_F_CPU_HOT_UNPLUG = 1 << 2;
  */
 export const ICH9_PMBASE_VALUE = 0x600;
 
+/**
+ * Which chipset decodes the APM ports and the ACPI PM block: QEMU's ICH9 model (the `ovmf` platforms)
+ * or an Intel PCH (the `pch` platform, machine/PchLpc.ts), whose SMI logic differs (EOS, APM_STS,
+ * no ACPI enable/disable swallowing, SMI# always to every CPU).
+ */
+export type ChipsetVariant = 'ich9-qemu' | 'pch';
+
 export interface Ich9LpcState {
+  variant: ChipsetVariant;
   apmc: number;
   apms: number;
   /** LPC PCI config space (256 bytes): PMBASE at 0x40, ACPI_CNTL at 0x44, GEN_PMCON_1 at 0xA0. */
@@ -58,8 +66,9 @@ export function smiHostFeatures(broadcast: boolean, cpuHotplug: boolean): number
   return (broadcast ? ICH9_LPC_SMI_F_BROADCAST : 0) | (cpuHotplug ? ICH9_LPC_SMI_F_CPU_HOTPLUG | ICH9_LPC_SMI_F_CPU_HOT_UNPLUG : 0);
 }
 
-export function createIch9Lpc(hostFeatures: number): Ich9LpcState {
+export function createIch9Lpc(hostFeatures: number, variant: ChipsetVariant = 'ich9-qemu'): Ich9LpcState {
   return {
+    variant,
     apmc: 0,
     apms: 0,
     config: new Uint8Array(256),
@@ -95,6 +104,15 @@ export function configWrite(lpc: Ich9LpcState, off: number, width: 1 | 2 | 4, va
     }
     lpc.config[o] = b;
   }
+}
+
+/**
+ * Program the ACPI I/O base (config 0x40, bit 0 = I/O space indicator) and turn its decoding on
+ * (config 0x44 bit 7: ICH9's ACPI_CNTL.ACPI_EN, the PCH PMC's ACTL.EN at the same place).
+ */
+export function enableAcpiIoBase(lpc: Ich9LpcState, base: number): void {
+  configWrite(lpc, ICH9_PMBASE, 4, base | 1);
+  configWrite(lpc, ICH9_ACPI_CNTL, 1, configRead(lpc, ICH9_ACPI_CNTL, 1) | 0x80);
 }
 
 export function smiLocked(lpc: Ich9LpcState): boolean {

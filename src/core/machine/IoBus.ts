@@ -14,6 +14,7 @@
 import { DEBUGCON_IOBASE, DEBUGCON_READBACK, debugconWrite } from './Debugcon';
 import { type ApmOutcome, apmCntWrite, configRead, configWrite, ICH9_APM_CNT, ICH9_APM_STS, ICH9_CPU_HOTPLUG_BASE, ICH9_PMBASE_OFS_PM1_CNT, ICH9_PMBASE_OFS_SMI_EN, ICH9_PMBASE_OFS_SMI_STS, pmBase, writeSmiEn } from './Ich9Lpc';
 import type { HardwareState } from './Hardware';
+import { PCH_PMC_FUNCTION, pchApmCntWrite } from './PchLpc';
 
 /** What the I/O bus decodes against: the hardware state (a Machine passes as itself). */
 type Bus = { s: HardwareState };
@@ -63,13 +64,17 @@ function apmSplitWrite(m: Bus, port: number, width: IoWidth, value: number): IoW
   return out;
 }
 
-const LPC_BDF = (0 << 16) | (31 << 11) | (0 << 8); // B0:D31:F0
+const LPC_BDF = (0 << 16) | (31 << 11) | (0 << 8); // B0:D31:F0, ICH9's LPC bridge
+const PMC_BDF = (0 << 16) | (31 << 11) | (PCH_PMC_FUNCTION << 8); // B0:D31:F2, the PCH's PMC
 
-function lpcConfigOffset(addr: number): number | null {
+/** The config offset CONFIG_ADDRESS selects in the function that holds ABASE and SMI_LOCK (null: another function). */
+function lpcConfigOffset(addr: number, variant: Bus['s']['lpc']['variant']): number | null {
   if (!(addr & 0x80000000)) return null;
-  if ((addr & 0x00ffff00) !== LPC_BDF) return null;
+  if ((addr & 0x00ffff00) !== (variant === 'pch' ? PMC_BDF : LPC_BDF)) return null;
   return addr & 0xfc;
 }
+
+const configName = (variant: Bus['s']['lpc']['variant']) => (variant === 'pch' ? 'PCH PMC (B0:D31:F2) config' : 'ICH9 LPC config');
 
 export function ioWidthFor(port: number, m: Bus): IoWidth {
   const pm = pmBase(m.s.lpc);
@@ -86,7 +91,8 @@ export function ioWrite(m: Bus, port: number, width: IoWidth, value: number): Io
       lpc.apms = value & 0xff;
       return { device: 'APM_STS (scratchpad): stored, no SMI' };
     }
-    return { device: 'APM_CNT', apm: apmCntWrite(lpc, value & 0xff), apmValue: value & 0xff };
+    const apm = lpc.variant === 'pch' ? pchApmCntWrite(lpc, value & 0xff) : apmCntWrite(lpc, value & 0xff);
+    return { device: 'APM_CNT', apm, apmValue: value & 0xff };
   }
   if (width !== 1 && touchesApm(port, width)) return apmSplitWrite(m, port, width, value);
   if (port === 0xcf8 && width === 4) {
@@ -94,10 +100,10 @@ export function ioWrite(m: Bus, port: number, width: IoWidth, value: number): Io
     return { device: 'PCI CONFIG_ADDRESS' };
   }
   if (port >= 0xcfc && port <= 0xcff) {
-    const off = lpcConfigOffset(m.s.pciConfigAddress);
+    const off = lpcConfigOffset(m.s.pciConfigAddress, lpc.variant);
     if (off === null) return { device: 'PCI CONFIG_DATA (no device selected: ignored)' };
     configWrite(lpc, off + (port - 0xcfc), width, value);
-    return { device: `ICH9 LPC config 0x${(off + port - 0xcfc).toString(16).toUpperCase()}` };
+    return { device: `${configName(lpc.variant)} 0x${(off + port - 0xcfc).toString(16).toUpperCase()}` };
   }
   if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_SMI_EN) {
     writeSmiEn(lpc, value);
@@ -111,7 +117,7 @@ export function ioWrite(m: Bus, port: number, width: IoWidth, value: number): Io
     lpc.pm1Cnt = value & 0xffff;
     return { device: 'PM1_CNT' };
   }
-  if (port >= ICH9_CPU_HOTPLUG_BASE && port < ICH9_CPU_HOTPLUG_BASE + 12) {
+  if (lpc.variant !== 'pch' && port >= ICH9_CPU_HOTPLUG_BASE && port < ICH9_CPU_HOTPLUG_BASE + 12) {
     return { device: 'QEMU CPU hotplug register block (no hotplug events in this model)' };
   }
   if (port === DEBUGCON_IOBASE) {
@@ -140,14 +146,14 @@ export function ioRead(m: Bus, port: number, width: IoWidth): { value: number; d
   }
   if (port === 0xcf8 && width === 4) return { value: m.s.pciConfigAddress, device: 'PCI CONFIG_ADDRESS' };
   if (port >= 0xcfc && port <= 0xcff) {
-    const off = lpcConfigOffset(m.s.pciConfigAddress);
+    const off = lpcConfigOffset(m.s.pciConfigAddress, lpc.variant);
     if (off === null) return { value: ones, device: 'PCI CONFIG_DATA (no device)' };
-    return { value: configRead(lpc, off + (port - 0xcfc), width), device: 'ICH9 LPC config' };
+    return { value: configRead(lpc, off + (port - 0xcfc), width), device: configName(lpc.variant) };
   }
   if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_SMI_EN) return { value: lpc.smiEn, device: 'SMI_EN' };
   if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_SMI_STS) return { value: lpc.smiSts, device: 'SMI_STS' };
   if (pm !== 0 && port === pm + ICH9_PMBASE_OFS_PM1_CNT) return { value: lpc.pm1Cnt, device: 'PM1_CNT' };
-  if (port >= ICH9_CPU_HOTPLUG_BASE && port < ICH9_CPU_HOTPLUG_BASE + 12) return { value: 0, device: 'QEMU CPU hotplug' };
+  if (lpc.variant !== 'pch' && port >= ICH9_CPU_HOTPLUG_BASE && port < ICH9_CPU_HOTPLUG_BASE + 12) return { value: 0, device: 'QEMU CPU hotplug' };
   if (port === DEBUGCON_IOBASE) return { value: DEBUGCON_READBACK, device: 'debugcon (readback 0xE9)' };
   return { value: ones, device: 'unassigned' };
 }

@@ -24,6 +24,7 @@ import { gEfiMmCommunicateHeaderV3Guid, MM_COMMUNICATE_HEADER_V3_SIZE, SMM_COMMU
 import type { Machine } from '../pi/Platform';
 import { COMM_BUFFER_SMM_DISPATCH_RESTART } from '../pi/SmmCoreState';
 import type { ModuleDef } from '../pi/Platform';
+import { pchSmmControlTrigger } from './PchSmmControl';
 import { smmControl2Trigger } from './SmmControl2Dxe';
 import { executeSmmCore, SMM_CORE_ENTRY_OFFSET } from './PiSmmCore';
 import { smmAccess2Close, smmAccess2GetCapabilities, smmAccess2Lock, smmAccess2Open } from './SmmAccess2Dxe';
@@ -82,15 +83,16 @@ export function* SmmCommunicationCommunicate(m: Machine, cpu: number, commBuffer
 
 /**
  * The SMI path both Communicate protocols take once the SMM entry point is registered:
- * gSmmCorePrivate gets the buffer, SmmControl2's Trigger writes 0 to 0xB3 and 0xB2 (null when
+ * gSmmCorePrivate gets the buffer, SmmControl2's Trigger writes 0 to 0xB3 and 0xB2 on OVMF, 0 and 0xFF on the PCH (null when
  * Trigger fails). An SMI that reached no SmmEntryPoint (no BSP) leaves CommunicationBuffer set and
  * ReturnStatus as it was. `osIntent`: the GUID the caller meant to write when its header lies in
  * SMRAM (its writes were dropped; `guid` is then whatever SMRAM holds there).
  */
 function* triggerCommunicateSmi(m: Machine, cpu: number, address: number, size: number, guid: Guid, osIntent?: Guid): Gen<CommunicateResult | null> {
   const priv = m.s.smm.priv;
-  const writes = smmControl2Trigger(null, null, false, 0);
-  if (writes === 'EFI_DEVICE_ERROR') return null;
+  // The platform's EFI_SMM_CONTROL2_PROTOCOL.Trigger (NULL, NULL, FALSE, 0): OVMF's SmmControl2Dxe or the PCH's SmmControl.
+  const writes = m.s.lpc.variant === 'pch' ? pchSmmControlTrigger(m, null, null) : smmControl2Trigger(null, null, false, 0);
+  if (typeof writes === 'string') return null;
   priv.lastRequest = { address, size };
   yield* m.smi(m, { cpu, writes, communicate: osIntent !== undefined ? { address, size, guid, osIntent } : { address, size, guid } });
   const pending = priv.commBuffer === address;

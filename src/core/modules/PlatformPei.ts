@@ -10,7 +10,7 @@
  * The model does only these steps; PEI memory, the MMIO windows, fw_cfg and the rest are not modelled.
  */
 
-import { configRead, configWrite, ICH9_ACPI_CNTL, ICH9_PMBASE, ICH9_PMBASE_VALUE } from '../machine/Ich9Lpc';
+import { enableAcpiIoBase, ICH9_PMBASE_VALUE } from '../machine/Ich9Lpc';
 import { addRegion } from '../pi/Platform';
 import { DEBUG, DEBUG_INFO, DEBUG_WARN } from '../pi/Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
@@ -23,8 +23,6 @@ import { SmmRelocationInit } from './SmmRelocationLib';
 
 /** MdeModulePkg gEfiAcpiVariableGuid: a copy of the first SMRAM descriptor, for S3 resume. */
 export const gEfiAcpiVariableGuid = 'af9ffd67-ec10-488a-9dfc-6cbf5ee22c2e';
-/** ICH9_ACPI_CNTL_ACPI_EN (OvmfPkg/Include/IndustryStandard/Q35MchIch9.h). */
-const ICH9_ACPI_CNTL_ACPI_EN = 0x80;
 const EFI_PAGE_SIZE = 0x1000;
 
 /**
@@ -59,8 +57,7 @@ function* entry(fw: Fw): Gen<EfiStatus> {
   createSmmSmramMemoryHob(fw, c.tsegBase, c.tsegSize);
   // MiscInitialization -> PlatformMiscInitialization: PMBASE, then ACPI_EN; and the CPU HOB.
   const lpc = m.s.lpc;
-  configWrite(lpc, ICH9_PMBASE, 4, ICH9_PMBASE_VALUE | 1);
-  configWrite(lpc, ICH9_ACPI_CNTL, 1, configRead(lpc, ICH9_ACPI_CNTL, 1) | ICH9_ACPI_CNTL_ACPI_EN);
+  enableAcpiIoBase(lpc, ICH9_PMBASE_VALUE);
   buildCpuHob(m, c.physAddressBits, 16);
   yield ev('trigger', fw.cpu,
     `PlatformPei: SMRAM HOB [${hex(c.tsegBase)}, 4 KiB) + [${hex(c.tsegBase + EFI_PAGE_SIZE)}, ${hex(c.tsegSize - EFI_PAGE_SIZE)}); ` +

@@ -23,8 +23,23 @@ import type { ProtocolEntry, ProtocolLookup, SmmCoreState } from './SmmCoreState
 import type { HandlerCall, SmiSummary } from './SmiRecord';
 import type { SmramRegion } from './SmramMap';
 
+/** The platforms SmiScope models (profiles/): `platform NAME` in the console. */
+export type PlatformName = 'ovmf' | 'ovmf-swdispatch' | 'pch';
+
+/**
+ * The order in which the CPUs of one SMI take SMI# and reach SmiRendezvous: a model choice (real
+ * hardware gives no order; which thread wins is a race). It matters where the monarch is the first
+ * CPU to check in ('first-to-check-in'): 'caller-first' = the CPU that executed the OUT, then the
+ * others by index; 'ascending' = by CPU index; 'descending' = highest index first.
+ */
+export type ArrivalOrder = 'caller-first' | 'ascending' | 'descending';
+
 export interface PlatformConfig {
-  profile: 'ovmf';
+  profile: PlatformName;
+  /** Which chipset decodes the APM ports and the SMI logic (machine/Ich9Lpc.ts, machine/PchLpc.ts). */
+  chipset: 'ich9-qemu' | 'pch';
+  /** The CPUs' arrival order at SMI#: see ArrivalOrder. */
+  arrival: ArrivalOrder;
   cpuCount: number;
   /** QEMU offers broadcast SMI (-global ICH9-LPC.x-smi-broadcast; etc/smi/supported-features bit 0). */
   broadcast: boolean;
@@ -240,7 +255,7 @@ export function createMachineState(config: PlatformConfig, smm: SmmCoreState, mp
     format: 'smiscope-machine',
     version: 1,
     config,
-    ...createHardware(config.cpuCount, smiHostFeatures(config.broadcast, config.hotplugSmi)),
+    ...createHardware(config.cpuCount, smiHostFeatures(config.broadcast, config.hotplugSmi), config.chipset),
     smm,
     mp,
     modules: [],

@@ -3,7 +3,6 @@
  * volume, where RAM, TSEG and runtime data live, and the boot path that brings SMM up.
  */
 
-import { type CModuleSource, compileCModule } from '../cdriver/CModule';
 import { SHIPPED_SAMPLE_MODULES, type ShippedModule } from '../cdriver/Shipped';
 import { registerGuidName } from '../lib/Guid';
 import { type Accel, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
@@ -22,7 +21,7 @@ import { TcgMorLockSmm } from '../modules/TcgMorLockSmm';
 import { VariableSmm } from '../modules/VariableSmm';
 import { VariableSmmRuntimeDxe } from '../modules/VariableSmmRuntimeDxe';
 import { OVMF_DEBUG_PRINT_ERROR_LEVEL } from '../pi/Debug';
-import type { ModuleDef } from '../pi/Platform';
+import type { ArrivalOrder, ModuleDef } from '../pi/Platform';
 import { type MemoryMapEntry, type PlatformConfig } from '../pi/Platform';
 import { EFI_MEMORY_RO, EFI_MEMORY_XP, EfiACPIMemoryNVS, EfiBootServicesCode, EfiBootServicesData, EfiConventionalMemory, EfiReservedMemoryType, EfiRuntimeServicesCode, EfiRuntimeServicesData } from '../pi/SmmMemLib';
 
@@ -53,7 +52,7 @@ export const MAX_CPUS = 256;
  * out like the pinned commit's real boot (runtime data below TSEG, the SMRAM at the default SMBASE
  * and TSEG reserved); the model keeps data only where `what` says.
  */
-function ovmfMemoryMap(runtimeDataBase: number, runtimeDataSize: number, tsegBase: number, tsegSize: number): { map: MemoryMapEntry[]; mat: MemoryMapEntry[] } {
+export function ovmfMemoryMap(runtimeDataBase: number, runtimeDataSize: number, tsegBase: number, tsegSize: number): { map: MemoryMapEntry[]; mat: MemoryMapEntry[] } {
   const rtCode = runtimeDataBase + runtimeDataSize;
   const map: MemoryMapEntry[] = [
     { base: 0, size: 0x30000, type: EfiConventionalMemory, attribute: 0, what: 'low RAM' },
@@ -75,7 +74,7 @@ function ovmfMemoryMap(runtimeDataBase: number, runtimeDataSize: number, tsegBas
   return { map, mat };
 }
 
-export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; hotplugSmi?: boolean; syncMode?: PlatformConfig['syncMode']; modules?: string[]; accel?: Accel } = {}): PlatformConfig {
+export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; hotplugSmi?: boolean; syncMode?: PlatformConfig['syncMode']; modules?: string[]; accel?: Accel; arrival?: ArrivalOrder; swDispatch?: boolean } = {}): PlatformConfig {
   const accel = opts.accel ?? 'tcg';
   const ramSize = 0x80000000; // 2 GiB guest
   const tsegSize = 16 * 1024 * 1024; // QEMU q35 default extended TSEG (mch.extended-tseg-mbytes = 16)
@@ -83,7 +82,10 @@ export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; hotplugSm
   const runtimeDataSize = 0x100000;
   const { map, mat } = ovmfMemoryMap(runtimeDataBase, runtimeDataSize, ramSize - tsegSize, tsegSize);
   return {
-    profile: 'ovmf',
+    // `ovmf-swdispatch`: the same machine with the seed thread's GenericSwDispatcher in the firmware volume.
+    profile: opts.swDispatch ? 'ovmf-swdispatch' : 'ovmf',
+    chipset: 'ich9-qemu',
+    arrival: opts.arrival ?? 'caller-first',
     cpuCount: opts.cpus ?? 4,
     broadcast: opts.broadcast ?? true,
     // QEMU's x-smi-cpu-hotplug / x-smi-cpu-hot-unplug: on by default, like broadcast.
@@ -109,33 +111,3 @@ export function ovmfConfig(opts: { cpus?: number; broadcast?: boolean; hotplugSm
   };
 }
 
-export function moduleDefs(config: PlatformConfig): Map<string, ModuleDef> {
-  const defs = new Map<string, ModuleDef>();
-  for (const d of OVMF_MODULES) defs.set(d.name, d);
-  for (const name of config.extraModules) {
-    const d = SAMPLE_MODULES.find((x) => x.name.toLowerCase() === name.toLowerCase());
-    if (!d) throw new Error(`unknown module "${name}" (known: ${SAMPLE_MODULES.map((x) => x.name).join(', ')})`);
-    defs.set(d.name, d.def());
-  }
-  for (const src of config.cModules ?? []) {
-    const d = cModuleDef(src);
-    if (defs.has(d.name)) throw new Error(`a module named ${d.name} is already in the firmware volume`);
-    defs.set(d.name, d);
-  }
-  return defs;
-}
-
-/** Compiled SMM-C modules by their sources (the same sources compile to the same module). */
-const C_DEFS = new Map<string, ModuleDef>();
-
-/** The ModuleDef of SMM-C sources (compiled once per distinct sources); throws CDiagnostic. */
-export function cModuleDef(src: CModuleSource): ModuleDef {
-  const key = JSON.stringify(src);
-  let d = C_DEFS.get(key);
-  if (!d) {
-    d = compileCModule(src).def;
-    if (C_DEFS.size > 32) C_DEFS.delete(C_DEFS.keys().next().value!);
-    C_DEFS.set(key, d);
-  }
-  return d;
-}

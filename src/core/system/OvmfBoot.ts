@@ -15,13 +15,23 @@ import { onMpServices2Available, PlatformPei } from '../modules/PlatformPei';
 import { formatOvmfVarsFlash } from '../modules/VariableStore';
 import { ev, type Gen, hex, tag } from '../pi/Fw';
 import { createHobList } from '../pi/HobLib';
-import { createMachineState, type Fw, type Machine, type MachineState, type PlatformConfig } from '../pi/Platform';
-import { moduleDefs } from '../profiles/ovmf';
+import { createMachineState, type Fw, type Machine, type MachineState, type ModuleDef, type PlatformConfig } from '../pi/Platform';
+import { moduleDefs } from '../profiles/Platforms';
 import { DXE_IMAGE_BASE, exitBootServices, installDxeArchProtocols, runOvmfDxePhase } from './OvmfDxe';
 import { smiLifecycle } from './SmiLifecycle';
 
-/** Power-on state: CPUs at reset, no SMM yet. */
+/** Power-on state of any platform: CPUs at reset, no SMM yet. */
+export function createMachine(config: PlatformConfig): Machine {
+  return createOvmfMachine(config);
+}
+
+/**
+ * Power-on state: CPUs at reset, no SMM yet. PiSmmCpuDxeSmm's sync PCDs start at the platform's DSC
+ * values: OVMF's (relaxed, 100000 µs; SmmControl2Dxe's negotiation may switch to traditional), or on
+ * the PCH UefiCpuPkg.dec's defaults (traditional, 1000000 µs each; facts §8.1).
+ */
 export function createOvmfMachine(config: PlatformConfig): Machine {
+  const silicon = config.chipset === 'pch';
   const defs = moduleDefs(config);
   const s: MachineState = createMachineState(
     config,
@@ -54,9 +64,9 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
       memLib: { smramRanges: [], maximumSupportAddress: 0 },
     },
     {
-      syncMode: 'relaxed',
-      apSyncTimeout: 100000,
-      apSyncTimeout2: 100000,
+      syncMode: silicon ? config.syncMode ?? 'traditional' : 'relaxed',
+      apSyncTimeout: silicon ? 1000000 : 100000,
+      apSyncTimeout2: silicon ? 1000000 : 100000,
       bspIndex: -1,
       insideSmm: false,
       allCpusInSync: false,
@@ -71,7 +81,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
   );
   for (const d of defs.values()) s.modules.push(newModuleRecord(d));
   // QEMU maps OVMF_VARS.fd (an empty variable store) as the second pflash before the firmware runs.
-  formatOvmfVarsFlash(s.mem);
+  if (!silicon) formatOvmfVarsFlash(s.mem);
   s.smramRegions.push({ base: config.tsegBase, size: config.tsegSize, kind: 'tseg', label: `TSEG ${config.tsegSize >>> 20} MiB` });
   if (config.defaultSmbaseSmram) {
     const d = config.defaultSmbaseSmram;
@@ -81,7 +91,7 @@ export function createOvmfMachine(config: PlatformConfig): Machine {
 }
 
 /** Run one DXE driver's entry point and record the outcome; false when it failed. */
-function* startDxeDriver(m: Machine, name: string): Gen<boolean> {
+export function* startDxeDriver(m: Machine, name: string): Gen<boolean> {
   const rec = m.s.modules.find((x) => x.name === name)!;
   rec.imageBase = DXE_IMAGE_BASE[name] ?? 0;
   yield tag(ev('trigger', 0, `DXE core: CoreStartImage (${name})${rec.imageBase ? `, entry point at ${hex(rec.imageBase + 0x1000)}` : ''}`), { module: name, boot: 'driver' });
@@ -101,24 +111,36 @@ function* startDxeDriver(m: Machine, name: string): Gen<boolean> {
  * (OvmfPkgX64 runs PEI in long mode too).
  */
 export function* peiPhase(m: Machine): Gen<boolean> {
+  return yield* runPei(m, PlatformPei,
+    'PEI: the PEI core built the HOB list and dispatches PlatformPei (OvmfPkg/PlatformPei, InitializePlatform)',
+    "CpuMpPei: EFI_PEI_MP_SERVICES2_PPI installed -> PlatformPei OnMpServices2Available (RelocateSmBase's notification)",
+    'PEIM: SMRAM HOB, PMBASE, CPU HOB; relocated every SMBASE in OnMpServices2Available (SmmRelocationLib) and published them in gSmmBaseHobGuid');
+}
+
+/**
+ * PEI on the BSP with the platform's PEIM `peim`: the CPUs get the model's DXE register context, the
+ * PEI core builds the HOB list, the PEIM runs, then CpuMpPei's MP Services2 notification relocates
+ * every SMBASE (SmmRelocationLib). Shared by the ovmf and pch boots.
+ */
+export function* runPei(m: Machine, peim: ModuleDef, intro: string, mpServices: string, reason: string): Gen<boolean> {
   const s = m.s;
   s.cpus.forEach((c, i) => {
     dxeRegs(c.regs, i, i !== 0);
     c.halted = i !== 0;
   });
   createHobList(m);
-  const rec = s.modules.find((x) => x.name === 'PlatformPei')!;
+  const rec = s.modules.find((x) => x.name === peim.name)!;
   const fw: Fw = { m, mod: rec, cpu: 0 };
-  yield tag(ev('trigger', 0, 'PEI: the PEI core built the HOB list and dispatches PlatformPei (OvmfPkg/PlatformPei, InitializePlatform)'), { module: 'PlatformPei', boot: 'PEI' });
-  const status = yield* PlatformPei.entry(fw);
-  yield tag(ev('trigger', 0, `PlatformPei: entry point returned ${status}`), { status });
+  yield tag(ev('trigger', 0, intro), { module: peim.name, boot: 'PEI' });
+  const status = yield* peim.entry(fw);
+  yield tag(ev('trigger', 0, `${peim.name}: entry point returned ${status}`), { status });
   rec.entryStatus = status;
   rec.state = status === 'EFI_SUCCESS' ? 'dispatched' : 'failed';
   rec.reason = `PEIM, entry point returned ${status}`;
   if (status !== 'EFI_SUCCESS') return false;
-  yield ev('trigger', 0, 'CpuMpPei: EFI_PEI_MP_SERVICES2_PPI installed -> PlatformPei OnMpServices2Available (RelocateSmBase\'s notification)');
+  yield ev('trigger', 0, mpServices);
   yield* onMpServices2Available(fw);
-  rec.reason = 'PEIM: SMRAM HOB, PMBASE, CPU HOB; relocated every SMBASE in OnMpServices2Available (SmmRelocationLib) and published them in gSmmBaseHobGuid';
+  rec.reason = reason;
   return true;
 }
 
@@ -147,7 +169,13 @@ export function* bootOvmf(m: Machine): Gen<void> {
   if (s.hung) return;
   yield* exitBootServices(m);
   if (s.hung) return;
-  serialNote(m, `boot done: ${s.smiSeq} SMIs since power-on; the OS runs, all CPUs idle in HLT. Try: smi 0x04 --cpu 1`);
+  bootDone(m, 'smi 0x04 --cpu 1');
+}
+
+/** The end of a boot: the OS runs, every CPU idles in HLT. */
+export function bootDone(m: Machine, tryLine: string): void {
+  const s = m.s;
+  serialNote(m, `boot done: ${s.smiSeq} SMIs since power-on; the OS runs, all CPUs idle in HLT. Try: ${tryLine}`);
   s.cpus.forEach((c, i) => {
     osRegs(c.regs, i, true);
     c.halted = true;

@@ -12,7 +12,7 @@ import { hex64w, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 import { smiRendezvous } from '../modules/MpService';
 import { ev, hex, lazyEv, tag, type Gen } from '../pi/Fw';
-import type { Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
+import type { ArrivalOrder, Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
 
 /** The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it). */
 function executeOut(m: Machine, cpu: number, w: PortWrite): void {
@@ -46,6 +46,20 @@ function newRecord(m: Machine, t: SmiTrigger): SmiRecord {
 }
 
 const WIDTH_NAME = ['', 'byte', 'word', '', 'dword'];
+
+/**
+ * The order in which the CPUs of a broadcast SMI enter SMM and reach SmiRendezvous (PlatformConfig.arrival,
+ * a model choice: on hardware it is a race). With the first-to-check-in election it decides the monarch.
+ */
+export function arrivalOrder(order: ArrivalOrder, caller: number, count: number): number[] {
+  const out: number[] = [];
+  if (order === 'caller-first') {
+    out.push(caller);
+    for (let c = 0; c < count; c++) if (c !== caller) out.push(c);
+  } else if (order === 'ascending') for (let c = 0; c < count; c++) out.push(c);
+  else for (let c = count - 1; c >= 0; c--) out.push(c);
+  return out;
+}
 
 /** The SMI lifecycle as an event stream (the debugger records phasesRun as it consumes it). */
 export function smiLifecycle(m: Machine, t: SmiTrigger): Gen<void> {
@@ -108,9 +122,8 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
 
   rec.raised = true;
   rec.note = outcome.reason;
-  // Who takes SMI#: all CPUs (broadcast) or current_cpu. The model's arrival order: the OUT CPU first, then ascending.
-  const arrival = [t.cpu];
-  if (outcome.broadcast) for (let c = 0; c < s.cpus.length; c++) if (c !== t.cpu) arrival.push(c);
+  // Who takes SMI#: all CPUs (broadcast) or the CPU that executed the OUT, in the platform's arrival order.
+  const arrival = outcome.broadcast ? arrivalOrder(s.config.arrival, t.cpu, s.cpus.length) : [t.cpu];
   rec.cpus = arrival;
   for (const c of arrival) {
     s.cpus[c].smiPending = true;
@@ -118,11 +131,15 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   }
   const broadcast = outcome.broadcast;
   const latched = arrival.length;
+  const pchOrder = s.lpc.variant === 'pch' ? arrival.slice() : null; // the lazy text may run after late CPUs joined
+  const orderName = s.config.arrival;
   yield lazyEv(
     'smi-delivery',
     -1,
     () => broadcast
-      ? `SMI# latched on all ${latched} CPUs (broadcast negotiated); CPU${t.cpu} takes it right after its OUT`
+      ? pchOrder
+        ? `SMI# latched on all ${latched} CPUs (the PCH signals every thread); arrival order (model choice, --arrival ${orderName}): ${pchOrder.map((c) => `CPU${c}`).join(', ')}`
+        : `SMI# latched on all ${latched} CPUs (broadcast negotiated); CPU${t.cpu} takes it right after its OUT`
       : `SMI# latched on CPU${t.cpu} only (no broadcast: QEMU interrupts current_cpu)`,
     'phase',
   );
