@@ -70,7 +70,7 @@ export const INSPECT_COMMANDS: CommandTable = {
         head,
         ...s.m.layout.fields.map((f) => {
           const v = readSaveStateField(s.m.s.mem, c.smbase, f);
-          return `  ${hex(f.offset, 4)} ${hex(fieldAddress(c.smbase, f), 8)} ${f.name.padEnd(16)} ${hex(v, 2 * f.size).padEnd(18)}${f.written ? '' : ' (not written by QEMU)'}`;
+          return `  ${hex(f.offset, 4)} ${hex(fieldAddress(c.smbase, f), 8)} ${f.name.padEnd(16)} ${hex(v, 2 * f.size).padEnd(18)}${f.written ? '' : ` (not written by ${s.m.layout.writerShort})`}`;
         }),
       ];
     },

@@ -49,7 +49,7 @@ export function narrowRegs(s: Debugger, n: number, head: string, cols: number): 
   return out;
 }
 
-/** `savestate`: the absolute address column goes first; fields QEMU does not write get a `*`. */
+/** `savestate`: the absolute address column goes first; fields the writer (QEMU, the processor) leaves alone get a `*`. */
 export function narrowSavestate(s: Debugger, n: number, head: string, cols: number): string[] {
   const c = s.m.s.cpus[n];
   let unwritten = false;
@@ -59,7 +59,7 @@ export function narrowSavestate(s: Debugger, n: number, head: string, cols: numb
     return [hex(f.offset, 4), hex(fieldAddress(c.smbase, f), 8), f.name, hex(v, 2 * f.size) + (f.written ? '' : ' *')];
   });
   const { lines } = table(rows, [{}, { drop: 0 }, {}, {}], cols, { gap: 1, indent: 2 });
-  return [...wrap(head, cols, 2), ...lines, ...(unwritten ? wrap('  * not written by QEMU (the bytes are what SMRAM held)', cols, 4) : [])];
+  return [...wrap(head, cols, 2), ...lines, ...(unwritten ? wrap(`  * not written by ${s.m.layout.writerShort} (the bytes are what SMRAM held)`, cols, 4) : [])];
 }
 
 /** Any other output: lines wider than the terminal wrap at word boundaries, hanging. */

@@ -1,12 +1,13 @@
 /**
  * One logical CPU: the registers a save-state map holds, SMBASE, SMM/halt flags, MSR_SMI_COUNT.
- * SMM entry and RSM follow QEMU TCG (facts §6.3, §6.4) or KVM (facts §12.10), as the layout says:
- * the state goes through SMRAM bytes.
+ * SMM entry and RSM follow QEMU TCG (facts §6.3, §6.4), KVM (facts §12.10) or an Intel 64
+ * processor (facts §7, §10), as the layout says: the state goes through SMRAM bytes.
  */
 
 import type { MemoryState } from './Memory';
 import { createRegFile, REG, type RegFile, setReg } from './Registers';
-import { decodeSaveState, encodeSaveState, type SaveStateLayout, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET } from './SaveStateMap';
+import { ioMiscValue, type RetiredIo } from './IoMisc';
+import { autoHaltRestart, decodeSaveState, encodeSaveState, type SaveStateLayout, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET } from './SaveStateMap';
 
 /** What a CPU is doing at this point of the SMI (tile colour and label). */
 export type CpuActivity =
@@ -34,6 +35,12 @@ export interface CpuState {
   /** MSR IA32_APIC_BASE (0x1B): base 0xFEE00000, bit 11 EN, bit 8 BSP (QEMU sets BSP on CPU#0 only). */
   apicBase: number;
   activity: CpuActivity;
+  /**
+   * The I/O instruction this CPU retired last, while nothing else has run since (null otherwise):
+   * the OS-side OUT sets it (SmiLifecycle executeOut), SMM entry consumes it into the Intel map's
+   * IOMisc (facts §7.5, §10.7), RSM and any other instruction clear it. Plain data, replaced whole.
+   */
+  lastIo: RetiredIo | null;
 }
 
 export const APIC_DEFAULT_BASE = 0xfee00000;
@@ -53,6 +60,7 @@ export function createCpu(index: number): CpuState {
     smiCount: 0,
     apicBase: (APIC_DEFAULT_BASE | MSR_IA32_APICBASE_EN | (index === 0 ? MSR_IA32_APICBASE_BSP : 0)) >>> 0,
     activity: 'os',
+    lastIo: null,
   };
   resetRegs(cpu.regs);
   return cpu;
@@ -156,9 +164,10 @@ const CR0_PE = 1, CR0_EM = 1 << 2, CR0_TS = 1 << 3, CR0_PG = 0x80000000;
 export const SMM_ENTRY_SEGMENT_ATTRIBUTES = 0x8093;
 
 /**
- * do_smm_enter (QEMU TCG) / enter_smm (KVM): save state into SMRAM, then load the SMM entry state
- * (facts §6.3, §12.10). KVM also sets the IDT base and limit to 0 ("Undocumented: IDT limit is
- * set to zero on entry to SMM"); TCG leaves the IDTR alone.
+ * do_smm_enter (QEMU TCG) / enter_smm (KVM) / an Intel CPU's SMI delivery: save state into SMRAM,
+ * then load the SMM entry state (facts §6.3, §12.10, §10.8). KVM also sets the IDT base and limit
+ * to 0 ("Undocumented: IDT limit is set to zero on entry to SMM"); TCG leaves the IDTR alone, and
+ * so does the model of the Intel CPU (the SDM's entry state does not name the IDTR).
  */
 export function smmEnter(cpu: CpuState, mem: MemoryState, layout: SaveStateLayout): void {
   cpu.smiCount++;
@@ -166,9 +175,14 @@ export function smmEnter(cpu: CpuState, mem: MemoryState, layout: SaveStateLayou
   cpu.smiPending = false;
   cpu.nmiBlocked = true;
   // QEMU leaves HLT to take the SMI; RIP already points after the HLT and the AMD64 map's
-  // auto-HALT restart byte is not written, so after RSM the CPU continues past the HLT.
+  // auto-HALT restart byte is not written, so after RSM the CPU continues past the HLT. The Intel
+  // map records the HLT in AutoHALTRestart bit 0 (RSM halts again while it is set, facts §10.5),
+  // and the I/O instruction the SMI came right after in IOMisc (facts §7.5): consumed here.
+  const autoHalt = cpu.halted ? 1 : 0;
   cpu.halted = false;
-  encodeSaveState(mem, cpu.smbase, cpu.regs, layout);
+  const ioMisc = ioMiscValue(cpu.lastIo);
+  cpu.lastIo = null;
+  encodeSaveState(mem, cpu.smbase, cpu.regs, layout, ioMisc, autoHalt);
   const r = cpu.regs;
   set32(r, REG.EFER, 0);
   set32(r, REG.RFLAGS, 0x2);
@@ -203,11 +217,16 @@ function set32(r: Uint32Array, id: number, v: number): void {
 const FLAT_SEGMENTS = [REG.DS_SEL, REG.ES_SEL, REG.SS_SEL, REG.FS_SEL, REG.GS_SEL];
 
 /**
- * helper_rsm (QEMU TCG) / rsm_load_state_64 (KVM): reload the state from SMRAM bytes. SMBASE comes
- * from the map when revision bit 17 is set (TCG, facts §6.4) or always (KVM, facts §12.10).
+ * helper_rsm (QEMU TCG) / rsm_load_state_64 (KVM) / an Intel CPU's RSM: reload the state from
+ * SMRAM bytes. SMBASE comes from the map when revision bit 17 is set (TCG, facts §6.4) or always
+ * (KVM, facts §12.10; Intel, whose revision has bit 17). On the Intel map AutoHALTRestart bit 0
+ * still set sends the CPU back into HLT (facts §10.5).
  */
 export function rsm(cpu: CpuState, mem: MemoryState, layout: SaveStateLayout): void {
+  const halt = autoHaltRestart(mem, cpu.smbase, layout);
   cpu.smbase = decodeSaveState(mem, cpu.smbase, cpu.regs, layout);
   cpu.inSmm = false;
   cpu.nmiBlocked = false;
+  cpu.lastIo = null;
+  if (halt) cpu.halted = true;
 }

@@ -7,7 +7,9 @@
  * target/i386/tcg/system/smm_helper.c; edk2 MdePkg/Include/Register/Amd/SmramSaveStateMap.h).
  * With KVM the same map is written by the Linux kernel (arch/x86/kvm/smm.c, enter_smm), which
  * zeroes the whole 512-byte AMD64 area first and stores the control and debug registers as
- * 64-bit values (facts §12.10); that is a second layout with the same offsets.
+ * 64-bit values (facts §12.10); that is a second layout with the same offsets. The third is the
+ * Intel 64 map a real Intel processor writes (facts §7.2, §10; edk2
+ * MdePkg/Include/Register/Intel/SmramSaveStateMap.h SMRAM_SAVE_STATE_MAP64).
  */
 
 import { type MemoryState, PAGE_SIZE, pageView, writablePage } from './Memory';
@@ -28,11 +30,14 @@ export interface SaveStateFieldDesc {
 
 export interface SaveStateLayoutDesc {
   name: string; // e.g. "AMD64 (QEMU TCG, revision 0x00020064)"
-  /** The accelerator whose SMM entry wrote the map (`platform ovmf --accel`). */
-  accel: 'tcg' | 'kvm';
-  /** Who writes the map, with the upstream file and function. */
+  /**
+   * The accelerator whose SMM entry wrote the map (`platform ovmf --accel`); null when no QEMU
+   * accelerator is involved and the processor itself writes it (the Intel 64 map): `writer` says so.
+   */
+  accel: 'tcg' | 'kvm' | null;
+  /** Who writes the map, with the upstream file and function (or the manual's table). */
   writer: string;
-  /** What that accelerator means for the fields the CPU does not save. */
+  /** What that writer means for the fields the CPU does not save. */
   accelNote: string;
   revision: number;
   /** Map begins at SMBASE + mapOffset (0xFC00) and is mapSize (0x400) bytes long. */
@@ -48,8 +53,14 @@ export const SMRAM_SAVE_STATE_MAP_SIZE = 0x400;
 /** Field offsets are relative to SMBASE + 0x8000; the map starts at offset 0x7C00 of that. */
 export const MAP_FIELD_BASE = SMRAM_SAVE_STATE_MAP_OFFSET - SMM_HANDLER_OFFSET; // 0x7C00
 
-/** Where a field's value comes from. */
-export type FieldSource = { reg: number } | 'smbase' | 'revision' | 'none';
+/**
+ * Where a field's value comes from: a register (whole, or one 32-bit half of it: the Intel map
+ * splits the descriptor-table bases into a low and a high dword far apart), SMBASE, the
+ * revision, 0 ('zero': the CPU writes it, and writes 0 in every case SmiScope models), the I/O
+ * state of the instruction the CPU just retired ('ioMisc'), whether the CPU was halted
+ * ('autoHalt'), or nothing ('none').
+ */
+export type FieldSource = { reg: number; half?: 'lo' | 'hi' } | 'smbase' | 'revision' | 'zero' | 'ioMisc' | 'autoHalt' | 'none';
 
 export interface SaveStateField extends SaveStateFieldDesc {
   source: FieldSource;
@@ -63,13 +74,16 @@ export const KVM_SMRAM_IMAGE_OFFSET = 0xfe00;
 export const KVM_SMRAM_IMAGE_SIZE = 0x200;
 
 export interface SaveStateLayout {
-  id: 'amd64-qemu' | 'amd64-kvm';
-  accel: Accel;
+  id: 'amd64-qemu' | 'amd64-kvm' | 'intel64';
+  /** The QEMU accelerator that writes the map; null: the processor writes it (no QEMU involved). */
+  accel: Accel | null;
   /** Who writes the map on SMM entry, with the upstream file and function. */
   writer: string;
+  /** Who, in a few words, for "(not written by ...)" in the console. */
+  writerShort: string;
   /** Bytes zeroed at SMBASE + KVM_SMRAM_IMAGE_OFFSET before the fields are written (0: none). */
   zeroOnEntry: number;
-  /** RSM reloads SMBASE from the map: KVM always; QEMU TCG only when revision bit 17 is set. */
+  /** RSM reloads SMBASE from the map: KVM and the Intel CPU always; QEMU TCG only when revision bit 17 is set in the map. */
   smbaseReloadAlways: boolean;
   /** The field table flattened for SMM entry and RSM, by width: see compileCopies. */
   copies: FieldCopies;
@@ -80,10 +94,13 @@ export interface SaveStateLayout {
   fields: SaveStateField[];
 }
 
+/** A layout a QEMU accelerator writes (the AMD64 maps). */
+export type QemuSaveStateLayout = SaveStateLayout & { accel: Accel };
+
 function f(name: string, offset: number, size: 1 | 2 | 4 | 8, source: FieldSource, written = true, restored = written, note?: string): SaveStateField {
   return { name, offset, size, source, written, restored, ...(note ? { note } : {}) };
 }
-const r = (n: RegName): FieldSource => ({ reg: REG[n] });
+const r = (n: RegName, half?: 'lo' | 'hi'): FieldSource => (half ? { reg: REG[n], half } : { reg: REG[n] });
 
 function amd64Fields(): SaveStateField[] {
   const out: SaveStateField[] = [];
@@ -139,9 +156,11 @@ function amd64Fields(): SaveStateField[] {
 }
 
 /**
- * The register fields of a layout as flat [index, register slot] pairs per width, the index in
- * units of the width from the map's start (fields are naturally aligned), the slot 2 * REG id in
- * the register file: SMM entry and RSM copy each list in one tight loop, no switch per field.
+ * The register fields of a layout as flat [index, register slot] pairs per width, the slot 2 * REG
+ * id (+1 for a high half) in the register file: SMM entry and RSM copy each list in one tight loop,
+ * no switch per field. 1/2/4-byte fields are naturally aligned and indexed in units of their width
+ * from the map's start; 8-byte fields are indexed in dwords (the Intel map has them 4-aligned:
+ * R15 at 0x7F1C, RAX at 0x7F5C).
  */
 interface FieldCopies {
   save8: Int32Array;
@@ -152,29 +171,41 @@ interface FieldCopies {
   load4: Int32Array;
   load2: Int32Array;
   load1: Int32Array;
-  /** [index, width] of SMBASE and of the revision (-1: not written). */
+  /** 4-byte fields holding one half of a register: [dword index, slot]; RSM leaves the other half alone. */
+  loadHalf: Int32Array;
+  /** Fields the CPU writes as 0: [byte index, size]. */
+  zeros: Int32Array;
+  /** [index, width] of SMBASE, the revision, IOMisc and AutoHALTRestart (-1: not written). */
   smbase: [number, number];
   revision: [number, number];
+  ioMisc: [number, number];
+  autoHalt: [number, number];
 }
 
 function compileCopies(fields: SaveStateField[]): FieldCopies {
   const lists: Record<string, number[]> = {};
   const add = (k: string, ...v: number[]) => (lists[k] ??= []).push(...v);
-  let smbase: [number, number] = [-1, 0];
-  let revision: [number, number] = [-1, 0];
+  const at: Record<'smbase' | 'revision' | 'ioMisc' | 'autoHalt', [number, number]> = { smbase: [-1, 0], revision: [-1, 0], ioMisc: [-1, 0], autoHalt: [-1, 0] };
   for (const fld of fields) {
-    const at = fld.offset - MAP_FIELD_BASE;
-    if (at % fld.size !== 0) throw new Error(`save-state field ${fld.name} is not naturally aligned`);
-    const idx = at / fld.size;
+    const byte = fld.offset - MAP_FIELD_BASE;
+    if (byte % Math.min(fld.size, 4) !== 0) throw new Error(`save-state field ${fld.name} is not aligned`);
+    const idx = fld.size === 8 ? byte / 4 : byte / fld.size;
     const src = fld.source;
     if (typeof src === 'object') {
-      if (fld.written) add(`save${fld.size}`, idx, 2 * src.reg);
-      if (fld.restored) add(`load${fld.size}`, idx, 2 * src.reg);
-    } else if (fld.written && src === 'smbase') smbase = [idx, fld.size];
-    else if (fld.written && src === 'revision') revision = [idx, fld.size];
+      if (src.half && fld.size !== 4) throw new Error(`save-state field ${fld.name}: a register half is 4 bytes`);
+      const slot = 2 * src.reg + (src.half === 'hi' ? 1 : 0);
+      if (fld.written) add(`save${fld.size}`, idx, slot);
+      if (fld.restored) add(src.half ? 'loadHalf' : `load${fld.size}`, idx, slot);
+    } else if (!fld.written || src === 'none') continue;
+    else if (src === 'zero') add('zeros', byte, fld.size);
+    else at[src] = [idx, fld.size];
   }
   const l = (k: string) => Int32Array.from(lists[k] ?? []);
-  return { save8: l('save8'), save4: l('save4'), save2: l('save2'), save1: l('save1'), load8: l('load8'), load4: l('load4'), load2: l('load2'), load1: l('load1'), smbase, revision };
+  return {
+    save8: l('save8'), save4: l('save4'), save2: l('save2'), save1: l('save1'),
+    load8: l('load8'), load4: l('load4'), load2: l('load2'), load1: l('load1'),
+    loadHalf: l('loadHalf'), zeros: l('zeros'), ...at,
+  };
 }
 
 const amd64 = amd64Fields();
@@ -198,10 +229,11 @@ function kvmFields(): SaveStateField[] {
 const kvm = kvmFields();
 
 /** QEMU x86_64 TCG: revision 0x00020064, SMBASE at 0x7F00 (facts §6.1, §5.2). */
-export const AMD64_QEMU_LAYOUT: SaveStateLayout = {
+export const AMD64_QEMU_LAYOUT: QemuSaveStateLayout = {
   id: 'amd64-qemu',
   accel: 'tcg',
   writer: 'QEMU TCG: do_smm_enter (qemu target/i386/tcg/system/smm_helper.c)',
+  writerShort: 'QEMU',
   zeroOnEntry: 0,
   smbaseReloadAlways: false,
   copies: compileCopies(amd64),
@@ -213,10 +245,11 @@ export const AMD64_QEMU_LAYOUT: SaveStateLayout = {
 };
 
 /** QEMU + KVM: the kernel writes the map; same revision and offsets (facts §12.10). */
-export const AMD64_KVM_LAYOUT: SaveStateLayout = {
+export const AMD64_KVM_LAYOUT: QemuSaveStateLayout = {
   id: 'amd64-kvm',
   accel: 'kvm',
   writer: 'KVM: enter_smm (Linux arch/x86/kvm/smm.c)',
+  writerShort: 'QEMU',
   zeroOnEntry: KVM_SMRAM_IMAGE_SIZE,
   smbaseReloadAlways: true,
   copies: compileCopies(kvm),
@@ -227,21 +260,110 @@ export const AMD64_KVM_LAYOUT: SaveStateLayout = {
   fields: kvm,
 };
 
+const HIDDEN = 'reserved area: where SmiScope keeps the hidden descriptor cache; the SDM does not document it';
+
+/**
+ * SMRAM_SAVE_STATE_MAP64 (facts §7.2; Intel SDM Vol. 3C Table 34-3; edk2
+ * MdePkg/Include/Register/Intel/SmramSaveStateMap.h). The documented fields are at their real
+ * offsets and sizes. The SDM says CR4 and the hidden parts of the segment registers are saved but
+ * not readable; a real CPU keeps the hidden parts somewhere in the reserved bytes, so SmiScope puts
+ * them in the reserved area 0x7C00..0x7DCF (its own offsets, each labelled) so that RSM gives the
+ * OS its segments back exactly.
+ */
+function intel64Fields(): SaveStateField[] {
+  const out: SaveStateField[] = [];
+  SEGMENTS.forEach((s, i) => {
+    const o = 0x7c00 + 16 * i;
+    out.push(
+      f(`${s}.Base`, o, 8, r(`${s}_BASE` as RegName), true, true, HIDDEN),
+      f(`${s}.Limit`, o + 8, 4, r(`${s}_LIMIT` as RegName), true, true, HIDDEN),
+      f(`${s}.Attributes`, o + 12, 4, r(`${s}_ATTR` as RegName), true, true, `${HIDDEN} (attributes packed as (flags >> 8) & 0xF0FF)`),
+    );
+  });
+  out.push(
+    f('LDTR.Limit', 0x7c60, 4, r('LDTR_LIMIT'), true, true, HIDDEN),
+    f('LDTR.Attributes', 0x7c64, 4, r('LDTR_ATTR'), true, true, HIDDEN),
+    f('TR.Base', 0x7c68, 8, r('TR_BASE'), true, true, HIDDEN),
+    f('TR.Limit', 0x7c70, 4, r('TR_LIMIT'), true, true, HIDDEN),
+    f('TR.Attributes', 0x7c74, 4, r('TR_ATTR'), true, true, HIDDEN),
+    f('GDTR.Limit', 0x7c78, 4, r('GDTR_LIMIT'), true, true, HIDDEN),
+    f('IDTR.Limit', 0x7c7c, 4, r('IDTR_LIMIT'), true, true, HIDDEN),
+    f('GdtBaseHiDword', 0x7dd0, 4, r('GDTR_BASE', 'hi'), true, true, 'GDTR base, upper 32 bits (the lower half is GdtBaseLoDword at 0x7E8C)'),
+    f('LdtBaseHiDword', 0x7dd4, 4, r('LDTR_BASE', 'hi'), true, true, 'LDTR base, upper 32 bits (the lower half is LdtBaseLoDword at 0x7E9C)'),
+    f('IdtBaseHiDword', 0x7dd8, 4, r('IDTR_BASE', 'hi'), true, true, 'IDTR base, upper 32 bits (the lower half is IdtBaseLoDword at 0x7E94)'),
+    f('IO_EIP', 0x7de8, 8, 'zero', true, false, "edk2's name; Intel's BIOS writer's guides (as coreboot's em64t101_save_state.h copies them) call it io_rip, among the registers an I/O instruction restart needs. Neither source says what the CPU writes here, and SmiScope does not model the restart, so it writes 0"),
+    f('CR4', 0x7e40, 4, r('CR4'), true, true, 'the SDM counts CR4 among the registers saved but not readable; the edk2 map has it here, 32 bits'),
+    f('GdtBaseLoDword', 0x7e8c, 4, r('GDTR_BASE', 'lo'), true, true, 'GDTR base, lower 32 bits'),
+    f('IdtBaseLoDword', 0x7e94, 4, r('IDTR_BASE', 'lo'), true, true, 'IDTR base, lower 32 bits'),
+    f('LdtBaseLoDword', 0x7e9c, 4, r('LDTR_BASE', 'lo'), true, true, 'LDTR base, lower 32 bits'),
+    f('EptVmxControl', 0x7ed8, 8, 'none', false, false, 'EPTP: saved only when the SMI arrives in VMX non-root operation with "enable EPT" set (SDM, SMI delivery under VMX); SmiScope runs no VMX guest, so the bytes keep what SMRAM held'),
+    f('EnEptVmxControl', 0x7ee0, 4, 'zero', true, false, '"enable EPT" VM-execution control: the CPU saves 0 in bit 0 when the SMI did not arrive in VMX non-root operation (SmiScope writes the whole dword as 0)'),
+    f('SMBASE', 0x7ef8, 4, 'smbase', true, false, 'writable: RSM reloads SMBASE from here (revision bit 17, SMBASE relocation, is set)'),
+    f('SMMRevId', 0x7efc, 4, 'revision', true, false, '0x00030064: revision level 0x0064, bit 16 = I/O instruction restart, bit 17 = SMBASE relocation; >= 0x30004 (SMRAM_SAVE_STATE_MIN_REV_ID_IOMISC), so IOMisc is there'),
+    f('IORestart', 0x7f00, 2, 'zero', true, false, 'I/O instruction restart: the CPU writes 0 on entry; 0xFF here at RSM would re-execute the I/O instruction (SmiScope does not model that: nothing writes 0xFF)'),
+    f('AutoHALTRestart', 0x7f02, 2, 'autoHalt', true, false, 'bit 0 = 1 when the SMI interrupted HLT; RSM reads it: bit 0 still set puts the CPU back into the HALT state, cleared lets it run on after the HLT'),
+  );
+  for (let n = 15; n >= 8; n--) out.push(f(`R${n}`, 0x7f1c + (15 - n) * 8, 8, r(`R${n}` as RegName)));
+  (['RAX', 'RCX', 'RDX', 'RBX', 'RSP', 'RBP', 'RSI', 'RDI'] as const).forEach((n, i) => out.push(f(n, 0x7f5c + 8 * i, 8, r(n))));
+  out.push(
+    f('IOMemAddr', 0x7f9c, 8, 'zero', true, false, 'I/O memory address field (valid only with SmiFlag set); the modelled OUT DX, AL|AX|EAX has no memory operand, so SmiScope writes 0'),
+    f('IOMisc', 0x7fa4, 4, 'ioMisc', true, false, 'I/O state: SmiFlag (bit 0), Length (3:1), Type (7:4), Port (31:16). Set only on the CPU whose I/O instruction the SMI came right after; 0 on the others'),
+  );
+  SEGMENTS.forEach((s, i) => out.push(f(`${s}.Selector`, 0x7fa8 + 4 * i, 4, r(`${s}_SEL` as RegName))));
+  out.push(
+    f('LDTR.Selector', 0x7fc0, 4, r('LDTR_SEL')),
+    f('TR.Selector', 0x7fc4, 4, r('TR_SEL')),
+    f('DR7', 0x7fc8, 8, r('DR7')),
+    f('DR6', 0x7fd0, 8, r('DR6')),
+    f('RIP', 0x7fd8, 8, r('RIP')),
+    f('IA32_EFER', 0x7fe0, 8, r('EFER')),
+    f('RFLAGS', 0x7fe8, 8, r('RFLAGS')),
+    f('CR3', 0x7ff0, 8, r('CR3')),
+    f('CR0', 0x7ff8, 8, r('CR0')),
+  );
+  return out.sort((a, b) => a.offset - b.offset);
+}
+const intel64 = intel64Fields();
+
+/**
+ * An Intel 64 processor's own map (facts §7, §10): SMMRevId 0x00030064. The CPU knows its revision,
+ * so its RSM reloads SMBASE (bit 17 set) without re-reading the revision from SMRAM.
+ */
+export const INTEL64_LAYOUT: SaveStateLayout = {
+  id: 'intel64',
+  accel: null,
+  writer: "the processor (Intel SDM Vol. 3C 'SMRAM State Save Map')",
+  writerShort: 'the processor',
+  zeroOnEntry: 0,
+  smbaseReloadAlways: true,
+  copies: compileCopies(intel64),
+  name: 'Intel 64 (SMMRevId 0x00030064)',
+  revision: 0x00030064,
+  smbaseOffset: 0x7ef8,
+  revisionOffset: 0x7efc,
+  fields: intel64,
+};
+
 export function layoutById(id: SaveStateLayout['id']): SaveStateLayout {
   switch (id) {
     case 'amd64-qemu':
       return AMD64_QEMU_LAYOUT;
     case 'amd64-kvm':
       return AMD64_KVM_LAYOUT;
+    case 'intel64':
+      return INTEL64_LAYOUT;
   }
 }
 
-export function layoutForAccel(accel: Accel): SaveStateLayout {
+export function layoutForAccel(accel: Accel): QemuSaveStateLayout {
   return accel === 'kvm' ? AMD64_KVM_LAYOUT : AMD64_QEMU_LAYOUT;
 }
 
 /** What the accelerator means for the fields the CPU does not save (for the UI and `savestate`). */
 export function accelNote(l: SaveStateLayout): string {
+  if (l.accel === null) {
+    return 'The processor wrote this map (Intel SDM Vol. 3C, SMRAM State Save Map for Intel 64): IOMisc describes the I/O instruction the SMI came right after (SmiFlag set on that CPU only); the hidden segment parts sit in the reserved area from 0x7C00 (SmiScope\'s offsets); RSM reloads SMBASE (revision bit 17) and halts the CPU again while AutoHALTRestart bit 0 is set.';
+  }
   return l.accel === 'kvm'
     ? 'KVM wrote this map (Linux arch/x86/kvm/smm.c enter_smm): it zeroes the 512 bytes at SMBASE+0xFE00 first, so IO_DWord, IORestart and AutoHALTRestart read 0; RSM always reloads SMBASE.'
     : 'QEMU TCG wrote this map (target/i386/tcg/system/smm_helper.c do_smm_enter): fields it does not save (IO_DWord, IORestart, AutoHALTRestart) keep whatever SMRAM held before; RSM reloads SMBASE only when revision bit 17 is set.';
@@ -320,9 +442,10 @@ function get(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, at: number, 
 
 /**
  * SMM entry: the CPU writes its state into the map at SMBASE + 0xFC00 (only the fields it writes;
- * with KVM the 512-byte image at SMBASE + 0xFE00 is zeroed first).
+ * with KVM the 512-byte image at SMBASE + 0xFE00 is zeroed first). `ioMisc` and `autoHalt` are the
+ * values for the layout's IOMisc and AutoHALTRestart fields, where it has them (the Intel map).
  */
-export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): void {
+export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout, ioMisc = 0, autoHalt = 0): void {
   const addr = smbase + SMRAM_SAVE_STATE_MAP_OFFSET;
   if ((addr & (PAGE_SIZE - 1)) + SMRAM_SAVE_STATE_MAP_SIZE > PAGE_SIZE) throw new Error(`save-state map at 0x${addr.toString(16)} crosses a page`);
   const page = writablePage(mem, Math.floor(addr / PAGE_SIZE));
@@ -336,7 +459,7 @@ export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
   const b4 = base >> 2, b2 = base >> 1;
   const s8 = c.save8;
   for (let i = 0; i < s8.length; i += 2) {
-    const w = b4 + 2 * s8[i];
+    const w = b4 + s8[i];
     const r = s8[i + 1];
     w32[w] = regs[r];
     w32[w + 1] = regs[r + 1];
@@ -349,13 +472,17 @@ export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
   for (let i = 0; i < s1.length; i += 2) bytes[base + s1[i]] = regs[s1[i + 1]];
   if (c.smbase[0] >= 0) putIndexed(bytes, w32, w16, base, c.smbase[0], c.smbase[1], smbase >>> 0);
   if (c.revision[0] >= 0) putIndexed(bytes, w32, w16, base, c.revision[0], c.revision[1], l.revision);
+  if (c.ioMisc[0] >= 0) putIndexed(bytes, w32, w16, base, c.ioMisc[0], c.ioMisc[1], ioMisc >>> 0);
+  if (c.autoHalt[0] >= 0) putIndexed(bytes, w32, w16, base, c.autoHalt[0], c.autoHalt[1], autoHalt);
+  const z = c.zeros;
+  for (let i = 0; i < z.length; i += 2) bytes.fill(0, base + z[i], base + z[i] + z[i + 1]);
 }
 
-/** A value into the field at `idx` (in units of `size`) of the map at `base`. */
+/** A value into the field at `idx` (in units of `size`; dwords for 8-byte fields) of the map at `base`. */
 function putIndexed(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, base: number, idx: number, size: number, v: number): void {
   if (size === 8) {
-    w32[(base >> 2) + 2 * idx] = v;
-    w32[(base >> 2) + 2 * idx + 1] = 0;
+    w32[(base >> 2) + idx] = v;
+    w32[(base >> 2) + idx + 1] = 0;
   } else if (size === 4) w32[(base >> 2) + idx] = v;
   else if (size === 2) w16[(base >> 1) + idx] = v;
   else bytes[base + idx] = v;
@@ -370,7 +497,7 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
   const b4 = base >> 2, b2 = base >> 1;
   const l8 = c.load8;
   for (let i = 0; i < l8.length; i += 2) {
-    const w = b4 + 2 * l8[i];
+    const w = b4 + l8[i];
     const r = l8[i + 1];
     regs[r] = w32[w];
     regs[r + 1] = w32[w + 1];
@@ -393,11 +520,35 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
     regs[r] = bytes[base + l1[i]];
     regs[r + 1] = 0;
   }
+  const lh = c.loadHalf;
+  for (let i = 0; i < lh.length; i += 2) regs[lh[i + 1]] = w32[b4 + lh[i]];
   const rev = w32[(base + l.revisionOffset - MAP_FIELD_BASE) >> 2];
   // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4);
-  // KVM's rsm_load_state_64 reloads it unconditionally (facts §12.10).
+  // KVM's rsm_load_state_64 reloads it unconditionally (facts §12.10); an Intel CPU knows its own
+  // revision (bit 17 set) and reloads it too (facts §10.4).
   if (l.smbaseReloadAlways || rev & 0x20000) return w32[(base + l.smbaseOffset - MAP_FIELD_BASE) >> 2];
   return smbase;
+}
+
+/**
+ * RSM on a layout with AutoHALTRestart written by the CPU (the Intel map): bit 0 still set means
+ * the CPU goes back into the HALT state (facts §10.5). False for the AMD64 layouts, whose RSM
+ * (QEMU helper_rsm, KVM) does not look at it.
+ */
+export function autoHaltRestart(mem: MemoryState, smbase: number, l: SaveStateLayout): boolean {
+  const [idx, size] = l.copies.autoHalt;
+  if (idx < 0) return false;
+  const v = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, false);
+  return (v.bytes[v.base + idx * size] & 1) === 1;
+}
+
+/** The IOMisc dword of the map at `smbase`, or null when the layout has none (the AMD64 maps). */
+export function readIoMisc(mem: MemoryState, smbase: number, l: SaveStateLayout): number | null {
+  const [idx] = l.copies.ioMisc;
+  if (idx < 0) return null;
+  const v = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, false);
+  const at = v.base + 4 * idx;
+  return (v.bytes[at] | (v.bytes[at + 1] << 8) | (v.bytes[at + 2] << 16) | (v.bytes[at + 3] << 24)) >>> 0;
 }
 
 /** Read one field as a bigint from SMRAM bytes. */

@@ -37,6 +37,9 @@ export function* sendSmiIpi(m: Machine, from: number, targets: number[], what: s
     cpus: [...targets],
   };
   s.currentSmi = rec;
+  // The ICR write is a memory access, not an I/O instruction: the sender's last retired
+  // instruction is no longer an OUT (CpuState.lastIo; the Intel map's IOMisc, facts §7.5).
+  s.cpus[from].lastIo = null;
   yield ev('smi-delivery', from, `SMI #${rec.number}: ${what}: CPU${from} sends an SMI IPI (local APIC ICR, delivery mode SMI) to ${targets.map((c) => `CPU${c}`).join(', ')}; only ${targets.length === 1 ? 'that CPU enters' : 'those CPUs enter'} SMM`, 'phase');
   for (const c of targets) {
     const cpu = s.cpus[c];

@@ -11,7 +11,7 @@
  */
 
 import { readBytes, write32, write64, writeBytes } from '../machine/Memory';
-import { fieldByName, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, writeSaveStateField } from '../machine/SaveStateMap';
+import { fieldAddress, fieldByName, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, writeSaveStateField } from '../machine/SaveStateMap';
 import { DEBUG, DEBUG_INFO } from '../pi/Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
 import { type Fw } from '../pi/Platform';
@@ -64,9 +64,15 @@ export function splitSmramHobForSmmRelocation(fw: Fw, size: number): { status: E
 /** The init stub's work in SMM on CPU `c` (SmmInitHandler: ConfigureSmBase + SemaphoreHook). */
 function* smmInitHandler(fw: Fw, c: number, newSmBase: number): Gen<string> {
   const m = fw.m;
-  // ConfigureSmBase: 64-bit map (SMMRevId & 0xFFFF != 0) -> x64.SMBASE at SMBASE+0xFF00 = 0x3FF00.
-  writeSaveStateField(m.s.mem, SMM_DEFAULT_SMBASE, fieldByName(m.layout, 'SMBASE')!, BigInt(newSmBase));
-  return `CPU${c}: SmmInitHandler (gcSmmInitTemplate at 0x38000): ConfigureSmBase writes ${hex(newSmBase)} into x64.SMBASE at 0x3FF00; SemaphoreHook sets mRebased after RSM (the model leaves the saved RIP alone)`;
+  // ConfigureSmBase, on the map the CPU wrote: OVMF's (OvmfPkg/Library/SmmRelocationLib/
+  // SmramSaveStateConfig.c) sees the AMD64 map with SMMRevId & 0xFFFF != 0 -> x64.SMBASE at
+  // SMBASE+0xFF00 = 0x3FF00; UefiCpuPkg's copy (UefiCpuPkg/Library/SmmRelocationLib/
+  // SmramSaveStateConfig.c), for Intel CPUs, writes x86.SMBASE, which is at 0x7EF8 in the 32- and
+  // the 64-bit Intel map alike: 0x3FEF8.
+  const field = fieldByName(m.layout, 'SMBASE')!;
+  writeSaveStateField(m.s.mem, SMM_DEFAULT_SMBASE, field, BigInt(newSmBase));
+  const where = `${m.layout.id === 'intel64' ? 'x86.SMBASE' : 'x64.SMBASE'} at ${hex(fieldAddress(SMM_DEFAULT_SMBASE, field))}`;
+  return `CPU${c}: SmmInitHandler (gcSmmInitTemplate at 0x38000): ConfigureSmBase writes ${hex(newSmBase)} into ${where}; SemaphoreHook sets mRebased after RSM (the model leaves the saved RIP alone)`;
 }
 
 /**

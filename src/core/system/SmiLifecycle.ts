@@ -9,15 +9,21 @@ import { guidName } from '../lib/Guid';
 import { rsm, smmEnter } from '../machine/Cpu';
 import { ioWrite, type PortWrite } from '../machine/IoBus';
 import { hex64w, REG } from '../machine/Registers';
-import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { describeIoMisc, SMM_IO_TYPE } from '../machine/IoMisc';
+import { readIoMisc, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
 import { smiRendezvous } from '../modules/MpService';
 import { ev, hex, lazyEv, tag, type Gen } from '../pi/Fw';
 import type { ArrivalOrder, Machine, SmiRecord, SmiTrigger } from '../pi/Platform';
 
-/** The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it). */
+/**
+ * The OS-side instruction: mov dx, PORT; mov eax, VALUE; out dx, al/ax/eax (RIP moves past it).
+ * The CPU remembers the OUT as the I/O instruction it just retired (CpuState.lastIo): an SMI taken
+ * right after it describes it in the Intel map's IOMisc (type 0, OUT DX; facts §7.5, §10.7).
+ */
 function executeOut(m: Machine, cpu: number, w: PortWrite): void {
   const c = m.s.cpus[cpu];
   c.halted = false;
+  c.lastIo = { port: w.port & 0xffff, length: w.width, type: SMM_IO_TYPE.OUT_DX };
   const r = c.regs;
   const mask = w.width === 1 ? 0xff : w.width === 2 ? 0xffff : 0xffffffff;
   r[2 * REG.RAX] = ((r[2 * REG.RAX] & ~mask) | (w.value & mask)) >>> 0;
@@ -111,6 +117,7 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
   }
   rec.data = s.lpc.apms;
   if (!outcome || !outcome.smi) {
+    s.cpus[t.cpu].lastIo = null; // no SMI: the OS runs on, so the OUT is no longer the last instruction
     rec.note = outcome ? outcome.reason : 'no write to APM_CNT (0xB2)';
     rec.finished = true;
     s.lastSmi = rec;
@@ -154,12 +161,13 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     smmEnter(cpu, s.mem, m.layout);
     const n = cpu.smiCount;
     const base = cpu.smbase;
+    const ioMisc = readIoMisc(s.mem, base, m.layout); // the Intel map only (facts §7.5)
     yield lazyEv(
       'save-state',
       c,
       () =>
         `CPU${c}: SMM entry #${n} (MSR_SMI_COUNT): state saved at SMBASE+0xFC00 = ${hex(base + SMRAM_SAVE_STATE_MAP_OFFSET)} ` +
-        `(saved RIP ${hex64w(rip0, rip1)}, RAX ${hex64w(rax0, rax1)}); now RIP=0x8000, CS.base=SMBASE=${hex(base)}, CR0.PE/PG=0`,
+        `(saved RIP ${hex64w(rip0, rip1)}, RAX ${hex64w(rax0, rax1)}${ioMisc === null ? '' : `, IOMisc ${hex(ioMisc, 8)} = ${describeIoMisc(ioMisc)}`}); now RIP=0x8000, CS.base=SMBASE=${hex(base)}, CR0.PE/PG=0`,
     );
   }
   for (const c of arrival) s.cpus[c].activity = 'rendezvous';
@@ -185,7 +193,8 @@ function* lifecycle(m: Machine, t: SmiTrigger): Gen<void> {
     const r = cpu.regs;
     const rip0 = r[2 * REG.RIP], rip1 = r[2 * REG.RIP + 1], rax0 = r[2 * REG.RAX], rax1 = r[2 * REG.RAX + 1];
     const base = cpu.smbase;
-    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${hex64w(rip0, rip1)}, RAX=${hex64w(rax0, rax1)}, SMBASE=${hex(base)}`);
+    const halted = cpu.halted; // only the Intel map's AutoHALTRestart halts again (facts §10.5)
+    yield lazyEv('rsm', c, () => `CPU${c}: SmiRendezvous returns to the stub -> RSM: registers reloaded from SMRAM bytes; RIP=${hex64w(rip0, rip1)}, RAX=${hex64w(rax0, rax1)}, SMBASE=${hex(base)}${halted ? '; AutoHALTRestart bit 0 is set, so the CPU is back in HLT' : ''}`);
   }
   rec.finished = true;
   if (t.communicate) {

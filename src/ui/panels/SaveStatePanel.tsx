@@ -48,14 +48,22 @@ function decode(layout: SaveStateLayoutDesc, ss: SaveStateView) {
   return { rows, byteField, changed };
 }
 
-function fieldTitle(f: SaveStateFieldDesc, physical: number): string {
+function fieldTitle(f: SaveStateFieldDesc, physical: number, layout: SaveStateLayoutDesc): string {
   return `${f.name} at SMBASE+${hex(0x8000 + f.offset, 4)} = ${addr(physical)}${f.note ? `\n${f.note}` : ''}${
-    f.written ? '' : '\nnot written by the CPU on SMM entry (QEMU TCG): holds whatever was there before'
+    f.written ? '' : `\nnot written by the CPU on SMM entry (${layout.accel === null ? 'the processor' : 'QEMU TCG'}): holds whatever was there before`
   }${f.restored ? '\nrestored by RSM' : '\nnot restored by RSM'}`;
 }
 
-/** Which accelerator wrote the map, and what that means for the fields the CPU does not save. */
+/** Which accelerator (or the processor itself) wrote the map, and what that means for the fields the CPU does not save. */
 function AccelLine({ layout }: { layout: SaveStateLayoutDesc }) {
+  if (layout.accel === null) {
+    return (
+      <div className="ss-accel" data-testid="ss-accel" data-accel="cpu" title={layout.accelNote}>
+        <span className="chip chip-tcg">CPU</span>
+        <span className="muted">{layout.writer}: IOMisc names the I/O instruction the SMI followed · RSM reloads SMBASE, re-halts on AutoHALT</span>
+      </div>
+    );
+  }
   const kvm = layout.accel === 'kvm';
   return (
     <div className="ss-accel" data-testid="ss-accel" data-accel={layout.accel} title={layout.accelNote}>
@@ -78,6 +86,7 @@ const FieldRow = memo(function FieldRow(props: {
   hover: boolean;
   physical: number;
   compact: boolean;
+  layout: SaveStateLayoutDesc;
   setHover: (i: number) => void;
 }) {
   const { field: f, i, changed, hover, compact, setHover } = props;
@@ -88,7 +97,7 @@ const FieldRow = memo(function FieldRow(props: {
       data-testid={`ss-field-${f.name}`}
       data-changed={changed || undefined}
       onMouseEnter={() => setHover(i)}
-      title={fieldTitle(f, props.physical)}
+      title={fieldTitle(f, props.physical, props.layout)}
     >
       <td className="mono dim">{hex(f.offset, 4)}</td>
       <td className="ss-name">
@@ -110,6 +119,7 @@ const FieldTable = memo(function FieldTable(props: {
   address: number;
   /** Narrow panel: no size column (the digits of the value show it). */
   compact: boolean;
+  layout: SaveStateLayoutDesc;
 }) {
   return (
     <div className="ss-table-wrap scroll">
@@ -133,6 +143,7 @@ const FieldTable = memo(function FieldTable(props: {
               hover={i === props.hover}
               physical={props.address + r.index}
               compact={props.compact}
+              layout={props.layout}
               setHover={props.setHover}
             />
           ))}
@@ -216,7 +227,7 @@ const HexDump = memo(function HexDump(props: {
     const el = dumpRef.current?.querySelector<HTMLElement>(`[data-i="${row.index}"]`);
     el?.scrollIntoView({ block: 'nearest' });
   }, [hover, props.hoverFrom, props.rows]);
-  // The table starts at the top of the map (RAX at SMBASE+0xFFF8): start the dump at its end too.
+  // The table starts at the top of the map (RAX at SMBASE+0xFFF8 in the AMD64 map, CR0 in the Intel one): start the dump at its end too.
   useEffect(() => {
     const el = dumpRef.current;
     if (el) el.scrollTop = el.scrollHeight;
@@ -338,7 +349,7 @@ export function SaveStatePanel() {
       <AccelLine layout={layout} />
       <div className="ss-container" ref={containerRef}>
         <div className={`ss-body${stacked ? ' stacked' : ''}`}>
-          <FieldTable rows={decoded.rows} hover={hover} setHover={setTableHover} address={ss.address} compact={!wide && !stacked} />
+          <FieldTable rows={decoded.rows} hover={hover} setHover={setTableHover} address={ss.address} compact={!wide && !stacked} layout={layout} />
           <HexDump
             ss={ss}
             byteField={decoded.byteField}
