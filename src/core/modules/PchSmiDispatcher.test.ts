@@ -133,11 +133,6 @@ function booted(s: Session): Session {
   return s;
 }
 
-/**
- * Until the Intel save-state layout lands, profiles/pch.ts keeps QEMU's AMD64 map (marked TEMP
- * there), whose IO field ReadSaveState never finds: the tests of dispatch by the OUT's CPU wait.
- */
-const INTEL_SAVE_STATE = pchConfig().layout !== 'amd64-qemu';
 
 const tries = (s: Session) => s.m.s.serial.lines.filter((l) => l.startsWith('Try '));
 
@@ -353,14 +348,28 @@ describe('PchSmiDispatcher on the pch platform (§9.2): the PCH\'s SMI logic, Re
     ]);
   });
 
-  it.skipIf(!INTEL_SAVE_STATE)('§9.2/§7.6: `smi 0x02 0x33 --cpu 2`: the Intel save state shows CPU2\'s OUT, so the child runs once with SwSmiCpuIndex 2, CommandPort 0x02, DataPort 0x33, size 16', () => {
+  it('§9.2/§7.6: `smi 0x02 0x33 --cpu 2`: only CPU2\'s Intel save state shows the OUT (IOMisc), so the child for 0x02 runs once with SwSmiCpuIndex 2, CommandPort 0x02, DataPort 0x33, size 16; the child for 0x01 does not run', () => {
+    expect(pchConfig().layout).toBe('intel64');
     const s = bootPch(child('Try ((UINTN)-1); Try ((UINTN)-1);'));
     const [, two] = swRegistrations(s.m);
-    expect(s.exec('smi 0x02 0x33 --cpu 2 --run').error).toBe(false);
+    s.exec('smi 0x02 0x33 --cpu 2');
+    expect(s.exec('continue').error).toBe(false);
+    for (const c of [0, 1, 3]) {
+      expect(s.timeline.some((e) => e.text.startsWith(`PchSmiDispatcher: mMmCpu->ReadSaveState (Width=24, IO, CpuIndex=${c}) = EFI_NOT_FOUND`)), `CPU${c}`).toBe(true);
+    }
+    expect(s.timeline.some((e) => e.text.startsWith('PchSmiDispatcher: mMmCpu->ReadSaveState (Width=24, IO, CpuIndex=2) = EFI_SUCCESS') && e.text.includes('IoPort 0xB2, IoWidth UINT8, IoType OUTPUT, IoData 0x02'))).toBe(true);
     expect(s.m.s.serial.lines.filter((l) => l.startsWith('ChildHandler: '))).toEqual([
       `ChildHandler: handle ${two.handle.toString(16).toUpperCase()} value 0x2 cpu 2 command 0x2 data 0x33 size 16`,
     ]);
     expect(read64(s.m.s.mem, global(s, 'SwChild', 'mCalls').address)).toBe(1n);
+  });
+
+  it('§9.2: an OUT of 0xFF (SmmControl\'s "no command", what a Communicate writes on pch) is skipped even though the save state shows it: no child runs', () => {
+    const s = bootPch(child('Try ((UINTN)-1);'));
+    s.exec('smi 0xff --cpu 1');
+    expect(s.exec('continue').error).toBe(false);
+    expect(s.timeline.some((e) => e.text.startsWith('PchSmiDispatcher: mMmCpu->ReadSaveState (Width=24, IO, CpuIndex=1) = EFI_SUCCESS') && e.text.includes('IoData 0xFF'))).toBe(true);
+    expect(read64(s.m.s.mem, global(s, 'SwChild', 'mCalls').address)).toBe(0n);
   });
 
   it('§1.9 seed on pch: SwDispatch2Locate ([Depex] TRUE) is scheduled in the pass that loads PiSmmCpuDxeSmm, before PchSmiDispatcher (whose [Depex] waits for EFI_SMM_CPU_PROTOCOL): its locate still fails and the boot hangs at its ASSERT', () => {
@@ -377,10 +386,14 @@ describe('PchSmiDispatcher on the pch platform (§9.2): the PCH\'s SMI logic, Re
     expect(swRegistrations(s.m).map((r) => [r.value, r.module, r.handler])).toEqual([[0x01, 'SwDispatch2Depex', 'SwMmiSampleHandler']]);
   });
 
-  it.skipIf(!INTEL_SAVE_STATE)('§9.2/§12.1 seed on pch: SwDispatch2Depex\'s handler runs for `smi 0x01 0x33 --cpu 2` with SwSmiCpuIndex 2 and answers in CPU2\'s saved RAX (on OVMF it named CPU0)', () => {
-    const s = Session.create({ platform: 'pch', modules: ['SwDispatch2Depex'] });
-    expect(s.exec('smi 0x01 0x33 --cpu 2 --run').error).toBe(false);
-    expect(s.m.s.serial.lines).toContain('SwMmiSampleHandler: SwSmiCpuIndex 2, CommandPort 0x1, DataPort 0x33');
-    expect(getReg(s.m.s.cpus[2].regs, REG.RAX)).toBe(0x5a5a0033n);
+  it('§9.2/§12.1 seed on pch: SwDispatch2Depex\'s handler runs for `smi 0x01 0x33 --cpu 2` with SwSmiCpuIndex 2 - also when CPU0 is the monarch (--arrival ascending) - and answers in CPU2\'s saved RAX (on OVMF it named CPU0)', () => {
+    for (const arrival of ['caller-first', 'ascending'] as const) {
+      const s = Session.create({ platform: 'pch', arrival, modules: ['SwDispatch2Depex'] });
+      expect(s.exec('smi 0x01 0x33 --cpu 2 --run').error).toBe(false);
+      expect(s.timeline.some((e) => e.text.includes(`CurrentlyExecutingCpu=${arrival === 'ascending' ? 0 : 2}`)), arrival).toBe(true);
+      expect(s.m.s.serial.lines).toContain('SwMmiSampleHandler: SwSmiCpuIndex 2, CommandPort 0x1, DataPort 0x33');
+      expect(getReg(s.m.s.cpus[2].regs, REG.RAX)).toBe(0x5a5a0033n);
+      expect(getReg(s.m.s.cpus[0].regs, REG.RAX)).not.toBe(0x5a5a0033n);
+    }
   });
 });

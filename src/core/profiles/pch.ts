@@ -50,7 +50,7 @@ export function pchConfig(opts: { cpus?: number; syncMode?: PlatformConfig['sync
     bspElection: 'first-to-check-in',
     syncMode: opts.syncMode ?? null,
     extraModules: opts.modules ?? [],
-    layout: 'amd64-qemu' /*TEMP*/,
+    layout: 'intel64',
     accel: 'tcg', // unused on pch: the processor writes the save state (layout 'intel64')
     ramSize,
     tsegBase: ramSize - tsegSize,
