@@ -26,20 +26,50 @@ function VirtualTime() {
   );
 }
 
+/** The platforms `platform NAME` boots (profiles/Platforms.ts), with what sets each apart. */
+const PLATFORMS: { id: 'ovmf' | 'ovmf-swdispatch' | 'pch'; label: string; title: string }[] = [
+  { id: 'ovmf', label: 'ovmf', title: 'QEMU Q35 (ICH9) + OVMF: no driver produces EFI_MM_SW_DISPATCH_PROTOCOL; QEMU writes the AMD64 save-state map with no I/O information; CPU0 is always the monarch (SmmCpuPlatformHookLibQemu).' },
+  { id: 'ovmf-swdispatch', label: 'ovmf-swdispatch', title: "OVMF plus the seed thread's GenericSwDispatcher (SMM-C): EFI_MM_SW_DISPATCH_PROTOCOL exists, but no save state says which CPU wrote 0xB2, so SwMmiCpuIndex falls back to CurrentlyExecutingCpu (CPU0)." },
+  { id: 'pch', label: 'pch', title: "An Intel PCH machine: PchSmiDispatcher (SMM-C, after edk2-platforms AlderlakeSiliconPkg PchSmmSw.c) produces EFI_MM_SW_DISPATCH_PROTOCOL and finds SwSmiCpuIndex from the Intel save state's IOMisc; SMI_EN.EOS must be set after each SMI; the first CPU to check in is the monarch (SmmCpuPlatformHookLibNull)." },
+];
+
+function PlatformPicker({ id, cpus }: { id: 'ovmf' | 'ovmf-swdispatch' | 'pch'; cpus: number }) {
+  const busy = useApp((s) => s.busy);
+  return (
+    <select
+      className="platform-picker"
+      data-testid="platform-picker"
+      value={id}
+      disabled={busy}
+      title={`${PLATFORMS.find((x) => x.id === id)?.title ?? ''}  —  console: platform NAME --cpus ${cpus}`}
+      onChange={(e) => sendCommand(`platform ${e.target.value} --cpus ${cpus}`)}
+    >
+      {PLATFORMS.map((x) => (
+        <option key={x.id} value={x.id} title={x.title}>
+          {x.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function PlatformLine() {
   const p = useApp((s) => s.snapshot?.platform);
   if (!p) return <div className="platform-line">booting firmware…</div>;
+  const silicon = p.id === 'pch';
   const parts = [
     p.name,
-    p.accel === 'kvm' ? 'KVM' : 'TCG',
+    ...(silicon ? [] : [p.accel === 'kvm' ? 'KVM' : 'TCG']),
     `${p.cpuCount} CPU${p.cpuCount === 1 ? '' : 's'}`,
-    p.broadcast ? 'broadcast SMI' : 'unicast SMI',
+    silicon ? 'SMI# to every CPU' : p.broadcast ? 'broadcast SMI' : 'unicast SMI',
     `${p.syncMode} sync`,
+    silicon ? `monarch: first to check in (${p.arrival})` : 'monarch: CPU0',
+    `SW dispatcher: ${p.swDispatcher ?? 'none'}`,
     `TSEG ${addr(p.tsegBase)} (${sizeText(p.tsegSize)})`,
   ];
   return (
     <div className="platform-line" data-testid="platform-line">
-      {parts.join(' · ')} · <VirtualTime />
+      <PlatformPicker id={p.id} cpus={p.cpuCount} /> {parts.join(' · ')} · <VirtualTime />
     </div>
   );
 }
