@@ -96,3 +96,6 @@ export const PCH_SMI_DISPATCHER: ShippedModule = shipped(
   "Intel PCH SW SMI dispatcher (Alder Lake's PchSmiDispatcher, SW source only): EFI_SMM_SW_DISPATCH2_PROTOCOL; a root handler that, on APMC_EN and APM_STS, finds the CPU whose save state shows the OUT to 0xB2 and calls the children of the value it wrote",
   'Silicon/Intel/AlderlakeSiliconPkg/Pch/PchSmiDispatcher/Smm/PchSmiDispatcher.inf',
 );
+
+/** The shipped SMM-C modules a platform puts in its own firmware volume (not --module samples). */
+export const SHIPPED_PLATFORM_MODULES: readonly ShippedModule[] = [PCH_SMI_DISPATCHER];

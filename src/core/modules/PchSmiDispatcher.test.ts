@@ -396,4 +396,18 @@ describe('PchSmiDispatcher on the pch platform (§9.2): the PCH\'s SMI logic, Re
       expect(getReg(s.m.s.cpus[0].regs, REG.RAX)).not.toBe(0x5a5a0033n);
     }
   });
+
+  it('§9.2 SMM-C on pch: a line breakpoint in PchSwSmiDispatcher stops CPU2 (the SMM BSP, caller-first) with CpuIndex 2 and the IO info Intel\'s ReadSaveState decoded; bt runs through PchSmmCoreDispatcher to SmiManage', () => {
+    const s = Session.create({ platform: 'pch', modules: ['SwDispatch2Depex'] });
+    const line = lineOf('PchSmmSw.c', 'SwSmiCommBuffer.SwSmiCpuIndex = CpuIndex;');
+    expect(s.exec(`break PchSmmSw.c:${line}`).lines).toEqual([`breakpoint 1: PchSmmSw.c:${line}`]);
+    s.exec('smi 0x01 0x33 --cpu 2');
+    expect(s.exec('continue').lines[1]).toBe(`[c] PchSmmSw.c:${line} (PchSwSmiDispatcher, CPU2): SwSmiCommBuffer.SwSmiCpuIndex = CpuIndex;`);
+    expect(s.exec('print CpuIndex').lines[0]).toMatch(/^\(UINTN\) 2 \(0x2\)/);
+    expect(s.exec('print SmiIoInfo').lines[0]).toMatch(/^\(EFI_SMM_SAVE_STATE_IO_INFO\) \{IoData = 1 \(0x1\), IoPort = 178, IoWidth = 0, IoType = 2\}/);
+    const bt = s.exec('bt').lines;
+    expect(bt[0]).toMatch(/^#0  PchSwSmiDispatcher \(\) at PchSmmSw\.c:\d+  \[PchSmiDispatcher\]/);
+    expect(bt[1]).toMatch(/^#1  PchSmmCoreDispatcher \(\) at PchSmmCore\.c:\d+  \[PchSmiDispatcher\]/);
+    expect(bt[2]).toBe('#2  SmiManage ()  [firmware]');
+  });
 });
