@@ -7,8 +7,9 @@
  * [Guids] the .inf lists - a GUID the .inf does not list is an undefined reference, as in edk2).
  */
 
-import { GUIDS, guidToBytes } from '../lib/Guid';
+import { type Guid, GUIDS, guidToBytes } from '../lib/Guid';
 import type { Obj, Val } from '../smmc/Ast';
+import { shippedGuid } from '../smmc/GuidTable';
 import type { Fw } from '../pi/Platform';
 import type { ExternalDef, LinkEnv } from '../smmc/Link';
 import type { InfModule } from '../smmc/Inf';
@@ -154,10 +155,17 @@ const u64le = (v: number | bigint): Uint8Array => {
   return b;
 };
 
+/**
+ * The value AutoGen.c gives a GUID name: SmiScope's GUID table, then the GUIDs the shipped headers
+ * declare (gEfiSmmReadyToLockProtocolGuid ...), or null for a name neither knows.
+ */
+function guidValue(name: string): Guid | null {
+  return (GUIDS as Record<string, Guid>)[name] ?? shippedGuid(name);
+}
+
 /** The link environment of module `inf` loaded with `ctx`. */
 export function libraryEnv(inf: InfModule, ctx: LoadContext): LinkEnv {
   const listed = new Set([...inf.protocols, ...inf.guids]);
-  const guidNames = GUIDS as Record<string, string>;
   return {
     external(name: string, decl: Obj): ExternalDef | null {
       const fn = LIBRARY_FUNCTIONS[name];
@@ -178,7 +186,8 @@ export function libraryEnv(inf: InfModule, ctx: LoadContext): LinkEnv {
           // A CONST CHAR8 * in AutoGen.c: the pointer is stored next to the string.
           return { kind: 'data', bytes: u64le(0) };
       }
-      if (/^g\w+Guid$/.test(name) && listed.has(name) && name in guidNames) return { kind: 'data', bytes: guidToBytes(guidNames[name]) };
+      const guid = /^g\w+Guid$/.test(name) && listed.has(name) ? guidValue(name) : null;
+      if (guid !== null) return { kind: 'data', bytes: guidToBytes(guid) };
       void decl;
       return null;
     },
@@ -188,7 +197,7 @@ export function libraryEnv(inf: InfModule, ctx: LoadContext): LinkEnv {
 /** Why a symbol is undefined, in words that help (the .inf list for GUIDs). */
 export function undefinedHint(inf: InfModule, name: string): string | null {
   if (/^g\w+Guid$/.test(name)) {
-    if (!(name in (GUIDS as Record<string, string>))) return `SmiScope knows no GUID named '${name}'`;
+    if (guidValue(name) === null) return `SmiScope knows no GUID named '${name}'`;
     return `list it under [Protocols] or [Guids] in ${inf.file.name}: AutoGen.c defines only the GUIDs the .inf names`;
   }
   return null;

@@ -1,9 +1,11 @@
 /**
  * The SMM-C modules SmiScope ships (src/core/cdriver/samples, embedded by scripts/gen-samples.mjs):
  * the seed thread's samples and GenericSwDispatcher, which `platform ovmf --module NAME` adds to
- * the firmware volume. Each is compiled from its .inf and sources on first use (once per process:
- * the same sources give the same module) and keeps the name, summary and path the Modules tab and
- * `state --json` show. Their sources are what the page's editor opens.
+ * the firmware volume, and the platform modules a profile puts in its volume itself
+ * (PCH_SMI_DISPATCHER, the `pch` platform's SW SMI dispatcher). Each is compiled from its .inf and
+ * sources on first use (once per process: the same sources give the same module) and keeps the
+ * name, summary and path the Modules tab and `state --json` show. Their sources are what the
+ * page's editor opens.
  */
 
 import { GUIDS, type Guid } from '../lib/Guid';
@@ -17,7 +19,7 @@ export interface ShippedModule {
   fileGuid: string;
   /** One line: what the module does (the Modules tab). */
   summary: string;
-  /** The edk2 .inf path, or null for a module that is not in edk2 (an SmiScope sample). */
+  /** The upstream .inf path (in edk2 or edk2-platforms), or null for a module that is not upstream (an SmiScope sample). */
   path: string | null;
   /** The module's .inf and files, as the editor and compileCModule take them. */
   source: CModuleSource;
@@ -84,3 +86,16 @@ export const GenericSwDispatcher = shipped(
 
 /** The modules `--module` adds, in the order the help lists them. */
 export const SHIPPED_SAMPLE_MODULES: readonly ShippedModule[] = [SwDispatch2Locate, SwDispatch2Depex, RootMmiSample, GenericSwDispatcher];
+
+/**
+ * The `pch` platform's chipset SW SMI dispatcher (not a --module sample): Alder Lake's
+ * PchSmiDispatcher cut down to its software-SMI source, producing EFI_SMM_SW_DISPATCH2_PROTOCOL.
+ */
+export const PCH_SMI_DISPATCHER: ShippedModule = shipped(
+  'PchSmiDispatcher',
+  "Intel PCH SW SMI dispatcher (Alder Lake's PchSmiDispatcher, SW source only): EFI_SMM_SW_DISPATCH2_PROTOCOL; a root handler that, on APMC_EN and APM_STS, finds the CPU whose save state shows the OUT to 0xB2 and calls the children of the value it wrote",
+  'Silicon/Intel/AlderlakeSiliconPkg/Pch/PchSmiDispatcher/Smm/PchSmiDispatcher.inf',
+);
+
+/** The shipped SMM-C modules a platform puts in its own firmware volume (not --module samples). */
+export const SHIPPED_PLATFORM_MODULES: readonly ShippedModule[] = [PCH_SMI_DISPATCHER];

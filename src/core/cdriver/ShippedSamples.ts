@@ -237,6 +237,685 @@ SwDispatchUnRegister (
 ` },
     ],
   },
+  "PchSmiDispatcher": {
+    inf: { name: "PchSmiDispatcher.inf", text: "## @file\n#  The PCH SMI dispatcher of SmiScope's `pch` platform, after edk2-platforms\n#  Silicon/Intel/AlderlakeSiliconPkg/Pch/PchSmiDispatcher/Smm/PchSmiDispatcher.inf (its BASE_NAME,\n#  FILE_GUID and ENTRY_POINT). Only the software-SMI source is here: it produces\n#  EFI_SMM_SW_DISPATCH2_PROTOCOL and none of the other dispatch protocols of the real driver.\n#  Written for SmiScope.\n#\n#  [Depex]: upstream also waits for gEfiPciRootBridgeIoProtocolGuid and\n#  gEfiPciHostBridgeResourceAllocationProtocolGuid (so PCI resources are assigned before it runs);\n#  the model has no PCI bus drivers, and nothing this SW-only dispatcher does touches PCI, so only\n#  the two SMM terms of upstream's expression are kept.\n##\n\n[Defines]\n  INF_VERSION                    = 0x00010017\n  BASE_NAME                      = PchSmiDispatcher\n  FILE_GUID                      = B0D6ED53-B844-43f5-BD2F-61095264E77E\n  VERSION_STRING                 = 1.0\n  MODULE_TYPE                    = DXE_SMM_DRIVER\n  PI_SPECIFICATION_VERSION       = 1.10\n  ENTRY_POINT                    = InitializePchSmmDispatcher\n\n[Sources]\n  PchSmm.h\n  PchSmmCore.c\n  PchSmmSw.c\n  PchxSmmHelpers.c\n\n[Packages]\n  MdePkg/MdePkg.dec\n  AlderlakeSiliconPkg/SiPkg.dec\n\n[LibraryClasses]\n  UefiDriverEntryPoint\n  IoLib\n  DebugLib\n  BaseLib\n  BaseMemoryLib\n  SmmServicesTableLib\n\n[Protocols]\n  gEfiSmmSwDispatch2ProtocolGuid                ## PRODUCES\n  gEfiSmmBase2ProtocolGuid                      ## CONSUMES\n  gEfiSmmCpuProtocolGuid                        ## CONSUMES\n  gEfiSmmReadyToLockProtocolGuid                ## CONSUMES\n\n[Depex]\n  gEfiSmmCpuProtocolGuid AND\n  gEfiSmmBase2ProtocolGuid\n" },
+    files: [
+      { name: "PchSmm.h", text: String.raw`/** @file
+  PchSmiDispatcher's shared definitions: the chipset registers it touches, the values upstream
+  takes from PCDs, the module globals and the functions its three .c files call across.
+
+  Register names and values are those of edk2-platforms AlderlakeSiliconPkg
+  (Include/Register/PmcRegs.h, Include/Register/PchRegsLpc.h); MAXIMUM_SWI_VALUE is from
+  Pch/PchSmiDispatcher/Smm/PchSmm.h.
+
+  Written for SmiScope.
+**/
+
+#ifndef PCH_SMM_H_
+#define PCH_SMM_H_
+
+#include <PiSmm.h>
+#include <Library/BaseLib.h>
+#include <Library/BaseMemoryLib.h>
+#include <Library/DebugLib.h>
+#include <Library/IoLib.h>
+#include <Library/SmmServicesTableLib.h>
+#include <Protocol/SmmCpu.h>
+#include <Protocol/SmmReadyToLock.h>
+#include <Protocol/SmmSwDispatch2.h>
+
+//
+// Where the PMC's ACPI I/O block starts. Upstream asks PmcGetAcpiBase () (PmcLib.c), which
+// answers PcdGet16 (PcdAcpiBaseAddress); AlderlakeSiliconPkg/SiPkg.dec sets that PCD to 0x1800.
+//
+#define PCD_ACPI_BASE_ADDRESS  0x1800
+
+//
+// The APM ports (PchRegsLpc.h): an OUT to APM_CNT raises the SW SMI; APM_STS is a plain
+// scratch byte SmmControl's Trigger fills with the caller's data before it writes APM_CNT.
+//
+#define R_PCH_IO_APM_CNT  0xB2
+#define R_PCH_IO_APM_STS  0xB3
+
+//
+// SMI_EN and SMI_STS, 32-bit registers at ABASE + 0x30 / + 0x34 (PmcRegs.h). Only the bits this
+// driver uses are named. SMI_STS bits are cleared by writing 1.
+//
+#define R_ACPI_IO_SMI_EN          0x30
+#define B_ACPI_IO_SMI_EN_GBL_SMI  BIT0      // global SMI enable
+#define B_ACPI_IO_SMI_EN_EOS      BIT1      // End of SMI: set it again or no further SMI# comes
+#define B_ACPI_IO_SMI_EN_APMC     BIT5      // a write to APM_CNT raises an SMI
+#define R_ACPI_IO_SMI_STS         0x34
+#define B_ACPI_IO_SMI_STS_APM     BIT5      // set by every write to APM_CNT
+
+//
+// The protocol's MaximumSwiValue. Register refuses it as a value: SmmControl writes 0xFF when it
+// is asked for no particular command, so no child may own it.
+//
+#define MAXIMUM_SWI_VALUE  0xFF
+
+//
+// Module globals (PchSmmCore.c).
+//
+extern UINT16   mAcpiBaseAddr;
+extern BOOLEAN  mReadyToLock;
+
+//
+// PchSmmSw.c
+//
+EFI_STATUS
+EFIAPI
+PchSwSmiRegister (
+  IN CONST EFI_SMM_SW_DISPATCH2_PROTOCOL  *This,
+  IN EFI_SMM_HANDLER_ENTRY_POINT2         DispatchFunction,
+  IN OUT EFI_SMM_SW_REGISTER_CONTEXT      *DispatchContext,
+  OUT EFI_HANDLE                          *DispatchHandle
+  );
+
+EFI_STATUS
+EFIAPI
+PchSwSmiUnRegister (
+  IN CONST EFI_SMM_SW_DISPATCH2_PROTOCOL  *This,
+  IN EFI_HANDLE                           DispatchHandle
+  );
+
+EFI_STATUS
+EFIAPI
+PchSwSmiDispatcher (
+  IN EFI_HANDLE  DispatchHandle,
+  IN CONST VOID  *Context OPTIONAL,
+  IN OUT VOID    *CommBuffer OPTIONAL,
+  IN OUT UINTN   *CommBufferSize OPTIONAL
+  );
+
+VOID
+PchSwDispatchInit (
+  VOID
+  );
+
+//
+// PchxSmmHelpers.c
+//
+EFI_STATUS
+PchSmmEnableGlobalSmiBit (
+  VOID
+  );
+
+BOOLEAN
+PchSmmSetAndCheckEos (
+  VOID
+  );
+
+#endif
+` },
+      { name: "PchSmmCore.c", text: String.raw`/** @file
+  PchSmiDispatcher: the entry point, the ReadyToLock notification and the root SMI handler, after
+  edk2-platforms Silicon/Intel/AlderlakeSiliconPkg/Pch/PchSmiDispatcher/Smm/PchSmmCore.c
+  (InitializePchSmmDispatcher, SmmReadyToLockCallback, PchSmmCoreDispatcher), told in SmiScope's
+  words.
+
+  How the real driver is built: one root handler, registered with gSmst->SmiHandlerRegister (..,
+  NULL, ..) so PiSmmCore's SmiManage calls it on every SMI, walks a database of "source
+  descriptions" (which enable and status bits of which PCH register mean "this source fired"),
+  finds the first source whose bits are all set, calls every child of that source, clears the
+  status bits and sets EOS. The software SMI is one source among many, and its record calls
+  PchSwSmiDispatcher (PchSmmSw.c), which keeps its own list of SW children.
+
+  What SmiScope keeps: that software source only - APMC_EN in SMI_EN and APM_STS in SMI_STS - so
+  the database shrinks to one test written out in PchSmmCoreDispatcher below. Left out: the Sx,
+  GPI, USB, power-button, periodic-timer, IO-trap, TCO, PCIe, eSPI and ACPI sources and the
+  protocols they produce (EFI_SMM_SX/GPI/USB/POWER_BUTTON/PERIODIC_TIMER_DISPATCH2, the PCH_*
+  dispatch protocols), ClearPendingSmiStatus, the save and restore of the RTC index ports
+  74h/76h around the handler, the S3 progress code and SmiHandlerProfile.
+
+  Written for SmiScope.
+**/
+
+#include "PchSmm.h"
+
+//
+// The ACPI I/O base every register access adds to, read once at entry.
+//
+UINT16  mAcpiBaseAddr;
+
+//
+// TRUE from SmmReadyToLock on: Register and UnRegister refuse from then on.
+//
+BOOLEAN  mReadyToLock;
+
+//
+// The root handler's DispatchHandle, and the handle the dispatch protocol is installed on.
+//
+EFI_HANDLE  mSmiHandle;
+EFI_HANDLE  mInstallMultProtHandle;
+
+//
+// The EFI_SMM_SW_DISPATCH2_PROTOCOL children locate. Upstream keeps it inside a wrapper with a
+// signature and a type; the interface pointer it installs is this 24-byte member.
+//
+EFI_SMM_SW_DISPATCH2_PROTOCOL  mPchSwDispatch = {
+  PchSwSmiRegister,
+  PchSwSmiUnRegister,
+  (UINTN)MAXIMUM_SWI_VALUE
+};
+
+EFI_STATUS
+EFIAPI
+PchSmmCoreDispatcher (
+  IN EFI_HANDLE  SmmImageHandle,
+  IN CONST VOID  *PchSmmCore OPTIONAL,
+  IN OUT VOID    *CommunicationBuffer OPTIONAL,
+  IN OUT UINTN   *SourceSize OPTIONAL
+  );
+
+/**
+  PmcGetAcpiBase (): on Alder Lake the PMC library does not read the PMC's ABASE register but
+  returns the fixed PCD.
+**/
+STATIC
+UINT16
+PmcGetAcpiBase (
+  VOID
+  )
+{
+  return PCD_ACPI_BASE_ADDRESS;
+}
+
+/**
+  Called by PiSmmCore when gEfiSmmReadyToLockProtocolGuid is installed (end of DXE): the set of
+  children is final from now on.
+**/
+EFI_STATUS
+EFIAPI
+SmmReadyToLockCallback (
+  IN CONST EFI_GUID  *Protocol,
+  IN VOID            *Interface,
+  IN EFI_HANDLE      Handle
+  )
+{
+  mReadyToLock = TRUE;
+  return EFI_SUCCESS;
+}
+
+/**
+  The module's entry point, in upstream's order for the parts kept.
+**/
+EFI_STATUS
+EFIAPI
+InitializePchSmmDispatcher (
+  IN EFI_HANDLE        ImageHandle,
+  IN EFI_SYSTEM_TABLE  *SystemTable
+  )
+{
+  EFI_STATUS  Status;
+  VOID        *SmmReadyToLockRegistration;
+
+  mAcpiBaseAddr = PmcGetAcpiBase ();
+  ASSERT (mAcpiBaseAddr != 0);
+
+  //
+  // A root handler: HandlerType NULL, so SmiManage calls it on every SMI, whatever raised it.
+  //
+  Status = gSmst->SmiHandlerRegister (PchSmmCoreDispatcher, NULL, &mSmiHandle);
+  ASSERT_EFI_ERROR (Status);
+
+  //
+  // PchSmmInitHardware: turn on GBL_SMI_EN (the two "clear all SMIs" calls around it are empty
+  // functions upstream).
+  //
+  Status = PchSmmEnableGlobalSmiBit ();
+  ASSERT_EFI_ERROR (Status);
+
+  //
+  // The SW source: find EFI_SMM_CPU_PROTOCOL and start the empty list of children.
+  //
+  PchSwDispatchInit ();
+
+  //
+  // PchSmmPublishDispatchProtocols, for the one protocol kept. mInstallMultProtHandle is NULL, so
+  // PiSmmCore makes a new handle.
+  //
+  Status = gSmst->SmmInstallProtocolInterface (
+                    &mInstallMultProtHandle,
+                    &gEfiSmmSwDispatch2ProtocolGuid,
+                    EFI_NATIVE_INTERFACE,
+                    &mPchSwDispatch
+                    );
+  ASSERT_EFI_ERROR (Status);
+
+  Status = gSmst->SmmRegisterProtocolNotify (
+                    &gEfiSmmReadyToLockProtocolGuid,
+                    SmmReadyToLockCallback,
+                    &SmmReadyToLockRegistration
+                    );
+  ASSERT_EFI_ERROR (Status);
+
+  return EFI_SUCCESS;
+}
+
+/**
+  The root SMI handler. All four parameters are unused.
+
+  Each pass reads SMI_EN and SMI_STS once. When the software source is active (APMC_EN and
+  APM_STS both 1) it lets PchSwSmiDispatcher call the children, then clears APM_STS. Active or
+  not, it ends the pass by setting EOS so the PCH may raise the next SMI#, and reads EOS back: only
+  if the bit did not stick does it go round again, three passes at most (EscapeCount).
+
+  It returns EFI_SUCCESS whatever happened, even when no source was active and no child ran, as
+  upstream does. OVMF's root handlers answer EFI_WARN_INTERRUPT_SOURCE_QUIESCED or _PENDING when
+  the SMI was not theirs; SmiManage calls every root handler anyway, so only the SMI record shows
+  the difference.
+**/
+EFI_STATUS
+EFIAPI
+PchSmmCoreDispatcher (
+  IN EFI_HANDLE  SmmImageHandle,
+  IN CONST VOID  *PchSmmCore OPTIONAL,
+  IN OUT VOID    *CommunicationBuffer OPTIONAL,
+  IN OUT UINTN   *SourceSize OPTIONAL
+  )
+{
+  UINTN    EscapeCount;
+  BOOLEAN  EosSet;
+  UINT32   SmiEnValue;
+  UINT32   SmiStsValue;
+
+  EscapeCount = 3;
+  EosSet      = FALSE;
+
+  while (!EosSet && (EscapeCount > 0)) {
+    EscapeCount--;
+
+    SmiEnValue  = IoRead32 ((UINTN)(mAcpiBaseAddr + R_ACPI_IO_SMI_EN));
+    SmiStsValue = IoRead32 ((UINTN)(mAcpiBaseAddr + R_ACPI_IO_SMI_STS));
+
+    //
+    // Upstream's SourceIsActive for the SW source description: its status bit in SMI_STS, its
+    // enable bit in SMI_EN. (Upstream reads a bit again through gSmst->SmmIo when the cached
+    // value has it set; the answer is the same.)
+    //
+    if (((SmiEnValue & B_ACPI_IO_SMI_EN_APMC) != 0) && ((SmiStsValue & B_ACPI_IO_SMI_STS_APM) != 0)) {
+      //
+      // Upstream calls the source record's Callback with that record's Link, its (empty) child
+      // context, a NULL CommBuffer and a size of 0; PchSwSmiDispatcher looks at none of them.
+      //
+      PchSwSmiDispatcher (NULL, NULL, NULL, NULL);
+
+      //
+      // PchSmmClearSource: write 1 to the status bit only (write-one-to-clear). Upstream goes
+      // through gSmst->SmmIo, reading the register first; on the bus it is this one write.
+      //
+      IoWrite32 ((UINTN)(mAcpiBaseAddr + R_ACPI_IO_SMI_STS), B_ACPI_IO_SMI_STS_APM);
+    }
+
+    EosSet = PchSmmSetAndCheckEos ();
+  }
+
+  return EFI_SUCCESS;
+}
+` },
+      { name: "PchSmmSw.c", text: String.raw`/** @file
+  PchSmiDispatcher's software-SMI source: EFI_SMM_SW_DISPATCH2_PROTOCOL's Register and UnRegister
+  and the dispatcher the root handler calls, after edk2-platforms
+  Silicon/Intel/AlderlakeSiliconPkg/Pch/PchSmiDispatcher/Smm/PchSmmSw.c
+  (SmiInputValueDuplicateCheck, PchSwSmiRegister, PchSwSmiUnRegister, PchSwSmiDispatcher,
+  PchSwDispatchInit), told in SmiScope's words.
+
+  Each child is a SW_SMI_RECORD in SMM pool on the list mSwSmiCallbackDataBase; the handle a child
+  gets is the address of its record's Link. On an SW SMI the dispatcher does not read the command
+  back from port 0xB2: it asks every CPU's save state which one executed a byte OUT to 0xB2 and
+  takes the value that CPU wrote (saved in its RAX) as the command. If no save state shows such an
+  OUT, no child runs: unlike Quark's QNCSmmSw.c there is no fall back to CPU 0.
+
+  Written for SmiScope.
+**/
+
+#include "PchSmm.h"
+
+EFI_SMM_CPU_PROTOCOL  *mSmmCpuProtocol;
+
+//
+// The registered children, oldest first.
+//
+STATIC LIST_ENTRY  mSwSmiCallbackDataBase;
+
+#define SW_SMI_RECORD_SIGNATURE  SIGNATURE_32 ('S', 'W', 'S', 'M')
+
+//
+// One registration (40 bytes on X64). Context is the dispatcher's own copy of the value, and what
+// the child gets as its Context argument.
+//
+typedef struct {
+  UINT32                          Signature;
+  LIST_ENTRY                      Link;
+  EFI_SMM_SW_REGISTER_CONTEXT     Context;
+  EFI_SMM_HANDLER_ENTRY_POINT2    Callback;
+} SW_SMI_RECORD;
+
+//
+// From a handle (a Link) to its record. CR checks the signature; in a DEBUG build a mismatch is
+// the ASSERT "CR has Bad Signature" (DebugLib.h).
+//
+#define SW_SMI_RECORD_FROM_LINK(_record)  CR (_record, SW_SMI_RECORD, Link, SW_SMI_RECORD_SIGNATURE)
+
+/**
+  Is SwSmiInputValue free?
+
+  @retval EFI_SUCCESS            No child has it.
+  @retval EFI_INVALID_PARAMETER  A child already has it.
+**/
+EFI_STATUS
+SmiInputValueDuplicateCheck (
+  IN UINTN  SwSmiInputValue
+  )
+{
+  SW_SMI_RECORD  *SwSmiRecord;
+  LIST_ENTRY     *LinkInDb;
+
+  for (LinkInDb = GetFirstNode (&mSwSmiCallbackDataBase);
+       !IsNull (&mSwSmiCallbackDataBase, LinkInDb);
+       LinkInDb = GetNextNode (&mSwSmiCallbackDataBase, LinkInDb))
+  {
+    SwSmiRecord = SW_SMI_RECORD_FROM_LINK (LinkInDb);
+    if (SwSmiRecord->Context.SwSmiInputValue == SwSmiInputValue) {
+      return EFI_INVALID_PARAMETER;
+    }
+  }
+
+  return EFI_SUCCESS;
+}
+
+/**
+  EFI_SMM_SW_DISPATCH2_PROTOCOL.Register.
+
+  Like upstream it checks none of its pointers for NULL.
+
+  @retval EFI_SUCCESS            Registered; *DispatchHandle is the record's Link and
+                                 DispatchContext->SwSmiInputValue the value (written back when
+                                 the caller passed (UINTN)-1).
+  @retval EFI_ACCESS_DENIED      SmmReadyToLock has happened.
+  @retval EFI_OUT_OF_RESOURCES   (UINTN)-1 and every value 1..0xFE taken, or no pool.
+  @retval EFI_INVALID_PARAMETER  A value of MAXIMUM_SWI_VALUE (0xFF) or more, or one a child has.
+**/
+EFI_STATUS
+EFIAPI
+PchSwSmiRegister (
+  IN CONST EFI_SMM_SW_DISPATCH2_PROTOCOL  *This,
+  IN EFI_SMM_HANDLER_ENTRY_POINT2         DispatchFunction,
+  IN OUT EFI_SMM_SW_REGISTER_CONTEXT      *DispatchContext,
+  OUT EFI_HANDLE                          *DispatchHandle
+  )
+{
+  EFI_STATUS     Status;
+  SW_SMI_RECORD  *SwSmiRecord;
+  UINTN          Index;
+
+  if (mReadyToLock == TRUE) {
+    DEBUG ((DEBUG_ERROR, "Register is not allowed if the SmmReadyToLock event has been triggered! \n"));
+    return EFI_ACCESS_DENIED;
+  }
+
+  //
+  // (UINTN)-1 asks for any free value: the lowest of 1..0xFE no child has. 0 is never handed
+  // out, nor 0xFF.
+  //
+  if (DispatchContext->SwSmiInputValue == (UINTN)-1) {
+    for (Index = 1; Index < MAXIMUM_SWI_VALUE; Index++) {
+      if (!EFI_ERROR (SmiInputValueDuplicateCheck (Index))) {
+        DispatchContext->SwSmiInputValue = Index;
+        break;
+      }
+    }
+
+    if (DispatchContext->SwSmiInputValue == (UINTN)-1) {
+      return EFI_OUT_OF_RESOURCES;
+    }
+  }
+
+  //
+  // 0xFF belongs to SmmControl ("no command"), and APM_CNT holds one byte.
+  //
+  if (DispatchContext->SwSmiInputValue >= MAXIMUM_SWI_VALUE) {
+    return EFI_INVALID_PARAMETER;
+  }
+
+  //
+  // One child per value.
+  //
+  if (EFI_ERROR (SmiInputValueDuplicateCheck (DispatchContext->SwSmiInputValue))) {
+    return EFI_INVALID_PARAMETER;
+  }
+
+  Status = gSmst->SmmAllocatePool (EfiRuntimeServicesData, sizeof (SW_SMI_RECORD), (VOID **)&SwSmiRecord);
+  if (EFI_ERROR (Status)) {
+    DEBUG ((DEBUG_ERROR, "Failed to allocate memory for SwSmiRecord! \n"));
+    return EFI_OUT_OF_RESOURCES;
+  }
+
+  SwSmiRecord->Signature               = SW_SMI_RECORD_SIGNATURE;
+  SwSmiRecord->Context.SwSmiInputValue = DispatchContext->SwSmiInputValue;
+  SwSmiRecord->Callback                = DispatchFunction;
+
+  //
+  // The serial log of a DEBUG build lists every SW SMI value taken.
+  //
+  DEBUG ((DEBUG_INFO, "SW SMI NUM %x  Sw Record at Address 0x%X\n", SwSmiRecord->Context.SwSmiInputValue, SwSmiRecord));
+
+  InsertTailList (&mSwSmiCallbackDataBase, &SwSmiRecord->Link);
+
+  *DispatchHandle = (EFI_HANDLE)(&SwSmiRecord->Link);
+  return EFI_SUCCESS;
+}
+
+/**
+  EFI_SMM_SW_DISPATCH2_PROTOCOL.UnRegister.
+
+  The handle is turned into its record with CR before the signature test below, so in a DEBUG
+  build a handle that is no record's Link stops in CR's ASSERT; the test returns
+  EFI_INVALID_PARAMETER only where assertions are off and the record is readable.
+
+  @retval EFI_SUCCESS            Removed; the record was zeroed and freed.
+  @retval EFI_INVALID_PARAMETER  DispatchHandle is NULL, or its record has no SW_SMI_RECORD signature.
+  @retval EFI_ACCESS_DENIED      SmmReadyToLock has happened.
+**/
+EFI_STATUS
+EFIAPI
+PchSwSmiUnRegister (
+  IN CONST EFI_SMM_SW_DISPATCH2_PROTOCOL  *This,
+  IN EFI_HANDLE                           DispatchHandle
+  )
+{
+  EFI_STATUS     Status;
+  SW_SMI_RECORD  *RecordToDelete;
+
+  if (DispatchHandle == NULL) {
+    return EFI_INVALID_PARAMETER;
+  }
+
+  if (mReadyToLock == TRUE) {
+    DEBUG ((DEBUG_ERROR, "UnRegister is not allowed if the SmmReadyToLock event has been triggered! \n"));
+    return EFI_ACCESS_DENIED;
+  }
+
+  RecordToDelete = SW_SMI_RECORD_FROM_LINK (DispatchHandle);
+  if (RecordToDelete->Signature != SW_SMI_RECORD_SIGNATURE) {
+    return EFI_INVALID_PARAMETER;
+  }
+
+  RemoveEntryList (&RecordToDelete->Link);
+  ZeroMem (RecordToDelete, sizeof (SW_SMI_RECORD));
+  Status = gSmst->SmmFreePool (RecordToDelete);
+  ASSERT_EFI_ERROR (Status);
+
+  return EFI_SUCCESS;
+}
+
+/**
+  Calls the children of the SW SMI that is being handled; the root handler PchSmmCoreDispatcher
+  calls it when APMC_EN and APM_STS are both set. All four parameters are unused.
+
+  For each CPU, in index order, it reads the save state's I/O pseudo-register and skips the CPU
+  unless the read worked and shows a one-byte OUT to APM_CNT (0xB2) of a value other than 0xFF.
+  For a CPU that passes, every child registered for the value it wrote is called with
+  (its handle, its record's Context, an EFI_SMM_SW_CONTEXT, a size of 16). Several CPUs may pass
+  in one SMI; each gets its own round.
+
+  @retval EFI_SUCCESS  Always.
+**/
+EFI_STATUS
+EFIAPI
+PchSwSmiDispatcher (
+  IN EFI_HANDLE  DispatchHandle,
+  IN CONST VOID  *Context OPTIONAL,
+  IN OUT VOID    *CommBuffer OPTIONAL,
+  IN OUT UINTN   *CommBufferSize OPTIONAL
+  )
+{
+  EFI_STATUS                  Status;
+  EFI_SMM_SAVE_STATE_IO_INFO  SmiIoInfo;
+  UINTN                       CpuIndex;
+  SW_SMI_RECORD               *SwSmiRecord;
+  LIST_ENTRY                  *LinkInDb;
+  EFI_SMM_SW_CONTEXT          SwSmiCommBuffer;
+  UINTN                       SwSmiCommBufferSize;
+
+  SwSmiCommBufferSize = sizeof (EFI_SMM_SW_CONTEXT);
+
+  //
+  // The data byte is read from the port, once for all CPUs. Upstream's comment calls it a hint
+  // only: with several threads writing the ports, another one may have overwritten it.
+  //
+  SwSmiCommBuffer.DataPort = IoRead8 (R_PCH_IO_APM_STS);
+
+  for (CpuIndex = 0; CpuIndex < gSmst->NumberOfCpus; CpuIndex++) {
+    Status = mSmmCpuProtocol->ReadSaveState (
+                                mSmmCpuProtocol,
+                                sizeof (EFI_SMM_SAVE_STATE_IO_INFO),
+                                EFI_SMM_SAVE_STATE_REGISTER_IO,
+                                CpuIndex,
+                                &SmiIoInfo
+                                );
+    //
+    // No I/O instruction recorded for this CPU: it did not raise the SMI.
+    //
+    if (EFI_ERROR (Status)) {
+      continue;
+    }
+
+    //
+    // Only a byte written to APM_CNT is a SW SMI.
+    //
+    if ((SmiIoInfo.IoPort != R_PCH_IO_APM_CNT) ||
+        (SmiIoInfo.IoType != EFI_SMM_SAVE_STATE_IO_TYPE_OUTPUT) ||
+        (SmiIoInfo.IoWidth != EFI_SMM_SAVE_STATE_IO_WIDTH_UINT8))
+    {
+      continue;
+    }
+
+    //
+    // 0xFF is SmmControl's "no command": no child can own it.
+    //
+    if (SmiIoInfo.IoData == 0xFF) {
+      continue;
+    }
+
+    SwSmiCommBuffer.SwSmiCpuIndex = CpuIndex;
+    SwSmiCommBuffer.CommandPort   = (UINT8)SmiIoInfo.IoData;
+
+    LinkInDb = GetFirstNode (&mSwSmiCallbackDataBase);
+    while (!IsNull (&mSwSmiCallbackDataBase, LinkInDb)) {
+      SwSmiRecord = SW_SMI_RECORD_FROM_LINK (LinkInDb);
+      if (SwSmiRecord->Context.SwSmiInputValue == SmiIoInfo.IoData) {
+        SwSmiRecord->Callback ((EFI_HANDLE)&SwSmiRecord->Link, &SwSmiRecord->Context, &SwSmiCommBuffer, &SwSmiCommBufferSize);
+      }
+
+      //
+      // The next node is read from the record just called, after the call, as upstream does
+      // (its core dispatcher takes the next node before a call): a child that unregisters
+      // itself from its handler leaves this walk reading a freed record.
+      //
+      LinkInDb = GetNextNode (&mSwSmiCallbackDataBase, &SwSmiRecord->Link);
+    }
+  }
+
+  return EFI_SUCCESS;
+}
+
+/**
+  Readies the SW source at entry: locates EFI_SMM_CPU_PROTOCOL (in [Depex], so it is there) and
+  starts the list of children empty. Upstream also inserts the SW source record into the root
+  handler's database; here the root handler tests the SW source itself.
+**/
+VOID
+PchSwDispatchInit (
+  VOID
+  )
+{
+  EFI_STATUS  Status;
+
+  Status = gSmst->SmmLocateProtocol (&gEfiSmmCpuProtocolGuid, NULL, (VOID **)&mSmmCpuProtocol);
+  ASSERT_EFI_ERROR (Status);
+
+  InitializeListHead (&mSwSmiCallbackDataBase);
+}
+` },
+      { name: "PchxSmmHelpers.c", text: String.raw`/** @file
+  The two PCH register helpers PchSmiDispatcher keeps, after edk2-platforms
+  Silicon/Intel/AlderlakeSiliconPkg/Pch/PchSmiDispatcher/Smm/PchxSmmHelpers.c
+  (PchSmmEnableGlobalSmiBit, PchSmmSetAndCheckEos), in SmiScope's words.
+
+  Written for SmiScope.
+**/
+
+#include "PchSmm.h"
+
+/**
+  Sets GBL_SMI_EN in SMI_EN: without it no enabled source raises SMI#.
+
+  @retval EFI_SUCCESS  Always.
+**/
+EFI_STATUS
+PchSmmEnableGlobalSmiBit (
+  VOID
+  )
+{
+  UINT32  SmiEn;
+
+  SmiEn  = IoRead32 ((UINTN)(mAcpiBaseAddr + R_ACPI_IO_SMI_EN));
+  SmiEn |= B_ACPI_IO_SMI_EN_GBL_SMI;
+  IoWrite32 ((UINTN)(mAcpiBaseAddr + R_ACPI_IO_SMI_EN), SmiEn);
+
+  return EFI_SUCCESS;
+}
+
+/**
+  Sets EOS (End of SMI) in SMI_EN and reads the register back. The PCH cleared EOS when it raised
+  this SMI# and raises no other until software sets it again.
+
+  @retval TRUE   EOS reads back as 1.
+  @retval FALSE  It reads back as 0 (the caller tries again).
+**/
+BOOLEAN
+PchSmmSetAndCheckEos (
+  VOID
+  )
+{
+  UINT32  SmiEn;
+
+  SmiEn  = IoRead32 ((UINTN)(mAcpiBaseAddr + R_ACPI_IO_SMI_EN));
+  SmiEn |= B_ACPI_IO_SMI_EN_EOS;
+  IoWrite32 ((UINTN)(mAcpiBaseAddr + R_ACPI_IO_SMI_EN), SmiEn);
+
+  SmiEn = IoRead32 ((UINTN)(mAcpiBaseAddr + R_ACPI_IO_SMI_EN));
+  if ((SmiEn & B_ACPI_IO_SMI_EN_EOS) == 0) {
+    return FALSE;
+  }
+
+  return TRUE;
+}
+` },
+    ],
+  },
   "RootMmiSample": {
     inf: { name: "RootMmiSample.inf", text: String.raw`## @file
 #  The seed thread's fix: a root MMI handler for APM command 0x42 that answers in the saved RAX

@@ -4,7 +4,7 @@ import { guidName } from '../lib/Guid';
 import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
 import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { variableStoreReport } from '../modules/VariableSmm';
-import { swRegistrations } from '../modules/GenericSwDispatcher';
+import { swDispatchersOf, swRegistrations } from '../modules/SwRegistrations';
 import { staleRecord } from '../pi/Dispatcher';
 import { hex } from '../pi/Fw';
 import { askerText, missingProtocols } from '../pi/MissingProtocols';
@@ -98,10 +98,11 @@ export const INSPECT_COMMANDS: CommandTable = {
       out.push('GUID handlers (Communicate targets):');
       for (const e of smm.entries) for (const h of e.handlers) out.push(`  ${guidName(e.guid)}: ${h.module}.${h.handler}  DispatchHandle=${hex(h.handle)}${h.toRemove ? ' ToRemove' : ''}`);
       const sw = swRegistrations(s.m);
+      const dispatchers = swDispatchersOf(s.m);
       if (sw.length === 0) {
-        out.push(`SW MMI registrations (EFI_MM_SW_DISPATCH_PROTOCOL): none${s.m.defs.has('GenericSwDispatcher') ? '' : ' - stock OVMF has no SW dispatcher (try --module GenericSwDispatcher)'}`);
+        out.push(`SW MMI registrations (EFI_MM_SW_DISPATCH_PROTOCOL): none${dispatchers.length ? '' : ' - stock OVMF has no SW dispatcher (try --module GenericSwDispatcher)'}`);
       } else {
-        out.push('SW MMI registrations (GenericSwDispatcher, called from its root handler):');
+        out.push(`SW MMI registrations (${dispatchers.join(', ')}, called from its root handler):`);
         for (const r of sw) out.push(`  ${hex(r.value, 2)}: ${r.module}.${r.handler}  DispatchHandle=${hex(r.handle)}`);
       }
       return fitted(out, cols);

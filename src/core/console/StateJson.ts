@@ -9,7 +9,7 @@ import { cBacktrace, cEval } from '../cdriver/CDebug';
 import { getReg, REG } from '../machine/Registers';
 import { hex } from '../pi/Fw';
 import { guidName } from '../lib/Guid';
-import { swRegistrations } from '../modules/GenericSwDispatcher';
+import { swRegistrations } from '../modules/SwRegistrations';
 import { staleRecord } from '../pi/Dispatcher';
 import { missingProtocols } from '../pi/MissingProtocols';
 import { outCpuOf } from '../pi/SmiRecord';

@@ -1,7 +1,7 @@
 /** The SMM-C part of the view (ViewSnapshot.c): where C is paused, its stack and locals, the loaded sources. */
 
 import { cBacktrace, cEval, cFrameAt, cLocals } from '../cdriver/CDebug';
-import type { ShippedModule } from '../cdriver/Shipped';
+import { SHIPPED_PLATFORM_MODULES, type ShippedModule } from '../cdriver/Shipped';
 import { SAMPLE_MODULES } from '../profiles/ovmf';
 import { parseInf } from '../smmc/Inf';
 import type { Debugger } from './Debugger';
@@ -48,8 +48,13 @@ export function cView(session: Debugger, cur: ViewCursor): CView {
   return view;
 }
 
-/** The SMM-C modules SmiScope ships that this platform's firmware volume holds (`--module`). */
+/**
+ * The SMM-C modules SmiScope ships that this platform's firmware volume holds: the samples
+ * `--module` added, and those the platform carries itself (GenericSwDispatcher on ovmf-swdispatch,
+ * PchSmiDispatcher on pch: the module in the volume is the shipped one, not a loaded namesake).
+ */
 function shippedOnPlatform(session: Debugger): ShippedModule[] {
   const names = session.platform.modules.map((n) => n.toLowerCase());
-  return SAMPLE_MODULES.filter((x) => names.includes(x.name.toLowerCase()));
+  const defs = session.m.defs;
+  return [...SAMPLE_MODULES, ...SHIPPED_PLATFORM_MODULES].filter((x) => names.includes(x.name.toLowerCase()) || (defs.has(x.name) && defs.get(x.name) === x.def()));
 }

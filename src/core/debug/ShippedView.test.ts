@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { SHIPPED_SAMPLES } from '../cdriver/ShippedSamples';
 import { Session } from '../console/Session';
 import { write64 } from '../machine/Memory';
-import { swRegistrations } from '../modules/GenericSwDispatcher';
+import { swRegistrations } from '../modules/SwRegistrations';
 import type { ViewRequest } from './ViewTypes';
 
 const req = (s: Session): ViewRequest => ({ selectedCpu: 0, hexAddress: s.m.s.config.tsegBase, hexLength: 64 });
@@ -26,6 +26,19 @@ describe('issue 7 §4: shipped SMM-C modules open in the editor', () => {
     expect(s.view(req(s)).c?.modules).toBeUndefined(); // unchanged: not sent again
     s.exec('platform ovmf --cpus 2');
     expect(s.view(req(s)).c?.modules).toEqual([]);
+  });
+
+  it('§4/§9.2 the shipped C modules a platform carries itself are listed too: GenericSwDispatcher on ovmf-swdispatch, PchSmiDispatcher (its .h and three .c) on pch', () => {
+    const s = Session.create({ cpus: 2 });
+    expect(s.view(req(s)).c?.modules).toEqual([]);
+    expect(s.exec('platform ovmf-swdispatch --cpus 2').error).toBe(false);
+    expect(s.view(req(s)).c?.modules?.map((m) => [m.name, m.shipped])).toEqual([['GenericSwDispatcher', true]]);
+    expect(s.exec('platform pch --cpus 2').error).toBe(false);
+    const mods = s.view(req(s)).c?.modules;
+    expect(mods?.map((m) => [m.name, m.shipped, m.inf.name, m.files.map((f) => f.name)])).toEqual([
+      ['PchSmiDispatcher', true, 'PchSmiDispatcher.inf', ['PchSmm.h', 'PchSmmCore.c', 'PchSmmSw.c', 'PchxSmmHelpers.c']],
+    ]);
+    expect(s.view(req(s)).c?.modules).toBeUndefined();
   });
 
   it('§4 the Handlers tables carry the C dispatcher\'s registrations, and go out again when its SMRAM table changes without any firmware event', () => {

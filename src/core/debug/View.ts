@@ -15,7 +15,7 @@ import { regHex, REG } from '../machine/Registers';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { guidName } from '../lib/Guid';
 import { disassembleDepex } from '../pi/Depex';
-import { swRegistrations, swRegistrationsKey } from '../modules/GenericSwDispatcher';
+import { swRegistrations, swRegistrationsKey } from '../modules/SwRegistrations';
 import { staleRecord } from '../pi/Dispatcher';
 import { askerText, missingProtocols } from '../pi/MissingProtocols';
 import type { ModuleRecord } from '../pi/ModuleRecord';
@@ -306,7 +306,7 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
     snap.smram.descriptors = smramDescriptorViews(session.m);
     cur.regionsVersion = s.regionsVersion;
   }
-  // GenericSwDispatcher's registrations are C data in SMRAM: a change there changes the tables too.
+  // The SW dispatcher's registrations are C data in SMRAM: a change there changes the tables too.
   const swKey = swRegistrationsKey(session.m);
   if (cur.tablesVersion !== s.tablesVersion || cur.swKey !== swKey) {
     snap.tables = tables(session);

@@ -279,7 +279,7 @@ export interface ViewCursor {
    * instead of a new one (these arrays are never written after they are made).
    */
   mapBytes?: { addr: number; bytes: Uint8Array };
-  /** GenericSwDispatcher's registrations when the tables were last sent (decoded from SMRAM). */
+  /** The SW dispatcher's registrations when the tables were last sent (decoded from SMRAM). */
   swKey?: string;
   /** The loaded SMM-C modules last sent (their platform's cModules array). */
   cModules?: unknown;

@@ -12,7 +12,7 @@ import { GUIDS } from '../lib/Guid';
 import { read64, write64 } from '../machine/Memory';
 import { getReg, REG } from '../machine/Registers';
 import type { CType } from '../smmc/Ast';
-import { swRegistrations } from './GenericSwDispatcher';
+import { swRegistrations } from './SwRegistrations';
 
 /** What (UINTN)-1 never yields (GenericSwDispatcher.c mNeverAllocated). */
 const NEVER_ALLOCATED = [0x00, 0x02, 0x03, 0x04, 0xff];

@@ -136,7 +136,10 @@ export function handlerAt(m: Machine, addr: number): { module: string; handler: 
 /** A notification function address (SmmRegisterProtocolNotify) -> the module and its name in ModuleDef.notifies. */
 export function notifyAt(m: Machine, addr: number): { module: string; fn: string } | null {
   const f = functionAt(m, addr);
-  return f !== null && f.kind === 'notify' ? { module: f.module, fn: f.name } : null;
+  if (f === null) return null;
+  // Every function of an SMM-C module is both an MMI handler and a notification function
+  // (cdriver/CModule.ts): functionAt calls it a handler, its module's notifies hold it too.
+  return f.kind === 'notify' || m.defs.get(f.module)?.notifies?.[f.name] !== undefined ? { module: f.module, fn: f.name } : null;
 }
 
 // ---- C values in and out of natives ----

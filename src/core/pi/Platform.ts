@@ -104,11 +104,12 @@ export interface MemoryMapEntry {
 export type HandlerCallRec = HandlerCall;
 export type SmiRecord = SmiSummary;
 
-/** A child of EFI_MM_SW_DISPATCH_PROTOCOL (GenericSwDispatcher); the record lives in SMRAM at `handle`. */
+/** A child of EFI_MM_SW_DISPATCH_PROTOCOL (GenericSwDispatcher's or PchSmiDispatcher's), decoded from its record in SMRAM. */
 export interface SwRegistration {
   value: number;
   module: string;
   handler: string;
+  /** The DispatchHandle Register returned: GenericSwDispatcher's record, PchSmiDispatcher's record's Link. */
   handle: number;
   /** Set when C code registered a DispatchFunction pointer that is no handler the model knows (`handler` is then its address in hex). */
   address?: number;

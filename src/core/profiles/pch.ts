@@ -16,7 +16,7 @@
  * There is no recorded boot of this machine: its boot is built from the upstream code named above.
  */
 
-//TEMP import { PCH_SMI_DISPATCHER } from '../cdriver/Shipped';
+import { PCH_SMI_DISPATCHER } from '../cdriver/Shipped';
 import { CpuIo2Smm } from '../modules/CpuIo2Smm';
 import { PchPlatformPei } from '../modules/PchPlatformPei';
 import { PchSmmControl } from '../modules/PchSmmControl';
@@ -31,7 +31,7 @@ import { ovmfMemoryMap } from './ovmf';
 
 /** The pch firmware volume, in dispatch order; PchSmiDispatcher is compiled from its C sources. */
 export function pchModules(): ModuleDef[] {
-  return [PchPlatformPei, SmmAccess2Dxe, PchSmmControl, PiSmmIpl, PiSmmCore, /*TEMP*/ CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm];
+  return [PchPlatformPei, SmmAccess2Dxe, PchSmmControl, PiSmmIpl, PiSmmCore, PCH_SMI_DISPATCHER.def(), CpuIo2Smm, SmmLockBox, PiSmmCpuDxeSmm];
 }
 
 export function pchConfig(opts: { cpus?: number; syncMode?: PlatformConfig['syncMode']; modules?: string[]; arrival?: ArrivalOrder } = {}): PlatformConfig {
