@@ -66,6 +66,16 @@ describe('CLI: smiscope compare A B SCRIPT (§1.9 §3 §12.1)', () => {
     expect(lines.slice(i + 1).find((l) => /^ !B /.test(l))).toMatch(/^ !B CPU2: OUT 0xB2, 0x04 \(smi: command port\)/);
   });
 
+  it('§9 §12.1 SW SMI from CPU 2 on pch vs ovmf-swdispatch: exit 1, SwSmiCpuIndex 2 against 0 and the monarch explained', () => {
+    const r = cli(['--skip-boot', 'pch --module SwDispatch2Depex', 'ovmf-swdispatch --module SwDispatch2Depex', 's.txt'], { 's.txt': '# a SW SMI from CPU 2\nsmi 0x01 0x42 --cpu 2\n' });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^smiscope compare: A and B differ: at line 1 \(smi 0x01 0x42 --cpu 2\), SMI #\d+ \(A\) \/ #\d+ \(B\) \(SW SMI 0x01 \(data 0x42\) from CPU2\): /);
+    expect(r.out).toContain('SwSmiCpuIndex: CPU2 on A, CPU0 on B');
+    expect(r.out).toContain('SMM BSP (monarch): CPU2 on A, CPU0 on B');
+    // The two handler lines side by side, changed.
+    expect(r.out).toMatch(/^ ! SwMmiSampleHandler: SwSmiCpuIndex 2, CommandPort 0x1, DataPort 0x42 +│ SwMmiSampleHandler: SwSmiCpuIndex 0, CommandPort 0x1, DataPort 0x42$/m);
+  });
+
   it('§12.2 the real command line: bin/smiscope.mjs compare exits 2 naming the bad platform', () => {
     const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/smiscope.mjs');
     const r = spawnSync(process.execPath, [bin, 'compare', 'ovmf', 'vs', 'arm-virt', '-'], { input: 'smi 0x04\n', encoding: 'utf8' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { align, lcsPairs } from './Align';
+import { align, lcsPairs, likeness, MIN_LIKENESS } from './Align';
 import { MASK_COUNT, MASK_HEX, MASK_WORD, normalise, skeleton } from './Normalize';
 
 /** The LCS length by brute force (small inputs): the DP must find one as long. */
@@ -48,19 +48,21 @@ describe('compare: LCS alignment (issue: the compare view, §1.9 dispatch order)
     expect(lcsPairs(a, b).length).toBe(300);
   });
 
-  it('§1.9 align: same rows, changed rows paired by their coarser key, the rest on one side', () => {
-    const a = ['start X', 'locate G = NOT_FOUND', 'ASSERT', 'end'];
-    const b = ['start X', 'locate G = SUCCESS', 'register', 'end'];
-    const ka = a.map((t) => t.split(' = ')[0]);
-    const kb = b.map((t) => t.split(' = ')[0]);
-    const rows = align(a, b, { a: ka, b: kb, canPair: () => false });
-    expect(rows).toEqual([
+  it('§1.9 align: same rows, changed rows paired by likeness, the rest on one side', () => {
+    const a = ['start X', 'SwDispatch2Locate locate G = EFI_NOT_FOUND', 'ASSERT SwDispatch2Locate.c 42', 'end'];
+    const b = ['start X', 'Register child 0x1', 'SwDispatch2Locate locate G = EFI_SUCCESS', 'end'];
+    const w = (t: string) => t.split(/\W+/).filter(Boolean);
+    const pairing = { wordsA: a.map(w), wordsB: b.map(w), keyA: a, keyB: b, canPair: () => true };
+    expect(align(a, b, pairing)).toEqual([
       { a: 0, b: 0, same: true },
-      { a: 1, b: 1, same: false },
+      { a: null, b: 1, same: false },
+      { a: 1, b: 2, same: false },
       { a: 2, b: null, same: false },
-      { a: null, b: 2, same: false },
       { a: 3, b: 3, same: true },
     ]);
+    // Lines that may not pair (another kind) stay apart however alike.
+    expect(align(a, b, { ...pairing, canPair: () => false }).filter((r) => r.a !== null && r.b !== null && !r.same)).toEqual([]);
+    expect(likeness(w('CPU0: OUT 0xB3, 0x00 (SmmControl2 Trigger: data port)'), w('CPU0: OUT 0xB3, 0x00 (PCH SmmControl SmmTrigger: data port)'))).toBeGreaterThan(MIN_LIKENESS);
     // Without a pairing key nothing differing is paired (units and phases: a phase on one side is that side's).
     expect(align(['P', 'Q'], ['P', 'R'])).toEqual([
       { a: 0, b: 0, same: true },

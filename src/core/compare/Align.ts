@@ -117,24 +117,38 @@ export interface Aligned {
   same: boolean;
 }
 
+/** How the lines of a changed stretch pair up: by their texts' likeness, else by coarser keys. */
+export interface Pairing {
+  /** The words of each line (compared as sets: the share of words two lines have in common). */
+  wordsA: readonly (readonly string[])[];
+  wordsB: readonly (readonly string[])[];
+  /** Coarser keys, for stretches too large to weigh every pair. */
+  keyA: readonly string[];
+  keyB: readonly string[];
+  /** Whether two lines may be shown as one changed row at all (e.g. both events). */
+  canPair: (i: number, j: number) => boolean;
+}
+
+/** Two lines are a changed row when at least this share of their words is common. */
+export const MIN_LIKENESS = 0.25;
+/** Above this many line pairs in one stretch, pair by the coarser keys instead of weighing every pair. */
+const WEIGH_LIMIT = 40_000;
+
 /**
- * Aligns A and B: the LCS matches are the same rows; each stretch between two matches (A's lines
- * and B's lines that differ) is paired by `pairKey`: an LCS over those coarser keys pairs the
- * lines that say the same thing with other values (a changed row); what is left, in order, pairs
- * up when `pairKey` allows it (`canPair`, default: always) and is one-sided otherwise (A's first).
- * Without `pairKey` nothing differing is paired: every unmatched key is one-sided.
+ * Aligns A and B: the LCS matches are the same rows. Each stretch between two matches (A's lines
+ * and B's lines that differ) is paired by `pairing`: the pairs, in order on both sides, with the
+ * greatest total likeness (words in common over words in either, at least MIN_LIKENESS) become
+ * changed rows, so "OUT 0xB3, 0x00 (SmmControl2 Trigger ...)" faces "OUT 0xB3, 0x00 (PCH
+ * SmmControl SmmTrigger ...)" rather than whatever line comes first; the rest is one-sided (A's
+ * lines first). Without `pairing` nothing differing is paired: every unmatched key is one-sided.
  */
-export function align(
-  a: readonly string[],
-  b: readonly string[],
-  pairKey?: { a: readonly string[]; b: readonly string[]; canPair?: (i: number, j: number) => boolean },
-): Aligned[] {
+export function align(a: readonly string[], b: readonly string[], pairing?: Pairing): Aligned[] {
   const out: Aligned[] = [];
   const matches = lcsPairs(a, b);
   let pa = 0;
   let pb = 0;
   const stretch = (ia: number, ib: number) => {
-    if (pa < ia || pb < ib) changed(pa, ia, pb, ib, pairKey, out);
+    if (pa < ia || pb < ib) changed(pa, ia, pb, ib, pairing, out);
   };
   for (const [i, j] of matches) {
     stretch(i, j);
@@ -146,30 +160,69 @@ export function align(
   return out;
 }
 
-function changed(a0: number, a1: number, b0: number, b1: number, pairKey: Parameters<typeof align>[2], out: Aligned[]): void {
-  if (!pairKey) {
-    leftovers(a0, a1, b0, b1, () => false, out);
-    return;
-  }
-  const inner = lcsPairs(pairKey.a.slice(a0, a1), pairKey.b.slice(b0, b1));
+/** The share of words two lines have in common (0..1). */
+export function likeness(x: readonly string[], y: readonly string[]): number {
+  if (x.length === 0 && y.length === 0) return 1;
+  const sx = new Set(x);
+  const sy = new Set(y);
+  let common = 0;
+  for (const w of sx) if (sy.has(w)) common++;
+  return common / (sx.size + sy.size - common);
+}
+
+function changed(a0: number, a1: number, b0: number, b1: number, p: Pairing | undefined, out: Aligned[]): void {
+  const n = a1 - a0;
+  const m = b1 - b0;
+  let pairs: [number, number][];
+  if (!p || n === 0 || m === 0) pairs = [];
+  else if (n * m <= WEIGH_LIMIT) pairs = weighed(a0, n, b0, m, p);
+  else pairs = lcsPairs(p.keyA.slice(a0, a1), p.keyB.slice(b0, b1)).map(([i, j]) => [a0 + i, b0 + j] as [number, number]).filter(([i, j]) => p.canPair(i, j));
   let pa = a0;
   let pb = b0;
-  for (const [di, dj] of inner) {
-    const i = a0 + di;
-    const j = b0 + dj;
-    leftovers(pa, i, pb, j, pairKey.canPair, out);
+  for (const [i, j] of pairs) {
+    oneSided(pa, i, pb, j, out);
     out.push({ a: i, b: j, same: false });
     pa = i + 1;
     pb = j + 1;
   }
-  leftovers(pa, a1, pb, b1, pairKey.canPair, out);
+  oneSided(pa, a1, pb, b1, out);
 }
 
-/** Lines between paired ones: side by side while `canPair` allows (positionally), the rest one-sided. */
-function leftovers(a0: number, a1: number, b0: number, b1: number, canPair: ((i: number, j: number) => boolean) | undefined, out: Aligned[]): void {
-  let i = a0;
-  let j = b0;
-  while (i < a1 && j < b1 && (canPair === undefined || canPair(i, j))) out.push({ a: i++, b: j++, same: false });
-  while (i < a1) out.push({ a: i++, b: null, same: false });
-  while (j < b1) out.push({ a: null, b: j++, same: false });
+/** The order-keeping pairing with the greatest total likeness (a weighted LCS over the stretch). */
+function weighed(a0: number, n: number, b0: number, m: number, p: Pairing): [number, number][] {
+  const w = m + 1;
+  const S = new Float64Array((n + 1) * w); // best total for A[i..], B[j..]
+  const like = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const v = p.canPair(a0 + i, b0 + j) ? likeness(p.wordsA[a0 + i], p.wordsB[b0 + j]) : 0;
+      like[i * m + j] = v >= MIN_LIKENESS ? v : -1;
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      const l = like[i * m + j];
+      const take = l >= 0 ? S[(i + 1) * w + j + 1] + l : -1;
+      S[i * w + j] = Math.max(take, S[(i + 1) * w + j], S[i * w + j + 1]);
+    }
+  }
+  const pairs: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    const l = like[i * m + j];
+    if (l >= 0 && S[i * w + j] === S[(i + 1) * w + j + 1] + l) {
+      pairs.push([a0 + i, b0 + j]);
+      i++;
+      j++;
+    } else if (S[i * w + j] === S[(i + 1) * w + j]) i++;
+    else j++;
+  }
+  return pairs;
+}
+
+/** Lines on one side only: A's, then B's. */
+function oneSided(a0: number, a1: number, b0: number, b1: number, out: Aligned[]): void {
+  for (let i = a0; i < a1; i++) out.push({ a: i, b: null, same: false });
+  for (let j = b0; j < b1; j++) out.push({ a: null, b: j, same: false });
 }

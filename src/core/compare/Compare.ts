@@ -11,7 +11,7 @@
  * the one the script is about (a protocol not found, a module not loaded) comes later.
  */
 
-import { align } from './Align';
+import { align, type Pairing } from './Align';
 import type { CompareDifference, ComparePhase, CompareResult, CompareRow, CompareScope, CompareStep, SideTrace, TraceItem, TraceSegment, TraceStep, TraceUnit } from './CompareTypes';
 import { explain } from './Explain';
 import { skeleton } from './Normalize';
@@ -19,9 +19,18 @@ import { skeleton } from './Normalize';
 /** At most this many explained differences besides the first. */
 const MAX_DIFFERENCES = 12;
 
+function groupOf(d: CompareDifference): string {
+  return d.explanation.group ?? d.explanation.title;
+}
+
 interface Builder {
   phases: ComparePhase[];
   rows: CompareRow[];
+}
+
+/** A line's words for likeness: what the normalised text says, addresses masked. */
+function words(x: TraceItem): string[] {
+  return x.key.split(/[^\w#…]+/).filter(Boolean);
 }
 
 function pairKeys(items: readonly TraceItem[]): string[] {
@@ -40,10 +49,8 @@ function addPhase(bd: Builder, step: number, ua: TraceUnit | null, sa: TraceSegm
   if (sa && sb) {
     const ia = sa.items;
     const ib = sb.items;
-    // Lines left between paired ones go side by side only when they are of a kind and start alike
-    // ("boot HUNG: ..." beside "boot done: ..."); unrelated lines stay one-sided.
-    const lead = (t: string) => /^\S*/.exec(t)![0];
-    const pk = { a: pairKeys(ia), b: pairKeys(ib), canPair: (i: number, j: number) => ia[i].kind === ib[j].kind && lead(ia[i].text) === lead(ib[j].text) };
+    // Changed lines face each other when they are of a kind and alike (Align.ts); unrelated lines stay one-sided.
+    const pk: Pairing = { wordsA: ia.map(words), wordsB: ib.map(words), keyA: pairKeys(ia), keyB: pairKeys(ib), canPair: (i: number, j: number) => ia[i].kind === ib[j].kind };
     for (const r of align(ia.map((x) => x.key), ib.map((x) => x.key), pk)) {
       const x = r.a !== null ? ia[r.a] : ib[r.b!];
       const row: CompareRow = { phase, kind: x.kind, same: r.same };
@@ -122,16 +129,24 @@ export function compareTraces(A: SideTrace, B: SideTrace, scope: CompareScope = 
   const firstDifference = first === -1 ? null : difference(first);
   const differences: CompareDifference[] = [];
   if (firstDifference) {
-    // One per explainer and subject (the title names it: a module, a GUID, the two values).
-    const seen = new Set<string>([firstDifference.explanation.title]);
-    differences.push(firstDifference);
-    for (let i = first + 1; i < rows.length && differences.length <= MAX_DIFFERENCES; i++) {
+    // The first row each explainer explains comes first (a protocol not found, a hang, another
+    // monarch: each is worth a look), then more rows explained otherwise (another module, other
+    // values), one per group, in trace order, up to MAX_DIFFERENCES.
+    const byId = new Map<string, CompareDifference>([[firstDifference.explanation.id, firstDifference]]);
+    const groups = new Set<string>([groupOf(firstDifference)]);
+    const more: CompareDifference[] = [];
+    for (let i = first + 1; i < rows.length; i++) {
       if (!inScope(rows[i])) continue;
       const d = difference(i);
-      if (d.explanation.id === 'plain' || seen.has(d.explanation.title)) continue;
-      seen.add(d.explanation.title);
-      differences.push(d);
+      const g = groupOf(d);
+      if (d.explanation.id === 'plain' || groups.has(g)) continue;
+      groups.add(g);
+      if (!byId.has(d.explanation.id)) byId.set(d.explanation.id, d);
+      else if (more.length < MAX_DIFFERENCES) more.push(d);
     }
+    const picked = [...byId.values()];
+    for (const d of more) if (picked.length <= MAX_DIFFERENCES) picked.push(d);
+    differences.push(...picked.sort((x, y) => x.row - y.row));
   }
   return {
     a: { spec: A.spec, events: A.events, hung: A.facts.hung?.message ?? null },

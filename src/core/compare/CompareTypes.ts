@@ -114,6 +114,7 @@ export interface CompareStep {
 
 /** Which explainer matched (compare/Explain.ts). */
 export type ExplainerId =
+  | 'platform'
   | 'locate'
   | 'module-loaded'
   | 'hang'
@@ -135,6 +136,11 @@ export interface Explanation {
   text: string;
   /** Facts sections the explanation rests on (e.g. "smm-facts §3"). */
   cites: string[];
+  /**
+   * Differences that say the same thing share it (every driver a platform does not carry, every
+   * driver after a hang): the list of differences keeps one per group. Absent: the title.
+   */
+  group?: string;
 }
 
 export interface CompareDifference {

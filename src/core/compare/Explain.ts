@@ -5,6 +5,7 @@
  * rows name and the facts section it rests on. The last one always answers ("A: ... / B: ...").
  */
 
+import { isPlatformName, PLATFORM_SUMMARY } from '../profiles/Platforms';
 import type { ComparePhase, CompareRow, Explanation, ExplainerId, SideTrace } from './CompareTypes';
 import { normalise } from './Normalize';
 
@@ -48,8 +49,32 @@ function producer(t: SideTrace, guid: string): string | null {
   return null;
 }
 
-function make(id: ExplainerId, title: string, body: string, cites: string[]): Explanation {
-  return { id, title, text: body, cites };
+function make(id: ExplainerId, title: string, body: string, cites: string[], group?: string): Explanation {
+  return group === undefined ? { id, title, text: body, cites } : { id, title, text: body, cites, group };
+}
+
+// -- two different platforms: their own PEI and DXE drivers --
+
+/** The platform of a spec (its first word), when the console knows it. */
+function platformOf(spec: string): string {
+  return spec.trim().split(/\s+/)[0] ?? '';
+}
+
+/** Rows of the boot outside SMIs and outside SMM drivers: the platform's own PEI and DXE code. */
+const PLATFORM_UNIT = /^(?:PEI: |after PEI: |DXE driver: |driver: |DXE\b|outside SMM)/;
+
+function platform(c: Ctx): Explanation | null {
+  const pa = platformOf(c.A.spec);
+  const pb = platformOf(c.B.spec);
+  if (pa === pb || c.phase.step !== 0 || !PLATFORM_UNIT.test(c.phase.unit)) return null;
+  const what = (p: string) => (isPlatformName(p) ? PLATFORM_SUMMARY[p] : p);
+  return make(
+    'platform',
+    `A is ${pa}, B is ${pb}: two machines, each with its own PEI and DXE platform drivers`,
+    `A (${c.A.spec}) is ${what(pa)}. B (${c.B.spec}) is ${what(pb)}. Until the SMM core dispatches the SMM drivers, each boot runs its platform's own PEI module and DXE drivers (SMRAM, SMI control, the chipset's SMI enable), so their lines differ throughout this part of the boot; the SMM drivers both carry are compared line by line.`,
+    [],
+    'platform',
+  );
 }
 
 // -- a protocol located on one side and not found on the other (facts §3) --
@@ -127,7 +152,15 @@ function moduleLoaded(c: Ctx): Explanation | null {
   const rec = c.side[not].facts.modules.find((r) => r.name === module);
   const title = `${module} runs on ${upper(ran)} only`;
   const head = `${module} is dispatched on ${c.label[ran]}, not on ${c.label[not]}.`;
-  if (!rec) return make('module-loaded', title, `${c.label[not]} does not carry ${module}: it is not in that platform's firmware volume, so its dispatcher never sees it. ${c.label[ran]} has it and starts it here.`, ['smm-facts §1.9']);
+  if (!rec) {
+    return make(
+      'module-loaded',
+      title,
+      `${c.label[not]} does not carry ${module}: it is not in that platform's firmware volume, so its dispatcher never sees it. ${c.label[ran]} has it and starts it here.`,
+      ['smm-facts §1.9'],
+      `not carried by ${not}`,
+    );
+  }
   const hung = c.side[not].facts.hung;
   if (rec.state === 'failed') return make('module-loaded', title, `${head} On ${upper(not)} its start failed: ${rec.reason} (SmmDispatcher prints "Error: SMM image at ... start failed" and unloads the image).`, ['smm-facts §1.9']);
   if (hung && rec.state !== 'dispatched') {
@@ -137,6 +170,7 @@ function moduleLoaded(c: Ctx): Explanation | null {
       `${upper(ran)} goes on after ${upper(not)} hung in ${hung.module}: the drivers after it run on ${upper(ran)} only`,
       `${head} ${upper(not)}'s boot hung in ${hung.module} before its SMM dispatcher started ${module}: ${hung.message.split(' (called at')[0]}.`,
       ['smm-facts §1.9', 'smm-facts §12.9'],
+      `after the hang on ${not}`,
     );
   }
   if (rec.state === 'dependent') {
@@ -170,7 +204,7 @@ function hang(c: Ctx): Explanation | null {
   return make(
     'hang',
     `${upper(s)} hangs${h ? ` in ${h.module}` : ''}${where ? ` (ASSERT ${where})` : ''}`,
-    `${c.label[s]} hangs: ${what}. OVMF builds set PcdDebugPropertyMask to 0x2F, so a failed ASSERT prints "ASSERT file(line): expression" (DebugLib's DebugAssert) and calls CpuDeadLoop (): the CPU spins where it is, in SMM the other CPUs wait for it, and nothing after it runs. ${c.label[other(s)]} goes on.`,
+    `${c.label[s]} hangs: ${what}. A DEBUG build whose PcdDebugPropertyMask enables ASSERT_DEADLOOP (OVMF sets it to 0x2F) prints "ASSERT file(line): expression" (DebugLib's DebugAssert) and calls CpuDeadLoop (): the CPU spins where it is, in SMM the other CPUs wait for it, and nothing after it runs. ${c.label[other(s)]} goes on.`,
     ['smm-facts §12.9'],
   );
 }
@@ -207,12 +241,10 @@ function phaseMonarch(c: Ctx, s: Side): number | 'none' | null {
 const MONARCH_WORDS = /BspIndex|BSPHandler|APHandler|\bBSP CPU\d|monarch|\bno (?:SMM )?BSP\b/i;
 
 function monarch(c: Ctx): Explanation | null {
-  let a = monarchOf(c.row.a);
-  let b = monarchOf(c.row.b);
-  if ((a === null || b === null) && (MONARCH_WORDS.test(c.row.a ?? '') || MONARCH_WORDS.test(c.row.b ?? ''))) {
-    a = phaseMonarch(c, 'a');
-    b = phaseMonarch(c, 'b');
-  }
+  if (!MONARCH_WORDS.test(c.row.a ?? '') && !MONARCH_WORDS.test(c.row.b ?? '')) return null;
+  // The phase's rows first: an AP that checks in before the monarch reads BspIndex = MAX_UINT32.
+  const a = phaseMonarch(c, 'a') ?? monarchOf(c.row.a);
+  const b = phaseMonarch(c, 'b') ?? monarchOf(c.row.b);
   if (a === null || b === null || a === b) return null;
   const name = (x: number | 'none') => (x === 'none' ? 'no CPU' : `CPU${x}`);
   return make(
@@ -235,7 +267,17 @@ function deliveryOf(t: string | undefined): 'all' | 'one' | null {
 function smiDelivery(c: Ctx): Explanation | null {
   const a = deliveryOf(c.row.a);
   const b = deliveryOf(c.row.b);
-  if (a === null || b === null || a === b) return null;
+  if (a === null || b === null) return null;
+  if (a === b) {
+    // The same delivery for other reasons (another chipset): each side's line says why.
+    const cut = (t: string) => (t.length > 200 ? t.slice(0, 199) + '…' : t);
+    return make(
+      'smi-delivery',
+      `SMI# goes to ${a === 'all' ? 'every CPU' : 'the writing CPU only'} on both, by each chipset's own rule`,
+      `A (${c.A.spec}): "${cut(c.row.a!)}". B (${c.B.spec}): "${cut(c.row.b!)}". QEMU's ICH9 (hw/isa/lpc_ich9.c, ich9_apm_ctrl_changed) raises SMI# on every CPU only once OVMF has negotiated broadcast SMI (OvmfPkg/SmmControl2Dxe/SmiFeatures.c, NegotiateSmiFeatures), on the writing CPU otherwise; a chipset that always signals every thread needs no negotiation.`,
+      ['smm-facts §4.4', 'smm-facts §12.4'],
+    );
+  }
   const one: Side = a === 'one' ? 'a' : 'b';
   return make(
     'smi-delivery',
@@ -328,10 +370,10 @@ function handlerStatus(c: Ctx): Explanation | null {
   const who = a[1].replace(/:$/, '');
   const entry = /: entry point$/.test(c.row.a!.split(' returned')[0]);
   const meaning: Record<string, string> = {
-    EFI_SUCCESS: 'handled and quiesced',
-    EFI_WARN_INTERRUPT_SOURCE_QUIESCED: 'quiesced, but not its source: the next handlers are still called',
-    EFI_WARN_INTERRUPT_SOURCE_PENDING: 'the source is still pending',
-    EFI_INTERRUPT_PENDING: 'the source could not be quiesced',
+    EFI_SUCCESS: 'handled and quiesced: no other handler needs to run',
+    EFI_WARN_INTERRUPT_SOURCE_QUIESCED: 'quiesced, other handlers should still run',
+    EFI_WARN_INTERRUPT_SOURCE_PENDING: 'still pending, other handlers should still run',
+    EFI_INTERRUPT_PENDING: 'could not be quiesced',
     EFI_NOT_FOUND: 'nothing to do for it',
   };
   const m = (s: string) => (meaning[s] ? ` (${meaning[s]})` : '');
@@ -368,14 +410,15 @@ function plain(c: Ctx): Explanation {
 
 /** The explainers in the order they are tried (the first that matches explains). */
 export const EXPLAINERS: { id: ExplainerId; explain: (c: Ctx) => Explanation | null }[] = [
+  { id: 'platform', explain: platform },
   { id: 'locate', explain: locate },
   { id: 'hang', explain: hang },
   { id: 'module-loaded', explain: moduleLoaded },
-  { id: 'smi-delivery', explain: smiDelivery },
   { id: 'monarch', explain: monarch },
   { id: 'sync-timeout', explain: syncTimeout },
   { id: 'sw-cpu-index', explain: swCpuIndex },
   { id: 'trigger-command', explain: triggerCommand },
+  { id: 'smi-delivery', explain: smiDelivery },
   { id: 'save-state', explain: saveState },
   { id: 'handler-status', explain: handlerStatus },
   { id: 'status', explain: statusOnly },

@@ -5,11 +5,7 @@ import type { CompareDifference, CompareResult } from '../../protocol/compare';
 import { closeCompare, openCompare, runCompare, setCompareForm } from '../actions/compareActions';
 import { useApp } from '../store/store';
 
-/**
- * Platform presets: each platform with the seed thread's modules. `ovmf-swdispatch` (OVMF plus the
- * generic SW dispatcher) and `pch` (an Intel PCH machine) are the platforms being added beside
- * `ovmf`; a spec the console does not know yet is refused with its message.
- */
+/** Platform presets: each platform (`help platform`) alone and with each of the seed thread's modules. */
 const PLATFORMS = ['ovmf', 'ovmf-swdispatch', 'pch'];
 const SEED = ['', ' --module SwDispatch2Locate', ' --module SwDispatch2Depex'];
 export const PRESETS = PLATFORMS.flatMap((p) => SEED.map((m) => p + m));
@@ -82,7 +78,7 @@ function Explanation({ r, onShow }: { r: CompareResult; onShow: (row: number) =>
       {e.cites.length > 0 && <p className="cmp-cites">{e.cites.join(' · ')}</p>}
       {more.length > 0 && (
         // Open where there is room for the list and the table under it (at 720-768 rows the table needs them).
-        <details className="cmp-more-diffs" open={more.length <= 4 && window.innerHeight >= 900}>
+        <details className="cmp-more-diffs" open={window.innerHeight >= 900}>
           <summary>{more.length} more difference{more.length === 1 ? '' : 's'} explained</summary>
           <ul>
             {more.map((x) => (

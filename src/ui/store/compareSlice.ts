@@ -26,12 +26,12 @@ export interface CompareSlice {
 }
 
 /**
- * The seed thread's two tries on OVMF: the module that locates EFI_SMM_SW_DISPATCH2_PROTOCOL (and
- * hangs) against the one that waits for it in its depex (and never loads).
+ * The seed thread's module that waits for EFI_SMM_SW_DISPATCH2_PROTOCOL in its depex, on OVMF
+ * (nothing produces it: never loaded) and on the PCH machine (its SMI dispatcher does: loaded).
  */
 export const DEFAULT_COMPARE_FORM: CompareForm = {
-  a: 'ovmf --module SwDispatch2Locate',
-  b: 'ovmf --module SwDispatch2Depex',
+  a: 'ovmf --module SwDispatch2Depex',
+  b: 'pch --module SwDispatch2Depex',
   script: '',
   scope: 'all',
 };
