@@ -168,8 +168,8 @@ function hex2(n: number): string {
 }
 
 function Triggers() {
-  const { busy, ready, cpu, handlers } = useApp(
-    useShallow((s) => ({ busy: s.busy, ready: s.ready, cpu: s.selectedCpu, handlers: s.tables.handlers })),
+  const { busy, ready, cpu, handlers, qemu } = useApp(
+    useShallow((s) => ({ busy: s.busy, ready: s.ready, cpu: s.selectedCpu, handlers: s.tables.handlers, qemu: s.snapshot?.platform.id !== 'pch' })),
   );
   const guids = useMemo(() => {
     const seen = new Map<string, { guid: string; name: string; core: boolean }>();
@@ -202,7 +202,7 @@ function Triggers() {
   return (
     <div className="triggers">
       <span className="triggers-label">from CPU {cpu}:</span>
-      {smi(0x04, 'CPU hotplug')}
+      {smi(0x04, qemu ? 'CPU hotplug' : '')}
       {smi(0x05, '')}
       <span className="communicate">
         <select
