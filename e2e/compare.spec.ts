@@ -109,6 +109,9 @@ for (const [w, h] of [
   test(`compare view at ${w}x${h}: ovmf vs pch (screenshot)`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     await openDebugger(page);
+    // The button sits in the top bar with the others, whole.
+    await expectOnScreen(page, 'compare-button');
+    await page.screenshot({ path: `test-results/screens/compare-topbar-${w}x${h}.png`, clip: { x: 0, y: 0, width: w, height: 90 } });
     await runCompare(page, OVMF, PCH, 'smi 0x01 0x42 --cpu 2');
     await expect(page.getByTestId('compare-first-row')).toBeInViewport();
     for (const id of ['compare-view', 'compare-explanation', 'compare-run']) await expectOnScreen(page, id);

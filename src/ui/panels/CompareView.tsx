@@ -10,13 +10,13 @@ const PLATFORMS = ['ovmf', 'ovmf-swdispatch', 'pch'];
 const SEED = ['', ' --module SwDispatch2Locate', ' --module SwDispatch2Depex'];
 export const PRESETS = PLATFORMS.flatMap((p) => SEED.map((m) => p + m));
 
-/** The top-bar button. */
+/** The button beside the platform picker (compare this platform, or any two, on one script). */
 export function CompareButton() {
   const ready = useApp((s) => s.ready);
   return (
     <button
       type="button"
-      className="btn btn-small"
+      className="btn btn-small btn-compare"
       disabled={!ready}
       data-testid="compare-button"
       title="Compare: run one script (the session's console lines) on two platforms and see the two traces side by side, aligned by phase, with the first difference explained  —  CLI: smiscope compare A B SCRIPT"

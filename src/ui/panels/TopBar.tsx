@@ -70,7 +70,7 @@ function PlatformLine() {
   ];
   return (
     <div className="platform-line" data-testid="platform-line">
-      <PlatformPicker id={p.id} cpus={p.cpuCount} /> {parts.join(' · ')} · <VirtualTime />
+      <PlatformPicker id={p.id} cpus={p.cpuCount} /> <CompareButton /> {parts.join(' · ')} · <VirtualTime />
     </div>
   );
 }
@@ -308,7 +308,6 @@ export function TopBar() {
           <h1>SmiScope</h1>
           <SessionButtons />
           <SmiListButton />
-          <CompareButton />
           <SourceToggle />
         </div>
         <PlatformLine />
