@@ -42,7 +42,7 @@ const MAX_CONTINUES = 10_000;
 
 /** The boots recorded so far, by spec (most recently used last). */
 const BOOT_TRACES = new Map<string, { step: TraceStep; events: number }>();
-export const BOOT_TRACES_LIMIT = 6;
+export const BOOT_TRACES_LIMIT = 4;
 
 /** The spec as `platform` reads it: words, single spaces. */
 export function specKey(spec: string): string {
