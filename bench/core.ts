@@ -10,6 +10,7 @@ import { smiLifecycle } from '../src/core/system/SmiLifecycle';
 import { type PortWrite } from '../src/core/machine/IoBus';
 import { bootOvmf, createOvmfMachine } from '../src/core/system/OvmfBoot';
 import { ovmfConfig } from '../src/core/profiles/ovmf';
+export { platformBootMs, platformSmiCost } from './platforms';
 
 export interface SmiRate {
   cpus: number;

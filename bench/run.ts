@@ -9,6 +9,8 @@
  *  5. A session at event 100 000: `back` latency and the heap the session holds.
  *  6. Bytes of the worker's per-step snapshot message at 64 and 256 CPUs.
  *  7. Step-to-screen latency (p95) in Chromium at 64 and 256 CPUs (skip with --no-browser).
+ *  8. SMM-C: statements per second, compile time, a C root handler on the SMI path.
+ *  9. Platforms: the same SW SMI on ovmf, ovmf-swdispatch and pch, and each boot at 4 CPUs.
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -142,6 +144,21 @@ function coreFigures(core: Awaited<ReturnType<typeof loadCore>>, peer: ReturnTyp
     console.log(`   ${String(n).padStart(3)} CPUs: first frame ${m.firstBytes} B (tables, layout, SMRAM map), per step max ${m.maxStepBytes} B, mean ${m.meanStepBytes} B over ${m.steps} steps${n === 64 ? `   target < 65536 B: ${m.maxStepBytes < 65536 ? 'met' : 'NOT met'}` : ''}`);
   }
   smmcFigures(core);
+  platformFigures(core);
+}
+
+function platformFigures(core: Awaited<ReturnType<typeof loadCore>>): void {
+  console.log('\n9. Platforms (issue 8): `smi 0x05 --cpu 2 --run` through a Session on each platform (their SW dispatchers scan every CPU\'s save state), and the headless boot at 4 CPUs');
+  const ids = ['ovmf', 'ovmf-swdispatch', 'pch'] as const;
+  for (const n of [1, 4, 8, 64]) {
+    const us = ids.map((p) => `${p} ${core.platformSmiCost(p, n, n >= 64 ? 600 : 400).toFixed(2).padStart(7)} us`);
+    console.log(`   ${String(n).padStart(3)} CPUs: ${us.join('   ')}`);
+  }
+  const boots = ids.map((p) => {
+    const b = core.platformBootMs(p, 4, 800);
+    return `${p} ${b.ms.toFixed(1)} ms (${b.smis} SMIs)`;
+  });
+  console.log(`   boot at 4 CPUs: ${boots.join('   ')}`);
 }
 
 function smmcFigures(core: Awaited<ReturnType<typeof loadCore>>): void {
