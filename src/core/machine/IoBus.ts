@@ -44,6 +44,8 @@ export function touchesApm(port: number, width: IoWidth): boolean {
 }
 
 const h2 = (n: number) => '0x' + n.toString(16).toUpperCase().padStart(2, '0');
+/** On the PCH, APM_CNT and APM_STS are two byte registers side by side: a wider write fills them byte lane by byte lane. */
+const PCH_SPLIT_WHY = 'one byte per port, lowest port first (APM_CNT and APM_STS are adjacent byte registers of the PCH)';
 const SPLIT_WHY = "split into byte accesses at ascending ports (QEMU system/memory.c access_with_adjusted_size: hw/isa/apm.c's apm-io takes 1-byte accesses only)";
 
 /** A wide access that touches APM, as QEMU performs it: one byte at a time, lowest port first. */
@@ -60,7 +62,7 @@ function apmSplitWrite(m: Bus, port: number, width: IoWidth, value: number): IoW
     }
     parts.push(`${h2(p)} <- ${h2(b)} (${p === ICH9_APM_CNT ? 'APM_CNT' : r.device})`);
   }
-  out.device = `${SPLIT_WHY}: ${parts.join(', ')}`;
+  out.device = `${m.s.lpc.variant === 'pch' ? PCH_SPLIT_WHY : SPLIT_WHY}: ${parts.join(', ')}`;
   return out;
 }
 
