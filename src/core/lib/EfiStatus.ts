@@ -69,9 +69,16 @@ export function statusHex(s: EfiStatus): string {
  * SMM-C's `Val` (smmc/Ast), which this floor does not import.
  */
 export function efiStatusValue(s: EfiStatus): number | bigint {
-  const v = EFI_STATUS_TABLE[s].value;
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  return C_VALUES[s];
 }
+
+/** efiStatusValue's answers, made once (natives return a status on every call). */
+const C_VALUES = Object.fromEntries(
+  (Object.keys(EFI_STATUS_TABLE) as EfiStatus[]).map((k) => {
+    const v = EFI_STATUS_TABLE[k].value;
+    return [k, v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v];
+  }),
+) as Record<EfiStatus, number | bigint>;
 
 /** The name of a C EFI_STATUS value (number or bigint, taken modulo 2^64); undefined when it has none. */
 export function efiStatusName(v: number | bigint): EfiStatus | undefined {

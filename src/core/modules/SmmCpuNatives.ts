@@ -16,11 +16,12 @@
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import { type Gen, hex, lazyEv, tag } from '../pi/Fw';
-import { addrOf, nativeAddress, ownFw, readLE, readUintn, statusVal, u64Of, writeLE, writeUintn } from '../pi/Native';
+import { write32 } from '../machine/Memory';
+import { addrOf, nativeAddress, ownFw, readLE, readUintn, statusVal, u64Of, valOf, writeLE, writeUintn } from '../pi/Native';
 import type { Fw, NativeImpl } from '../pi/Platform';
 import { ENTRY_CONTEXT } from '../pi/Smst';
 import type { Val } from '../smmc/Ast';
-import { MmCpuReadSaveState, MmCpuWriteSaveState, registerName } from './SmmCpuSaveState';
+import { MmCpuWriteSaveState, readSaveState, readSaveStateEvent, registerName } from './SmmCpuSaveState';
 
 const MODULE = 'PiSmmCpuDxeSmm';
 export const MM_CPU_PROTOCOL_OFFSET = 0x1a180;
@@ -67,22 +68,28 @@ function* invalid(fw: Fw, text: string): Gen<Val> {
  * into Buffer: Width bytes of the register, or a whole EFI_MM_SAVE_STATE_IO_INFO for IO.
  */
 const SmmReadSaveState: NativeImpl = function* (fw, args) {
-  const width = Number(u64Of(args[1]));
+  // UINTN arguments as plain numbers when they are (a dispatcher calls this for every CPU on every SMI).
+  const w = args[1];
+  const width = typeof w === 'number' && w >= 0 ? w : Number(u64Of(w));
   const register = Number(args[2]);
-  const cpuIndex = u64Of(args[3]);
+  const c = args[3];
+  const cpuIndex = typeof c === 'number' && c >= 0 ? c : u64Of(c);
   const buffer = addrOf(args[4]);
-  if (cpuIndex >= BigInt(fw.m.s.cpus.length) || buffer === 0) {
+  if (cpuIndex >= fw.m.s.cpus.length || buffer === 0) {
     return yield* invalid(fw, `mMmCpu->ReadSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}, Buffer=${buffer ? hex(buffer) : 'NULL'}): CpuIndex >= gMmst->NumberOfCpus or Buffer NULL`);
   }
-  const r = yield* MmCpuReadSaveState(fw, width, register, Number(cpuIndex));
+  const index = Number(cpuIndex);
+  const r = readSaveState(fw.m, width, register, index);
+  yield readSaveStateEvent(fw, width, register, index, r);
   if (r.status !== 'EFI_SUCCESS') return statusVal(r.status);
   const m = fw.m;
   if (r.io) {
     // EFI_MM_SAVE_STATE_IO_INFO: IoData @0, IoPort @8, IoWidth @12, IoType @16 (24 bytes, whatever Width says).
-    writeLE(m, buffer, 8, r.io.ioData);
-    writeLE(m, buffer + 8, 4, BigInt(r.io.ioPort));
-    writeLE(m, buffer + 12, 4, BigInt(r.io.ioWidth));
-    writeLE(m, buffer + 16, 4, BigInt(r.io.ioType));
+    const mem = m.s.mem;
+    writeUintn(m, buffer, valOf(r.io.ioData));
+    write32(mem, buffer + 8, r.io.ioPort >>> 0);
+    write32(mem, buffer + 12, r.io.ioWidth >>> 0);
+    write32(mem, buffer + 16, r.io.ioType >>> 0);
     return statusVal('EFI_SUCCESS');
   }
   writeLE(m, buffer, width, r.value);

@@ -10,7 +10,7 @@
 import type { EfiStatus } from '../lib/EfiStatus';
 import type { Machine } from '../pi/Platform';
 import { type Fw } from '../pi/Platform';
-import { type Gen, hex, lazyEv } from '../pi/Fw';
+import { type Gen, hex, lazyEv, type TraceEvent } from '../pi/Fw';
 import { outCpuOf } from '../pi/SmiRecord';
 import { AMD_MM_SAVE_STATE_LIB } from './AmdMmSaveState';
 import { INTEL_MM_SAVE_STATE_LIB } from './IntelMmSaveState';
@@ -77,9 +77,14 @@ function libTag(r: { lib?: string }): string {
 /** EFI_MM_CPU_PROTOCOL.ReadSaveState as a service call a handler makes. */
 export function* MmCpuReadSaveState(fw: Fw, width: number, register: number, cpuIndex: number): Gen<SaveStateRead> {
   const r = readSaveState(fw.m, width, register, cpuIndex);
-  yield lazyEv('handler', fw.cpu, () =>
-    `${fw.mod.name}: mMmCpu->ReadSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}) = ${r.status}${r.status === 'EFI_SUCCESS' ? `, ${r.io && r.lib ? 'IoInfo' : hex(r.value)}${r.note ? ` (${r.note})` : ''}` : ` (${r.why})`}${libTag(r)}`);
+  yield readSaveStateEvent(fw, width, register, cpuIndex, r);
   return r;
+}
+
+/** The event of a ReadSaveState call that answered `r` (its text made only when read). */
+export function readSaveStateEvent(fw: Fw, width: number, register: number, cpuIndex: number, r: SaveStateRead): TraceEvent {
+  return lazyEv('handler', fw.cpu, () =>
+    `${fw.mod.name}: mMmCpu->ReadSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}) = ${r.status}${r.status === 'EFI_SUCCESS' ? `, ${r.io && r.lib ? 'IoInfo' : hex(r.value)}${r.note ? ` (${r.note})` : ''}` : ` (${r.why})`}${libTag(r)}`);
 }
 
 /**
