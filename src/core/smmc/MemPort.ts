@@ -8,7 +8,7 @@
  * slice of C, so compiled closures never hold a machine.
  */
 
-import { type MemoryState, PAGE_SIZE, writablePage } from '../machine/Memory';
+import { type CowState, type MemoryState, PAGE_SIZE, writablePage } from '../machine/Memory';
 import type { Val } from './Ast';
 import { hi32, join64, lo32, TWO32 } from './Values';
 
@@ -54,6 +54,9 @@ export class MemPort {
   private r2Page: Uint8Array | undefined = undefined;
   private wPn = -1;
   private wPage: Uint8Array | undefined = undefined;
+  /** The memory's copy-on-write barrier and its generation when the pages above were remembered (refresh). */
+  private cowSeen: CowState | null = null;
+  private genSeen = 0;
 
   bind(mem: MemoryState, lo: number, hi: number, policy: AccessPolicy): void {
     this.mem = mem;
@@ -71,6 +74,19 @@ export class MemPort {
     this.r2Page = undefined;
     this.wPn = -1;
     this.wPage = undefined;
+    const cow = this.mem.cow;
+    this.cowSeen = cow;
+    this.genSeen = cow === null ? 0 : cow.gen;
+  }
+
+  /**
+   * Forgets the remembered pages only if they may be stale: the barrier moved on (machine/Memory
+   * CowState.gen: a page was copied or replaced, a checkpoint or a new console line made pages
+   * shared again) or came or went. Without a barrier nothing ever replaces a page's array.
+   */
+  refresh(): void {
+    const cow = this.mem.cow;
+    if (cow !== this.cowSeen || (cow !== null && cow.gen !== this.genSeen)) this.flush();
   }
 
   /** The address as a number, after the checks an access of `len` bytes needs; throws CFault. */
@@ -106,7 +122,12 @@ export class MemPort {
   private wpage(a: number): Uint8Array {
     const pn = a < TWO32 ? a >>> 12 : Math.floor(a / PAGE_SIZE);
     if (pn === this.wPn) return this.wPage!;
+    // A copy made here replaces only this page, which is remembered below: if nothing else had
+    // moved the barrier, the other remembered pages are still current.
+    const cow = this.mem.cow;
+    const was = cow === null ? 0 : cow.gen;
     const p = writablePage(this.mem, pn);
+    if (cow !== null && was === this.genSeen && cow === this.cowSeen) this.genSeen = cow.gen;
     this.wPn = pn;
     this.wPage = p;
     if (pn === this.rPn) this.rPage = p;
