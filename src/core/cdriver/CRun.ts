@@ -11,8 +11,8 @@
  * boot-services data, as drivers dispatched then do.
  */
 
-import { CpuDeadLoop, ev, type Gen } from '../pi/Fw';
-import type { Fw, Machine, ModuleDef, NativeImpl } from '../pi/Platform';
+import { CpuDeadLoop, ev, type Gen, type TraceEvent } from '../pi/Fw';
+import type { Fw, Machine, ModuleDef, NativeImpl, NativeOut } from '../pi/Platform';
 import { nativeAt } from '../pi/Native';
 import type { ModuleRecord } from '../pi/ModuleRecord';
 import type { Program, Val } from '../smmc/Ast';
@@ -140,6 +140,8 @@ class FwThread extends CThread {
   hook: CDebugHook | null = null;
   /** Index in CRuns.active while it runs. */
   index = 0;
+  /** Where a one-event native leaves its event (NativeOut). */
+  readonly out: NativeOut = { event: null, after: null };
   /** The statement check the loop calls while the hook is on (made once per thread, not per slice). */
   readonly hookCheck: StatementCheck = (t, f) => this.hook!.statement(t, f, this.index * 10000 + this.depth);
 }
@@ -307,9 +309,26 @@ export function* runCThen<T>(
           const a = caller.fn.address;
           const rec = a >= fw.mod.imageBase && a < fw.mod.imageBase + fw.mod.imageSize ? fw.mod : (moduleOfFn(m, caller.fn) ?? fw.mod);
           const impl = stop.target.impl as NativeImpl;
+          const ctx = rec === fw.mod ? fw : { m, mod: rec, cpu: fw.cpu };
           let value: Val;
           try {
-            value = yield* impl(rec === fw.mod ? fw : { m, mod: rec, cpu: fw.cpu }, stop.args);
+            const once = impl.once;
+            if (once !== undefined) {
+              // A native with one event (pi/Native.ts oneEventNative): its work, its event from here, then what it does after it.
+              const out = thread.out;
+              out.event = null;
+              out.after = null;
+              value = once(ctx, stop.args, out);
+              // (read back what the call left: TypeScript still sees the nulls set above)
+              const e = out.event as TraceEvent | null;
+              const after = out.after as (() => Val) | null;
+              out.event = null;
+              out.after = null;
+              if (e !== null) yield e;
+              if (after !== null) value = after();
+            } else {
+              value = yield* impl(ctx, stop.args);
+            }
           } catch (e) {
             if (e instanceof CFault) {
               yield* fault(fw, thread, e.info);

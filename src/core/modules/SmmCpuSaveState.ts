@@ -99,13 +99,20 @@ function callerNote(out: number | null, register: number, cpuIndex: number): str
 
 /** EFI_MM_CPU_PROTOCOL.WriteSaveState; the event says whether RSM will load the value. */
 export function* MmCpuWriteSaveState(fw: Fw, width: number, register: number, cpuIndex: number, value: bigint): Gen<EfiStatus> {
+  const r = writeSaveStateNow(fw, width, register, cpuIndex, value);
+  yield r.event;
+  return r.status;
+}
+
+/** MmCpuWriteSaveState's work (the write) and the event it yields after it, for a caller that yields the event itself. */
+export function writeSaveStateNow(fw: Fw, width: number, register: number, cpuIndex: number, value: bigint): { status: EfiStatus; event: TraceEvent } {
   const r = writeSaveState(fw.m, width, register, cpuIndex, value);
   const out = outCpuOf(fw.m.s.currentSmi); // now: the text is made later, when the SMI may be over
-  yield lazyEv('handler', fw.cpu, () => {
+  const event = lazyEv('handler', fw.cpu, () => {
     const head = `${fw.mod.name}: mMmCpu->WriteSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}, ${hex(value)}) = ${r.status} (${r.why})${libTag(r)}`;
     if (r.quirk) return `${head}; ${r.quirk}`;
     return r.written ? `${head}; RSM will load it${callerNote(out, register, cpuIndex)}` : head;
   });
-  return r.status;
+  return { status: r.status, event };
 }
 
