@@ -88,4 +88,21 @@ describe('MemPort page memory across firmware calls (smm-c-facts §5.1)', () => 
     expect(page[0]).toBe(9);
     expect(port.r32(0x6000)).toBe(10);
   });
+
+  it('§1.1 a UINT64 (number or BigInt) at every offset around a page end reads back exactly, little endian', () => {
+    const { mem, port } = setup();
+    const values = [0, 1, 0x12345678, 0x1_0000_0000, 2 ** 53 - 1, 0x8000000000000000n, 0xffffffffffffffffn, 0x123456789abcdef0n];
+    for (let off = 0xff0; off <= 0x1000; off++) {
+      for (const v of values) {
+        const a = 0x7000 + off;
+        port.w64(a, v);
+        const want = typeof v === 'number' ? v : v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+        expect(port.r64(a)).toBe(want);
+        const b = BigInt(v);
+        for (let i = 0; i < 8; i++) expect(read32(mem, a + i) & 0xff).toBe(Number((b >> BigInt(8 * i)) & 0xffn));
+        port.rawSet64(a, 0);
+        expect(port.r64(a)).toBe(0);
+      }
+    }
+  });
 });

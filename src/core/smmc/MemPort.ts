@@ -34,6 +34,8 @@ export class CFault extends Error {
 export type AccessPolicy = (addr: number, len: number, access: AccessKind) => FaultInfo | null;
 
 const CANONICAL_LIMIT = 2 ** 47;
+const TWO21 = 2 ** 21;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export class MemPort {
   mem: MemoryState = { pages: new Map(), cow: null };
@@ -156,6 +158,15 @@ export class MemPort {
 
   r64(addr: Val): Val {
     const a = this.check(addr, 8, 'read');
+    const o = a & 0xfff;
+    if (o <= 0xff8) {
+      // Both halves in one page (a UINTN local, a pointer in a struct): one page lookup.
+      const p = this.page(a);
+      if (p === undefined) return 0;
+      const lo = (p[o] | (p[o + 1] << 8) | (p[o + 2] << 16) | (p[o + 3] << 24)) >>> 0;
+      const hi = (p[o + 4] | (p[o + 5] << 8) | (p[o + 6] << 16) | (p[o + 7] << 24)) >>> 0;
+      return hi < TWO21 ? hi * TWO32 + lo : join64(hi, lo);
+    }
     return join64(this.raw32(a + 4), this.raw32(a));
   }
 
@@ -183,9 +194,7 @@ export class MemPort {
   }
 
   w64(addr: Val, v: Val): void {
-    const a = this.check(addr, 8, 'write');
-    this.raw32set(a, lo32(v));
-    this.raw32set(a + 4, hi32(v));
+    this.rawSet64(this.check(addr, 8, 'write'), v);
   }
 
   /** Copies `len` bytes (memmove semantics), both ranges checked. */
@@ -218,8 +227,31 @@ export class MemPort {
 
   /** Writes a UINTN without the access checks (the loader and the firmware write their own frames). */
   rawSet64(a: number, v: Val): void {
-    this.raw32set(a, lo32(v));
-    this.raw32set(a + 4, hi32(v));
+    let lo: number;
+    let hi: number;
+    if (typeof v === 'number' && v >= 0 && v <= MAX_SAFE) {
+      lo = v >>> 0;
+      hi = (v - lo) / TWO32;
+    } else {
+      lo = lo32(v);
+      hi = hi32(v);
+    }
+    const o = a & 0xfff;
+    if (o > 0xff8) {
+      this.raw32set(a, lo);
+      this.raw32set(a + 4, hi);
+      return;
+    }
+    // Both halves in one page (the frame's return address and saved RBP, a UINTN local): one page lookup.
+    const p = this.wpage(a);
+    p[o] = lo;
+    p[o + 1] = lo >>> 8;
+    p[o + 2] = lo >>> 16;
+    p[o + 3] = lo >>> 24;
+    p[o + 4] = hi;
+    p[o + 5] = hi >>> 8;
+    p[o + 6] = hi >>> 16;
+    p[o + 7] = hi >>> 24;
   }
 
   rawSet(a: number, v: number): void {
