@@ -51,9 +51,16 @@ export class MemPort {
    */
   private rPn = -1;
   private rPage: Uint8Array | undefined = undefined;
-  /** A second remembered read page (a handler reads its stack, its globals and the SMST in turn). */
+  /**
+   * Three more remembered read pages, most recent first (a handler reads its stack, its globals,
+   * the SMST and a protocol's interface in turn: PchSmiDispatcher's loop over the CPUs touches four).
+   */
   private r2Pn = -1;
   private r2Page: Uint8Array | undefined = undefined;
+  private r3Pn = -1;
+  private r3Page: Uint8Array | undefined = undefined;
+  private r4Pn = -1;
+  private r4Page: Uint8Array | undefined = undefined;
   private wPn = -1;
   private wPage: Uint8Array | undefined = undefined;
   /** The memory's copy-on-write barrier and its generation when the pages above were remembered (refresh). */
@@ -74,6 +81,10 @@ export class MemPort {
     this.rPage = undefined;
     this.r2Pn = -1;
     this.r2Page = undefined;
+    this.r3Pn = -1;
+    this.r3Page = undefined;
+    this.r4Pn = -1;
+    this.r4Page = undefined;
     this.wPn = -1;
     this.wPage = undefined;
     const cow = this.mem.cow;
@@ -111,8 +122,14 @@ export class MemPort {
     if (pn === this.rPn) return this.rPage;
     if (pn === this.wPn) return this.wPage;
     if (pn === this.r2Pn) return this.r2Page;
+    if (pn === this.r3Pn) return this.r3Page;
+    if (pn === this.r4Pn) return this.r4Page;
     const p = this.mem.pages.get(pn);
     if (p !== undefined) {
+      this.r4Pn = this.r3Pn;
+      this.r4Page = this.r3Page;
+      this.r3Pn = this.r2Pn;
+      this.r3Page = this.r2Page;
       this.r2Pn = this.rPn;
       this.r2Page = this.rPage;
       this.rPn = pn;
@@ -134,6 +151,8 @@ export class MemPort {
     this.wPage = p;
     if (pn === this.rPn) this.rPage = p;
     if (pn === this.r2Pn) this.r2Page = p;
+    if (pn === this.r3Pn) this.r3Page = p;
+    if (pn === this.r4Pn) this.r4Page = p;
     return p;
   }
 
