@@ -85,7 +85,22 @@ export function efiStatusName(v: number | bigint): EfiStatus | undefined {
   if (v === 0) return 'EFI_SUCCESS'; // the common answer, without a BigInt
   if (typeof v === 'number') {
     if (!Number.isSafeInteger(v)) return undefined;
+    // The warnings (a root handler's QUIESCED) are numbers: found without a BigInt.
+    if (v >= 0) return BY_NUMBER.get(v);
     v = BigInt(v);
   }
-  return statusFromValue(v);
+  // The last BigInt named (a root handler returns the same QUIESCED on every SMI): BigInts are values.
+  if (v === lastBig) return lastName;
+  const name = statusFromValue(v);
+  lastBig = v;
+  lastName = name;
+  return name;
 }
+
+let lastBig: bigint | null = null;
+let lastName: EfiStatus | undefined = undefined;
+
+/** The statuses whose value is a safe integer (success and the warnings), by that number. */
+const BY_NUMBER = new Map<number, EfiStatus>(
+  (Object.keys(EFI_STATUS_TABLE) as EfiStatus[]).filter((k) => EFI_STATUS_TABLE[k].value <= BigInt(Number.MAX_SAFE_INTEGER)).map((k) => [Number(EFI_STATUS_TABLE[k].value), k]),
+);
