@@ -124,4 +124,4 @@ export function bootTime(cpus: number, millis: number): BootTime {
 
 export { userPath, type UserPath } from './user';
 export { backAt, checkpointCost, type BackCost, type CheckpointCost } from './history';
-export { cCompileMillis, cHandlerCost, cStatementsPerSecond } from './smmc';
+export { cCompileMillis, cHandlerCallCost, cHandlerCost, cStatementsPerSecond } from './smmc';

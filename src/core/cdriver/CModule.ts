@@ -21,7 +21,7 @@ import { parse } from '../smmc/Parser';
 import { preprocess } from '../smmc/Preprocessor';
 import { CDiagnostic, type SourceFile } from '../smmc/Source';
 import { memOf } from './CMem';
-import { type CModuleCode, registerCModule, runC } from './CRun';
+import { type CModuleCode, registerCModule, runC, runCThen } from './CRun';
 import { LIBRARY_FUNCTIONS, libraryEnv, UEFI_BOOT_SERVICES, UEFI_SYSTEM_TABLE, undefinedHint } from './Library';
 
 /** A file of a module as the editor, a session or the CLI holds it (plain data). */
@@ -149,8 +149,8 @@ function fnOf(code: CModuleCode, base: number, name: string) {
   return fn;
 }
 
-/** The status a C function returned, as the model names it (a value edk2 has no name for is reported, then treated as an error). */
-function statusOf(fw: Fw, fn: string, v: Val): EfiStatus {
+/** The status a C function returned, as the model names it (a value edk2 has no name for is treated as an error). */
+function statusOf(v: Val): EfiStatus {
   const name = efiStatusName(v);
   if (name) return name;
   return 'EFI_PROTOCOL_ERROR';
@@ -208,7 +208,7 @@ function* entryPoint(fw: Fw, code: CModuleCode, inf: InfModule): Gen<EfiStatus> 
   const fn = fnOf(code, image.base, inf.entryPoint);
   yield ev('handler', fw.cpu, `${inf.baseName}: _ModuleEntryPoint: library constructors set gSmst = gMmst = ${hex(smst)}, gImageHandle = ${hex(imageHandle)}; calls ${inf.entryPoint} (ImageHandle, SystemTable = ${hex(UEFI_SYSTEM_TABLE)})`);
   const v = yield* runC(fw, fn, [imageHandle, UEFI_SYSTEM_TABLE], image.base + FIRMWARE_CALLER, undefined, entryCallers(fw));
-  return statusOf(fw, inf.entryPoint, v);
+  return statusOf(v);
 }
 
 /** A module whose entry point is the model's (CompileOptions.modelEntry): its image and library globals, then that entry. */
@@ -217,17 +217,21 @@ function* modelEntryPoint(fw: Fw, code: CModuleCode, entry: NonNullable<CompileO
   return yield* entry(fw, image);
 }
 
-/** EFI_MM_HANDLER_ENTRY_POINT (DispatchHandle, Context, CommBuffer, CommBufferSize): CommBufferSize points into the caller's frame. */
+/**
+ * EFI_MM_HANDLER_ENTRY_POINT (DispatchHandle, Context, CommBuffer, CommBufferSize): CommBufferSize
+ * points into the caller's frame. The handler is the C call's own generator (runCThen), so C's
+ * events reach SmiManage through no extra generator.
+ */
 function handlerOf(code: CModuleCode, name: string): MmiHandlerFn {
-  return function* (fw, dispatchHandle, context, commBuffer, commBufferSize) {
+  return (fw, dispatchHandle, context, commBuffer, commBufferSize) => {
     const fn = fnOf(code, fw.mod.imageBase, name);
     const callers = smiCallers(fw, SMI_MANAGE);
     if (commBufferSize === null) {
       // A root handler (or a GUID handler without a size): nothing passed by pointer.
-      return statusOf(fw, name, yield* runC(fw, fn, [dispatchHandle, context, commBuffer, 0], fw.mod.imageBase + FIRMWARE_CALLER, undefined, callers));
+      return runCThen(fw, fn, [dispatchHandle, context, commBuffer, 0], fw.mod.imageBase + FIRMWARE_CALLER, callers, statusOf);
     }
     const mem = memOf(fw.m);
-    const v = yield* runC(
+    return runCThen(
       fw,
       fn,
       (scratch) => {
@@ -235,32 +239,29 @@ function handlerOf(code: CModuleCode, name: string): MmiHandlerFn {
         return [dispatchHandle, context, commBuffer, scratch];
       },
       fw.mod.imageBase + FIRMWARE_CALLER,
-      (scratch) => {
-        commBufferSize.value = Number(mem.r64(scratch));
-      },
       callers,
+      (v, scratch) => {
+        commBufferSize.value = Number(mem.r64(scratch));
+        return statusOf(v);
+      },
     );
-    return statusOf(fw, name, v);
   };
 }
 
 /** EFI_MM_NOTIFY_FN (Protocol, Interface, Handle): the GUID is passed by pointer. */
 function notifyOf(code: CModuleCode, name: string): NotifyFn {
-  return function* (fw, protocol, iface) {
-    const fn = fnOf(code, fw.mod.imageBase, name);
-    const v = yield* runC(
+  return (fw, protocol, iface) =>
+    runCThen(
       fw,
-      fn,
+      fnOf(code, fw.mod.imageBase, name),
       (scratch) => {
         writeBytes(fw.m.s.mem, scratch, guidToBytes(protocol));
         return [scratch, iface, 0];
       },
       fw.mod.imageBase + FIRMWARE_CALLER,
-      undefined,
       smiCallers(fw, NOTIFY),
+      statusOf,
     );
-    return statusOf(fw, name, v);
-  };
 }
 
 export { LIBRARY_FUNCTIONS };

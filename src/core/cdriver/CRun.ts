@@ -11,17 +11,17 @@
  * boot-services data, as drivers dispatched then do.
  */
 
-import { CpuDeadLoop, ev, type Gen } from '../pi/Fw';
-import type { Fw, Machine, ModuleDef, NativeImpl } from '../pi/Platform';
+import { CpuDeadLoop, ev, type Gen, type TraceEvent } from '../pi/Fw';
+import type { Fw, Machine, ModuleDef, NativeImpl, NativeOut } from '../pi/Platform';
 import { nativeAt } from '../pi/Native';
 import type { ModuleRecord } from '../pi/ModuleRecord';
 import type { Program, Val } from '../smmc/Ast';
 import { type FnCode, type Frame } from '../smmc/FnCode';
 import type { LinkedImage } from '../smmc/Link';
 import { CFault, MEM } from '../smmc/MemPort';
-import { type Callable, CThread } from '../smmc/Thread';
+import { type Callable, type CallResolver, CThread, type StatementCheck } from '../smmc/Thread';
 import { smmAccessPolicy } from './AccessPolicy';
-import { cDebugHook, cStopEvent } from './CHook';
+import { type CDebugHook, cDebugHook, cStopEvent } from './CHook';
 import { type FaultContext, reportFault } from './FaultReport';
 
 /** A firmware service or library function C can call: C arguments in, C return value out (pi/Platform). */
@@ -132,40 +132,85 @@ function makeResolver(m: Machine): (addr: Val) => Callable | null {
   };
 }
 
-/** Threads running C on each machine, innermost last (a service C called may call C again). */
-const ACTIVE = new WeakMap<object, CThread[]>();
+/**
+ * A C thread the firmware runs: besides the registers, the debugger's hook while someone steps or
+ * has a C breakpoint, and its place in the machine's list of running threads (for the level).
+ */
+class FwThread extends CThread {
+  hook: CDebugHook | null = null;
+  /** Index in CRuns.active while it runs. */
+  index = 0;
+  /** Where a one-event native leaves its event (NativeOut). */
+  readonly out: NativeOut = { event: null, after: null };
+  /** The statement check the loop calls while the hook is on (made once per thread, not per slice). */
+  readonly hookCheck: StatementCheck = (t, f) => this.hook!.statement(t, f, this.index * 10000 + this.depth);
+}
+
+/** Per machine state: the threads running C now, and finished ones kept for the next call. */
+interface CRuns {
+  /** Innermost last (a service C called may call C again). */
+  active: FwThread[];
+  /** Threads whose call has ended: the next call takes one instead of making a new one. */
+  spare: FwThread[];
+  /** The machine the resolver below belongs to, and the resolver. */
+  m: Machine | null;
+  resolve: CallResolver | null;
+}
+
+const RUNS = new WeakMap<object, CRuns>();
+
+function runsOf(m: Machine): CRuns {
+  let r = RUNS.get(m.s);
+  if (r === undefined) RUNS.set(m.s, (r = { active: [], spare: [], m: null, resolve: null }));
+  if (r.m !== m) {
+    r.m = m;
+    r.resolve = resolver(m);
+  }
+  return r;
+}
 
 /** The C threads running on `m` now, outermost first. */
 export function activeCThreads(m: Machine): readonly CThread[] {
-  return ACTIVE.get(m.s) ?? [];
+  return RUNS.get(m.s)?.active ?? [];
 }
 
 /** How deep C is nested on `m` (thread index and frame depth) - what `step over` and `step out` compare. */
 export function cLevel(m: Machine, t: CThread): number {
-  const i = ACTIVE.get(m.s)?.indexOf(t) ?? 0;
+  const i = RUNS.get(m.s)?.active.indexOf(t as FwThread) ?? 0;
   return i * 10000 + t.depth;
 }
 
-function stackFor(m: Machine, cpu: number, active: CThread[]): { top: number; limit: number } {
+/** Where the C frames of a call on `cpu` go: below the innermost C frame of that CPU, else below the SMI entry's firmware frames. */
+function stackFor(m: Machine, cpu: number, active: CThread[], t: CThread): void {
   const outer = active.length ? active[active.length - 1] : undefined;
-  if (outer?.frame && outer.cpu === cpu) return { top: outer.frame.sp - FIRMWARE_FRAMES, limit: outer.stackLimit };
+  if (outer?.frame && outer.cpu === cpu) {
+    t.stackTop = outer.frame.sp - FIRMWARE_FRAMES;
+    t.stackLimit = outer.stackLimit;
+    return;
+  }
   const st = m.s.smm.smmStacks;
   if (st && m.s.cpus[cpu]?.inSmm) {
     const base = st.base + cpu * st.size;
     // The top UINTN holds the CPU index (InstallSmiHandler); the known-good page and the guard page are below the SMI stack.
-    return { top: base + st.size - 8 - FIRMWARE_FRAMES, limit: base + 0x2000 };
+    t.stackTop = base + st.size - 8 - FIRMWARE_FRAMES;
+    t.stackLimit = base + 0x2000;
+    return;
   }
   const bs = m.s.config.uefiMemoryMap.find((e) => e.type === 4);
   const top = bs ? bs.base + bs.size - 0x100 : 0x7f000;
-  return { top, limit: top - 0x20000 };
+  t.stackTop = top;
+  t.stackLimit = top - 0x20000;
 }
 
 let boundTo: Machine | null = null;
 
-/** Points the memory port at `m` (or, when it already is, forgets its remembered pages: a service may have written memory). */
+/**
+ * Points the memory port at `m`; when it already is, makes it forget its remembered pages if the
+ * memory changed under it (a service or the debugger, while C waited, copied a page or took a checkpoint).
+ */
 function bind(m: Machine): void {
   if (boundTo === m && MEM.mem === m.s.mem) {
-    MEM.flush();
+    MEM.refresh();
     return;
   }
   const c = m.s.config;
@@ -189,7 +234,7 @@ export function whereOf(f: Frame): string {
  * Calls C function `fn` of the module `mod` on CPU fw.cpu with `args` and returns its value.
  * `returnAddress` is the firmware code that calls it (for the stack and fault dumps).
  */
-export function* runC(
+export function runC(
   fw: Fw,
   fn: FnCode,
   args: Val[] | ((scratch: number) => Val[]),
@@ -197,15 +242,38 @@ export function* runC(
   after?: (scratch: number) => void,
   callers: string[] = [],
 ): Gen<Val> {
+  return runCThen(fw, fn, args, returnAddress, callers, (value, scratch) => {
+    after?.(scratch);
+    return value;
+  });
+}
+
+/**
+ * runC, and what the firmware does with the value once C has returned (`then` also reads what the
+ * caller passed by pointer at `scratch`): the caller's answer comes straight out of this generator,
+ * with no generator of the caller's own around it (each event C raises passes every generator
+ * between it and the debugger).
+ */
+export function* runCThen<T>(
+  fw: Fw,
+  fn: FnCode,
+  args: Val[] | ((scratch: number) => Val[]),
+  returnAddress: number,
+  callers: string[],
+  then: (value: Val, scratch: number) => T,
+): Gen<T> {
   const m = fw.m;
-  let active = ACTIVE.get(m.s);
-  if (!active) ACTIVE.set(m.s, (active = []));
-  const { top, limit } = stackFor(m, fw.cpu, active);
+  const runs = runsOf(m);
+  const active = runs.active;
+  const thread = runs.spare.pop() ?? new FwThread(runs.resolve!, 0, 0, 0);
+  thread.reset(runs.resolve!, 0, 0, returnAddress, fw.cpu);
+  stackFor(m, fw.cpu, active, thread);
   // Room in the caller's (firmware) frame for what it passes by pointer (SmmEntryPoint's BufferSize, a GUID).
-  const scratch = top + 0x40;
-  const thread = new CThread(resolver(m), top, limit, returnAddress, fw.cpu);
+  const scratch = thread.stackTop + 0x40;
   thread.callers = callers;
   thread.ctx = fw;
+  thread.hook = null;
+  thread.index = active.length;
   active.push(thread);
   try {
     bind(m);
@@ -219,7 +287,8 @@ export function* runC(
     let spent = 0;
     for (;;) {
       const h = cDebugHook();
-      thread.check = h === null ? null : (t, f) => h.statement(t, f, cLevel(m, t));
+      thread.hook = h;
+      thread.check = h === null ? null : thread.hookCheck;
       let stop;
       try {
         stop = thread.run(C_SLICE);
@@ -231,21 +300,35 @@ export function* runC(
       }
       switch (stop.kind) {
         case 'done':
-          cDebugHook()?.threadDone(cLevel(m, thread));
-          if (after) {
-            bind(m);
-            after(scratch);
-          }
-          return stop.value;
+          cDebugHook()?.threadDone(thread.index * 10000 + thread.depth);
+          bind(m);
+          return then(stop.value, scratch);
         case 'native': {
           const caller = thread.frame!;
           // The module whose code made the call (services print its name): most often the one called.
           const a = caller.fn.address;
           const rec = a >= fw.mod.imageBase && a < fw.mod.imageBase + fw.mod.imageSize ? fw.mod : (moduleOfFn(m, caller.fn) ?? fw.mod);
           const impl = stop.target.impl as NativeImpl;
+          const ctx = rec === fw.mod ? fw : { m, mod: rec, cpu: fw.cpu };
           let value: Val;
           try {
-            value = yield* impl(rec === fw.mod ? fw : { m, mod: rec, cpu: fw.cpu }, stop.args);
+            const once = impl.once;
+            if (once !== undefined) {
+              // A native with one event (pi/Native.ts oneEventNative): its work, its event from here, then what it does after it.
+              const out = thread.out;
+              out.event = null;
+              out.after = null;
+              value = once(ctx, stop.args, out);
+              // (read back what the call left: TypeScript still sees the nulls set above)
+              const e = out.event as TraceEvent | null;
+              const after = out.after as (() => Val) | null;
+              out.event = null;
+              out.after = null;
+              if (e !== null) yield e;
+              if (after !== null) value = after();
+            } else {
+              value = yield* impl(ctx, stop.args);
+            }
           } catch (e) {
             if (e instanceof CFault) {
               yield* fault(fw, thread, e.info);
@@ -289,6 +372,8 @@ export function* runC(
     }
   } finally {
     active.pop();
+    thread.hook = null;
+    runs.spare.push(thread);
   }
 }
 

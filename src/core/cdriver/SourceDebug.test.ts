@@ -142,6 +142,28 @@ LoopEntry (IN EFI_HANDLE ImageHandle, IN EFI_SYSTEM_TABLE *SystemTable)
     expect(run(s, 'load C/CpuIo2Smm.inf', true)[0]).toBe('load: BASE_NAME CpuIo2Smm: the firmware volume already has a module of that name (UefiCpuPkg/CpuIo2Smm/CpuIo2Smm.inf); give yours another BASE_NAME');
   });
 
+  it('§1.5 §5.1 paused at the ReadSaveState event of a C call, the local it fills still holds its old bytes; back to it and on, C sees the value', () => {
+    const src = rootHandlerModule('Probe', 0x5a, `UINT64  Rax;
+  EFI_SMM_CPU_PROTOCOL  *SmmCpu;
+
+  Rax = 0x1234;
+  gSmst->SmmLocateProtocol (&gEfiSmmCpuProtocolGuid, NULL, (VOID **)&SmmCpu);
+  SmmCpu->ReadSaveState (SmmCpu, sizeof (UINT64), EFI_SMM_SAVE_STATE_REGISTER_RAX, 0, &Rax);
+  return EFI_SUCCESS;`);
+    const s = sessionWith({ 'P/Probe.inf': moduleInf('Probe'), 'P/Probe.c': src });
+    run(s, 'load P/Probe.inf');
+    run(s, 'break Probe.c:31');
+    run(s, 'smi 0x5a');
+    expect(run(s, 'continue')[1]).toMatch(/^\[c\] Probe\.c:31 \(ProbeHandler, CPU0\): SmmCpu->ReadSaveState/);
+    expect(run(s, 'step event')).toEqual(['[handler] Probe: mMmCpu->ReadSaveState (Width=8, RAX, CpuIndex=0) = EFI_SUCCESS, 0x5A']);
+    expect(run(s, 'print Rax')[0]).toMatch(/^\(UINT64\) 4660 \(0x1234\)/);
+    run(s, 'step event');
+    expect(run(s, 'back')).toEqual(['[handler] Probe: mMmCpu->ReadSaveState (Width=8, RAX, CpuIndex=0) = EFI_SUCCESS, 0x5A']);
+    expect(run(s, 'print Rax')[0]).toMatch(/^\(UINT64\) 4660 \(0x1234\)/);
+    expect(run(s, 'step into')).toEqual(['[c] Probe.c:32 (ProbeHandler, CPU0): return EFI_SUCCESS;']);
+    expect(run(s, 'print Rax')[0]).toMatch(/^\(UINT64\) 90 \(0x5A\)/);
+  });
+
   it('loaded modules stay across reset and platform until unload', () => {
     const s = probe();
     run(s, 'load Probe/Probe.inf');

@@ -14,7 +14,7 @@
  * (Checkpoint.test.ts). Checkpoints are never written: the live state is copied before it changes.
  */
 
-import { type CowState, createCow, type MemoryState, syncLine } from '../machine/Memory';
+import { type CowState, createCow, type MemoryState, syncLine, touchCow } from '../machine/Memory';
 import type { MachineState } from '../pi/Platform';
 
 /** MachineState without memory and the log, frozen. */
@@ -178,6 +178,7 @@ export function nextCheckpoint(s: MachineState, prev: Checkpoint): Checkpoint {
 function freezePages(cow: CowState): void {
   cow.written.clear();
   cow.owned.clear();
+  touchCow(cow);
 }
 
 /**
@@ -231,7 +232,7 @@ export function restoreCheckpoint(chain: Checkpoint[], i: number, s: MachineStat
     if (p === undefined) mem.pages.delete(n);
     else mem.pages.set(n, p);
   }
-  freezePages(cow);
+  freezePages(cow); // (touches the barrier: the pages above were replaced too)
   cow.epoch++;
   cow.lineEpoch = cow.epoch;
   chain.length = i + 1;

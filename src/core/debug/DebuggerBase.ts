@@ -5,6 +5,7 @@
 
 import type { Workspace } from '../cdriver/CModule';
 import { type Accel,describeLayout } from '../machine/SaveStateMap';
+import { touchCow } from '../machine/Memory';
 import type { Gen,Phase,TraceEvent } from '../pi/Fw';
 import type { ArrivalOrder,Machine,PlatformConfig,PlatformName } from '../pi/Platform';
 import type { HangCause,RunStart } from './BootRun';
@@ -165,13 +166,17 @@ export abstract class DebuggerBase {
   beginCommand(): number {
     this.ensureHistory();
     const cow = this.m.s.mem.cow!;
+    touchCow(cow);
     return cow.epoch++;
   }
 
   /** The line failed: the marks of the line before stay. */
   undoCommand(prevEpoch: number): void {
     const cow = this.m.s.mem.cow;
-    if (cow && cow.epoch === prevEpoch + 1) cow.epoch = prevEpoch;
+    if (cow && cow.epoch === prevEpoch + 1) {
+      cow.epoch = prevEpoch;
+      touchCow(cow);
+    }
   }
 
   /** Keep the old bytes of CPU `cpu`'s save-state map from now on (debug/MapMarks). */

@@ -5,7 +5,7 @@
  * captures them first.
  */
 
-import { keepBefore, PAGE_SIZE } from '../machine/Memory';
+import { keepBefore, PAGE_SIZE, touchCow } from '../machine/Memory';
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import type { MachineState } from '../pi/Platform';
 
@@ -20,6 +20,7 @@ export function watchMap(s: MachineState, cpu: number): void {
   if (w && w.off === addr % PAGE_SIZE) return;
   cow.watch.set(n, { before: new Uint8Array(SMRAM_SAVE_STATE_MAP_SIZE), off: addr % PAGE_SIZE, epoch: -1 });
   cow.owned.delete(n);
+  touchCow(cow);
 }
 
 /** Keeps every watched map's bytes before they are replaced wholesale (a restore does not write through the barrier). */
@@ -30,6 +31,7 @@ export function captureMaps(s: MachineState): void {
     if (w.epoch === cow.epoch) continue;
     keepBefore(w, s.mem.pages.get(n));
     w.epoch = cow.epoch;
+    touchCow(cow);
   }
 }
 

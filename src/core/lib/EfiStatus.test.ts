@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EFI_STATUS_TABLE, type EfiStatus, isError, statusFromValue, statusHex, statusValue } from './EfiStatus';
+import { EFI_STATUS_TABLE, efiStatusName, efiStatusValue, type EfiStatus, isError, statusFromValue, statusHex, statusValue } from './EfiStatus';
 
 /** facts §2: name, n, X64 value. */
 const TABLE: [EfiStatus, bigint][] = [
@@ -51,5 +51,22 @@ describe('EfiStatus (§2)', () => {
     expect(statusFromValue(-1n)).toBeUndefined();
     expect(statusFromValue(-0x7ffffffffffffff2n)).toBe('EFI_NOT_FOUND'); // read as UINTN: 0x800000000000000E
     expect(statusFromValue(0x8000000en)).toBeUndefined(); // the IA32 encoding is not an X64 status
+  });
+});
+
+describe('EFI_STATUS as C holds it (facts §2)', () => {
+  it('§2 efiStatusValue and efiStatusName turn every status into its C value and back, in any order, twice in a row too', () => {
+    const names = Object.keys(EFI_STATUS_TABLE) as EfiStatus[];
+    for (const n of [...names, ...names.flatMap((x) => [x, x]), ...[...names].reverse()]) {
+      const v = efiStatusValue(n);
+      expect(BigInt(v)).toBe(statusValue(n));
+      expect(typeof v).toBe(statusValue(n) <= BigInt(Number.MAX_SAFE_INTEGER) ? 'number' : 'bigint');
+      expect(efiStatusName(v)).toBe(n);
+      expect(efiStatusName(BigInt.asIntN(64, statusValue(n)))).toBe(n); // as an INTN
+    }
+    expect(efiStatusName(3)).toBeUndefined();
+    expect(efiStatusName(0x800000000000000dn)).toBeUndefined();
+    expect(efiStatusName(0x800000000000000en)).toBe('EFI_NOT_FOUND');
+    expect(efiStatusName(2 ** 60)).toBeUndefined(); // not a safe integer
   });
 });

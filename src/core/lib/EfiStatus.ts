@@ -69,16 +69,38 @@ export function statusHex(s: EfiStatus): string {
  * SMM-C's `Val` (smmc/Ast), which this floor does not import.
  */
 export function efiStatusValue(s: EfiStatus): number | bigint {
-  const v = EFI_STATUS_TABLE[s].value;
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  return C_VALUES[s];
 }
+
+/** efiStatusValue's answers, made once (natives return a status on every call). */
+const C_VALUES = Object.fromEntries(
+  (Object.keys(EFI_STATUS_TABLE) as EfiStatus[]).map((k) => {
+    const v = EFI_STATUS_TABLE[k].value;
+    return [k, v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v];
+  }),
+) as Record<EfiStatus, number | bigint>;
 
 /** The name of a C EFI_STATUS value (number or bigint, taken modulo 2^64); undefined when it has none. */
 export function efiStatusName(v: number | bigint): EfiStatus | undefined {
   if (v === 0) return 'EFI_SUCCESS'; // the common answer, without a BigInt
   if (typeof v === 'number') {
     if (!Number.isSafeInteger(v)) return undefined;
+    // The warnings (a root handler's QUIESCED) are numbers: found without a BigInt.
+    if (v >= 0) return BY_NUMBER.get(v);
     v = BigInt(v);
   }
-  return statusFromValue(v);
+  // The last BigInt named (a root handler returns the same QUIESCED on every SMI): BigInts are values.
+  if (v === lastBig) return lastName;
+  const name = statusFromValue(v);
+  lastBig = v;
+  lastName = name;
+  return name;
 }
+
+let lastBig: bigint | null = null;
+let lastName: EfiStatus | undefined = undefined;
+
+/** The statuses whose value is a safe integer (success and the warnings), by that number. */
+const BY_NUMBER = new Map<number, EfiStatus>(
+  (Object.keys(EFI_STATUS_TABLE) as EfiStatus[]).filter((k) => EFI_STATUS_TABLE[k].value <= BigInt(Number.MAX_SAFE_INTEGER)).map((k) => [Number(EFI_STATUS_TABLE[k].value), k]),
+);

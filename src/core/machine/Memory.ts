@@ -49,6 +49,17 @@ export interface CowState {
    * epoch began (null: it did not exist). The old array is no longer live, so keeping it is free.
    */
   lineBefore: Map<number, Uint8Array | null>;
+  /**
+   * Moves on whenever a page array is replaced or a page stops being writable in place (a copy,
+   * a checkpoint, a restore, a new epoch, a new watch): whoever remembers page arrays between
+   * accesses (smmc/MemPort) may keep them while it has not moved. See `touchCow`.
+   */
+  gen: number;
+}
+
+/** The barrier changed in a way that makes remembered page arrays stale (CowState.gen). */
+export function touchCow(cow: CowState): void {
+  cow.gen++;
 }
 
 export interface WatchedRange {
@@ -95,7 +106,7 @@ function newPage(): Uint8Array {
 }
 
 export function createCow(): CowState {
-  return { owned: new Map(), written: new Set(), watch: new Map(), epoch: 0, lineEpoch: 0, linePages: [], lineBefore: new Map() };
+  return { owned: new Map(), written: new Set(), watch: new Map(), epoch: 0, lineEpoch: 0, linePages: [], lineBefore: new Map(), gen: 0 };
 }
 
 /** Brings the line's page list to the current epoch (a new line starts with none written). */
@@ -158,6 +169,7 @@ function cowSlow(mem: MemoryState, cow: CowState, n: number, p: Uint8Array | und
   if (p) q.set(p);
   mem.pages.set(n, q);
   cow.written.add(n);
+  cow.gen++;
   return q;
 }
 

@@ -15,6 +15,7 @@ import {
   EFI_MM_SAVE_STATE_REGISTER_LMA_64BIT,
   type IoInfo,
   type MmSaveStateLib,
+  lazyNotFound,
   readThroughRow,
   registerName,
   type SaveStateLookupEntry,
@@ -98,7 +99,7 @@ function readRegister(m: Machine, smbase: number, register: number, width: numbe
   if (register === R.IO) {
     // IO_DWord (SMBASE + 0xFEC0) bit 1 = valid. QEMU TCG never writes it; KVM zeroes it (facts §5.1, §12.10).
     const ioDword = read32(m.s.mem, smbase + SMM_HANDLER_OFFSET + 0x7ec0);
-    if (!(ioDword & 0x2)) return { status: 'EFI_NOT_FOUND', why: `IO_DWord (SMBASE+0xFEC0) = ${hex(ioDword, 8)}: bit 1 (valid) clear - QEMU does not describe the trapped OUT in the save state` };
+    if (!(ioDword & 0x2)) return lazyNotFound(undefined, () => `IO_DWord (SMBASE+0xFEC0) = ${hex(ioDword, 8)}: bit 1 (valid) clear - QEMU does not describe the trapped OUT in the save state`);
     const ioWidth = ioDword & 0x10 ? 0 : ioDword & 0x20 ? 1 : 2;
     const dataWidth = [1, 2, 4][ioWidth];
     const rax = readByIndex(m, smbase, LOOKUP[R.RAX], dataWidth, R.RAX);

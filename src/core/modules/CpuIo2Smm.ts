@@ -14,9 +14,9 @@ import { ASSERT_EFI_ERROR } from '../pi/Debug';
 import { type Fw } from '../pi/Platform';
 import { type Gen, hex, lazyEv, tag } from '../pi/Fw';
 import { GUIDS } from '../lib/Guid';
-import { addrOf, nativeAddress, readLE, statusVal, u64Of, writeLE, writeUintn } from '../pi/Native';
+import { addrOf, nativeAddress, oneEventNative, readLE, statusVal, u64Of, writeLE, writeUintn } from '../pi/Native';
 import { SmmInstallProtocolInterface } from '../pi/ProtocolDb';
-import type { ModuleDef, NativeImpl } from '../pi/Platform';
+import type { ModuleDef, NativeImpl, NativeOut } from '../pi/Platform';
 import { SMM_CPU_IO2_PROTOCOL_SIZE, SMST } from '../pi/Smst';
 import type { Val } from '../smmc/Ast';
 
@@ -58,14 +58,17 @@ export function cpuIoCheckParameter(mmio: boolean, width: number, address: bigin
 
 const WIDTH_NAME = ['MM_IO_UINT8', 'MM_IO_UINT16', 'MM_IO_UINT32', 'MM_IO_UINT64'];
 
-function* refuse(fw: Fw, call: () => string, bad: { status: EfiStatus; why: string }): Gen<Val> {
-  yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = ${bad.status} (CpuIoCheckParameter: ${bad.why})`), { status: bad.status });
+function refuse(fw: Fw, out: NativeOut, call: () => string, bad: { status: EfiStatus; why: string }): Val {
+  out.event = tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = ${bad.status} (CpuIoCheckParameter: ${bad.why})`), { status: bad.status });
   return statusVal(bad.status);
 }
 
-/** The four members: (This, Width, Address, Count, Buffer). */
+/**
+ * The four members: (This, Width, Address, Count, Buffer). Each does its accesses and reports them
+ * in one event at its end (pi/Native.ts oneEventNative: C calls them without a generator).
+ */
 function member(mmio: boolean, write: boolean): NativeImpl {
-  return function* (fw, args) {
+  return oneEventNative((fw, args, out) => {
     const { m } = fw;
     if (!mmio && !write) {
       // The common call (every root handler reads 0xB2 this way): one port read of 1, 2 or 4
@@ -81,7 +84,7 @@ function member(mmio: boolean, write: boolean): NativeImpl {
           for (let i = 0; i < stride; i++) write8(m.s.mem, buf + i, (r.value >>> (8 * i)) & 0xff);
           const v = r.value;
           const device = r.device;
-          yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: mMmCpuIo->Io.Read (MM_IO_UINT${8 * stride}, ${hex(port, 2)}, 1) = EFI_SUCCESS, value ${hex(v, 2 * stride)} (${device})`);
+          out.event = lazyEv('handler', fw.cpu, () => `${fw.mod.name}: mMmCpuIo->Io.Read (MM_IO_UINT${8 * stride}, ${hex(port, 2)}, 1) = EFI_SUCCESS, value ${hex(v, 2 * stride)} (${device})`);
           return 0;
         }
       }
@@ -93,8 +96,8 @@ function member(mmio: boolean, write: boolean): NativeImpl {
     // Formatted only when the event is read (this runs on every C call of the CPU I/O protocol).
     const call = () => `mMmCpuIo->${mmio ? 'Mem' : 'Io'}.${write ? 'Write' : 'Read'} (${WIDTH_NAME[width] ?? width}, ${hex(address, 2)}, ${count}, ${buffer ? hex(buffer) : 'NULL'})`;
     const bad = cpuIoCheckParameter(mmio, width, address, count, buffer);
-    if (bad) return yield* refuse(fw, call, bad);
-    if (count > MAX_MODEL_COUNT) return yield* refuse(fw, call, { status: 'EFI_UNSUPPORTED', why: `SmiScope does at most ${hex(MAX_MODEL_COUNT)} accesses per call` });
+    if (bad) return refuse(fw, out, call, bad);
+    if (count > MAX_MODEL_COUNT) return refuse(fw, out, call, { status: 'EFI_UNSUPPORTED', why: `SmiScope does at most ${hex(MAX_MODEL_COUNT)} accesses per call` });
     const stride = STRIDE[width];
     const n = Number(count);
     const at = Number(address);
@@ -103,7 +106,7 @@ function member(mmio: boolean, write: boolean): NativeImpl {
       if (write) writeBytes(m.s.mem, at, readBytes(m.s.mem, buffer, n * stride));
       else copyBytes(m.s.mem, buffer, at, n * stride);
       const first = n > 0 ? readLE(m, write ? at : buffer, stride) : 0n;
-      yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = EFI_SUCCESS${n > 0 ? `, first value ${hex(first, 2 * stride)}` : ''} (no MMIO device in SmiScope: physical memory)`), { status: 'EFI_SUCCESS' });
+      out.event = tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = EFI_SUCCESS${n > 0 ? `, first value ${hex(first, 2 * stride)}` : ''} (no MMIO device in SmiScope: physical memory)`), { status: 'EFI_SUCCESS' });
       return statusVal('EFI_SUCCESS');
     }
     const values: number[] = [];
@@ -127,13 +130,13 @@ function member(mmio: boolean, write: boolean): NativeImpl {
     if (!write && n === 1 && width < 3) {
       // The text the model's own drivers print for their single reads (MmCpuIoRead).
       const v = values[0];
-      yield lazyEv('handler', fw.cpu, () => `${fw.mod.name}: mMmCpuIo->Io.Read (MM_IO_UINT${8 * stride}, ${hex(at, 2)}, 1) = EFI_SUCCESS, value ${hex(v, 2 * stride)} (${device})`);
+      out.event = lazyEv('handler', fw.cpu, () => `${fw.mod.name}: mMmCpuIo->Io.Read (MM_IO_UINT${8 * stride}, ${hex(at, 2)}, 1) = EFI_SUCCESS, value ${hex(v, 2 * stride)} (${device})`);
       return statusVal('EFI_SUCCESS');
     }
-    yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = EFI_SUCCESS, ${write ? 'wrote' : 'read'} ${values.map((v) => hex(v, 2 * stride)).join(' ')}${device ? ` (${device})` : ''}` +
+    out.event = tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${call()} = EFI_SUCCESS, ${write ? 'wrote' : 'read'} ${values.map((v) => hex(v, 2 * stride)).join(' ')}${device ? ` (${device})` : ''}` +
       (raised ? '; the write raises an SMI, which on hardware stays pending until this SMI ends - SmiScope does not deliver an SMI raised from inside SMM' : '')), { status: 'EFI_SUCCESS' });
     return statusVal('EFI_SUCCESS');
-  };
+  });
 }
 
 export const CpuMemoryServiceRead = member(true, false);

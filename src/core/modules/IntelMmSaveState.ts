@@ -26,7 +26,9 @@ import {
   EFI_MM_SAVE_STATE_REGISTER,
   EFI_MM_SAVE_STATE_REGISTER_LMA_32BIT,
   EFI_MM_SAVE_STATE_REGISTER_LMA_64BIT,
+  lazyNotFound,
   type MmSaveStateLib,
+  readRowNumber,
   readThroughRow,
   registerName,
   type SaveStateLookupEntry,
@@ -170,7 +172,7 @@ function readByIndex(m: Machine, smbase: number, index: number, width: number, r
 
 /** A dword through one of the lib's internal rows (the lib ignores the status of these reads). */
 function internal(m: Machine, smbase: number, index: number): number {
-  return Number(readThroughRow(m, smbase, INTEL_MM_CPU_WIDTH_OFFSET[index], 4));
+  return readRowNumber(m, smbase, INTEL_MM_CPU_WIDTH_OFFSET[index], 4);
 }
 
 /** MmSaveStateReadRegister (IntelMmSaveState.c), a pure read of SMRAM bytes. */
@@ -184,6 +186,9 @@ function readRegister(m: Machine, smbase: number, register: number, width: numbe
   return readByIndex(m, smbase, intelRegisterIndex(register), width, register);
 }
 
+/** Where IOMisc is, as the event text prints it. */
+const IOMISC_AT = hex(SMM_HANDLER_OFFSET + 0x7fa4);
+
 /** The IO pseudo-register (facts §7.6): every check in upstream order. */
 function readIo(m: Machine, smbase: number, width: number): SaveStateRead {
   const rev = internal(m, smbase, INTEL_MM_SAVE_STATE_REGISTER_SMMREVID_INDEX);
@@ -191,8 +196,9 @@ function readIo(m: Machine, smbase: number, width: number): SaveStateRead {
     return { status: 'EFI_NOT_FOUND', why: `SMMRevId ${hex(rev, 8)} < SMRAM_SAVE_STATE_MIN_REV_ID_IOMISC 0x00030004: this CPU's map has no IOMisc`, lib: INTEL_LIB };
   }
   const ioMisc = internal(m, smbase, INTEL_MM_SAVE_STATE_REGISTER_IOMISC_INDEX);
-  const at = `IOMisc (SMBASE+${hex(SMM_HANDLER_OFFSET + 0x7fa4)}) = ${hex(ioMisc, 8)}`;
-  if (!(ioMisc & 1)) return { status: 'EFI_NOT_FOUND', why: `${at}: SmiFlag clear, the SMI did not come right after an I/O instruction of this CPU`, lib: INTEL_LIB };
+  // The common answer (a dispatcher asks every CPU on every SMI): its text is made only when read.
+  if (!(ioMisc & 1)) return lazyNotFound(INTEL_LIB, () => `IOMisc (SMBASE+${IOMISC_AT}) = ${hex(ioMisc, 8)}: SmiFlag clear, the SMI did not come right after an I/O instruction of this CPU`);
+  const at = `IOMisc (SMBASE+${IOMISC_AT}) = ${hex(ioMisc, 8)}`;
   const type = (ioMisc >>> 4) & 0xf;
   const ioType = SMM_CPU_IO_TYPE[type];
   if (ioType !== INPUT && ioType !== OUTPUT) {

@@ -9,7 +9,7 @@
  */
 
 import type { EfiStatus } from '../lib/EfiStatus';
-import { readBytes, writeBytes } from '../machine/Memory';
+import { read32, read8, write8 } from '../machine/Memory';
 import { SMM_HANDLER_OFFSET } from '../machine/SaveStateMap';
 import type { Machine } from '../pi/Platform';
 
@@ -91,30 +91,67 @@ export interface MmSaveStateLib {
   writeRegister(m: Machine, smbase: number, register: number, width: number, value: bigint): SaveStateWrite;
 }
 
-/** `n` little-endian bytes of memory as a number. */
-export function readLE(m: Machine, addr: number, n: number): bigint {
-  if (n <= 0) return 0n;
-  const raw = readBytes(m.s.mem, addr, n);
-  let v = 0n;
-  for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]);
+/**
+ * EFI_NOT_FOUND with its reason formatted only when someone reads it (the event text is lazy too):
+ * a SW dispatcher asks every CPU's save state for IO on every SMI, and all but one say no.
+ */
+export function lazyNotFound(lib: string | undefined, why: () => string): SaveStateRead {
+  return new LazyNotFound(lib, why);
+}
+
+/** A class, not an object literal with a getter (V8 builds those slowly). */
+class LazyNotFound {
+  readonly status = 'EFI_NOT_FOUND';
+  private text: string | undefined = undefined;
+  constructor(
+    readonly lib: string | undefined,
+    private readonly fmt: () => string,
+  ) {}
+  get why(): string {
+    return (this.text ??= this.fmt());
+  }
+}
+
+/** `n` little-endian bytes of memory (n <= 8) as a number: exact up to 6 bytes (the callers read at most 4 at a time). */
+export function readLENumber(m: Machine, addr: number, n: number): number {
+  const mem = m.s.mem;
+  if (n === 4) return read32(mem, addr);
+  let v = 0;
+  for (let i = n - 1; i >= 0; i--) v = v * 256 + read8(mem, addr + i);
   return v;
 }
 
-/** The read both libraries make through a row: MIN (4, Width) bytes at the low offset, then Width - 4 at the high one. */
-export function readThroughRow(m: Machine, smbase: number, row: SaveStateLookupEntry, width: number): bigint {
-  const base = smbase + SMM_HANDLER_OFFSET;
-  let value = readLE(m, base + row.lo, Math.min(4, width));
-  if (width > 4) value |= readLE(m, base + row.hi, width - 4) << 32n;
-  return value;
+/** `n` little-endian bytes of memory (n <= 8) as an exact unsigned value: 32-bit halves, one BigInt. */
+export function readLE(m: Machine, addr: number, n: number): bigint {
+  if (n <= 0) return 0n;
+  if (n <= 4) return BigInt(readLENumber(m, addr, n));
+  return (BigInt(readLENumber(m, addr + 4, n - 4)) << 32n) | BigInt(read32(m.s.mem, addr));
 }
 
-/** The write both libraries make through a row (the same split as readThroughRow). */
+/**
+ * The read both libraries make through a row: MIN (4, Width) bytes at the low offset, then Width - 4
+ * at the high one. Widths up to 4 in plain numbers (readRowNumber); the high half joins as a BigInt.
+ */
+export function readThroughRow(m: Machine, smbase: number, row: SaveStateLookupEntry, width: number): bigint {
+  const lo = readRowNumber(m, smbase, row, Math.min(4, width));
+  if (width <= 4) return BigInt(lo);
+  const hi = readLENumber(m, smbase + SMM_HANDLER_OFFSET + row.hi, width - 4);
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** readThroughRow for a Width of at most 4 (the IO pseudo-register's SMMRevId and IOMisc dwords, an 8-bit IoData), as a number. */
+export function readRowNumber(m: Machine, smbase: number, row: SaveStateLookupEntry, width: number): number {
+  return width <= 0 ? 0 : readLENumber(m, smbase + SMM_HANDLER_OFFSET + row.lo, width);
+}
+
+/** The write both libraries make through a row (the same split as readThroughRow), in two 32-bit halves. */
 export function writeThroughRow(m: Machine, smbase: number, row: SaveStateLookupEntry, width: number, value: bigint): void {
   const base = smbase + SMM_HANDLER_OFFSET;
   const v = BigInt.asUintN(64, value);
-  const lo = Math.min(4, width);
-  const bytes = new Uint8Array(width);
-  for (let i = 0; i < width; i++) bytes[i] = Number((v >> BigInt(8 * i)) & 0xffn);
-  if (lo > 0) writeBytes(m.s.mem, base + row.lo, bytes.subarray(0, lo));
-  if (width > 4) writeBytes(m.s.mem, base + row.hi, bytes.subarray(4));
+  const mem = m.s.mem;
+  const lo = Number(v & 0xffffffffn);
+  for (let i = 0; i < width && i < 4; i++) write8(mem, base + row.lo + i, lo >>> (8 * i));
+  if (width <= 4) return;
+  const hi = Number(v >> 32n);
+  for (let i = 0; i < width - 4; i++) write8(mem, base + row.hi + i, hi >>> (8 * i));
 }

@@ -20,9 +20,10 @@ import type { Fw, Machine } from '../pi/Platform';
 import { SmmEntryPoint } from '../pi/SmmEntryPoint';
 import { setEntryContextCpu } from '../pi/Smst';
 import { hookLibrary, platformSmmBspElection } from './SmmCpuPlatformHook';
+import { findModule } from '../pi/ModuleRecord';
 
 function fwOf(m: Machine, module: string, cpu: number): Fw {
-  const mod = m.s.modules.find((x) => x.name === module);
+  const mod = findModule(m.s.modules, module);
   if (!mod) throw new Error(`internal: ${module} is not loaded`);
   return { m, mod, cpu };
 }

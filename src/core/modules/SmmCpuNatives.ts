@@ -15,12 +15,13 @@
 
 import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
 import { DEBUG, DEBUG_ERROR } from '../pi/Debug';
-import { type Gen, hex, lazyEv, tag } from '../pi/Fw';
-import { addrOf, nativeAddress, ownFw, readLE, readUintn, statusVal, u64Of, writeLE, writeUintn } from '../pi/Native';
-import type { Fw, NativeImpl } from '../pi/Platform';
+import { hex, lazyEv, tag } from '../pi/Fw';
+import { write32 } from '../machine/Memory';
+import { addrOf, nativeAddress, oneEventNative, ownFw, readLE, readUintn, statusVal, u64Of, valOf, writeLE, writeUintn } from '../pi/Native';
+import type { Fw, NativeImpl, NativeOut } from '../pi/Platform';
 import { ENTRY_CONTEXT } from '../pi/Smst';
 import type { Val } from '../smmc/Ast';
-import { MmCpuReadSaveState, MmCpuWriteSaveState, registerName } from './SmmCpuSaveState';
+import { readSaveState, readSaveStateEvent, registerName, writeSaveStateNow } from './SmmCpuSaveState';
 
 const MODULE = 'PiSmmCpuDxeSmm';
 export const MM_CPU_PROTOCOL_OFFSET = 0x1a180;
@@ -56,51 +57,66 @@ export function initSmmCpuData(fw: Fw): number {
   return iface;
 }
 
-function* invalid(fw: Fw, text: string): Gen<Val> {
-  yield tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${text} = EFI_INVALID_PARAMETER`), { status: 'EFI_INVALID_PARAMETER' });
+function invalid(fw: Fw, out: NativeOut, text: string): Val {
+  out.event = tag(lazyEv('handler', fw.cpu, () => `${fw.mod.name}: ${text} = EFI_INVALID_PARAMETER`), { status: 'EFI_INVALID_PARAMETER' });
   return statusVal('EFI_INVALID_PARAMETER');
 }
 
 /**
  * SmmReadSaveState (This, Width, Register, CpuIndex, Buffer): CpuIndex >= gMmst->NumberOfCpus or
  * Buffer NULL -> EFI_INVALID_PARAMETER; then the save-state read (SmmCpuSaveState.ts) and its bytes
- * into Buffer: Width bytes of the register, or a whole EFI_MM_SAVE_STATE_IO_INFO for IO.
+ * into Buffer: Width bytes of the register, or a whole EFI_MM_SAVE_STATE_IO_INFO for IO. All three
+ * natives here report in one event at their end (oneEventNative: C calls them without a generator).
  */
-const SmmReadSaveState: NativeImpl = function* (fw, args) {
-  const width = Number(u64Of(args[1]));
+const SmmReadSaveState = oneEventNative((fw, args, out) => {
+  // UINTN arguments as plain numbers when they are (a dispatcher calls this for every CPU on every SMI).
+  const w = args[1];
+  const width = typeof w === 'number' && w >= 0 ? w : Number(u64Of(w));
   const register = Number(args[2]);
-  const cpuIndex = u64Of(args[3]);
+  const c = args[3];
+  const cpuIndex = typeof c === 'number' && c >= 0 ? c : u64Of(c);
   const buffer = addrOf(args[4]);
-  if (cpuIndex >= BigInt(fw.m.s.cpus.length) || buffer === 0) {
-    return yield* invalid(fw, `mMmCpu->ReadSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}, Buffer=${buffer ? hex(buffer) : 'NULL'}): CpuIndex >= gMmst->NumberOfCpus or Buffer NULL`);
+  if (cpuIndex >= fw.m.s.cpus.length || buffer === 0) {
+    return invalid(fw, out, `mMmCpu->ReadSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}, Buffer=${buffer ? hex(buffer) : 'NULL'}): CpuIndex >= gMmst->NumberOfCpus or Buffer NULL`);
   }
-  const r = yield* MmCpuReadSaveState(fw, width, register, Number(cpuIndex));
+  const index = Number(cpuIndex);
+  const r = readSaveState(fw.m, width, register, index);
+  out.event = readSaveStateEvent(fw, width, register, index, r);
   if (r.status !== 'EFI_SUCCESS') return statusVal(r.status);
+  // The bytes go into Buffer after the event (a debugger paused at it sees Buffer as it was).
   const m = fw.m;
-  if (r.io) {
-    // EFI_MM_SAVE_STATE_IO_INFO: IoData @0, IoPort @8, IoWidth @12, IoType @16 (24 bytes, whatever Width says).
-    writeLE(m, buffer, 8, r.io.ioData);
-    writeLE(m, buffer + 8, 4, BigInt(r.io.ioPort));
-    writeLE(m, buffer + 12, 4, BigInt(r.io.ioWidth));
-    writeLE(m, buffer + 16, 4, BigInt(r.io.ioType));
-    return statusVal('EFI_SUCCESS');
-  }
-  writeLE(m, buffer, width, r.value);
+  const io = r.io;
+  out.after = io
+    ? () => {
+        // EFI_MM_SAVE_STATE_IO_INFO: IoData @0, IoPort @8, IoWidth @12, IoType @16 (24 bytes, whatever Width says).
+        const mem = m.s.mem;
+        writeUintn(m, buffer, valOf(io.ioData));
+        write32(mem, buffer + 8, io.ioPort >>> 0);
+        write32(mem, buffer + 12, io.ioWidth >>> 0);
+        write32(mem, buffer + 16, io.ioType >>> 0);
+        return statusVal('EFI_SUCCESS');
+      }
+    : () => {
+        writeLE(m, buffer, width, r.value);
+        return statusVal('EFI_SUCCESS');
+      };
   return statusVal('EFI_SUCCESS');
-};
+});
 
 /** SmmWriteSaveState (This, Width, Register, CpuIndex, Buffer): the same checks, then Width bytes from Buffer. */
-const SmmWriteSaveState: NativeImpl = function* (fw, args) {
+const SmmWriteSaveState = oneEventNative((fw, args, out) => {
   const width = Number(u64Of(args[1]));
   const register = Number(args[2]);
   const cpuIndex = u64Of(args[3]);
   const buffer = addrOf(args[4]);
   if (cpuIndex >= BigInt(fw.m.s.cpus.length) || buffer === 0) {
-    return yield* invalid(fw, `mMmCpu->WriteSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}, Buffer=${buffer ? hex(buffer) : 'NULL'}): CpuIndex >= gMmst->NumberOfCpus or Buffer NULL`);
+    return invalid(fw, out, `mMmCpu->WriteSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}, Buffer=${buffer ? hex(buffer) : 'NULL'}): CpuIndex >= gMmst->NumberOfCpus or Buffer NULL`);
   }
   const value = readLE(fw.m, buffer, width);
-  return statusVal(yield* MmCpuWriteSaveState(fw, width, register, Number(cpuIndex), value));
-};
+  const r = writeSaveStateNow(fw, width, register, Number(cpuIndex), value);
+  out.event = r.event;
+  return statusVal(r.status);
+});
 
 /**
  * SmmStartupThisAp (Procedure, CpuIndex, ProcArguments) -> InternalSmmStartupThisAp's checks
@@ -108,7 +124,7 @@ const SmmWriteSaveState: NativeImpl = function* (fw, args) {
  * no way yet to run a procedure on another CPU from here, so it returns EFI_UNSUPPORTED where
  * upstream queues the procedure for the AP and returns EFI_SUCCESS.
  */
-const SmmStartupThisAp: NativeImpl = function* (fw, args) {
+const SmmStartupThisAp = oneEventNative((fw, args, out) => {
   const { m } = fw;
   const procedure = addrOf(args[0]);
   const cpuIndex = u64Of(args[1]);
@@ -119,20 +135,20 @@ const SmmStartupThisAp: NativeImpl = function* (fw, args) {
   const call = `gSmst->SmmStartupThisAp (${hex(procedure)}, CpuIndex=${cpuIndex}, ${hex(addrOf(args[2] ?? 0))})`;
   if (cpuIndex >= numberOfCpus) {
     DEBUG(own, DEBUG_ERROR, 'CpuIndex(%d) >= gSmmCpuPrivate->SmmCoreEntryContext.NumberOfCpus(%d)\n', cpuIndex, numberOfCpus);
-    return yield* invalid(fw, `${call}: CpuIndex >= NumberOfCpus`);
+    return invalid(fw, out, `${call}: CpuIndex >= NumberOfCpus`);
   }
   if (cpuIndex === current) {
     DEBUG(own, DEBUG_ERROR, 'CpuIndex(%d) == gSmmCpuPrivate->SmmCoreEntryContext.CurrentlyExecutingCpu\n', cpuIndex);
-    return yield* invalid(fw, `${call}: CpuIndex is the CPU running this code`);
+    return invalid(fw, out, `${call}: CpuIndex is the CPU running this code`);
   }
   const i = Number(cpuIndex);
   if (!m.s.mp.present[i]) {
     if (m.s.mp.syncMode === 'traditional') DEBUG(own, DEBUG_ERROR, '!mSmmMpSyncData->CpuData[%d].Present\n', cpuIndex);
-    return yield* invalid(fw, `${call}: CPU${i} is not Present in this SMI`);
+    return invalid(fw, out, `${call}: CPU${i} is not Present in this SMI`);
   }
-  yield tag(lazyEv('handler', fw.cpu, () =>
+  out.event = tag(lazyEv('handler', fw.cpu, () =>
     `${fw.mod.name}: ${call} = EFI_UNSUPPORTED: SmiScope cannot yet run a procedure on another CPU (upstream, MpService.c InternalSmmStartupThisAp hands it to CPU${i}, waiting in APHandler, and returns EFI_SUCCESS)`), { status: 'EFI_UNSUPPORTED' });
   return statusVal('EFI_UNSUPPORTED');
-};
+});
 
 export const SMM_CPU_NATIVES: Record<string, NativeImpl> = { SmmReadSaveState, SmmWriteSaveState, SmmStartupThisAp };

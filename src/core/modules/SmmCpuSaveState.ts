@@ -10,7 +10,7 @@
 import type { EfiStatus } from '../lib/EfiStatus';
 import type { Machine } from '../pi/Platform';
 import { type Fw } from '../pi/Platform';
-import { type Gen, hex, lazyEv } from '../pi/Fw';
+import { type Gen, hex, lazyEv, type TraceEvent } from '../pi/Fw';
 import { outCpuOf } from '../pi/SmiRecord';
 import { AMD_MM_SAVE_STATE_LIB } from './AmdMmSaveState';
 import { INTEL_MM_SAVE_STATE_LIB } from './IntelMmSaveState';
@@ -77,9 +77,14 @@ function libTag(r: { lib?: string }): string {
 /** EFI_MM_CPU_PROTOCOL.ReadSaveState as a service call a handler makes. */
 export function* MmCpuReadSaveState(fw: Fw, width: number, register: number, cpuIndex: number): Gen<SaveStateRead> {
   const r = readSaveState(fw.m, width, register, cpuIndex);
-  yield lazyEv('handler', fw.cpu, () =>
-    `${fw.mod.name}: mMmCpu->ReadSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}) = ${r.status}${r.status === 'EFI_SUCCESS' ? `, ${r.io && r.lib ? 'IoInfo' : hex(r.value)}${r.note ? ` (${r.note})` : ''}` : ` (${r.why})`}${libTag(r)}`);
+  yield readSaveStateEvent(fw, width, register, cpuIndex, r);
   return r;
+}
+
+/** The event of a ReadSaveState call that answered `r` (its text made only when read). */
+export function readSaveStateEvent(fw: Fw, width: number, register: number, cpuIndex: number, r: SaveStateRead): TraceEvent {
+  return lazyEv('handler', fw.cpu, () =>
+    `${fw.mod.name}: mMmCpu->ReadSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}) = ${r.status}${r.status === 'EFI_SUCCESS' ? `, ${r.io && r.lib ? 'IoInfo' : hex(r.value)}${r.note ? ` (${r.note})` : ''}` : ` (${r.why})`}${libTag(r)}`);
 }
 
 /**
@@ -94,13 +99,20 @@ function callerNote(out: number | null, register: number, cpuIndex: number): str
 
 /** EFI_MM_CPU_PROTOCOL.WriteSaveState; the event says whether RSM will load the value. */
 export function* MmCpuWriteSaveState(fw: Fw, width: number, register: number, cpuIndex: number, value: bigint): Gen<EfiStatus> {
+  const r = writeSaveStateNow(fw, width, register, cpuIndex, value);
+  yield r.event;
+  return r.status;
+}
+
+/** MmCpuWriteSaveState's work (the write) and the event it yields after it, for a caller that yields the event itself. */
+export function writeSaveStateNow(fw: Fw, width: number, register: number, cpuIndex: number, value: bigint): { status: EfiStatus; event: TraceEvent } {
   const r = writeSaveState(fw.m, width, register, cpuIndex, value);
   const out = outCpuOf(fw.m.s.currentSmi); // now: the text is made later, when the SMI may be over
-  yield lazyEv('handler', fw.cpu, () => {
+  const event = lazyEv('handler', fw.cpu, () => {
     const head = `${fw.mod.name}: mMmCpu->WriteSaveState (Width=${width}, ${registerName(register)}, CpuIndex=${cpuIndex}, ${hex(value)}) = ${r.status} (${r.why})${libTag(r)}`;
     if (r.quirk) return `${head}; ${r.quirk}`;
     return r.written ? `${head}; RSM will load it${callerNote(out, register, cpuIndex)}` : head;
   });
-  return r.status;
+  return { status: r.status, event };
 }
 

@@ -13,7 +13,7 @@ import { loadImage } from '../pi/Dispatcher';
 import { ev, type Gen } from '../pi/Fw';
 import { nativeAt } from '../pi/Native';
 import { cModuleOf } from '../cdriver/CRun';
-import type { Fw, Machine, MmiHandlerFn, ModuleDef, NotifyFn } from '../pi/Platform';
+import type { Fw, Machine, MmiHandlerFn, ModuleDef, NativeOut, NotifyFn } from '../pi/Platform';
 import { SMST } from '../pi/Smst';
 import type { Val } from '../smmc/Ast';
 import { newModuleRecord } from './PiSmmCore';
@@ -157,6 +157,42 @@ describe('smm-c-facts §1.5: EFI_SMM_CPU_PROTOCOL ReadSaveState / WriteSaveState
     drain(MmiRegisterRoot(fw));
     s.exec('smi 0x05 --cpu 0 --run');
     expect(results).toEqual([INVALID]);
+  });
+});
+
+describe('smm-c-facts §1.5: the C run loop calls ReadSaveState without a generator (oneEventNative), in the same order', () => {
+  it('§1.5 ReadSaveState reports its event before it writes Buffer, called as a generator or as `once` then `after`', () => {
+    const s = Session.create({ cpus: 2 });
+    const seen: { buffer: bigint; text: string; value: Val }[] = [];
+    const iface = s.m.s.modules.find((x) => x.name === 'PiSmmCpuDxeSmm')!.imageBase + 0x1a180;
+    const { fw } = addCModule(s, function* (f) {
+      const n = nativeAt(f.m, Number(u64(f.m, iface)))!;
+      // As a generator (TypeScript callers): the event comes first, Buffer is written when it is resumed.
+      write64(f.m.s.mem, SCR + 0x40, 0x5555n);
+      const g = n.impl(f, [iface, 8, 38, 0, SCR + 0x40]);
+      const first = g.next();
+      expect(first.done).toBe(false);
+      const before = u64(f.m, SCR + 0x40);
+      const last = g.next();
+      expect(last.done).toBe(true);
+      seen.push({ buffer: before, text: (first.value as { text: string }).text, value: last.value as Val });
+      // As the C run loop calls it: `once` leaves the event and the write for after it.
+      write64(f.m.s.mem, SCR + 0x40, 0x5555n);
+      const out: NativeOut = { event: null, after: null };
+      const v = n.impl.once!(f, [iface, 8, 38, 0, SCR + 0x40], out);
+      const mid = u64(f.m, SCR + 0x40);
+      const value = out.after ? out.after() : v;
+      seen.push({ buffer: mid, text: out.event!.text, value });
+      expect(u64(f.m, SCR + 0x40)).toBe(0x1122334455667705n);
+    });
+    drain(MmiRegisterRoot(fw));
+    setReg(s.m.s.cpus[0].regs, REG.RAX, 0x1122334455667700n);
+    expect(s.exec('smi 0x05 --cpu 0 --run').error).toBe(false);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toEqual(seen[1]);
+    expect(seen[0].buffer).toBe(0x5555n);
+    expect(seen[0].value).toBe(0);
+    expect(seen[0].text).toBe('CMod: mMmCpu->ReadSaveState (Width=8, RAX, CpuIndex=0) = EFI_SUCCESS, 0x1122334455667705');
   });
 });
 

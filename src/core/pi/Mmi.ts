@@ -14,6 +14,7 @@ import { type Fw } from './Platform';
 import { type Guid, guidName, guidToBytes } from '../lib/Guid';
 import type { SmiEntryRec, SmiHandlerRec, SmmCoreState } from './SmmCoreState';
 import { smmAllocatePool } from './SmramAlloc';
+import { findModule } from './ModuleRecord';
 
 const SMI_HANDLER_SIZE = 72;
 const SMI_ENTRY_SIZE = 56;
@@ -243,7 +244,7 @@ function* callHandler(
   const { m } = fw;
   const def = m.defs.get(h.module);
   const fn = def?.handlers[h.handler];
-  const mod = m.s.modules.find((x) => x.name === h.module);
+  const mod = findModule(m.s.modules, h.module);
   if (!fn || !mod) {
     if (h.address === undefined) throw new Error(`internal: handler ${h.module}.${h.handler} has no code`);
     // A Handler pointer that leads to no function (SmiHandlerRegister took it unchecked).

@@ -30,3 +30,22 @@ export interface ModuleRecord {
   /** Module globals (mDispatchHandle, ...), plain values only. */
   globals: Record<string, number | string | boolean>;
 }
+
+/** Per list of records: its length when indexed, and the first record of each name. */
+const BY_NAME = new WeakMap<readonly ModuleRecord[], { n: number; byName: Map<string, ModuleRecord> }>();
+
+/**
+ * `modules.find((x) => x.name === name)`, through an index kept per list (SmiManage looks up the
+ * module of every handler it calls, on every SMI). The machine's list only grows (records are
+ * pushed, then changed in place), so the index is rebuilt when its length changes.
+ */
+export function findModule(modules: readonly ModuleRecord[], name: string): ModuleRecord | undefined {
+  let ix = BY_NAME.get(modules);
+  if (ix === undefined || ix.n !== modules.length) {
+    const byName = new Map<string, ModuleRecord>();
+    for (const r of modules) if (!byName.has(r.name)) byName.set(r.name, r);
+    BY_NAME.set(modules, (ix = { n: modules.length, byName }));
+  }
+  return ix.byName.get(name);
+}
+

@@ -22,7 +22,7 @@ import { type Guid, guidFromBytes } from '../lib/Guid';
 import { readBytes, read32, write32, write8, writeBytes } from '../machine/Memory';
 import type { Val } from '../smmc/Ast';
 import type { ModuleRecord } from './ModuleRecord';
-import type { Fw, Machine, ModuleDef, NativeImpl } from './Platform';
+import type { Fw, Machine, ModuleDef, NativeImpl, NativeOut, OneEventNativeFn } from './Platform';
 
 export type { NativeImpl } from './Platform';
 
@@ -140,6 +140,23 @@ export function notifyAt(m: Machine, addr: number): { module: string; fn: string
   // Every function of an SMM-C module is both an MMI handler and a notification function
   // (cdriver/CModule.ts): functionAt calls it a handler, its module's notifies hold it too.
   return f.kind === 'notify' || m.defs.get(f.module)?.notifies?.[f.name] !== undefined ? { module: f.module, fn: f.name } : null;
+}
+
+/**
+ * A native written as a plain function that leaves at most one event in `out.event` (and what it
+ * does after that event in `out.after`): as a NativeImpl it does its work, yields the event, runs
+ * `after`, returns - the order of a generator with one `yield`. The C run loop calls `once`
+ * directly and yields the event itself (cdriver/CRun), one generator less per call.
+ */
+export function oneEventNative(fn: OneEventNativeFn): NativeImpl {
+  const impl: NativeImpl = function* (fw, args) {
+    const out: NativeOut = { event: null, after: null };
+    const value = fn(fw, args, out);
+    if (out.event !== null) yield out.event;
+    return out.after !== null ? out.after() : value;
+  };
+  impl.once = fn;
+  return impl;
 }
 
 // ---- C values in and out of natives ----

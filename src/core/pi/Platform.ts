@@ -14,7 +14,7 @@ import { smiHostFeatures } from '../machine/Ich9Lpc';
 import type { PortWrite } from '../machine/IoBus';
 import { type Accel, type SaveStateLayout, layoutById } from '../machine/SaveStateMap';
 import type { EfiStatus } from '../lib/EfiStatus';
-import type { Gen } from './Fw';
+import type { Gen, TraceEvent } from './Fw';
 import type { Guid } from '../lib/Guid';
 import type { Val } from '../smmc/Ast';
 import type { ModuleRecord } from './ModuleRecord';
@@ -212,7 +212,25 @@ export type NotifyFn = (fw: Fw, protocol: string, iface: number) => Gen<EfiStatu
  * C return value (an EFI_STATUS as its 64-bit value, lib/EfiStatus efiStatusValue). `fw` is the
  * caller's context: its module and the CPU it runs on.
  */
-export type NativeImpl = (fw: Fw, args: Val[]) => Gen<Val>;
+export interface NativeImpl {
+  (fw: Fw, args: Val[]): Gen<Val>;
+  /**
+   * Set on a native that yields one event at most (pi/Native.ts oneEventNative): the same function
+   * as a plain call that leaves that event in `out.event`, so the C run loop yields it itself,
+   * without a generator of the native's own.
+   */
+  once?: OneEventNativeFn;
+}
+
+/** A native's work as a plain function: the C return value, and the one event (or none) it would yield, in `out`. */
+export type OneEventNativeFn = (fw: Fw, args: Val[], out: NativeOut) => Val;
+
+export interface NativeOut {
+  /** The event, yielded once the function has returned. */
+  event: TraceEvent | null;
+  /** Work the native does after its event (when the debugger resumes): its value replaces the one returned. */
+  after: (() => Val) | null;
+}
 
 /** The code side of a firmware module: what the build would put in an FFS file. */
 export interface ModuleDef {

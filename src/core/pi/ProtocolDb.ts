@@ -11,6 +11,7 @@ import { CpuDeadLoop, ev, type Gen, hex, lazyEv, tag } from './Fw';
 import { type Fw } from './Platform';
 import { type Guid, guidName } from '../lib/Guid';
 import type { ProtocolEntry, ProtocolLookup, ProtocolNotifyRec } from './SmmCoreState';
+import { findModule } from './ModuleRecord';
 
 /** Interface "pointer": a deterministic address inside the producing module's image. */
 function interfaceAddress(fw: Fw, guid: Guid): number {
@@ -38,7 +39,7 @@ export function* SmmInstallProtocolInterface(fw: Fw, guid: Guid, iface: number |
     const n = notifies[i];
     if (n.guid !== guid) continue;
     const fn = fw.m.defs.get(n.module)?.notifies?.[n.fn];
-    const mod = fw.m.s.modules.find((x) => x.name === n.module);
+    const mod = findModule(fw.m.s.modules, n.module);
     if (!fn || !mod) {
       if (n.address === undefined) throw new Error(`internal: notify ${n.module}.${n.fn} has no code`);
       // A Function pointer SmmRegisterProtocolNotify took unchecked, that leads to no function.

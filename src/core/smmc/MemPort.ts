@@ -8,7 +8,7 @@
  * slice of C, so compiled closures never hold a machine.
  */
 
-import { type MemoryState, PAGE_SIZE, writablePage } from '../machine/Memory';
+import { type CowState, type MemoryState, PAGE_SIZE, writablePage } from '../machine/Memory';
 import type { Val } from './Ast';
 import { hi32, join64, lo32, TWO32 } from './Values';
 
@@ -34,6 +34,8 @@ export class CFault extends Error {
 export type AccessPolicy = (addr: number, len: number, access: AccessKind) => FaultInfo | null;
 
 const CANONICAL_LIMIT = 2 ** 47;
+const TWO21 = 2 ** 21;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 export class MemPort {
   mem: MemoryState = { pages: new Map(), cow: null };
@@ -49,11 +51,21 @@ export class MemPort {
    */
   private rPn = -1;
   private rPage: Uint8Array | undefined = undefined;
-  /** A second remembered read page (a handler reads its stack, its globals and the SMST in turn). */
+  /**
+   * Three more remembered read pages, most recent first (a handler reads its stack, its globals,
+   * the SMST and a protocol's interface in turn: PchSmiDispatcher's loop over the CPUs touches four).
+   */
   private r2Pn = -1;
   private r2Page: Uint8Array | undefined = undefined;
+  private r3Pn = -1;
+  private r3Page: Uint8Array | undefined = undefined;
+  private r4Pn = -1;
+  private r4Page: Uint8Array | undefined = undefined;
   private wPn = -1;
   private wPage: Uint8Array | undefined = undefined;
+  /** The memory's copy-on-write barrier and its generation when the pages above were remembered (refresh). */
+  private cowSeen: CowState | null = null;
+  private genSeen = 0;
 
   bind(mem: MemoryState, lo: number, hi: number, policy: AccessPolicy): void {
     this.mem = mem;
@@ -69,8 +81,25 @@ export class MemPort {
     this.rPage = undefined;
     this.r2Pn = -1;
     this.r2Page = undefined;
+    this.r3Pn = -1;
+    this.r3Page = undefined;
+    this.r4Pn = -1;
+    this.r4Page = undefined;
     this.wPn = -1;
     this.wPage = undefined;
+    const cow = this.mem.cow;
+    this.cowSeen = cow;
+    this.genSeen = cow === null ? 0 : cow.gen;
+  }
+
+  /**
+   * Forgets the remembered pages only if they may be stale: the barrier moved on (machine/Memory
+   * CowState.gen: a page was copied or replaced, a checkpoint or a new console line made pages
+   * shared again) or came or went. Without a barrier nothing ever replaces a page's array.
+   */
+  refresh(): void {
+    const cow = this.mem.cow;
+    if (cow !== this.cowSeen || (cow !== null && cow.gen !== this.genSeen)) this.flush();
   }
 
   /** The address as a number, after the checks an access of `len` bytes needs; throws CFault. */
@@ -93,8 +122,14 @@ export class MemPort {
     if (pn === this.rPn) return this.rPage;
     if (pn === this.wPn) return this.wPage;
     if (pn === this.r2Pn) return this.r2Page;
+    if (pn === this.r3Pn) return this.r3Page;
+    if (pn === this.r4Pn) return this.r4Page;
     const p = this.mem.pages.get(pn);
     if (p !== undefined) {
+      this.r4Pn = this.r3Pn;
+      this.r4Page = this.r3Page;
+      this.r3Pn = this.r2Pn;
+      this.r3Page = this.r2Page;
       this.r2Pn = this.rPn;
       this.r2Page = this.rPage;
       this.rPn = pn;
@@ -106,11 +141,18 @@ export class MemPort {
   private wpage(a: number): Uint8Array {
     const pn = a < TWO32 ? a >>> 12 : Math.floor(a / PAGE_SIZE);
     if (pn === this.wPn) return this.wPage!;
+    // A copy made here replaces only this page, which is remembered below: if nothing else had
+    // moved the barrier, the other remembered pages are still current.
+    const cow = this.mem.cow;
+    const was = cow === null ? 0 : cow.gen;
     const p = writablePage(this.mem, pn);
+    if (cow !== null && was === this.genSeen && cow === this.cowSeen) this.genSeen = cow.gen;
     this.wPn = pn;
     this.wPage = p;
     if (pn === this.rPn) this.rPage = p;
     if (pn === this.r2Pn) this.r2Page = p;
+    if (pn === this.r3Pn) this.r3Page = p;
+    if (pn === this.r4Pn) this.r4Page = p;
     return p;
   }
 
@@ -135,6 +177,15 @@ export class MemPort {
 
   r64(addr: Val): Val {
     const a = this.check(addr, 8, 'read');
+    const o = a & 0xfff;
+    if (o <= 0xff8) {
+      // Both halves in one page (a UINTN local, a pointer in a struct): one page lookup.
+      const p = this.page(a);
+      if (p === undefined) return 0;
+      const lo = (p[o] | (p[o + 1] << 8) | (p[o + 2] << 16) | (p[o + 3] << 24)) >>> 0;
+      const hi = (p[o + 4] | (p[o + 5] << 8) | (p[o + 6] << 16) | (p[o + 7] << 24)) >>> 0;
+      return hi < TWO21 ? hi * TWO32 + lo : join64(hi, lo);
+    }
     return join64(this.raw32(a + 4), this.raw32(a));
   }
 
@@ -162,9 +213,7 @@ export class MemPort {
   }
 
   w64(addr: Val, v: Val): void {
-    const a = this.check(addr, 8, 'write');
-    this.raw32set(a, lo32(v));
-    this.raw32set(a + 4, hi32(v));
+    this.rawSet64(this.check(addr, 8, 'write'), v);
   }
 
   /** Copies `len` bytes (memmove semantics), both ranges checked. */
@@ -197,8 +246,31 @@ export class MemPort {
 
   /** Writes a UINTN without the access checks (the loader and the firmware write their own frames). */
   rawSet64(a: number, v: Val): void {
-    this.raw32set(a, lo32(v));
-    this.raw32set(a + 4, hi32(v));
+    let lo: number;
+    let hi: number;
+    if (typeof v === 'number' && v >= 0 && v <= MAX_SAFE) {
+      lo = v >>> 0;
+      hi = (v - lo) / TWO32;
+    } else {
+      lo = lo32(v);
+      hi = hi32(v);
+    }
+    const o = a & 0xfff;
+    if (o > 0xff8) {
+      this.raw32set(a, lo);
+      this.raw32set(a + 4, hi);
+      return;
+    }
+    // Both halves in one page (the frame's return address and saved RBP, a UINTN local): one page lookup.
+    const p = this.wpage(a);
+    p[o] = lo;
+    p[o + 1] = lo >>> 8;
+    p[o + 2] = lo >>> 16;
+    p[o + 3] = lo >>> 24;
+    p[o + 4] = hi;
+    p[o + 5] = hi >>> 8;
+    p[o + 6] = hi >>> 16;
+    p[o + 7] = hi >>> 24;
   }
 
   rawSet(a: number, v: number): void {

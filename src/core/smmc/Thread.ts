@@ -54,16 +54,36 @@ export class CThread {
   ctx: unknown = null;
 
   constructor(
-    private readonly resolve: CallResolver,
+    private resolve: CallResolver,
     /** The first byte above the stack (frames grow down from here). */
-    readonly stackTop: number,
+    public stackTop: number,
     /** The lowest address a frame may use: below it is the guard page. */
-    readonly stackLimit: number,
+    public stackLimit: number,
     /** What the outermost frame's return address says (the firmware code that called the C function). */
-    readonly returnAddress: number,
+    public returnAddress: number,
     /** The CPU it runs on (the firmware's business; the loop does not look at it). */
-    readonly cpu = 0,
+    public cpu = 0,
   ) {}
+
+  /**
+   * Makes a thread that has finished (or faulted) new again for another call, as the constructor
+   * would (a thread is a CPU's registers, nothing the machine keeps: the runtime reuses them).
+   */
+  reset(resolve: CallResolver, stackTop: number, stackLimit: number, returnAddress: number, cpu: number): void {
+    this.resolve = resolve;
+    this.stackTop = stackTop;
+    this.stackLimit = stackLimit;
+    this.returnAddress = returnAddress;
+    this.cpu = cpu;
+    this.frame = null;
+    this.steps = 0;
+    this.result = 0;
+    this.check = null;
+    this.depth = 0;
+    this.skipCheck = false;
+    this.callers = [];
+    this.ctx = null;
+  }
 
   /** Enters `fn` with `args` (already converted to the parameter types; structs as their address). */
   start(fn: FnCode, args: Val[]): void {

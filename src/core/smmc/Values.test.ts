@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Val } from './Ast';
 import {
-  add64, and64, convert, div64, hexVal, mod64, mul64, neg64, normI64, normU64, not64, or64, shl64, shr64, sub64, xor64,
+  add64, and64, convert, div64, hexVal, hi32, join64, lo32, mod64, mul64, neg64, normI64, normU64, not64, or64, shl64, shr64, sub64, xor64,
 } from './Values';
 
 const u64 = fc.oneof(
@@ -94,5 +94,29 @@ describe('SMM-C 64-bit values (C99 6.2.5: unsigned arithmetic wraps modulo 2^64)
   it('prints values in upper-case hex', () => {
     expect(hexVal(0x800000000000000en)).toBe('0x800000000000000E');
     expect(hexVal(-1)).toBe('0xFFFFFFFFFFFFFFFF');
+  });
+});
+
+describe('SMM-C 64-bit values remembered between conversions (EFI_ERROR after every call, smm-c-facts §2.2)', () => {
+  it('§2.2 conversions, splits and joins of values seen just before give the same answers as fresh ones, in any order', () => {
+    fc.assert(
+      fc.property(fc.array(u64, { minLength: 1, maxLength: 12 }), (xs) => {
+        // Each value twice in a row and interleaved: a remembered answer must never leak to another value.
+        for (const b of [...xs, ...xs.flatMap((x) => [x, x]), ...xs.reverse()]) {
+          const s = BigInt.asIntN(64, b);
+          expect(ref(normU64(b))).toBe(b);
+          expect(ref(normI64(b))).toBe(s);
+          expect(ref(normU64(s))).toBe(b);
+          const lo = Number(b & 0xffffffffn);
+          const hi = Number(b >> 32n);
+          expect(lo32(b)).toBe(lo);
+          expect(hi32(b)).toBe(hi);
+          expect(lo32(s)).toBe(lo);
+          expect(hi32(s)).toBe(hi);
+          expect(ref(join64(hi, lo))).toBe(b);
+          expect(join64(hi, lo)).toBe(normU64(b));
+        }
+      }),
+    );
   });
 });

@@ -11,9 +11,21 @@ import type { Val } from './Ast';
 export const TWO32 = 4294967296;
 const TWO21 = 2097152;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_BIG = BigInt(MAX_SAFE);
+const MIN_SAFE_BIG = -MAX_SAFE_BIG;
 
 /** Representation of an integer (or pointer) type: signedness and width in bytes. */
 export type Repr = 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'i64' | 'u64' | 'bool';
+
+/**
+ * The last BigInt each conversion below was given and what it gave (one entry each): C code tests
+ * an EFI_STATUS after every call (EFI_ERROR (Status) converts it to INTN), mostly the same error
+ * value again and again. BigInts are values (=== compares them), so the earlier answer is exact.
+ */
+let u64In: bigint | null = null;
+let u64Out: Val = 0;
+let i64In: bigint | null = null;
+let i64Out: Val = 0;
 
 /** The canonical unsigned 64-bit form of any integer value. */
 export function normU64(v: Val): Val {
@@ -21,8 +33,12 @@ export function normU64(v: Val): Val {
     if (v >= 0 && v <= MAX_SAFE) return v;
     v = BigInt(Math.trunc(v));
   }
+  if (v === u64In) return u64Out;
   const b = BigInt.asUintN(64, v);
-  return b <= BigInt(MAX_SAFE) ? Number(b) : b;
+  const out = b <= MAX_SAFE_BIG ? Number(b) : b;
+  u64In = v;
+  u64Out = out;
+  return out;
 }
 
 /** The canonical signed 64-bit form of any integer value. */
@@ -31,8 +47,12 @@ export function normI64(v: Val): Val {
     if (v >= -MAX_SAFE && v <= MAX_SAFE) return v;
     v = BigInt(Math.trunc(v));
   }
+  if (v === i64In) return i64Out;
   const b = BigInt.asIntN(64, v);
-  return b <= BigInt(MAX_SAFE) && b >= -BigInt(MAX_SAFE) ? Number(b) : b;
+  const out = b <= MAX_SAFE_BIG && b >= MIN_SAFE_BIG ? Number(b) : b;
+  i64In = v;
+  i64Out = out;
+  return out;
 }
 
 /** Converts any integer value to the representation `r` (C's conversion rules: wrap modulo 2^n; to bool: != 0). */
@@ -64,21 +84,46 @@ export function convert(v: Val, r: Repr): Val {
   }
 }
 
+/** The last BigInt split into halves (lo32, hi32: a status stored to memory), and its halves. */
+let splitOf: bigint | null = null;
+let splitLo = 0;
+let splitHi = 0;
+
+function split(v: bigint): void {
+  if (v === splitOf) return;
+  splitLo = Number(BigInt.asUintN(32, v));
+  splitHi = Number(BigInt.asUintN(32, v >> 32n));
+  splitOf = v;
+}
+
 /** Low 32 bits of a 64-bit value, as an unsigned number. */
 export function lo32(v: Val): number {
-  return typeof v === 'number' ? v >>> 0 : Number(BigInt.asUintN(32, v));
+  if (typeof v === 'number') return v >>> 0;
+  split(v);
+  return splitLo;
 }
 
 /** High 32 bits of a 64-bit value (two's complement), as an unsigned number. */
 export function hi32(v: Val): number {
   if (typeof v === 'number') return v >= 0 ? Math.floor(v / TWO32) >>> 0 : Number(BigInt.asUintN(32, BigInt(v) >> 32n));
-  return Number(BigInt.asUintN(32, v >> 32n));
+  split(v);
+  return splitHi;
 }
+
+/** The last two halves join64 made a BigInt of (a status read back from memory), and that BigInt. */
+let joinHi = -1;
+let joinLo = -1;
+let joined = 0n;
 
 /** Joins two unsigned 32-bit halves into the canonical unsigned 64-bit value. */
 export function join64(hi: number, lo: number): Val {
   if (hi < TWO21) return hi * TWO32 + lo;
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  if (hi === joinHi && lo === joinLo) return joined;
+  const v = (BigInt(hi) << 32n) | BigInt(lo);
+  joinHi = hi;
+  joinLo = lo;
+  joined = v;
+  return v;
 }
 
 const big = (v: Val): bigint => (typeof v === 'bigint' ? v : BigInt(v));
