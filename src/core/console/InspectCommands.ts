@@ -144,7 +144,7 @@ export const INSPECT_COMMANDS: CommandTable = {
         const stale = staleRecord(s.m, r);
         return [
           `${r.name.padEnd(w)} ${r.state.padEnd(10)} ${r.imageBase ? hex(r.imageBase, 8) : '-'.padEnd(10)} ${stale ? stale.text : r.reason}`,
-          `${''.padEnd(w)}   ${def?.path ?? '(SmiScope sample, not in edk2)'}: ${def?.summary ?? ''}`,
+          `${''.padEnd(w)}   ${def?.path ?? "(SmiScope's own, not in edk2)"}: ${def?.summary ?? ''}`,
         ];
       });
       return fitted(out, cols);
