@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arrivalOrder } from '../system/SmiLifecycle';
 import { apmCntWrite, createIch9Lpc, ICH9_SMI_EN_APMC_EN, ICH9_SMI_EN_GBL_SMI_EN, writeSmiEn } from './Ich9Lpc';
 import { ioRead, ioWrite } from './IoBus';
 import { createHardware } from './Hardware';
@@ -65,18 +64,5 @@ describe('PchLpc: the PCH SMI logic (§9.2, edk2-platforms AlderlakeSiliconPkg P
     expect(ioRead(m, PCH_ACPI_BASE_ADDRESS + 0x34, 4).value & PCH_SMI_STS_APM).toBe(PCH_SMI_STS_APM);
     ioWrite(m, PCH_ACPI_BASE_ADDRESS + 0x34, 4, PCH_SMI_STS_APM);
     expect(ioRead(m, PCH_ACPI_BASE_ADDRESS + 0x34, 4).value & PCH_SMI_STS_APM).toBe(0);
-  });
-});
-
-describe('arrival order of a broadcast SMI (a model choice; §8.2 step 7 makes it the monarch on pch)', () => {
-  it('caller-first, ascending and descending each list every CPU once', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 64 }), fc.nat(), (n, c0) => {
-      const caller = c0 % n;
-      const a = arrivalOrder('caller-first', caller, n);
-      expect(a[0]).toBe(caller);
-      for (const o of ['caller-first', 'ascending', 'descending'] as const) expect([...arrivalOrder(o, caller, n)].sort((x, y) => x - y)).toEqual([...Array(n).keys()]);
-      expect(arrivalOrder('ascending', caller, n)[0]).toBe(0);
-      expect(arrivalOrder('descending', caller, n)[0]).toBe(n - 1);
-    }));
   });
 });

@@ -19,7 +19,7 @@
  * function's 256 config bytes in the same array.
  */
 
-import type { ApmOutcome, Ich9LpcState } from './Ich9Lpc';
+import { type ApmOutcome, ICH9_SMI_EN_APMC_EN as APMC_EN, ICH9_SMI_EN_GBL_SMI_EN as GBL_SMI_EN, type Ich9LpcState } from './Ich9Lpc';
 
 /** PcdAcpiBaseAddress on AlderlakeSiliconPkg (SiPkg.dec): the PCH's ACPI I/O base ("ABASE"). */
 export const PCH_ACPI_BASE_ADDRESS = 0x1800;
@@ -27,8 +27,6 @@ export const PCH_ACPI_BASE_ADDRESS = 0x1800;
 export const PCH_SMI_EN_EOS = 1 << 1;
 /** SMI_STS.APM_STS (B_ACPI_IO_SMI_STS_APM). */
 export const PCH_SMI_STS_APM = 1 << 5;
-const APMC_EN = 1 << 5;
-const GBL_SMI_EN = 1 << 0;
 /** The PCI function that holds ABASE and SMI_LOCK: ICH9's LPC bridge is B0:D31:F0, the PCH's PMC B0:D31:F2. */
 export const PCH_PMC_FUNCTION = 2;
 

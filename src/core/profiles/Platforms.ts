@@ -10,6 +10,8 @@
 
 import { type CModuleSource, compileCModule } from '../cdriver/CModule';
 import type { Accel } from '../machine/SaveStateMap';
+import { SW_DISPATCHER as GENERIC_SW_DISPATCHER } from '../modules/GenericSwDispatcher';
+import { PCH_SW_DISPATCHER } from '../modules/PchSmiDispatcher';
 import type { ArrivalOrder, ModuleDef, PlatformConfig, PlatformName } from '../pi/Platform';
 import { OVMF_MODULES, ovmfConfig, SAMPLE_MODULES } from './ovmf';
 import { pchConfig, pchModules } from './pch';
@@ -44,8 +46,6 @@ export function platformConfig(opts: PlatformConfigOptions): PlatformConfig {
   if (name === 'pch') return pchConfig({ cpus: opts.cpus, syncMode: opts.syncMode, modules: opts.modules, arrival: opts.arrival });
   return ovmfConfig({ cpus: opts.cpus, broadcast: opts.broadcast, hotplugSmi: opts.hotplugSmi ?? opts.broadcast, syncMode: opts.syncMode, modules: opts.modules, accel: opts.accel, arrival: opts.arrival, swDispatch: name === 'ovmf-swdispatch' });
 }
-
-const GENERIC_SW_DISPATCHER = 'GenericSwDispatcher';
 
 function platformModules(config: PlatformConfig): ModuleDef[] {
   switch (config.profile) {
@@ -107,7 +107,7 @@ export function platformTitle(config: PlatformConfig): string {
 
 /** The module that produces EFI_MM_SW_DISPATCH_PROTOCOL in this firmware volume, if any (by design of the platform). */
 export function swDispatcherOf(config: PlatformConfig): string | null {
-  if (config.profile === 'pch') return 'PchSmiDispatcher';
-  if (config.profile === 'ovmf-swdispatch' || config.extraModules.some((n) => n.toLowerCase() === 'genericswdispatcher')) return 'GenericSwDispatcher';
+  if (config.profile === 'pch') return PCH_SW_DISPATCHER;
+  if (config.profile === 'ovmf-swdispatch' || config.extraModules.some((n) => n.toLowerCase() === GENERIC_SW_DISPATCHER.toLowerCase())) return GENERIC_SW_DISPATCHER;
   return null;
 }
