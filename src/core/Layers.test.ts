@@ -25,6 +25,7 @@ export const CORE_FLOORS: Record<string, number> = {
   debug: 6, // stepping, breakpoints, replay, the view of the machine
   console: 7, // the command language, the session that runs it
   compare: 8, // one script on two platforms: the traces recorded, aligned by phase, the differences explained
+  teach: 8, // teaching: the lesson format, its checks, the shipped lessons (and explanations of events)
 };
 
 function sources(dir: string): string[] {
