@@ -95,7 +95,7 @@ function LoadLesson() {
   );
 }
 
-function LessonList() {
+function LessonList({ onResume }: { onResume: () => void }) {
   const { lessons, progress, at, shippedErrors } = useApp(useShallow((s) => ({ lessons: s.lessons, progress: s.lessonProgress, at: s.lessonAt, shippedErrors: s.lessonsShippedErrors })));
   return (
     <div className="lesson-list" data-testid="lesson-list">
@@ -129,7 +129,7 @@ function LessonList() {
             </div>
             <div className="lesson-item-buttons">
               {current ? (
-                <button type="button" className="btn btn-small btn-primary" data-testid={`lesson-continue-${l.id}`} onClick={() => setLessonsOpen(true)}>
+                <button type="button" className="btn btn-small btn-primary" data-testid={`lesson-continue-${l.id}`} onClick={onResume}>
                   Back to step {at.step + 1}
                 </button>
               ) : started ? (
@@ -361,9 +361,6 @@ function LessonRunnerView({ lesson, n, onList }: { lesson: Lesson; n: number; on
         <button type="button" className="btn btn-small" data-testid="lesson-restart" disabled={pending || busy} onClick={() => restartLesson(lesson.id)} title="Start this lesson again from step 1 (its platform line reboots the machine; the progress of this lesson is cleared)">
           Restart
         </button>
-        <button type="button" className="btn btn-small" data-testid="lesson-all" onClick={onList} title="The list of lessons (this lesson stays open)">
-          All lessons
-        </button>
         <button
           type="button"
           className="btn btn-small"
@@ -415,7 +412,11 @@ export function LessonsPanel() {
     >
       <header className="lessons-head">
         <h2>Lessons</h2>
-        {showRunner ? null : lesson ? (
+        {showRunner ? (
+          <button type="button" className="btn btn-small" data-testid="lesson-all" onClick={() => setListView(true)} title="The list of lessons, and Load lesson… (this lesson stays open)">
+            All lessons
+          </button>
+        ) : lesson ? (
           <button type="button" className="btn btn-small" data-testid="lesson-resume" onClick={() => setListView(false)}>
             Back to the lesson
           </button>
@@ -425,7 +426,7 @@ export function LessonsPanel() {
           ✕
         </button>
       </header>
-      {showRunner ? <LessonRunnerView lesson={lesson} n={at.step} onList={() => setListView(true)} /> : <LessonList />}
+      {showRunner ? <LessonRunnerView lesson={lesson} n={at.step} onList={() => setListView(true)} /> : <LessonList onResume={() => setListView(false)} />}
     </aside>
   );
 }
