@@ -20,6 +20,7 @@ import { CompareView } from './panels/CompareView';
 import { SourcePanel } from './panels/SourcePanel';
 import { CStackPanel } from './panels/CStackPanel';
 import { installSourceFollow, syncWorkspace } from './actions/sourceActions';
+import { ExplainPanel } from './panels/ExplainPanel';
 
 /** Where typing goes to a field of its own (not the terminal's, whose "?" the line editor handles). */
 function typingInField(e: KeyboardEvent): boolean {
@@ -113,6 +114,7 @@ export function App() {
         <SmramPanel />
         <TerminalPanel />
       </div>
+      <ExplainPanel />
       <SmiListDialog />
       <CompareView />
       <KeysOverlay />

@@ -10,8 +10,9 @@ import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice
 import { type CompareSlice, createCompareSlice } from './compareSlice';
 import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
+import { createExplainSlice, type ExplainSlice, explainPatch } from './explainSlice';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice & ExplainSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
@@ -21,6 +22,7 @@ export const appStore = createStore<AppState>()(() => ({
   ...createFollowSlice(),
   ...createSourceSlice(),
   ...createCompareSlice(),
+  ...createExplainSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */
@@ -107,7 +109,7 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
     case 'log':
       return null;
     case 'snapshot': {
-      const p = { ...mergeSnapshot(s, msg.snapshot), ...cPatch(s.snapshot?.c, msg.snapshot.c) };
+      const p = { ...mergeSnapshot(s, msg.snapshot), ...cPatch(s.snapshot?.c, msg.snapshot.c), ...explainPatch(s, msg.snapshot) };
       // The answer to the last command: its events are "this step" from now on.
       return s.pendingStepFrom === null ? p : { ...p, stepFrom: s.pendingStepFrom, pendingStepFrom: null };
     }

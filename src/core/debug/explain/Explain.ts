@@ -11,7 +11,7 @@ import type { TraceEvent } from '../../pi/Fw';
 import type { Machine } from '../../pi/Platform';
 import type { HangCause } from '../BootRun';
 import type { Explanation, LookHere } from '../ViewTypes';
-import { BOOT_RULES, explainCStop, explainHang } from './ExplainBoot';
+import { BOOT_RULES, explainBootDone, explainCStop, explainHang } from './ExplainBoot';
 import { PHASE_SENTENCES, SMI_RULES } from './ExplainSmi';
 import { type ExplainContext, type ExplainRule, look } from './ExplainTypes';
 
@@ -106,6 +106,7 @@ export function explainStep(s: ExplainSource): Explanation | null {
     return { seq: s.eventSeq, ...explainHang({ boot }, hung, s.hangCause) };
   }
   if (!e) return null;
+  if (!s.run && s.bootEvents > 0 && s.eventSeq === s.bootEvents) return { seq: s.eventSeq, ...explainBootDone(s.m) };
   if (e.cstop) return { seq: s.eventSeq, ...explainCStop(e.cstop) };
   const x = contextOf(s, e);
   const out = explainEvent(x);

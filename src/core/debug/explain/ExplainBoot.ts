@@ -6,7 +6,7 @@
  * variable requests, and ASSERT. Also a hang as a whole and a stop at a C line.
  */
 
-import type { HungInfo } from '../../pi/Platform';
+import type { HungInfo, Machine } from '../../pi/Platform';
 import type { CStopInfo } from '../../pi/Fw';
 import type { Explanation, LookHere } from '../ViewTypes';
 import { type ExplainContext, type ExplainRule, look } from './ExplainTypes';
@@ -355,5 +355,23 @@ export function explainCStop(stop: CStopInfo): Omit<Explanation, 'seq'> {
     ],
     source: `${stop.module}: ${stop.file} ${stop.fn}`,
     look: [look.editor(stop.file, stop.line, `${stop.file}:${stop.line}`), look.cpu(stop.cpu, `CPU ${stop.cpu}`)],
+  };
+}
+
+/** Idle right after the boot: what the boot did, and what to try. */
+export function explainBootDone(m: Machine): Omit<Explanation, 'seq'> {
+  const smm = m.s.modules.filter((r) => r.kind === 'DXE_SMM_DRIVER' && r.state === 'dispatched').length;
+  const dependent = m.s.modules.filter((r) => r.state === 'dependent').map((r) => r.name);
+  const pch = m.s.config.profile === 'pch';
+  return {
+    title: 'The boot is done: the OS runs',
+    sentences: [
+      `The firmware booted the machine: PEI gave every CPU its own SMBASE, DXE loaded the SMM core and ${smm} SMM driver(s) into SMRAM, then SMRAM was locked.`,
+      `The boot itself made ${m.s.smiSeq} SMI(s)${pch ? '' : ', most of them UEFI variable requests: on OVMF the variable store lives in SMM'}.`,
+      dependent.length ? `Not loaded (their depex stayed FALSE): ${dependent.join(', ')}.` : 'Every SMM driver in the firmware volume was loaded.',
+      'Now raise an SMI yourself (the SMI 0x04 button, or `smi 0x04 --cpu 1`) and step it with F10 (phase) or F11 (event).',
+    ],
+    source: pch ? 'system/PchBoot (the model)' : 'system/OvmfBoot (the model); OvmfPkg, MdeModulePkg/Core/PiSmmCore',
+    look: [{ panel: 'cpus', label: 'the CPUs, all running the OS' }, { panel: 'smram', label: 'SMRAM: the SMM core and drivers' }, ...dependent.slice(0, 2).map((d) => look.module(d, `${d}: Dependent`))],
   };
 }
