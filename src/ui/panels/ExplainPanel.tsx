@@ -120,10 +120,12 @@ function setOpen(open: boolean): void {
 export function ExplainPanel() {
   const open = useApp((s) => s.explainOpen);
   const x = useApp((s) => s.explain);
-  // A new step: the old pointer no longer applies.
+  const body = useRef<HTMLDivElement | null>(null);
+  // A new step: the old pointer no longer applies, and its text starts at the top.
   useEffect(() => {
     showLook(null);
     appStore.setState({ lookActive: null });
+    if (body.current) body.current.scrollTop = 0;
   }, [x]);
   const toggle = (
     <button
@@ -146,21 +148,25 @@ export function ExplainPanel() {
         <>
           {toggle}
           <span className="explain-heading">Explain</span>
-          {open && x && x.seq > 0 && <span className="head-sub" data-testid="explain-step">event #{x.seq}</span>}
         </>
       }
       extra={
         open && (
           <button type="button" className="btn btn-small" data-testid="explain-export" title="Download the session as a Markdown handout: each command, its output and the explanation of each step" onClick={exportTranscript}>
-            Handout .md
+            ⇩ Handout
           </button>
         )
       }
     >
       {open && (
-        <div className="explain-body scroll" data-testid="explain-body">
+        <div className="explain-body scroll" data-testid="explain-body" ref={body}>
           {x ? (
             <>
+              {x.seq > 0 && (
+                <div className="explain-step muted" data-testid="explain-step" title="the session event this explains (back --to takes it)">
+                  this step: event #{x.seq}
+                </div>
+              )}
               <ExplainText x={x} />
               {x.look.length > 0 && (
                 <div className="look-here" data-testid="look-here">
