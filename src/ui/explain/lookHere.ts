@@ -108,7 +108,7 @@ export function showLook(l: LookHere | null): HTMLElement | null {
 /** A click on a pointer: go there (select the CPU, open the tab or the source), then mark it. */
 export function goToLook(l: LookHere): void {
   if (l.cpu !== undefined && (l.panel === 'cpus' || l.panel === 'savestate' || (l.panel === 'smram' && l.cpu !== undefined))) selectCpu(l.cpu);
-  if (l.panel === 'handlers') appStore.setState({ handlersTab: l.module ? 'modules' : l.handler ? 'mmi' : appStore.getState().handlersTab });
+  if (l.panel === 'handlers') appStore.setState({ handlersTab: l.module ? 'modules' : l.handler ? 'mmi' : /Protocols/.test(l.label) ? 'protocols' : appStore.getState().handlersTab });
   if (l.panel === 'editor') setSourceView(true);
   if (l.panel !== 'editor' && l.panel !== 'cpus' && appStore.getState().sourceView && (l.panel === 'savestate' || l.panel === 'handlers' || l.panel === 'timeline')) setSourceView(false);
   appStore.setState({ lookActive: l });
