@@ -13,6 +13,12 @@ import { buildTranscript } from '../explain/transcript';
  * open for a first-time visitor). Its header has the transcript export (a Markdown handout).
  */
 
+/** A sentence with its `console text` in code type. */
+function Words({ text }: { text: string }) {
+  const parts = text.split('`');
+  return <>{parts.map((p, i) => (i % 2 === 1 ? <code key={i}>{p}</code> : p))}</>;
+}
+
 /**
  * The explanation's words, in one place: the glossary can wrap this component's text (terms
  * with their definitions) without touching the panel around it.
@@ -26,7 +32,7 @@ export function ExplainText({ x }: { x: Explanation }) {
       <div data-testid="explain-sentences">
         {x.sentences.map((s, i) => (
           <p key={i} className="explain-sentence" data-testid="explain-sentence">
-            {s}
+            <Words text={s} />
           </p>
         ))}
       </div>

@@ -125,3 +125,18 @@ describe('Explain: the current step in plain words', () => {
     expect(buildView(s, req, cur).explain?.title).toMatch(/0xB3/);
   });
 });
+
+describe('Explain: SMM-C stops', () => {
+  it('§1.5 a stop at a C line names the line, the function, the CPU, and points at the editor', () => {
+    const s = Session.create({ cpus: 2, modules: ['RootMmiSample'] });
+    const b = s.exec('break RootMmiSample.c:59');
+    expect(b.error, b.lines.join('\n')).toBe(false);
+    s.exec('smi 0x04 --cpu 1');
+    const r = s.exec('continue');
+    expect(r.error, r.lines.join('\n')).toBe(false);
+    const ex = explainStep(s)!;
+    expect(ex.title).toMatch(/^Paused in C: \w+, RootMmiSample\.c:59$/);
+    expect(ex.look).toContainEqual(expect.objectContaining({ panel: 'editor', file: 'RootMmiSample.c', line: 59 }));
+    expect(ex.sentences[0]).toMatch(/CPU 0 is running the C code of RootMmiSample inside SMM/);
+  });
+});
