@@ -198,7 +198,7 @@ export const BOOT_RULES: ExplainRule[] = [
     say: () => ({
       title: 'EndOfDxe',
       sentences: [
-        'The platform signals EndOfDxe: from now on, only firmware from the platform vendor has run; third-party code (option ROMs, the OS loader) may come next.',
+        'The platform signals EndOfDxe: every DXE driver of the platform vendor has run; third-party code (option ROMs, the OS loader) may run from now on.',
         'PiSmmIpl forwards the event into SMM with a Communicate, so SMM drivers can tighten their rules (variable policies are locked).',
       ],
       source: IPL_SOURCE + ' SmmIplGuidedEventNotify',

@@ -40,6 +40,12 @@ function accelSource(x: ExplainContext, tcg: string): string {
   return x.m.s.config.accel === 'kvm' ? 'Linux arch/x86/kvm/smm.c ' + (tcg === RSM_SOURCE_TCG ? 'emulator_leave_smm / rsm_load_state_64' : 'enter_smm') : tcg;
 }
 
+/** Who executed an OUT: the OS, or SmmControl2's Trigger for a Communicate (during the boot, DXE firmware). */
+function who(x: ExplainContext, cpu: number): string {
+  if (/Trigger/.test(x.event.text)) return `SmmControl2's Trigger (called by PiSmmIpl for a Communicate) on CPU ${cpu}`;
+  return `The ${x.boot ? 'firmware' : 'operating system'} on CPU ${cpu}`;
+}
+
 export const SMI_RULES: ExplainRule[] = [
   // ---- trigger ----
   {
@@ -50,7 +56,7 @@ export const SMI_RULES: ExplainRule[] = [
       return {
         title: `CPU ${cpu} writes the data byte to port 0xB3`,
         sentences: [
-          `The ${x.boot ? 'firmware' : 'operating system'} on CPU ${cpu} executed an OUT instruction: it wrote ${mm[2]} to I/O port 0xB3 (APM_STS).`,
+          `${who(x, cpu)} executed an OUT instruction: it wrote ${mm[2]} to I/O port 0xB3 (APM_STS).`,
           'That port is only a scratch register: writing it raises no interrupt. It holds a parameter a handler may read later.',
           'The write to 0xB2, next, is the one that raises the SMI.',
         ],
@@ -67,7 +73,7 @@ export const SMI_RULES: ExplainRule[] = [
       const value = mm[2];
       const rest = mm[3];
       const raised = !/no SMI|not raised|ignored|swallow/i.test(rest);
-      const sentences = [`CPU ${cpu} wrote ${value} to I/O port 0xB2 (APM_CNT), the chipset's "software SMI" command port.`];
+      const sentences = [`${who(x, cpu)} wrote ${value} to I/O port 0xB2 (APM_CNT), the chipset's "software SMI" command port.`];
       if (!raised) {
         sentences.push(`The chipset raised no SMI this time: ${rest.replace(/^APM_CNT \S+: /, '')}.`);
       } else if (x.pch) {
@@ -337,7 +343,7 @@ export const SMI_RULES: ExplainRule[] = [
           'Before any handler may touch the buffer, the core checks that it lies entirely outside SMRAM (SmmIsBufferOutsideSmmValid): otherwise the OS could make SMM code overwrite SMRAM for it.',
           `Then it calls MmiManage with that GUID: only handlers registered for ${mm[1]} run, with a pointer to the message.`,
         ],
-        source: ENTRY_POINT_SOURCE + ', MdeModulePkg/Library/SmmMemLib SmmIsBufferOutsideSmmValid',
+        source: ENTRY_POINT_SOURCE + ', MdePkg/Library/SmmMemLib SmmIsBufferOutsideSmmValid',
         look: lk,
       };
     },
@@ -357,7 +363,7 @@ export const SMI_RULES: ExplainRule[] = [
             : 'The buffer is not a valid Communicate buffer, so the core does not pass it to any handler.',
           'The root MMI handlers still run afterwards, as on every SMI.',
         ],
-        source: ENTRY_POINT_SOURCE + ', MdeModulePkg/Library/SmmMemLib SmmIsBufferOutsideSmmValid',
+        source: ENTRY_POINT_SOURCE + ', MdePkg/Library/SmmMemLib SmmIsBufferOutsideSmmValid',
         look: [...(req ? [look.smram(req.address, Math.max(1, req.size), 'the CommBuffer')] : []), look.terminal('the refusal in the log')],
       };
     },
@@ -451,17 +457,20 @@ export const SMI_RULES: ExplainRule[] = [
   {
     phases: ['handler'],
     re: /^(\w+)\.(\w+) returned (EFI_\w+)/,
-    say: (_x, mm) => {
+    say: (x, mm) => {
       const st = mm[3];
+      // The GUID a Communicate asked for: a GUID walk (MmiManage(&Guid)) stops on EFI_SUCCESS, the root walk never does.
+      const guidWalk = [...x.before].reverse().find((e) => /^MmiManage\(/.test(e.text) && /handler\(s\) to walk/.test(e.text));
+      const root = guidWalk === undefined || /^MmiManage\(NULL/.test(guidWalk.text);
       const meaning: Record<string, string> = {
-        EFI_SUCCESS: 'it handled the SMI',
-        EFI_WARN_INTERRUPT_SOURCE_QUIESCED: 'the SMI was not for it (it found no work), and the source is quiet: "not mine"',
-        EFI_WARN_INTERRUPT_SOURCE_PENDING: 'the source is still asserted but this handler did not clear it',
-        EFI_INTERRUPT_PENDING: 'the interrupt is still pending: MmiManage stops calling the other handlers',
+        EFI_SUCCESS: root ? 'it handled the SMI (MmiManage still calls the other root handlers: the root walk never stops early)' : 'it handled the message, so MmiManage calls no other handler for this GUID',
+        EFI_WARN_INTERRUPT_SOURCE_QUIESCED: 'the SMI was not for it, or it quieted its source without more work: "not mine", and the other handlers still run',
+        EFI_WARN_INTERRUPT_SOURCE_PENDING: 'its source is still asserted; the other handlers still run',
+        EFI_INTERRUPT_PENDING: root ? 'it could not quiet its source; the root walk goes on' : 'it could not quiet its source, and MmiManage stops this walk',
       };
       return {
         title: `${mm[2]} returns ${st}`,
-        sentences: [`${mm[2]} (module ${mm[1]}) returned ${st}: ${meaning[st] ?? 'MmiManage records the status and goes on'}.`, 'The handlers panel shows the status next to the handler, from the same record the SMI summary uses.'],
+        sentences: [`${mm[2]} (module ${mm[1]}) returned ${st}: ${meaning[st] ?? 'a status MmiManage does not expect (a DEBUG build ASSERTs on it)'}.`, 'The handlers panel shows the status next to the handler, from the same record the SMI summary uses.'],
         source: MANAGE_SOURCE,
         look: [look.handler(mm[2], `${mm[2]}: returned ${st.replace(/^EFI_/, '')}`)],
       };
