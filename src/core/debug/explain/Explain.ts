@@ -12,6 +12,7 @@ import type { Machine } from '../../pi/Platform';
 import type { HangCause } from '../BootRun';
 import type { Explanation, LookHere } from '../ViewTypes';
 import { BOOT_RULES, explainBootDone, explainCStop, explainHang } from './ExplainBoot';
+import { MMI_RULES } from './ExplainMmi';
 import { PHASE_SENTENCES, SMI_RULES } from './ExplainSmi';
 import { type ExplainContext, type ExplainRule, look } from './ExplainTypes';
 
@@ -26,7 +27,7 @@ export interface ExplainSource {
   timelineEvents(): readonly TraceEvent[];
 }
 
-const RULES: ExplainRule[] = [...SMI_RULES, ...BOOT_RULES];
+const RULES: ExplainRule[] = [...SMI_RULES, ...MMI_RULES, ...BOOT_RULES];
 
 /** The event the debugger stands on: the paused one, else the newest of the timeline. */
 function currentEvent(s: ExplainSource): TraceEvent | null {
