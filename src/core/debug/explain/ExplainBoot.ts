@@ -193,6 +193,71 @@ export const BOOT_RULES: ExplainRule[] = [
     }),
   },
   {
+    phases: ['handler', 'trigger'],
+    re: /^PiSmmIpl: EFI_SMM_BASE2, EFI_SMM_COMMUNICATION/,
+    say: () => ({
+      title: 'PiSmmIpl opens the door into SMM',
+      sentences: [
+        'PiSmmIpl installs the Communicate protocols (EFI_SMM_COMMUNICATION_PROTOCOL and its MM versions 2 and 3) for code outside SMM.',
+        'From now on a DXE driver, and later the OS through the runtime services, can put a request in a buffer and call Communicate: PiSmmIpl raises an SMI to deliver it.',
+      ],
+      source: IPL_SOURCE + ' SmmIplEntry',
+      look: [{ panel: 'handlers', label: 'the Protocols tab' }],
+    }),
+  },
+  {
+    phases: ['communicate'],
+    re: /^PiSmmIpl SmmCommunicationCommunicate\((\w+)\): SMM entry point not registered yet/,
+    say: (_x, mm) => ({
+      title: `Communicate(${mm[1]}) without an SMI`,
+      sentences: [
+        'No SMI can reach the SMM core yet: PiSmmCpuDxeSmm, which connects SMIs to it, has not run.',
+        `So PiSmmIpl, while SMRAM is still open, calls the handlers for ${mm[1]} directly (gSmst->SmiManage), as a plain function call.`,
+      ],
+      source: IPL_SOURCE + ' SmmCommunicationCommunicate',
+      look: [look.timeline('the boot timeline')],
+    }),
+  },
+  {
+    phases: ['smm-entry'],
+    re: /^PiSmmIpl: EFI_SMM_CONFIGURATION_PROTOCOL installed -> RegisterSmmEntry/,
+    say: () => ({
+      title: 'SMIs now reach the SMM core',
+      sentences: [
+        'PiSmmCpuDxeSmm installed EFI_SMM_CONFIGURATION_PROTOCOL; PiSmmIpl uses it to register SmmEntryPoint, the SMM core\'s entry.',
+        'From now on, every SMI that reaches the SMM BSP ends up in SmmEntryPoint, which calls the handlers.',
+      ],
+      source: IPL_SOURCE + ' SmmIplSmmConfigurationEventNotify; UefiCpuPkg/PiSmmCpuDxeSmm RegisterSmmEntry',
+      look: [look.timeline('the SMIs that follow')],
+    }),
+  },
+  {
+    phases: ['trigger'],
+    re: /the DXE dispatcher finished a pass and signals gEfiEventDxeDispatchGuid/,
+    say: () => ({
+      title: 'DXE asks SMM to load more drivers',
+      sentences: [
+        'The DXE dispatcher finished a pass over its drivers. PiSmmIpl forwards that to SMM with a Communicate for gEfiEventDxeDispatchGuid.',
+        "In SMM, the core's SmmDriverDispatchHandler runs the SMM dispatcher again: SMM drivers whose depex is now TRUE are loaded.",
+      ],
+      source: IPL_SOURCE + ' SmmIplDxeDispatchEventNotify; MdeModulePkg/Core/PiSmmCore/PiSmmCore.c SmmDriverDispatchHandler',
+      look: [look.timeline('the Communicate SMI that follows')],
+    }),
+  },
+  {
+    phases: ['exit'],
+    re: /^BSP CPU(\d+): PerformRemainingTasks: SmmReadyToLock came in this SMI/,
+    say: (_x, mm) => ({
+      title: 'SMM hardens its page tables',
+      sentences: [
+        `ReadyToLock arrived in this SMI, so before releasing the APs the BSP (CPU ${mm[1]}) runs PiSmmCpuDxeSmm's remaining tasks: memory outside SMRAM becomes no-execute for SMM code.`,
+        'A handler can then no longer be tricked into running code the OS placed in ordinary memory.',
+      ],
+      source: 'UefiCpuPkg/PiSmmCpuDxeSmm PerformRemainingTasks, UpdateUefiMemMapAttributes',
+      look: [{ panel: 'smram', label: 'SMRAM' }],
+    }),
+  },
+  {
     phases: ['trigger'],
     re: /signals EndOfDxe/,
     say: () => ({
@@ -244,7 +309,7 @@ export const BOOT_RULES: ExplainRule[] = [
             ? `Drivers still waiting on their depex are now reported "discovered but not loaded" and will never run: ${dep.join(', ')}.`
             : 'No SMM driver is left waiting on its depex.',
         ],
-        source: 'MdeModulePkg/Core/PiSmmCore/PiSmmCore.c SmmReadyToLockHandler, SmmDisplayDiscoveredNotDispatched',
+        source: 'MdeModulePkg/Core/PiSmmCore/PiSmmCore.c SmmReadyToLockHandler; Dispatcher.c SmmDisplayDiscoveredNotDispatched',
         look: dep.length ? dep.slice(0, 3).map((d) => look.module(d, `${d}: Dependent`)) : [look.terminal('the log')],
       };
     },
