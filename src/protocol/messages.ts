@@ -12,6 +12,7 @@ export type { ModuleState } from '../core/pi/ModuleRecord';
 export type { HandlerCall, SmiKind, SmiSummary } from '../core/pi/SmiRecord';
 export type { SmramDescriptorView, SmramRegion, SmramRegionKind } from '../core/pi/SmramMap';
 export type { CommBufferView, CpuView, CSourceFile, CView, DebugStatus, HandlerRow, Hex, MissingProtocolRow, ModuleRow, ProtocolRow, SaveStateView, SmiListRow, TimelineEvent, ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
+export type { Explanation, LookHere, LookPanel } from '../core/debug/ViewTypes';
 export type { CStopInfo } from '../core/pi/Fw';
 export type { CFrameView, CVarView } from '../core/cdriver/CDebug';
 import type { CompareResult, CompareScope } from '../core/compare/CompareTypes';

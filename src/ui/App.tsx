@@ -22,6 +22,7 @@ import { CStackPanel } from './panels/CStackPanel';
 import { installSourceFollow, syncWorkspace } from './actions/sourceActions';
 import { LessonsPanel } from './lessons/LessonsPanel';
 import { installLessons } from './lessons/lessonActions';
+import { ExplainPanel } from './panels/ExplainPanel';
 
 /** Where typing goes to a field of its own (not the terminal's, whose "?" the line editor handles). */
 function typingInField(e: KeyboardEvent): boolean {
@@ -117,6 +118,7 @@ export function App() {
         <SmramPanel />
         <TerminalPanel />
       </div>
+      <ExplainPanel />
       <SmiListDialog />
       <CompareView />
       <KeysOverlay />

@@ -5,6 +5,7 @@ import './styles/app.css';
 import './styles/source.css';
 import './styles/compare.css';
 import './styles/lessons.css';
+import './styles/explain.css';
 import { App } from './App';
 
 const root = document.getElementById('root');

@@ -113,6 +113,8 @@ function merge(a: ViewSnapshot, b: ViewSnapshot): ViewSnapshot {
     smram: { ...b.smram, regions: b.smram.regions ?? a.smram.regions, descriptors: b.smram.descriptors ?? a.smram.descriptors },
     // The loaded sources come only when they change: keep `a`'s if `b` has none.
     c: b.c && !b.c.modules && a.c?.modules ? { ...b.c, modules: a.c.modules } : b.c,
+    // The explanation goes out once per step, too.
+    ...(b.explain ?? a.explain ? { explain: b.explain ?? a.explain } : {}),
     timeline: b.timeline.reset
       ? b.timeline
       : { reset: a.timeline.reset, events: [...a.timeline.events, ...b.timeline.events] },

@@ -25,6 +25,7 @@ import { regionStateText, smramHobDescriptors, smramNotFree } from '../pi/Smram'
 import { describeBreakpoint } from './Breakpoints';
 import type { Debugger } from './Debugger';
 import { rangeWritten, writtenRegions } from './Written';
+import { explainKey, explainStep } from './explain/Explain';
 import type { CommBufferView } from './ViewTypes';
 
 
@@ -322,5 +323,12 @@ export function buildView(session: Debugger, req: ViewRequest, cur: ViewCursor):
   }
   cur.timelineSent = session.eventSeq;
   snap.c = cView(session, cur);
+  // The Explain panel's text goes out only when the event the debugger stands on changed.
+  const ek = explainKey(session, session.timelineEpoch);
+  if (cur.explainKey !== ek) {
+    const ex = explainStep(session);
+    if (ex) snap.explain = ex;
+    cur.explainKey = ek;
+  }
   return snap;
 }

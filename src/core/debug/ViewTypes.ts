@@ -232,6 +232,47 @@ export interface ViewSnapshot {
   breakpoints: { id: number; text: string; hits: number }[];
   /** SMM-C: the source debugger (absent from older workers). */
   c?: CView;
+  /**
+   * The Explain panel's text for the current step (debug/explain): sent when the event the
+   * debugger stands on changes (a step, `back`, a new run, a hang), otherwise omitted.
+   */
+  explain?: Explanation;
+}
+
+/** A panel of the page a "look here" pointer can name. */
+export type LookPanel = 'cpus' | 'savestate' | 'smram' | 'handlers' | 'timeline' | 'terminal' | 'editor';
+
+/** One "look here" pointer of an explanation: a panel and, when it has one, the row, byte or CPU in it. */
+export interface LookHere {
+  panel: LookPanel;
+  /** What the chip says ("CPU 1: wrote 0xB2", "RAX of CPU 1's save state"). */
+  label: string;
+  /** A CPU tile, a timeline lane, or the CPU whose save state `field` is in. */
+  cpu?: number;
+  /** A save-state field by its layout name (RAX, RIP, IOMisc, SMBASE ...). */
+  field?: string;
+  /** An SMRAM (or CommBuffer) range: its first byte and length. */
+  address?: number;
+  size?: number;
+  /** A row of the MMI handlers table (the handler function's name). */
+  handler?: string;
+  /** A row of the Modules table. */
+  module?: string;
+  /** An SMM-C source line. */
+  file?: string;
+  line?: number;
+}
+
+/** What the current step did, in plain words (the Explain panel; debug/explain/Explain). */
+export interface Explanation {
+  /** Session event number it explains (0: none, e.g. a hang explained as a whole). */
+  seq: number;
+  title: string;
+  /** Two to four plain-language sentences. */
+  sentences: string[];
+  /** The upstream file and function the step follows (edk2, QEMU), for those who want it. */
+  source?: string;
+  look: LookHere[];
 }
 
 /** A file of a loaded SMM-C module, as the editor shows it. */
@@ -292,4 +333,6 @@ export interface ViewCursor {
   followCpu?: number;
   /** The last ViewRequest.selectedCpu seen (a new one is the user's choice). */
   followReq?: number;
+  /** What the last explanation sent was about (debug/explain explainKey). */
+  explainKey?: string;
 }

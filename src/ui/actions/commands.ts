@@ -3,6 +3,12 @@ import { appStore, echoesWaiting, echoWithAnswer, termAppend } from '../store/st
 import { newRequestId, post } from './bridge';
 import { DEBUG_ACTIONS } from './debugActions';
 import { markActionSent } from './latency';
+import { commandPatch } from '../store/explainSlice';
+
+/** The transcript keeps every console line the page sends (explainSlice.commandLog). */
+function recordCommand(line: string, note?: string): void {
+  appStore.setState((s) => commandPatch(s, line, note));
+}
 
 /**
  * Sends one console line. `echo` prints it at the prompt first: buttons use it so the user
@@ -13,6 +19,7 @@ export function sendCommand(line: string, echo?: { note?: string }): void {
   if (!text) return;
   markStepStart();
   const id = newRequestId();
+  recordCommand(text, echo?.note);
   if (echo) echoWithAnswer(id, text, echo.note);
   post({ type: 'command', id, line: text });
 }
@@ -32,6 +39,7 @@ export function runDebugAction(action: DebugAction, source: 'button' | 'key', ke
   const spec = DEBUG_ACTIONS[action];
   const note = source === 'key' ? (keyName ?? spec.keyHint) || spec.label : spec.label;
   const id = newRequestId();
+  if (spec.consoleLine) recordCommand(spec.consoleLine, note);
   echoWithAnswer(id, spec.consoleLine ?? '(pause)', note);
   if (action !== 'pause') markStepStart();
   markActionSent();

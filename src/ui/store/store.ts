@@ -11,8 +11,9 @@ import { type CompareSlice, createCompareSlice } from './compareSlice';
 import { createLessonsSlice, isLessonWorkerMessage, lessonPatch, type LessonsSlice } from './lessonsSlice';
 import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
+import { createExplainSlice, type ExplainSlice, explainPatch } from './explainSlice';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice & LessonsSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice & LessonsSlice & ExplainSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
@@ -23,6 +24,7 @@ export const appStore = createStore<AppState>()(() => ({
   ...createSourceSlice(),
   ...createCompareSlice(),
   ...createLessonsSlice(),
+  ...createExplainSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */
@@ -113,7 +115,7 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
     case 'log':
       return null;
     case 'snapshot': {
-      const p = { ...mergeSnapshot(s, msg.snapshot), ...cPatch(s.snapshot?.c, msg.snapshot.c) };
+      const p = { ...mergeSnapshot(s, msg.snapshot), ...cPatch(s.snapshot?.c, msg.snapshot.c), ...explainPatch(s, msg.snapshot) };
       // The answer to the last command: its events are "this step" from now on.
       return s.pendingStepFrom === null ? p : { ...p, stepFrom: s.pendingStepFrom, pendingStepFrom: null };
     }
