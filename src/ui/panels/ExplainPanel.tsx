@@ -5,6 +5,14 @@ import { appStore, termAppend, useApp } from '../store/store';
 import { saveExplainOpen } from '../store/explainSlice';
 import { goToLook, showLook } from '../explain/lookHere';
 import { buildTranscript } from '../explain/transcript';
+import { useMediaQuery } from '../useMediaQuery';
+
+/**
+ * Below this width a lesson's column and the Explain column do not both fit beside the panels:
+ * while a lesson is open there, the lesson's text is the explanation and this panel starts as its
+ * strip (a click opens it for the rest of the lesson, without changing the remembered choice).
+ */
+const SHARED_WIDTH = '(max-width: 1700px)';
 
 /**
  * The Explain panel (issue 9 §1): what the current step did, in two to four plain sentences,
@@ -118,13 +126,20 @@ export function exportTranscript(): void {
   termAppend('info', ['transcript downloaded: smiscope-transcript.md (commands, output and explanations, as Markdown)']);
 }
 
-function setOpen(open: boolean): void {
+function setOpen(open: boolean, inLesson: boolean): void {
+  if (inLesson) {
+    appStore.setState({ explainOpenInLesson: open });
+    return;
+  }
   saveExplainOpen(open);
   appStore.setState({ explainOpen: open });
 }
 
 export function ExplainPanel() {
-  const open = useApp((s) => s.explainOpen);
+  const lessonsOpen = useApp((s) => s.lessonsOpen);
+  const shared = useMediaQuery(SHARED_WIDTH);
+  const inLesson = lessonsOpen && shared;
+  const open = useApp((s) => (inLesson ? s.explainOpenInLesson : s.explainOpen));
   const x = useApp((s) => s.explain);
   const body = useRef<HTMLDivElement | null>(null);
   // A new step: the old pointer no longer applies, and its text starts at the top.
@@ -139,8 +154,12 @@ export function ExplainPanel() {
       className="btn btn-small explain-toggle"
       data-testid="explain-toggle"
       aria-expanded={open}
-      title={open ? 'Collapse the Explain panel (remembered)' : 'Open the Explain panel: what each step did, in plain words'}
-      onClick={() => setOpen(!open)}
+      title={
+        open
+          ? `Collapse the Explain panel${inLesson ? ' (for this lesson)' : ' (remembered)'}`
+          : `Open the Explain panel: what each step did, in plain words${inLesson ? ' (collapsed beside a lesson on this screen width)' : ''}`
+      }
+      onClick={() => setOpen(!open, inLesson)}
     >
       {open ? '»' : '«'}
     </button>

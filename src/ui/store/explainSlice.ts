@@ -29,6 +29,8 @@ export interface ExplainSlice {
   explainLog: ExplainEntry[];
   commandLog: CommandEntry[];
   explainOpen: boolean;
+  /** Open beside a lesson on a screen too narrow for both columns (not remembered: starts closed). */
+  explainOpenInLesson: boolean;
   /** The pointer under the mouse (or last clicked, for a moment). */
   lookActive: LookHere | null;
 }
@@ -60,6 +62,7 @@ export const createExplainSlice = (): ExplainSlice => ({
   explainLog: [],
   commandLog: [],
   explainOpen: savedOpen(),
+  explainOpenInLesson: false,
   lookActive: null,
 });
 
