@@ -20,6 +20,13 @@ import { CompareView } from './panels/CompareView';
 import { SourcePanel } from './panels/SourcePanel';
 import { CStackPanel } from './panels/CStackPanel';
 import { installSourceFollow, syncWorkspace } from './actions/sourceActions';
+import { GlossaryDialog } from './teach/GlossaryDialog';
+import { GlossPopover, useTipFollow } from './teach/Glossed';
+import { installGlossaryHash, isPresentationKey, togglePresentation } from './teach/teachActions';
+import './styles/teach.css';
+
+/** The presentation panels in the order the page lays them out. */
+const PRESENT_DOM_ORDER = ['cpus', 'save', 'handlers', 'timeline', 'smram', 'term'] as const;
 
 /** Where typing goes to a field of its own (not the terminal's, whose "?" the line editor handles). */
 function typingInField(e: KeyboardEvent): boolean {
@@ -31,6 +38,12 @@ function typingInField(e: KeyboardEvent): boolean {
 function useGlobalKeys(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (isPresentationKey(e)) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (!e.repeat) togglePresentation();
+        return;
+      }
       if (isTerminalSizeKey(e)) {
         e.preventDefault();
         e.stopPropagation();
@@ -41,7 +54,7 @@ function useGlobalKeys(): void {
         setKeysOpen(false);
         return;
       }
-      if (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !typingInField(e) && !appStore.getState().keysOpen) {
+      if (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !typingInField(e) && !appStore.getState().keysOpen && !appStore.getState().glossaryOpen) {
         if (e.key === '?') {
           e.preventDefault();
           setKeysOpen(true);
@@ -89,15 +102,22 @@ export function App() {
   );
   useEffect(() => installTestHooks(), []);
   useEffect(() => installSourceFollow(), []);
+  useEffect(() => installGlossaryHash(), []);
+  useTipFollow();
   useGlobalKeys();
   useSessionPersistence();
   const termSize = useApp((s) => s.termSize);
   const sourceView = useApp((s) => s.sourceView);
+  const presentation = useApp((s) => s.presentation);
+  const presentAreas = useApp((s) => s.presentAreas);
+  // Presentation mode: which panels show, and which comes first in the page (it takes two quarters when three show).
+  const lead = PRESENT_DOM_ORDER.find((a) => presentAreas.includes(a));
+  const presentClass = presentation ? ` present present-n${presentAreas.length} ${presentAreas.map((a) => `show-${a}`).join(' ')}${lead ? ` lead-${lead}` : ''}` : '';
   // Both layouts stay mounted (the editor keeps its tabs' undo history) and CSS shows one; only
   // the CPUs panel moves: to the lower row in the Source view, where the editor and the call
   // stack with the locals take the upper row.
   return (
-    <div className={`app term-${termSize} view-${sourceView ? 'source' : 'machine'}`}>
+    <div className={`app term-${termSize} view-${sourceView ? 'source' : 'machine'}${presentClass}`} data-presentation={presentation ? 'on' : undefined}>
       <CommitProbe />
       <TopBar />
       <div className="row row-upper">
@@ -116,6 +136,8 @@ export function App() {
       <SmiListDialog />
       <CompareView />
       <KeysOverlay />
+      <GlossaryDialog />
+      <GlossPopover />
     </div>
   );
 }

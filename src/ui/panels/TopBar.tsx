@@ -11,6 +11,8 @@ import { useApp } from '../store/store';
 import { PHASE_LABEL } from './legend';
 import { SmiListButton } from './SmiListDialog';
 import { CompareButton } from './CompareView';
+import { ExamplesMenu, GlossaryButton, PresentChooser, PresentToggle } from '../teach/TeachButtons';
+import { Glossed } from '../teach/Glossed';
 
 /** The machine's virtual clock: only modelled waits (PiSmmCpuDxeSmm's sync timeouts) advance it. */
 function VirtualTime() {
@@ -115,7 +117,7 @@ function Status() {
         // A hang with a known cause: the ASSERT on one line, the event that explains it under it.
         <span className="status-body">
           <span className="status-message one-line" title={message}>
-            {message}
+            <Glossed text={message} />
           </span>
           <button
             type="button"
@@ -129,7 +131,7 @@ function Status() {
         </span>
       ) : (
         <span className="status-message" title={message}>
-          {message}
+          <Glossed text={message} />
         </span>
       )}
     </div>
@@ -309,6 +311,10 @@ export function TopBar() {
           <SessionButtons />
           <SmiListButton />
           <SourceToggle />
+          <ExamplesMenu />
+          <GlossaryButton />
+          <PresentToggle />
+          <PresentChooser />
         </div>
         <PlatformLine />
       </div>

@@ -8,10 +8,11 @@ import { createFollowSlice, type FollowSlice } from './followSlice';
 import { cPatch, createSourceSlice, type SourceSlice } from './sourceSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
 import { type CompareSlice, createCompareSlice } from './compareSlice';
+import { createTeachSlice, type TeachSlice } from './teachSlice';
 import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice & TeachSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
@@ -21,6 +22,7 @@ export const appStore = createStore<AppState>()(() => ({
   ...createFollowSlice(),
   ...createSourceSlice(),
   ...createCompareSlice(),
+  ...createTeachSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */
