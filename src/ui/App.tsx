@@ -25,8 +25,8 @@ import { GlossPopover, useTipFollow } from './teach/Glossed';
 import { installGlossaryHash, isPresentationKey, togglePresentation } from './teach/teachActions';
 import './styles/teach.css';
 
-/** The presentation panels in the order the page lays them out. */
-const PRESENT_DOM_ORDER = ['cpus', 'save', 'handlers', 'timeline', 'smram', 'term'] as const;
+/** Which chosen panel takes two quarters when three show (the one with the most rows to read). */
+const PRESENT_LEAD_ORDER = ['save', 'timeline', 'term', 'handlers', 'smram', 'cpus'] as const;
 
 /** Where typing goes to a field of its own (not the terminal's, whose "?" the line editor handles). */
 function typingInField(e: KeyboardEvent): boolean {
@@ -110,8 +110,8 @@ export function App() {
   const sourceView = useApp((s) => s.sourceView);
   const presentation = useApp((s) => s.presentation);
   const presentAreas = useApp((s) => s.presentAreas);
-  // Presentation mode: which panels show, and which comes first in the page (it takes two quarters when three show).
-  const lead = PRESENT_DOM_ORDER.find((a) => presentAreas.includes(a));
+  // Presentation mode: which panels show, and which takes two quarters when three show.
+  const lead = PRESENT_LEAD_ORDER.find((a) => presentAreas.includes(a));
   const presentClass = presentation ? ` present present-n${presentAreas.length} ${presentAreas.map((a) => `show-${a}`).join(' ')}${lead ? ` lead-${lead}` : ''}` : '';
   // Both layouts stay mounted (the editor keeps its tabs' undo history) and CSS shows one; only
   // the CPUs panel moves: to the lower row in the Source view, where the editor and the call

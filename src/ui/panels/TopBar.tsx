@@ -11,7 +11,7 @@ import { useApp } from '../store/store';
 import { PHASE_LABEL } from './legend';
 import { SmiListButton } from './SmiListDialog';
 import { CompareButton } from './CompareView';
-import { ExamplesMenu, GlossaryButton, PresentChooser, PresentToggle } from '../teach/TeachButtons';
+import { TeachGroup } from '../teach/TeachButtons';
 import { Glossed } from '../teach/Glossed';
 
 /** The machine's virtual clock: only modelled waits (PiSmmCpuDxeSmm's sync timeouts) advance it. */
@@ -311,14 +311,11 @@ export function TopBar() {
           <SessionButtons />
           <SmiListButton />
           <SourceToggle />
-          <ExamplesMenu />
-          <GlossaryButton />
-          <PresentToggle />
-          <PresentChooser />
         </div>
         <PlatformLine />
       </div>
       <Status />
+      <TeachGroup />
       <div className="controls">
         <Toolbar />
         <Triggers />

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { appStore, useApp } from '../store/store';
 import { PRESENT_AREAS, PRESENT_MAX, type PresentArea } from '../store/teachSlice';
@@ -101,19 +101,68 @@ const AREA_LABEL: Record<PresentArea, string> = {
   term: 'Terminal',
 };
 
-/** Presentation mode: which panels show beside the Explain panel (at most three). */
+/** Presentation mode's panels (beside the Explain panel, at most three): a small menu by the Present button. */
 export function PresentChooser() {
-  const { on, areas } = useApp(useShallow((s) => ({ on: s.presentation, areas: s.presentAreas })));
-  if (!on) return null;
+  const areas = useApp((s) => s.presentAreas);
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown, true);
+    return () => document.removeEventListener('mousedown', onDown, true);
+  }, [open]);
   return (
-    <div className="present-chooser" role="group" aria-label="Panels shown in presentation mode" data-testid="present-chooser" title={`Up to ${PRESENT_MAX} panels beside the Explain panel`}>
-      <span className="muted">show:</span>
-      {PRESENT_AREAS.map((a) => (
-        <label key={a} className={areas.includes(a) ? 'on' : ''}>
-          <input type="checkbox" checked={areas.includes(a)} data-testid={`present-area-${a}`} onChange={() => togglePresentArea(a)} />
-          {AREA_LABEL[a]}
-        </label>
-      ))}
+    <span className="present-chooser-wrap" ref={ref}>
+      <button
+        type="button"
+        className={`btn btn-small btn-present-panels${open ? ' on' : ''}`}
+        data-testid="present-chooser-button"
+        aria-haspopup="true"
+        aria-expanded={open}
+        title={`Panels presentation mode shows beside the Explain panel (up to ${PRESENT_MAX}): ${areas.map((a) => AREA_LABEL[a]).join(', ')}`}
+        onClick={() => setOpen(!open)}
+      >
+        ▾
+      </button>
+      {open && (
+        <div
+          className="present-chooser"
+          role="group"
+          aria-label="Panels shown in presentation mode"
+          data-testid="present-chooser"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.stopPropagation();
+              setOpen(false);
+            }
+          }}
+        >
+          <span className="muted">presentation shows Explain and (up to {PRESENT_MAX}):</span>
+          {PRESENT_AREAS.map((a) => (
+            <label key={a} className={areas.includes(a) ? 'on' : ''}>
+              <input type="checkbox" checked={areas.includes(a)} data-testid={`present-area-${a}`} onChange={() => togglePresentArea(a)} />
+              {AREA_LABEL[a]}
+            </label>
+          ))}
+        </div>
+      )}
+    </span>
+  );
+}
+
+/** The teaching buttons, a column of their own at the top bar's right. */
+export function TeachGroup() {
+  return (
+    <div className="teach-group" data-testid="teach-group">
+      <ExamplesMenu />
+      <GlossaryButton />
+      <span className="present-pair">
+        <PresentToggle />
+        <PresentChooser />
+      </span>
     </div>
   );
 }

@@ -49,6 +49,7 @@ export function installGlossaryHash(): () => void {
 
 // ---------- the term popover ----------
 
+let refocusing = false;
 let showTimer: ReturnType<typeof setTimeout> | null = null;
 let hideTimer: ReturnType<typeof setTimeout> | null = null;
 /** Term elements by token, so Escape gives focus back to the term that opened the popover. */
@@ -67,6 +68,7 @@ function rectOf(el: HTMLElement): GlossTip['rect'] {
 
 /** Hover or focus: show the term's definition (a pinned popover stays as it is). */
 export function hoverTerm(id: string, el: HTMLElement, anchor: number, delay = 120): void {
+  if (refocusing) return;
   const tip = appStore.getState().glossTip;
   if (tip?.pinned) return;
   clearTimers();
@@ -111,7 +113,12 @@ export function closeTip(refocus = false): void {
   clearTimers();
   const tip = appStore.getState().glossTip;
   appStore.setState({ glossTip: null });
-  if (refocus && tip) termAnchors.get(tip.anchor)?.focus();
+  if (refocus && tip) {
+    // The focus goes back to the term without opening its popover again.
+    refocusing = true;
+    termAnchors.get(tip.anchor)?.focus();
+    refocusing = false;
+  }
 }
 
 // ---------- presentation mode ----------
