@@ -153,6 +153,12 @@ test('presentation mode at 1280x720: F2 toggles it, it is remembered, no text is
   }
   expect(await clippedInPanels(page)).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/present-rendezvous-1280x720.png` });
+  // A term of the timeline's event line, pinned: large type in the popover too.
+  await page.getByTestId('timeline-current').locator('[data-gloss="rendezvous"]').first().click();
+  await expect(page.getByTestId('gloss-popover')).toHaveAttribute('data-term', 'rendezvous');
+  await page.screenshot({ path: `${SHOTS}/present-term-1280x720.png` });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('gloss-popover')).toBeHidden();
   // Remembered after a reload.
   await page.reload();
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', /paused|idle/, { timeout: 20_000 });
@@ -166,6 +172,11 @@ test('presentation mode at 1280x720: F2 toggles it, it is remembered, no text is
   expect(await clippedInPanels(page)).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/present-terminal-1280x720.png` });
   await page.keyboard.press('F2');
+  await expect(app).not.toHaveClass(/\bpresent\b/);
+  // The laptop twin of F2.
+  await page.keyboard.press('Alt+Shift+KeyP');
+  await expect(app).toHaveClass(/\bpresent\b/);
+  await page.keyboard.press('Alt+Shift+KeyP');
   await expect(app).not.toHaveClass(/\bpresent\b/);
 });
 

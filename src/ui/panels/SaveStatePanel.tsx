@@ -315,7 +315,9 @@ export function SaveStatePanel() {
       testId="savestate-panel"
       title={
         <>
-          <Glossed text="Save state" /> · CPU {ss.cpu}
+          <span>
+            <Glossed text="Save state" /> · CPU {ss.cpu}
+          </span>
           <PinToggle cpu={ss.cpu} />
           <span className="head-sub">{layout.name}</span>
         </>

@@ -65,6 +65,7 @@ export const Glossed = memo(function Glossed({ text, all = false }: { text: stri
   return <>{segs.map((s, i) => (typeof s === 'string' ? s : <GlossTerm key={i} id={s.id} text={s.text} />))}</>;
 });
 
+/** The popover's width when not yet measured (CSS: max-width 380 px, 520 px in presentation mode). */
 const POP_W = 380;
 
 /** The one popover of the page (a portal on body: panels clip what they contain). */
@@ -108,7 +109,7 @@ export function GlossPopover() {
       aria-label={`${term.term}: definition`}
       data-testid="gloss-popover"
       data-term={term.id}
-      style={{ left: pos?.left ?? -9999, top: pos?.top ?? -9999, maxWidth: POP_W }}
+      style={{ left: pos?.left ?? -9999, top: pos?.top ?? -9999 }}
       onMouseEnter={keepTip}
       onMouseLeave={leaveTerm}
       onKeyDown={(e) => {
