@@ -189,11 +189,11 @@ function Election() {
       data-testid="bsp-election"
       title="OvmfPkg/Library/SmmCpuPlatformHookLibQemu: PlatformSmmBspElection sets IsBsp = IA32_APIC_BASE.BSP and returns EFI_SUCCESS, so CPU0 is the SMM BSP of every SMI, whichever CPU executed the OUT (UefiCpuPkg/PiSmmCpuDxeSmm/MpService.c, SmiRendezvous)"
     >
-      SMM BSP = CPU 0
+      <Glossed text="SMM BSP = CPU 0" />
     </span>
   ) : (
     <span className="election" data-testid="bsp-election" title="PlatformSmmBspElection returns EFI_NOT_READY: the first CPU to win InterlockedCompareExchange32 (&BspIndex) is BSP">
-      SMM BSP = first in
+      <Glossed text="SMM BSP = first in" />
     </span>
   );
 }
@@ -304,7 +304,7 @@ export function CpusPanel() {
       extra={
         list.length > 0 && (
           <span className="muted">
-            <Election /> · {inSmm}/{list.length} in SMM
+            <Election /> · {inSmm}/{list.length} in <Glossed text="SMM" />
           </span>
         )
       }

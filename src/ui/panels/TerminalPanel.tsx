@@ -12,6 +12,7 @@ import { appStore, useApp } from '../store/store';
 import type { TermEntry } from '../store/terminalSlice';
 import { terminalWriteStarted } from '../store/terminalWrites';
 import { Panel } from './Panel';
+import { Glossed } from '../teach/Glossed';
 
 /** The terminal's font size in presentation mode (the other panels are zoomed 1.4x: 12.5 px -> 17.5 px). */
 const PRESENT_FONT_SIZE = 17.5;
@@ -389,7 +390,7 @@ export function TerminalPanel() {
         <>
           <span title={DEBUG_LOG_SOURCE}>Terminal</span>
           <span className="head-sub" title={DEBUG_LOG_SOURCE}>
-            debugcon log (port 0x402) + console
+            <Glossed text="debugcon log (port 0x402) + console" />
           </span>
         </>
       }

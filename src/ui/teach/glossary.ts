@@ -75,7 +75,7 @@ export const GLOSSARY: GlossaryTerm[] = [
     id: 'save-state',
     term: 'save state',
     aliases: ['save-state map', 'state save map', 'SMRAM save state', 'SMRAM_SAVE_STATE_MAP64'],
-    def: 'The block (0x200-0x400 bytes below SMBASE+0x10000) where the CPU stores its registers on SMM entry. Handlers read and write it (EFI_SMM_CPU_PROTOCOL), and RSM reloads the CPU from it, so a changed saved RAX is what the OS gets back. QEMU writes an AMD64 layout; Intel CPUs the Intel 64 one, with IOMisc.',
+    def: 'The block at SMBASE+0xFC00..0xFFFF where the CPU stores its registers on SMM entry. Handlers read and write it (EFI_SMM_CPU_PROTOCOL), and RSM reloads the CPU from it, so a changed saved RAX is what the OS gets back. QEMU writes an AMD64 layout; Intel CPUs the Intel 64 one, with IOMisc.',
     source: 'Intel SDM vol. 3 §32.4; QEMU target/i386/tcg/system/smm_helper.c do_smm_enter',
     see: ['smbase', 'rsm', 'iomisc', 'smm-cpu-protocol'],
   },
