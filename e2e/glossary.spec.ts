@@ -204,3 +204,35 @@ for (const [w, h] of [
     await page.screenshot({ path: `${SHOTS}/present-${w}x${h}.png` });
   });
 }
+
+/** What the terminal shows when each example did what its line says (the answer of its last line). */
+const EXAMPLE_SHOWS: Record<string, RegExp> = {
+  'first-smi': /smi 0x05 data 0x00 from CPU1.*paused\./,
+  quiesced: /CpuHotplugSmm\.CpuHotplugMmi -> EFI_WARN_INTERRUPT_SOURCE_QUIESCED/,
+  communicate: /data \(4 bytes\): "eng"/,
+  'commbuffer-smram': /Communicate returned EFI_ACCESS_DENIED/,
+  'seed-locate': /boot HUNG: ASSERT SwDispatch2Locate\.c\(42\)/,
+  'seed-depex': /C0FFEE02-5A5A-4E1D-8B2A-0123456789AB was discovered but not loaded/,
+  'seed-fix': /SMI #531 finished: command 0x42, data 0x07, raised by CPU0.*RootMmiSample\.RootMmiSampleHandler -> EFI_SUCCESS/,
+  'rendezvous-64': /waits for the 63 AP\(s\)/,
+  'broadcast-off': /taken by CPU2 only: no BSP/,
+  'broadcast-off-traditional': /no SMI features offered.*traditional sync mode.*SMI #530 finished: command 0x04, data 0x00, raised by CPU0/,
+  'pch-cpu2': /SwSmiCpuIndex 2.*IOMisc/,
+};
+
+test('every example runs its lines without an error and shows what it says', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openDebugger(page);
+  const text = () => page.evaluate(() => window.__smiscope!.terminalRows().map((r) => r.text).join(' ').replace(/\s+/g, ' '));
+  const ids = Object.keys(EXAMPLE_SHOWS);
+  await page.getByTestId('examples-button').click();
+  expect(await page.getByTestId('examples-menu').locator('[role="menuitem"]').count()).toBe(ids.length);
+  await page.keyboard.press('Escape');
+  for (const id of ids) {
+    await page.keyboard.press('Control+L');
+    await page.getByTestId('examples-button').click();
+    await page.getByTestId(`example-${id}`).click();
+    await expect.poll(text, { timeout: 60_000, message: `example ${id}` }).toMatch(EXAMPLE_SHOWS[id]);
+    expect(await text(), `example ${id} printed no error`).not.toMatch(/unknown (flag|command)|usage:|not valid/i);
+  }
+});
