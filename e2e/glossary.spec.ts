@@ -198,6 +198,10 @@ for (const [w, h] of [
     await expect(page.getByTestId('gloss-popover')).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/glossary-pinned-${w}x${h}.png` });
     await page.keyboard.press('Escape');
+    await page.getByTestId('glossary-button').click();
+    await expect(page.getByTestId('glossary-dialog')).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/glossary-page-${w}x${h}.png` });
+    await page.keyboard.press('Escape');
     await page.getByTestId('present-toggle').click();
     await expect(page.locator('.app')).toHaveClass(/\bpresent\b/);
     expect(await clippedInPanels(page)).toEqual([]);

@@ -5,6 +5,13 @@ import { closeGlossary, openGlossary } from './teachActions';
 
 const SORTED = glossarySorted();
 
+/** The first letter a term is listed under (digits and symbols under #). */
+function letterOf(t: GlossaryTerm): string {
+  const c = t.term[0].toUpperCase();
+  return c >= 'A' && c <= 'Z' ? c : '#';
+}
+const LETTERS = [...new Set(SORTED.map(letterOf))];
+
 function matches(t: GlossaryTerm, q: string): boolean {
   if (!q) return true;
   const n = q.toLowerCase();
@@ -81,10 +88,30 @@ export function GlossaryDialog() {
             Close <kbd>Esc</kbd>
           </button>
         </header>
+        {!q && (
+          <nav className="glossary-letters" aria-label="Jump to a letter">
+            {LETTERS.map((l) => (
+              <button
+                key={l}
+                type="button"
+                className="link-button"
+                onClick={() => listRef.current?.querySelector<HTMLElement>(`[data-letter="${l}"]`)?.scrollIntoView({ block: 'start' })}
+              >
+                {l}
+              </button>
+            ))}
+          </nav>
+        )}
         <div className="glossary-list scroll" ref={listRef}>
           {shown.length === 0 && <p className="muted">no term matches “{q}”</p>}
-          {shown.map((t) => (
-            <article key={t.id} className={`glossary-entry${t.id === at ? ' current' : ''}`} data-term={t.id} data-testid={`glossary-entry-${t.id}`}>
+          {shown.map((t, i) => (
+            <article
+              key={t.id}
+              className={`glossary-entry${t.id === at ? ' current' : ''}`}
+              data-term={t.id}
+              data-testid={`glossary-entry-${t.id}`}
+              data-letter={!q && (i === 0 || letterOf(shown[i - 1]) !== letterOf(t)) ? letterOf(t) : undefined}
+            >
               <h3>
                 {t.term}
                 {t.aliases.length > 0 && <span className="glossary-aliases"> also: {t.aliases.join(', ')}</span>}
