@@ -23,6 +23,13 @@ import { installSourceFollow, syncWorkspace } from './actions/sourceActions';
 import { LessonsPanel } from './lessons/LessonsPanel';
 import { installLessons } from './lessons/lessonActions';
 import { ExplainPanel } from './panels/ExplainPanel';
+import { GlossaryDialog } from './teach/GlossaryDialog';
+import { GlossPopover, useTipFollow } from './teach/Glossed';
+import { installGlossaryHash, isPresentationKey, togglePresentation } from './teach/teachActions';
+import './styles/teach.css';
+
+/** Which chosen panel takes two quarters when three show (the one with the most rows to read). */
+const PRESENT_LEAD_ORDER = ['save', 'timeline', 'term', 'handlers', 'smram', 'cpus'] as const;
 
 /** Where typing goes to a field of its own (not the terminal's, whose "?" the line editor handles). */
 function typingInField(e: KeyboardEvent): boolean {
@@ -34,6 +41,12 @@ function typingInField(e: KeyboardEvent): boolean {
 function useGlobalKeys(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (isPresentationKey(e)) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (!e.repeat) togglePresentation();
+        return;
+      }
       if (isTerminalSizeKey(e)) {
         e.preventDefault();
         e.stopPropagation();
@@ -44,7 +57,7 @@ function useGlobalKeys(): void {
         setKeysOpen(false);
         return;
       }
-      if (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !typingInField(e) && !appStore.getState().keysOpen) {
+      if (e.key.length === 1 && !e.ctrlKey && !e.altKey && !e.metaKey && !typingInField(e) && !appStore.getState().keysOpen && !appStore.getState().glossaryOpen) {
         if (e.key === '?') {
           e.preventDefault();
           setKeysOpen(true);
@@ -93,16 +106,23 @@ export function App() {
   useEffect(() => installTestHooks(), []);
   useEffect(() => installSourceFollow(), []);
   useEffect(() => installLessons(), []);
+  useEffect(() => installGlossaryHash(), []);
+  useTipFollow();
   useGlobalKeys();
   useSessionPersistence();
   const termSize = useApp((s) => s.termSize);
   const sourceView = useApp((s) => s.sourceView);
   const lessonsOpen = useApp((s) => s.lessonsOpen);
+  const presentation = useApp((s) => s.presentation);
+  const presentAreas = useApp((s) => s.presentAreas);
+  // Presentation mode: which panels show, and which takes two quarters when three show.
+  const lead = PRESENT_LEAD_ORDER.find((a) => presentAreas.includes(a));
+  const presentClass = presentation ? ` present present-n${presentAreas.length} ${presentAreas.map((a) => `show-${a}`).join(' ')}${lead ? ` lead-${lead}` : ''}` : '';
   // Both layouts stay mounted (the editor keeps its tabs' undo history) and CSS shows one; only
   // the CPUs panel moves: to the lower row in the Source view, where the editor and the call
   // stack with the locals take the upper row.
   return (
-    <div className={`app term-${termSize} view-${sourceView ? 'source' : 'machine'}${lessonsOpen ? ' lessons-open' : ''}`}>
+    <div className={`app term-${termSize} view-${sourceView ? 'source' : 'machine'}${lessonsOpen ? ' lessons-open' : ''}${presentClass}`} data-presentation={presentation ? 'on' : undefined}>
       <CommitProbe />
       <TopBar />
       <div className="row row-upper">
@@ -123,6 +143,8 @@ export function App() {
       <CompareView />
       <KeysOverlay />
       <LessonsPanel />
+      <GlossaryDialog />
+      <GlossPopover />
     </div>
   );
 }

@@ -158,6 +158,7 @@ export function keyLabel(e: KeyboardEvent): string {
 export const OTHER_KEYS: [string[], string][] = [
   [['?'], 'this list (when the terminal line is empty)'],
   [['Alt+Enter'], 'enlarge the terminal: panel → lower row → full height → panel'],
+  [['F2', 'Alt+Shift+P'], 'presentation mode on / off: large type, the Explain panel and up to three chosen panels (remembered)'],
   [['Esc'], 'close this list'],
   [['↑', '↓'], 'command history (terminal)'],
   [['←', '→', 'Home', 'End', 'Ctrl+A', 'Ctrl+E', 'Ctrl+U', 'Delete'], 'line editing (terminal)'],

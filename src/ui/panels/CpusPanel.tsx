@@ -6,6 +6,7 @@ import { addr, hex, hexStr } from '../format';
 import { appStore, useApp } from '../store/store';
 import { ACTIVITY, ACTIVITY_ORDER } from './legend';
 import { Panel } from './Panel';
+import { Glossed } from '../teach/Glossed';
 import { useElementSize } from '../useElementSize';
 
 type Density = 'large' | 'medium' | 'small';
@@ -128,7 +129,10 @@ function SelectedCpu({ cpu }: { cpu: CpuView }) {
       </h3>
       <dt>activity</dt>
       <dd style={{ color: act.color, fontFamily: 'var(--sans)', fontWeight: 700 }} title={act.help}>
-        {act.label}: <span className="muted" style={{ fontWeight: 400 }}>{act.help}</span>
+        <Glossed text={act.label} />:{' '}
+        <span className="muted" style={{ fontWeight: 400 }}>
+          <Glossed text={act.help} />
+        </span>
       </dd>
       <dt>IA32_APIC_BASE</dt>
       <dd title="MSR 0x1B; bit 8 (BSP) is what OVMF's PlatformSmmBspElection (SmmCpuPlatformHookLibQemu) reads to elect the SMM BSP">
@@ -160,7 +164,7 @@ const LEGEND = (
     {ACTIVITY_ORDER.map((a) => (
       <li key={a} title={ACTIVITY[a].help}>
         <span className="swatch" style={{ background: ACTIVITY[a].color }} />
-        {ACTIVITY[a].label}
+        <Glossed text={ACTIVITY[a].label} />
       </li>
     ))}
     <li title="this CPU executed the OUT to APM_CNT (0xB2)">
@@ -185,11 +189,11 @@ function Election() {
       data-testid="bsp-election"
       title="OvmfPkg/Library/SmmCpuPlatformHookLibQemu: PlatformSmmBspElection sets IsBsp = IA32_APIC_BASE.BSP and returns EFI_SUCCESS, so CPU0 is the SMM BSP of every SMI, whichever CPU executed the OUT (UefiCpuPkg/PiSmmCpuDxeSmm/MpService.c, SmiRendezvous)"
     >
-      SMM BSP = CPU 0
+      <Glossed text="SMM BSP = CPU 0" />
     </span>
   ) : (
     <span className="election" data-testid="bsp-election" title="PlatformSmmBspElection returns EFI_NOT_READY: the first CPU to win InterlockedCompareExchange32 (&BspIndex) is BSP">
-      SMM BSP = first in
+      <Glossed text="SMM BSP = first in" />
     </span>
   );
 }
@@ -300,7 +304,7 @@ export function CpusPanel() {
       extra={
         list.length > 0 && (
           <span className="muted">
-            <Election /> · {inSmm}/{list.length} in SMM
+            <Election /> · {inSmm}/{list.length} in <Glossed text="SMM" />
           </span>
         )
       }

@@ -6,6 +6,7 @@ import { appStore, useApp } from '../store/store';
 import type { HandlersTab } from '../store/selectionSlice';
 import { MODULE_STATE } from './legend';
 import { Panel } from './Panel';
+import { Glossed } from '../teach/Glossed';
 
 /** DispatchHandle = the SMI_HANDLER record ('smih') in SMRAM; a click shows it in the hex view. */
 function Handle({ h }: { h: HandlerRow }) {
@@ -440,7 +441,10 @@ function GroupHead(props: { title: string; note: string; empty: boolean }) {
     <>
       <tr className="group-head">
         <th colSpan={4}>
-          {props.title} <span className="muted">· {props.note}</span>
+          <Glossed text={props.title} />{' '}
+          <span className="muted">
+            · <Glossed text={props.note} />
+          </span>
         </th>
       </tr>
       {props.empty && (

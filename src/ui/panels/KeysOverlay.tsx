@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { C_STEP_ACTIONS, DEBUG_ACTIONS, KEY_ORDER, OTHER_KEYS } from '../actions/debugActions';
 import { setKeysOpen } from '../actions/layout';
 import { useApp } from '../store/store';
+import { openGlossary } from '../teach/teachActions';
 
 /**
  * The "?" overlay: every key of the page, the debugger's with both of their keys and the console
@@ -20,6 +21,18 @@ export function KeysOverlay() {
       <div className="keys-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="keys-overlay" onKeyDown={(e) => e.key === 'Escape' && close()}>
         <header>
           <h2>Keys</h2>
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="keys-glossary"
+            title="Every term of the page with its definition"
+            onClick={() => {
+              setKeysOpen(false);
+              openGlossary();
+            }}
+          >
+            Glossary
+          </button>
           <button ref={closeRef} type="button" className="btn btn-small" onClick={close}>
             Close <kbd>Esc</kbd>
           </button>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Glossed } from '../teach/Glossed';
 
 export function Panel(props: {
   title: ReactNode;
@@ -13,7 +14,17 @@ export function Panel(props: {
   return (
     <section ref={props.rootRef} className={`panel panel-${props.area} ${props.className ?? ''}`} data-testid={props.testId}>
       <header className="panel-head">
-        <h2>{props.title}</h2>
+        {/* A plain-text title has its glossary terms marked (SMRAM, Save state, ...). */}
+        <h2>
+          {typeof props.title === 'string' ? (
+            // One flex item (the heading lays its parts out with a gap).
+            <span>
+              <Glossed text={props.title} />
+            </span>
+          ) : (
+            props.title
+          )}
+        </h2>
         {props.extra && <div className="panel-extra">{props.extra}</div>}
       </header>
       <div className="panel-body">{props.children}</div>

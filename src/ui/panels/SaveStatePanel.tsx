@@ -5,6 +5,7 @@ import { setPinCpu } from '../actions/commands';
 import { useApp } from '../store/store';
 import { useElementSize } from '../useElementSize';
 import { Panel } from './Panel';
+import { Glossed } from '../teach/Glossed';
 
 /** Field offsets count from SMBASE + 0x8000 (SDM / edk2 convention). */
 const SMM_HANDLER_OFFSET = 0x8000;
@@ -314,7 +315,9 @@ export function SaveStatePanel() {
       testId="savestate-panel"
       title={
         <>
-          Save state · CPU {ss.cpu}
+          <span>
+            <Glossed text="Save state" /> · CPU {ss.cpu}
+          </span>
           <PinToggle cpu={ss.cpu} />
           <span className="head-sub">{layout.name}</span>
         </>

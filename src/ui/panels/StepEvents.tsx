@@ -3,6 +3,7 @@ import type { TimelineEvent } from '../../protocol/messages';
 import { post } from '../actions/bridge';
 import { appStore, useApp } from '../store/store';
 import { PHASE_COLOR, PHASE_LABEL } from './legend';
+import { Glossed } from '../teach/Glossed';
 
 /** A step over a whole phase at 256 CPUs adds ~260 events; the list shows the newest of them. */
 const MAX_ROWS = 300;
@@ -27,7 +28,7 @@ const Row = memo(function Row({ e, text, runStart }: { e: TimelineEvent; text: s
       <span className="tl-step-seq">#{e.seq - runStart}</span>
       <span className="tl-step-text">
         {w && <span className="tl-step-who">{w} · </span>}
-        {body}
+        <Glossed text={body} />
       </span>
     </li>
   );

@@ -12,6 +12,10 @@ import { appStore, useApp } from '../store/store';
 import type { TermEntry } from '../store/terminalSlice';
 import { terminalWriteStarted } from '../store/terminalWrites';
 import { Panel } from './Panel';
+import { Glossed } from '../teach/Glossed';
+
+/** The terminal's font size in presentation mode (the other panels are zoomed 1.4x: 12.5 px -> 17.5 px). */
+const PRESENT_FONT_SIZE = 17.5;
 
 const PROMPT_TEXT = 'smiscope> ';
 const PROMPT = `\x1b[1;36msmiscope>\x1b[0m `;
@@ -284,6 +288,20 @@ export function TerminalPanel() {
       setTerminalColumns(term.cols);
     };
     safeFit();
+    // Presentation mode: xterm draws its own glyphs, so large type is its font size (CSS zoom
+    // would leave xterm's cell size and its container's size in different pixels).
+    // The terminal comes back from display:none at the bottom, where the prompt is.
+    const presentFont = (on: boolean) => {
+      term.options.fontSize = on ? PRESENT_FONT_SIZE : 12.5;
+      requestAnimationFrame(() => {
+        safeFit();
+        term.scrollToBottom();
+      });
+    };
+    if (appStore.getState().presentation) presentFont(true);
+    const unsubPresent = appStore.subscribe((s, prev) => {
+      if (s.presentation !== prev.presentation || s.presentAreas !== prev.presentAreas) presentFont(s.presentation);
+    });
 
     // Debugger keys belong to the page (handled on window); Ctrl+C with a selection copies.
     term.attachCustomKeyEventHandler((e) => {
@@ -352,6 +370,7 @@ export function TerminalPanel() {
     ro.observe(host);
     return () => {
       ro.disconnect();
+      unsubPresent();
       dataSub.dispose();
       links.dispose();
       unsub();
@@ -371,7 +390,7 @@ export function TerminalPanel() {
         <>
           <span title={DEBUG_LOG_SOURCE}>Terminal</span>
           <span className="head-sub" title={DEBUG_LOG_SOURCE}>
-            debugcon log (port 0x402) + console
+            <Glossed text="debugcon log (port 0x402) + console" />
           </span>
         </>
       }

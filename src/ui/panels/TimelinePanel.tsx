@@ -7,6 +7,7 @@ import { post } from '../actions/bridge';
 import { useElementSize } from '../useElementSize';
 import { ACTIVITY, PHASE_COLOR, PHASE_LABEL, PHASE_ORDER } from './legend';
 import { Panel } from './Panel';
+import { Glossed } from '../teach/Glossed';
 import { StepEvents } from './StepEvents';
 import { cpuRanges, foldedLanes, plainLanes, type Lane, type LaneModel } from './timelineLanes';
 
@@ -463,7 +464,9 @@ export function TimelinePanel() {
                 <>
                   <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
                   <span className="tl-event-tag">now</span>
-                  <span className="mono">{eventLine(shown, shownText, runStart)}</span>
+                  <span className="mono">
+                    <Glossed text={eventLine(shown, shownText, runStart)} />
+                  </span>
                 </>
               }
             />
@@ -471,7 +474,9 @@ export function TimelinePanel() {
             <>
               <span className="swatch" style={{ background: PHASE_COLOR[shown.phase] }} />
               <span className="tl-event-tag">hover</span>
-              <span className="mono">{eventLine(shown, shownText, runStart)}</span>
+              <span className="mono">
+                    <Glossed text={eventLine(shown, shownText, runStart)} />
+                  </span>
             </>
           )
         ) : (

@@ -11,7 +11,8 @@ import { useApp } from '../store/store';
 import { PHASE_LABEL } from './legend';
 import { SmiListButton } from './SmiListDialog';
 import { CompareButton } from './CompareView';
-import { LessonsButton } from '../lessons/LessonsPanel';
+import { TeachGroup } from '../teach/TeachButtons';
+import { Glossed } from '../teach/Glossed';
 
 /** The machine's virtual clock: only modelled waits (PiSmmCpuDxeSmm's sync timeouts) advance it. */
 function VirtualTime() {
@@ -116,7 +117,7 @@ function Status() {
         // A hang with a known cause: the ASSERT on one line, the event that explains it under it.
         <span className="status-body">
           <span className="status-message one-line" title={message}>
-            {message}
+            <Glossed text={message} />
           </span>
           <button
             type="button"
@@ -130,7 +131,7 @@ function Status() {
         </span>
       ) : (
         <span className="status-message" title={message}>
-          {message}
+          <Glossed text={message} />
         </span>
       )}
     </div>
@@ -310,11 +311,11 @@ export function TopBar() {
           <SessionButtons />
           <SmiListButton />
           <SourceToggle />
-          <LessonsButton />
         </div>
         <PlatformLine />
       </div>
       <Status />
+      <TeachGroup />
       <div className="controls">
         <Toolbar />
         <Triggers />

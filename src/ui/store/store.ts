@@ -9,11 +9,12 @@ import { cPatch, createSourceSlice, type SourceSlice } from './sourceSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
 import { type CompareSlice, createCompareSlice } from './compareSlice';
 import { createLessonsSlice, isLessonWorkerMessage, lessonPatch, type LessonsSlice } from './lessonsSlice';
+import { createTeachSlice, type TeachSlice } from './teachSlice';
 import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
 import { createExplainSlice, type ExplainSlice, explainPatch } from './explainSlice';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice & LessonsSlice & ExplainSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice & LessonsSlice & ExplainSlice & TeachSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
@@ -25,6 +26,7 @@ export const appStore = createStore<AppState>()(() => ({
   ...createCompareSlice(),
   ...createLessonsSlice(),
   ...createExplainSlice(),
+  ...createTeachSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */

@@ -431,12 +431,14 @@ export function explainBootDone(m: Machine): Omit<Explanation, 'seq'> {
   return {
     title: 'The boot is done: the OS runs',
     sentences: [
-      `The firmware booted the machine: PEI gave every CPU its own SMBASE, DXE loaded the SMM core and ${smm} SMM driver(s) into SMRAM, then SMRAM was locked.`,
-      `The boot itself made ${m.s.smiSeq} SMI(s)${pch ? '' : ', most of them UEFI variable requests: on OVMF the variable store lives in SMM'}.`,
+      `The firmware booted the machine: PEI gave every CPU its own SMBASE, DXE loaded the SMM core and ${smm} SMM driver${smm === 1 ? '' : 's'} into SMRAM, then SMRAM was locked.`,
+      `The boot itself made ${m.s.smiSeq} SMI${m.s.smiSeq === 1 ? '' : 's'}${pch ? '' : ', most of them UEFI variable requests: on OVMF the variable store lives in SMM'}.`,
       dependent.length ? `Not loaded (their depex stayed FALSE): ${dependent.join(', ')}.` : 'Every SMM driver in the firmware volume was loaded.',
       'Now raise an SMI yourself (the SMI 0x04 button, or `smi 0x04 --cpu 1`) and step it with F10 (phase) or F11 (event).',
     ],
-    source: pch ? 'system/PchBoot (the model)' : 'system/OvmfBoot (the model); OvmfPkg, MdeModulePkg/Core/PiSmmCore',
+    source: pch
+      ? "SmiScope's PchPlatformPei (stand-in); MdeModulePkg/Core/PiSmmCore/PiSmmIpl.c, Dispatcher.c"
+      : 'OvmfPkg/PlatformPei; MdeModulePkg/Core/PiSmmCore/PiSmmIpl.c, Dispatcher.c; OvmfPkg/SmmAccess',
     look: [{ panel: 'cpus', label: 'the CPUs, all running the OS' }, { panel: 'smram', label: 'SMRAM: the SMM core and drivers' }, ...dependent.slice(0, 2).map((d) => look.module(d, `${d}: Dependent`))],
   };
 }

@@ -194,9 +194,11 @@ export const SMI_RULES: ExplainRule[] = [
     phases: ['save-state'],
     re: /^(\d+) CPU\(s\) in SMM/,
     say: (x, mm) => ({
-      title: `${mm[1]} CPU(s) are in SMM`,
+      title: mm[1] === '1' ? 'The CPU is in SMM' : `${mm[1]} CPUs are in SMM`,
       sentences: [
-        `All ${mm[1]} CPU(s) that took the SMI have saved their state; each runs from its own SMBASE+0x8000.`,
+        mm[1] === '1'
+          ? 'The CPU that took the SMI has saved its state and runs from its SMBASE+0x8000.'
+          : `All ${mm[1]} CPUs that took the SMI have saved their state; each runs from its own SMBASE+0x8000.`,
         'Every CPU has its own SMBASE and so its own save-state map: a handler that changes one CPU\'s saved registers changes what that CPU, and only that CPU, gets back.',
         `Next they meet in PiSmmCpuDxeSmm's SmiRendezvous; ${monarchWord(x)}.`,
       ],
@@ -369,7 +371,7 @@ export const SMI_RULES: ExplainRule[] = [
           `Every CPU is back in the OS. SMI #${mm[1]} ${calls.length ? `ran ${calls.map((c) => `${c.handler} (${c.returned})`).join(', ')}` : 'ran no MMI handler'}.`,
           `SMIs are counted from power-on, the boot's own included (SMBASE relocation, variable requests through SMM): that is why this one is #${mm[1]}.`,
         ],
-        source: 'system/SmiLifecycle (the model); QEMU helper_rsm',
+        source: RSM_SOURCE_TCG,
         look: [look.timeline('the SMI summary'), { panel: 'handlers', label: 'what each handler returned' }],
       };
     },
