@@ -17,14 +17,19 @@ export type { CFrameView, CVarView } from '../core/cdriver/CDebug';
 import type { CompareResult, CompareScope } from '../core/compare/CompareTypes';
 import type { SmiListRow } from '../core/debug/ViewTypes';
 import type { ViewRequest, ViewSnapshot } from '../core/debug/ViewTypes';
+import type { Lesson } from '../core/teach/Lesson';
+import type { CheckResult } from '../core/teach/LessonCheck';
+import type { StepMode } from '../core/teach/LessonRunner';
 
 /**
  * Both ends must speak the same version (the worker says so on a mismatch). v4 added the
  * 'terminal-size' message, the 'back' action and 'output'.echo; v5 the 'workspace' message, the
  * C step actions, ViewSnapshot.c and the 'header' request / answer with 'ready'.headers (SMM-C);
- * v6 the 'compare' request and answer (one script on two platforms).
+ * v6 the 'compare' request and answer (one script on two platforms); v7 the lesson messages
+ * ('lessons', 'lesson-load', 'lesson-open', 'lesson-run-block', 'lesson-check', 'lesson-leave')
+ * and 'output'.note.
  */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** Debugger granularities, coarse to fine. */
 export type StepGranularity = 'smi' | 'phase' | 'event';
@@ -58,7 +63,19 @@ export type UiToWorker =
    * (what `platform` takes) on fresh machines, apart from the session, and align the two traces;
    * answered with 'compare'. The session is not touched.
    */
-  | { type: 'compare'; id: number; a: string; b: string; script: string; scope: CompareScope };
+  | { type: 'compare'; id: number; a: string; b: string; script: string; scope: CompareScope }
+  /** The lessons (shipped and loaded); answered with 'lessons'. */
+  | { type: 'lessons' }
+  /** A teacher's lesson file (`source` names it in errors); answered with 'lesson-loaded' (and 'lessons' when it loaded). Changes nothing else. */
+  | { type: 'lesson-load'; id: number; text: string; source: string }
+  /** Open step `step` (0-based) of lesson `lesson` (teach/LessonRunner StepMode); answered with its console output and 'lesson-at'. */
+  | { type: 'lesson-open'; id: number; lesson: string; step: number; mode: StepMode }
+  /** Run console block `block` of the current step (its Run button). */
+  | { type: 'lesson-run-block'; id: number; block: number }
+  /** Check the answer to the current step's question (null for a `do` question); answered with 'lesson-check'. */
+  | { type: 'lesson-check'; id: number; answer: string | null }
+  /** Leave the lesson; the machine stays as it is. */
+  | { type: 'lesson-leave' };
 
 /** One thing the worker reports. */
 export type WorkerMessage =
@@ -66,9 +83,10 @@ export type WorkerMessage =
   | { type: 'ready'; protocolVersion: number; headers: string[] }
   /**
    * Console output for a command/action; `error` lines are reported at the prompt. `echo`: the
-   * console line that printed it, when the UI did not type it (a session replayed on import).
+   * console line that printed it, when the UI did not type it (a session replayed on import, a
+   * lesson's console block); `note` is shown beside the echo (default "replayed").
    */
-  | { type: 'output'; id: number; lines: string[]; error: boolean; echo?: string }
+  | { type: 'output'; id: number; lines: string[]; error: boolean; echo?: string; note?: string }
   /**
    * Firmware debugcon (DEBUG, port 0x402) lines since the previous message, with their running
    * sequence number. A line wider than the terminal comes wrapped: its rows joined by "\n".
@@ -86,7 +104,15 @@ export type WorkerMessage =
   /** A shipped header's text (null: no such header). */
   | { type: 'header'; name: string; text: string | null }
   /** The answer to 'compare': the aligned traces, or why there are none (a spec `platform` refuses, a bad script). */
-  | { type: 'compare'; id: number; result: CompareResult | null; error: string | null; notes: string[] };
+  | { type: 'compare'; id: number; result: CompareResult | null; error: string | null; notes: string[] }
+  /** Every lesson the worker knows (shipped first), and the errors of shipped files (none, normally). */
+  | { type: 'lessons'; lessons: Lesson[]; errors: string[] }
+  /** The answer to 'lesson-load': the lesson's id, or its errors (`file.md:14: ...`). */
+  | { type: 'lesson-loaded'; id: number; lessonId: string | null; errors: string[] }
+  /** Where the lesson stands after 'lesson-open' / 'lesson-leave' (lesson null: none), or why it could not open. */
+  | { type: 'lesson-at'; id: number; lesson: string | null; step: number; error: string | null }
+  /** The answer to 'lesson-check': right or wrong, each check with what it found; `error`: nothing to check. */
+  | { type: 'lesson-check'; id: number; lesson: string | null; step: number; ok: boolean; results: CheckResult[]; error: string | null };
 
 /**
  * What goes over the wire. Everything one UI message (or one slice of a running command)

@@ -20,6 +20,8 @@ import { CompareView } from './panels/CompareView';
 import { SourcePanel } from './panels/SourcePanel';
 import { CStackPanel } from './panels/CStackPanel';
 import { installSourceFollow, syncWorkspace } from './actions/sourceActions';
+import { LessonsPanel } from './lessons/LessonsPanel';
+import { installLessons } from './lessons/lessonActions';
 
 /** Where typing goes to a field of its own (not the terminal's, whose "?" the line editor handles). */
 function typingInField(e: KeyboardEvent): boolean {
@@ -89,15 +91,17 @@ export function App() {
   );
   useEffect(() => installTestHooks(), []);
   useEffect(() => installSourceFollow(), []);
+  useEffect(() => installLessons(), []);
   useGlobalKeys();
   useSessionPersistence();
   const termSize = useApp((s) => s.termSize);
   const sourceView = useApp((s) => s.sourceView);
+  const lessonsOpen = useApp((s) => s.lessonsOpen);
   // Both layouts stay mounted (the editor keeps its tabs' undo history) and CSS shows one; only
   // the CPUs panel moves: to the lower row in the Source view, where the editor and the call
   // stack with the locals take the upper row.
   return (
-    <div className={`app term-${termSize} view-${sourceView ? 'source' : 'machine'}`}>
+    <div className={`app term-${termSize} view-${sourceView ? 'source' : 'machine'}${lessonsOpen ? ' lessons-open' : ''}`}>
       <CommitProbe />
       <TopBar />
       <div className="row row-upper">
@@ -116,6 +120,7 @@ export function App() {
       <SmiListDialog />
       <CompareView />
       <KeysOverlay />
+      <LessonsPanel />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import '@xterm/xterm/css/xterm.css';
 import './styles/app.css';
 import './styles/source.css';
 import './styles/compare.css';
+import './styles/lessons.css';
 import { App } from './App';
 
 const root = document.getElementById('root');

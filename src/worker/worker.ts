@@ -9,6 +9,7 @@ import { clampColumns, DEFAULT_COLUMNS, wrap, wrapLines } from '../core/console/
 import { runCompare } from '../core/compare/CompareRun';
 import { Session } from '../core/console/Session';
 import { SHIPPED_HEADERS } from '../core/smmc/ShippedHeaders';
+import { handleLessonMessage, isLessonMessage, noteOutput } from './lessonHost';
 import { PROTOCOL_VERSION, type DebugAction, type UiToWorker, type ViewRequest, type ViewSnapshot, type WorkerMessage, type WorkerToUi } from '../protocol/messages';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -45,6 +46,7 @@ function workspaceReader() {
 }
 
 function post(msg: WorkerMessage): void {
+  noteOutput(msg); // a lesson's `output contains` check reads it
   outbox.push(fitToTerminal(msg));
 }
 
@@ -230,6 +232,14 @@ self.onmessage = (e: MessageEvent<UiToWorker>): void => {
 };
 
 function handle(msg: UiToWorker): void {
+  if (isLessonMessage(msg)) {
+    try {
+      handleLessonMessage(msg, { session: getSession, post, flush, stopRunning: stopPump });
+    } catch (err) {
+      reportError('id' in msg ? msg.id : 0, err);
+    }
+    return;
+  }
   switch (msg.type) {
     case 'hello': {
       post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, headers: Object.keys(SHIPPED_HEADERS).sort() });

@@ -11,6 +11,7 @@ import { useApp } from '../store/store';
 import { PHASE_LABEL } from './legend';
 import { SmiListButton } from './SmiListDialog';
 import { CompareButton } from './CompareView';
+import { LessonsButton } from '../lessons/LessonsPanel';
 
 /** The machine's virtual clock: only modelled waits (PiSmmCpuDxeSmm's sync timeouts) advance it. */
 function VirtualTime() {
@@ -309,6 +310,7 @@ export function TopBar() {
           <SessionButtons />
           <SmiListButton />
           <SourceToggle />
+          <LessonsButton />
         </div>
         <PlatformLine />
       </div>

@@ -8,10 +8,11 @@ import { createFollowSlice, type FollowSlice } from './followSlice';
 import { cPatch, createSourceSlice, type SourceSlice } from './sourceSlice';
 import { appendTermItems, createTerminalSlice, type TermItem, type TerminalSlice, type TermKind } from './terminalSlice';
 import { type CompareSlice, createCompareSlice } from './compareSlice';
+import { createLessonsSlice, isLessonWorkerMessage, lessonPatch, type LessonsSlice } from './lessonsSlice';
 import { EchoQueue } from './echoQueue';
 import { afterTerminalWrites } from './terminalWrites';
 
-export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice;
+export type AppState = MachineSlice & SelectionSlice & TerminalSlice & LayoutSlice & FollowSlice & SourceSlice & CompareSlice & LessonsSlice;
 
 export const appStore = createStore<AppState>()(() => ({
   ...createMachineSlice(),
@@ -21,6 +22,7 @@ export const appStore = createStore<AppState>()(() => ({
   ...createFollowSlice(),
   ...createSourceSlice(),
   ...createCompareSlice(),
+  ...createLessonsSlice(),
 }));
 
 /** Select the smallest value you need (=== equality), or wrap object picks in useShallow. */
@@ -77,7 +79,7 @@ function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
       return;
     case 'output':
       out.push(...echoes.beforeAnswer(msg.id));
-      if (msg.echo !== undefined) out.push({ kind: 'echo', lines: [msg.echo], note: 'replayed' });
+      if (msg.echo !== undefined) out.push({ kind: 'echo', lines: [msg.echo], note: msg.note ?? 'replayed' });
       if (msg.lines.length > 0) out.push({ kind: msg.error ? 'error' : 'output', lines: msg.lines });
       return;
     case 'log':
@@ -90,6 +92,10 @@ function terminalItems(msg: WorkerMessage, out: TermItem[]): void {
     case 'smi-list':
     case 'header':
     case 'compare':
+    case 'lessons':
+    case 'lesson-loaded':
+    case 'lesson-at':
+    case 'lesson-check':
       return;
     default: {
       const never: never = msg;
@@ -124,6 +130,11 @@ function machinePatch(s: AppState, msg: WorkerMessage): Partial<AppState> | null
     case 'compare':
       // Only the answer to the compare asked for last counts.
       return msg.id !== s.comparePending ? null : { comparePending: null, compareResult: msg.result, compareError: msg.error, compareNotes: msg.notes };
+    case 'lessons':
+    case 'lesson-loaded':
+    case 'lesson-at':
+    case 'lesson-check':
+      return isLessonWorkerMessage(msg) ? lessonPatch(s, msg) : null;
     default: {
       const never: never = msg;
       console.warn('unknown worker message', never);
