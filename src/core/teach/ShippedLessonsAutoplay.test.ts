@@ -181,3 +181,36 @@ describe('shipped lessons, played to the end', () => {
     }, 120_000);
   }
 });
+
+describe('shipped lessons: the editor steps check the edit, not only the Load', () => {
+  /** Opens steps 1..n of `id` in order (entering each, as Next does), with the learner's actions of `acts` (1-based). */
+  function playTo(id: string, n: number, acts: Record<number, LearnerAction>): { s: Session; runner: LessonRunner } {
+    const s = Session.create();
+    const runner = new LessonRunner();
+    for (let k = 0; k < n; k++) {
+      const r = runner.open(s, id, k, k === 0 ? 'replay' : 'enter');
+      if (!r.ok) throw new Error(r.error);
+      if (acts[k + 1]) expect(learnerActs(s, runner, acts[k + 1])).toEqual([]);
+    }
+    return { s, runner };
+  }
+
+  it('§7.5 seed-story: the template loaded unchanged (command 0x5A) does not answer 0x42 from CPU 2', () => {
+    const { s, runner } = playTo('seed-story', 7, { 6: { files: template(), lines: ['load MyHandler.inf'] }, 7: { lines: ['smi 0x42 0x07 --cpu 2 --run'] } });
+    const r = runner.check(s, null);
+    if ('error' in r) throw new Error(r.error);
+    expect(r.ok).toBe(false);
+    expect(r.results.find((x) => !x.ok)?.check).toContain('MyHandler');
+  });
+
+  it('§12.8 smram-lock: without the SmmIsBufferOutsideSmmValid check the attack writes into TSEG and the last question fails', () => {
+    const lesson = new LessonRunner().get('smram-lock')!;
+    const vulnerable = { ...template(), 'MyHandler.c': codeOf(lesson.steps[2])[0] };
+    const { s, runner } = playTo('smram-lock', 7, { 3: { files: vulnerable, lines: ['load MyHandler.inf'] } });
+    for (const b of runButtons(lesson.steps[6])) expect(runner.runBlock(s, b).ok).toBe(true);
+    const r = runner.check(s, null);
+    if ('error' in r) throw new Error(r.error);
+    expect(r.ok).toBe(false);
+    expect(s.exec('x 0x7F000000 0x8').lines.join(' ')).toContain('41 41 41 41 41 41 41 41');
+  });
+});
