@@ -4,6 +4,7 @@
  * included (prefixed "serial| " unless --log-prefix debugcon). Exits 1 with the line number on
  * the first bad line, 2 on usage errors.
  * `smiscope compare A B SCRIPT`: the script on two platforms, aligned (src/cli/compare.ts).
+ * `smiscope lesson FILE.md`: a lesson file's errors, and its console lines run step by step (src/cli/lesson.ts).
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,12 +13,14 @@ import type { Workspace } from '../core/cdriver/CModule';
 import { clampColumns } from '../core/console/Columns';
 import { Session } from '../core/console/Session';
 import { COMPARE_USAGE, compareCli } from './compare';
+import { lessonCli } from './lesson';
 import { parseRunArgs, runScript } from './run';
 
 function usage(): never {
   process.stderr.write(
     'usage: smiscope run FILE [--log-prefix serial|debugcon]   (FILE = - for standard input)\n' +
       '       smiscope compare A B SCRIPT   (the script on two platforms, aligned; `smiscope compare` alone explains)\n' +
+      '       smiscope lesson FILE.md   (checks a lesson file: its errors with their lines, then every step run)\n' +
       '       smiscope help\n' +
       '  Firmware lines are the debugcon log (OVMF DEBUG output on I/O port 0x402), prefixed "serial| "\n' +
       '  by default, or "debugcon| " with --log-prefix debugcon.\n',
@@ -34,7 +37,18 @@ function main(argv: string[]): void {
     const s = Session.create();
     if (ttyColumns !== undefined) s.columns = clampColumns(ttyColumns);
     process.stdout.write(s.exec('help').lines.join('\n') + '\n');
-    process.stdout.write(['', 'CLI, besides this console language:', '       smiscope run FILE [--log-prefix serial|debugcon]   runs a script (FILE - is stdin)', ...COMPARE_USAGE.map((l) => l.replace(/^usage: /, '       '))].join('\n') + '\n');
+    process.stdout.write(['', 'CLI, besides this console language:', '       smiscope run FILE [--log-prefix serial|debugcon]   runs a script (FILE - is stdin)', '       smiscope lesson FILE.md   checks a lesson file (errors with their lines, then every step run)', ...COMPARE_USAGE.map((l) => l.replace(/^usage: /, '       '))].join('\n') + '\n');
+    return;
+  }
+  if (cmd === 'lesson' && rest.length === 1) {
+    let text: string;
+    try {
+      text = readFileSync(rest[0], 'utf8');
+    } catch (e) {
+      process.stderr.write(`smiscope: cannot read ${rest[0]}: ${(e as Error).message}\n`);
+      process.exit(2);
+    }
+    process.exitCode = lessonCli(text, rest[0], (s) => process.stdout.write(s));
     return;
   }
   if (cmd === 'compare') {

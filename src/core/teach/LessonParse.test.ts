@@ -217,3 +217,17 @@ describe('lesson format v1: each error class names its line', () => {
     expect(checkLessonSet([a.lesson, b.lesson])).toEqual(['b.md:2: duplicate lesson id "tiny" (also in a.md:2)']);
   });
 });
+
+describe('lesson format v1: the README', () => {
+  it('lesson format: the example lesson of README "Lesson files (format v1)" parses, its comments aside', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+    const m = /## Lesson files \(format v1\)[\s\S]*?````markdown\n([\s\S]*?)\n````/.exec(readme);
+    expect(m).not.toBeNull();
+    const r = parseLesson(m![1], 'README.md');
+    if (!r.ok) throw new Error(r.errors.map((e) => formatLessonError('README.md', e)).join('\n'));
+    expect([r.lesson.id, r.lesson.platform, r.lesson.level, r.lesson.minutes, r.lesson.steps.length]).toEqual(['apm-first', 'ovmf --cpus 2', 'beginner', 5, 2]);
+    expect(r.lesson.steps[0].blocks.find((b) => b.kind === 'open')).toMatchObject({ panel: 'savestate', cpu: 1 });
+  });
+});

@@ -45,9 +45,10 @@ interface KeyLine {
 
 /**
  * `key: value` lines; an indented line continues the value above it (long prompts and reveals).
- * Blank lines and `#` comment lines are skipped.
+ * Blank lines and `#` comment lines are skipped; with `comments` (the front matter, open blocks,
+ * whose values never hold one) a " # ..." after a value is a comment too.
  */
-function keyLines(lines: string[], firstLine: number, what: string, errors: LessonError[]): KeyLine[] {
+function keyLines(lines: string[], firstLine: number, what: string, errors: LessonError[], comments = false): KeyLine[] {
   const out: KeyLine[] = [];
   lines.forEach((raw, i) => {
     const line = firstLine + i;
@@ -62,7 +63,7 @@ function keyLines(lines: string[], firstLine: number, what: string, errors: Less
       errors.push({ line, message: `expected "key: value" in ${what}, found "${raw.trim()}"` });
       return;
     }
-    out.push({ key: m[1], value: m[2].trim(), line });
+    out.push({ key: m[1], value: (comments ? m[2].replace(/\s+#\s.*$/, '') : m[2]).trim(), line });
   });
   return out;
 }
@@ -79,7 +80,7 @@ function parseFrontMatter(lines: string[], errors: LessonError[]): { meta: Parti
   }
   const meta: Partial<Lesson> & { idLine: number } = { idLine: 1 };
   const seen = new Set<string>();
-  for (const { key, value, line } of keyLines(lines.slice(1, close), 2, 'the front matter', errors)) {
+  for (const { key, value, line } of keyLines(lines.slice(1, close), 2, 'the front matter', errors, true)) {
     if (!(FRONT_KEYS as readonly string[]).includes(key)) {
       errors.push({ line, message: `unknown front matter key "${key}" (keys: ${FRONT_KEYS.join(', ')})` });
       continue;
@@ -162,7 +163,7 @@ function parseConsole(info: string, body: string[], line: number, errors: Lesson
 function parseOpen(body: string[], line: number, errors: LessonError[]): LessonBlock {
   const block = { kind: 'open' as const, panel: null as LessonPanel | null, cpu: null as number | null, sample: null as string | null, line };
   const seen = new Set<string>();
-  for (const { key, value, line: at } of keyLines(body, line + 1, 'an open block', errors)) {
+  for (const { key, value, line: at } of keyLines(body, line + 1, 'an open block', errors, true)) {
     if (!(OPEN_KEYS as readonly string[]).includes(key)) {
       errors.push({ line: at, message: `unknown key "${key}" in an open block (keys: ${OPEN_KEYS.join(', ')})` });
       continue;

@@ -43,8 +43,15 @@ export function lessonById(id: string | null | undefined): Lesson | null {
   return appStore.getState().lessons.find((l) => l.id === id) ?? null;
 }
 
+/** The timeline's "this step" starts at the event the debugger stands on (as for a typed command). */
+function markStepStart(): void {
+  const snap = appStore.getState().snapshot;
+  if (snap) appStore.setState({ pendingStepFrom: snap.status.eventSeq });
+}
+
 /** Opens step `step` (0-based) of `id`. */
 export function openLesson(id: string, step: number, mode: StepMode): void {
+  if (mode === 'enter') markStepStart();
   const reqId = newRequestId();
   appStore.setState({ lessonPending: reqId, lessonError: null, lessonCheck: null });
   setLessonsOpen(true);
@@ -69,6 +76,7 @@ export function leaveLesson(): void {
 }
 
 export function runLessonBlock(block: number): void {
+  markStepStart();
   post({ type: 'lesson-run-block', id: newRequestId(), block });
 }
 
