@@ -72,12 +72,12 @@ async function ready(page: Page): Promise<void> {
 
 test('a lesson step opens from its URL in a fresh profile; a choice question is answered wrongly, then rightly', async ({ page }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
-  await page.goto('/#lesson=first-smi&step=4');
+  await page.goto('/#lesson=first-smi&step=5');
   const panel = page.getByTestId('lessons-panel');
   await expect(panel).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('lesson-step-title')).toHaveText('One CPU leads: the monarch', { timeout: 30_000 });
-  await expect(page.getByTestId('lesson-step-count')).toHaveText('Step 4 of 6');
-  // Steps 1..3 were replayed: the SMI raised by CPU 1 is paused at the rendezvous.
+  await expect(page.getByTestId('lesson-step-title')).toHaveText('The rendezvous and the monarch', { timeout: 30_000 });
+  await expect(page.getByTestId('lesson-step-count')).toHaveText('Step 5 of 9');
+  // Steps 1..4 were replayed: the SMI raised by CPU 1 is paused at the rendezvous.
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'paused');
   await expect(page.getByTestId('status')).toContainText('rendezvous');
   await page.getByTestId('lesson-choice-1').click();
@@ -88,20 +88,20 @@ test('a lesson step opens from its URL in a fresh profile; a choice question is 
   await expect(page.getByTestId('lesson-result')).toHaveAttribute('data-ok', 'true');
   await expect(page.getByTestId('lesson-reveal')).toContainText('PlatformSmmBspElection');
   await page.screenshot({ path: 'test-results/screens/lessons-question-1366x768.png' });
-  // Next runs step 5 on the machine as it is; the URL follows.
+  // Next runs step 6 on the machine as it is; the URL follows.
   await page.getByTestId('lesson-next').click();
-  await expect(page.getByTestId('lesson-step-title')).toHaveText('The handlers run');
-  await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=first-smi&step=5');
+  await expect(page.getByTestId('lesson-step-title')).toHaveText('SmmEntryPoint and the handlers');
+  await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=first-smi&step=6');
   // A reload restores the machine (autosave) and the step without replaying it.
   await page.reload();
-  await expect(page.getByTestId('lesson-step-title')).toHaveText('The handlers run', { timeout: 30_000 });
-  await expect(page.getByTestId('lesson-step-dot-4')).toHaveClass(/right/);
+  await expect(page.getByTestId('lesson-step-title')).toHaveText('SmmEntryPoint and the handlers', { timeout: 30_000 });
+  await expect(page.getByTestId('lesson-step-dot-5')).toHaveClass(/right/);
 });
 
 test("a teacher's lesson file with an error is refused with its line; nothing changes", async ({ page }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await page.goto('/#lesson=first-smi&step=2');
-  await expect(page.getByTestId('lesson-step-title')).toHaveText('The OS writes to port 0xB2', { timeout: 30_000 });
+  await expect(page.getByTestId('lesson-step-title')).toHaveText('Writing to port 0xB2', { timeout: 30_000 });
   await ready(page);
   const status = await page.getByTestId('status').textContent();
   await page.getByTestId('lesson-all').click();
@@ -112,7 +112,7 @@ test("a teacher's lesson file with an error is refused with its line; nothing ch
   await page.screenshot({ path: 'test-results/screens/lessons-error-1366x768.png' });
   // The lesson and the machine are where they were.
   await page.getByTestId('lesson-continue-first-smi').click();
-  await expect(page.getByTestId('lesson-step-title')).toHaveText('The OS writes to port 0xB2');
+  await expect(page.getByTestId('lesson-step-title')).toHaveText('Writing to port 0xB2');
   await expect(page.getByTestId('status')).toHaveText(status ?? '');
 });
 
@@ -159,7 +159,7 @@ for (const [w, h] of SIZES) {
   test(`screenshots: the Lessons panel at ${w}x${h}`, async ({ page }) => {
     await page.setViewportSize({ width: w, height: h });
     await page.goto('/#lesson=first-smi&step=3');
-    await expect(page.getByTestId('lesson-step-title')).toHaveText('Every CPU enters SMM', { timeout: 30_000 });
+    await expect(page.getByTestId('lesson-step-title')).toHaveText('SMI# reaches every CPU', { timeout: 30_000 });
     await ready(page);
     await page.waitForTimeout(2000); // the panel outline of the step's `open` block fades
     // The panel and the page fit the screen: nothing scrolls sideways.
