@@ -397,8 +397,8 @@ export function HandlersPanel() {
   const lastSmi = useApp((s) => s.snapshot?.lastSmi ?? null);
   const problems = tables.modules.filter((m) => MODULE_STATE[m.state].problem).length;
   const asked = (tables.missingProtocols ?? NO_MISSING).filter((p) => p.askedBy.length > 0).length;
-  const tabs: { id: HandlersTab; label: string; count: number; alert?: number; alertTitle?: string }[] = [
-    { id: 'mmi', label: 'MMI handlers', count: tables.handlers.length },
+  const tabs: { id: HandlersTab; label: string; short?: string; count: number; alert?: number; alertTitle?: string }[] = [
+    { id: 'mmi', label: 'MMI handlers', short: 'Handlers', count: tables.handlers.length },
     { id: 'protocols', label: 'Protocols', count: tables.protocols.length, alert: asked, alertTitle: `${asked} GUID(s) modules looked up or depend on that nobody installed` },
     { id: 'modules', label: 'Modules', count: tables.modules.length, alert: problems, alertTitle: `${problems} module(s) not dispatched, failed or hung` },
   ];
@@ -418,7 +418,15 @@ export function HandlersPanel() {
               onClick={() => appStore.setState({ handlersTab: t.id })}
               title={t.alert ? t.alertTitle : undefined}
             >
-              {t.label} <span className="tab-count">{t.count}</span>
+              {t.short ? (
+                <>
+                  <span className="tab-long">{t.label}</span>
+                  <span className="tab-short">{t.short}</span>
+                </>
+              ) : (
+                t.label
+              )}{' '}
+              <span className="tab-count">{t.count}</span>
               {t.alert ? <span className="tab-alert">{t.alert}</span> : null}
             </button>
           ))}
