@@ -129,7 +129,7 @@ test('after a boot the panel says what the boot did; on pch the explanation foll
   await expect(page.getByTestId('explain-title')).toHaveText('The boot is done: the OS runs');
   await typeInTerminal(page, 'platform pch --cpus 2');
   await expect(page.locator('[data-testid^="cpu-tile-"]')).toHaveCount(2, { timeout: 30_000 });
-  await expect(page.getByTestId('explain-sentences')).toContainText(/The boot itself made \d+ SMIs\./);
+  await expect(page.getByTestId('explain-sentences')).toContainText(/The boot itself made \d+ SMIs?\./);
   await typeInTerminal(page, 'smi 0x04 --cpu 1');
   await expect(page.getByTestId('explain-title')).toHaveText('CPU 1 writes the data byte to port 0xB3');
   await expect(await stepEvent(page)).toBe('CPU 1 writes 0x04 to 0xB2: an SMI is raised');

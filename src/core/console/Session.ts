@@ -110,6 +110,7 @@ export class Session extends Debugger {
       transcript.push({ kind: 'command', line: file.commands[i], lines, error: false });
       log();
     }
+    this.retireLog(); // the trial's machine replaces this one: a new log
     this.setTimeline(trial.tl);
     Object.assign(this, { m: trial.m, hist: trial.hist, platform: trial.platform, run: trial.run, smis: trial.smis, hangCause: trial.hangCause, eventSeq: trial.eventSeq, runStartSeq: trial.runStartSeq, bootEvents: trial.bootEvents, bootBreakpoints: trial.bootBreakpoints, lastEvent: trial.lastEvent, breakpoints: trial.breakpoints, nextBreakpointId: trial.nextBreakpointId, history: trial.history, pendingSlice: null });
     this.platformEpoch++;

@@ -58,6 +58,7 @@ export class Debugger extends DebuggerBase {
       BOOT_CACHE.delete(key);
       BOOT_CACHE.set(key, cached); // most recently used last
       const { hist, live } = History.fromBoot(cached.rec, this.historyLimits);
+      this.retireLog();
       this.m = machineFromState(live, defs, smiLifecycle);
       this.afterReset();
       this.hist = hist;
@@ -69,6 +70,7 @@ export class Debugger extends DebuggerBase {
       this.hangCause = cached.hangCause;
       return [...cached.out];
     }
+    this.retireLog();
     this.m = createMachine(config);
     this.afterReset();
     this.startHistory();
@@ -95,6 +97,7 @@ export class Debugger extends DebuggerBase {
     moduleDefs(config);
     this.platform = opts;
     this.bootBreakpoints = this.breakpoints.map((b) => breakLine(b.spec));
+    this.retireLog();
     this.m = createMachine(config);
     this.afterReset();
     this.startHistory();

@@ -5,6 +5,7 @@
 
 import type { Workspace } from '../cdriver/CModule';
 import { type Accel,describeLayout } from '../machine/SaveStateMap';
+import { SERIAL_LOG_LIMIT } from '../machine/Debugcon';
 import { touchCow } from '../machine/Memory';
 import type { Gen,Phase,TraceEvent } from '../pi/Fw';
 import type { ArrivalOrder,Machine,PlatformConfig,PlatformName } from '../pi/Platform';
@@ -88,6 +89,14 @@ export abstract class DebuggerBase {
   bootBreakpoints: string[] = [];
   protected cursor: ViewCursor = { layoutEpoch: -1, regionsVersion: -1, tablesVersion: -1, timelineEpoch: -1, timelineSent: 0, seq: 0 };
   protected logDrained = 0;
+  /**
+   * Lines the earlier machines of this session logged: each boot (`platform`, `reset`, a `load`
+   * that reboots, a loaded session file) starts a new debugcon log numbered from 0, so with the
+   * current log's end this counts every line the session has produced (logCount).
+   */
+  private logBase = 0;
+  /** The last lines of those earlier logs (at most SERIAL_LOG_LIMIT), ending at line logBase. */
+  private retired: string[] = [];
   protected pendingSlice: { target: StepGranularity | 'continue'; remaining: number } | null = null;
   /** `watch EXPR`: C expressions shown at every stop in C. */
   watches: { id: number; expr: string }[] = [];
@@ -202,6 +211,38 @@ export abstract class DebuggerBase {
     this.pendingSlice = null;
     const e = this.lastEvent;
     return { lines: was && e ? [`paused: [${e.phase}] ${e.text}`] : ['nothing is running'], error: false };
+  }
+
+  /**
+   * How many firmware log lines this session has produced, counted over reboots (a mark for
+   * logSince; it only goes back when `back` rewinds the current machine's log).
+   */
+  logCount(): number {
+    const ser = this.m.s.serial;
+    return this.logBase + ser.firstSeq + ser.lines.length;
+  }
+
+  /**
+   * The firmware log lines since `mark` (a logCount() value): the kept lines of the machines a
+   * reboot replaced, then the current machine's log (the whole of it when it booted after the mark).
+   */
+  logSince(mark: number): string[] {
+    const ser = this.m.s.serial;
+    const out: string[] = [];
+    if (mark < this.logBase) out.push(...this.retired.slice(Math.max(0, mark - (this.logBase - this.retired.length))));
+    const from = Math.max(0, mark - this.logBase - ser.firstSeq);
+    out.push(...ser.lines.slice(from));
+    return out;
+  }
+
+  /** Before a new machine replaces this one: its log joins the lines of earlier machines (logCount, logSince). */
+  protected retireLog(): void {
+    const ser = this.m?.s.serial;
+    if (!ser) return;
+    if (ser.firstSeq > 0) this.retired = [...ser.lines];
+    else this.retired.push(...ser.lines);
+    if (this.retired.length > SERIAL_LOG_LIMIT) this.retired.splice(0, this.retired.length - SERIAL_LOG_LIMIT);
+    this.logBase += ser.firstSeq + ser.lines.length;
   }
 
   drainLog(): { firstSeq: number; lines: string[] } {

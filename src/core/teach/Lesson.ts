@@ -77,6 +77,8 @@ export interface Lesson {
   platform: string | null;
   level: LessonLevel | null;
   minutes: number | null;
+  /** Its place in the course (`order: N`): lessons with one come first, lowest first; then the others, by id (lessonOrder). */
+  order: number | null;
   /** Markdown before the first step. */
   intro: string;
   steps: LessonStep[];
@@ -97,6 +99,20 @@ export type LessonParseResult = { ok: true; lesson: Lesson } | { ok: false; erro
 /** `first-smi.md:14: unknown question kind "pick"`. */
 export function formatLessonError(source: string, e: LessonError): string {
   return e.line > 0 ? `${source}:${e.line}: ${e.message}` : `${source}: ${e.message}`;
+}
+
+/**
+ * The course order of a list of lessons (README "Lessons: the file format", `order`): those with an
+ * `order` first, lowest first, then those without; ties and the rest by id (code-unit order, the
+ * same in every locale). A new array; the list given is untouched.
+ */
+export function lessonOrder<T extends Pick<Lesson, 'id' | 'order'>>(lessons: readonly T[]): T[] {
+  const byId = (a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return [...lessons].sort((a, b) => {
+    if (a.order !== null && b.order !== null && a.order !== b.order) return a.order - b.order;
+    if ((a.order === null) !== (b.order === null)) return a.order === null ? 1 : -1;
+    return byId(a, b);
+  });
 }
 
 /** The question of a step (a step asks at most one). */

@@ -102,6 +102,34 @@ describe('lesson checks: evaluation', () => {
     expect(holds('state lastSmi.command == answer', '5')).toBe(true);
   });
 
+  it('issue 9 §3 checks: an answer "true" / "false" equals a JSON boolean, "null" null, a number-like answer a number (case and spaces aside)', () => {
+    expect(holds('state smram.locked == answer', 'true')).toBe(true);
+    expect(holds('state smram.locked == answer', ' True ')).toBe(true);
+    expect(holds('state smram.locked == answer', 'false')).toBe(false);
+    expect(holds('state smram.locked != answer', 'false')).toBe(true);
+    expect(holds('state smram.locked == answer', 'yes')).toBe(false);
+    const more = { state: { ...STATE, open: false, hang: null, ratio: 1.5, flags: [false, true], counts: [3, 7] } };
+    expect(holds('state open == answer', 'FALSE', more)).toBe(true);
+    expect(holds('state open == answer', 'true', more)).toBe(false);
+    expect(holds('state hang == answer', 'null', more)).toBe(true);
+    expect(holds('state hang == answer', '0', more)).toBe(false);
+    expect(holds('state lastSmi.bsp == answer', '0')).toBe(true);
+    expect(holds('state lastSmi.bsp == answer', ' 0 ')).toBe(true);
+    expect(holds('state lastSmi.bsp == answer', '0x0')).toBe(true);
+    expect(holds('state lastSmi.bsp == answer', '1')).toBe(false);
+    expect(holds('state ratio == answer', '1.5', more)).toBe(true);
+    expect(holds('state ratio == answer', '1.50', more)).toBe(true);
+    expect(holds('state ratio == answer', '1.6', more)).toBe(false);
+    expect(holds('state flags contains answer', 'true', more)).toBe(true);
+    expect(holds('state counts contains answer', '7', more)).toBe(true);
+    expect(holds('state counts contains answer', '5', more)).toBe(false);
+    // Strings stay strings: "true" is not the string "dependent"; the loose string rule is unchanged.
+    expect(holds('state modules[1].state == answer', ' Dependent ')).toBe(true);
+    expect(holds('state modules[1].state == answer', 'true')).toBe(false);
+    // A literal true in the check is not loose: it equals the boolean only.
+    expect(holds('state smram.locked == true')).toBe(true);
+  });
+
   it('checks: a failed check says in words what was found and what it wants', () => {
     const r = evaluateCheck(check('state cpus[1].rax == answer.number'), ctx('30'));
     expect(r).toEqual({ ok: false, check: 'state cpus[1].rax == answer.number', detail: 'cpus[1].rax is "0x1F"; the check wants == 0x1E (30)' });

@@ -9,7 +9,8 @@
  *
  * OP is ==, !=, contains, matches, <, <=, >, >=. VALUE is a JSON literal, a 0x.. number (compared
  * numerically with the "0x.." strings of `state --json`), a /regex/ (matches), or the learner's
- * answer: `answer` (as chosen or typed), `answer.cpu` ("CPU 2" gives 2), `answer.number` (a typed
+ * answer: `answer` (as chosen or typed; "true", "false", "null" and a number equal the JSON value
+ * they spell), `answer.cpu` ("CPU 2" gives 2), `answer.number` (a typed
  * "0x1F" or "31" gives 31).
  */
 
@@ -186,12 +187,27 @@ function expected(value: CheckValue, answer: string | null): { v: unknown; numer
   return n === null ? { error: `"${answer}" is not a number (type 0x.. hex or decimal)` } : { v: n, numeric: true };
 }
 
-/** Equality as a teacher means it: numbers and "0x.." strings by value, strings exactly (an answer ignoring case). */
+/** A decimal number as typed ("31", "-2", "1.5", "2e3"), or null. */
+function decimalNumber(text: string): number | null {
+  return /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(text) ? Number(text) : null;
+}
+
+/**
+ * Equality as a teacher means it: numbers and "0x.." strings by value, strings exactly (an answer
+ * ignoring case and the spaces around it). An answer is text, so it also equals the JSON value it
+ * spells: "true" / "false" a boolean, "null" null, "1.5" or "31" a number.
+ */
 function same(actual: unknown, want: unknown, numeric: boolean, loose: boolean): boolean {
   if (numeric) {
     const a = toBig(actual);
     const b = toBig(want);
     if (a !== null && b !== null) return a === b;
+  }
+  if (loose && typeof want === 'string' && typeof actual !== 'string') {
+    const w = want.trim().toLowerCase();
+    if (typeof actual === 'boolean') return w === String(actual);
+    if (actual === null) return w === 'null';
+    if (typeof actual === 'number') return decimalNumber(w) === actual;
   }
   if (typeof actual === 'string' && typeof want === 'string') return loose ? actual.trim().toLowerCase() === want.toLowerCase() : actual === want;
   if (typeof want === 'bigint') return false;

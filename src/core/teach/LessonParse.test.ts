@@ -3,7 +3,7 @@
  * and blocks; every error class of the format is reported with its line.
  */
 import { describe, expect, it } from 'vitest';
-import { formatLessonError, type Lesson, stepQuestion } from './Lesson';
+import { formatLessonError, type Lesson, lessonOrder, stepQuestion } from './Lesson';
 import { checkLessonSet, parseLesson } from './LessonParse';
 
 const GOOD = `---
@@ -120,7 +120,7 @@ describe('lesson format v1: each error class names its line', () => {
 
   it('format: a bad front matter line, an unknown key, a key twice', () => {
     expect(errorsOf(edit('level: beginner', 'this is no key'))).toEqual(['l.md:6: expected "key: value" in the front matter, found "this is no key"']);
-    expect(errorsOf(edit('level: beginner', 'author: me'))).toEqual(['l.md:6: unknown front matter key "author" (keys: id, title, summary, platform, level, minutes)']);
+    expect(errorsOf(edit('level: beginner', 'author: me'))).toEqual(['l.md:6: unknown front matter key "author" (keys: id, title, summary, platform, level, minutes, order)']);
     expect(errorsOf(edit('level: beginner', 'title: again'))).toEqual(['l.md:6: front matter key "title" given twice']);
   });
 
@@ -135,6 +135,22 @@ describe('lesson format v1: each error class names its line', () => {
     expect(errorsOf(edit('level: beginner', 'level: expert'))).toEqual(['l.md:6: unknown level "expert" (levels: beginner, intermediate, advanced)']);
     expect(errorsOf(edit('minutes: 5', 'minutes: soon'))).toEqual(['l.md:7: minutes "soon" is not a whole number of minutes (1..600)']);
     expect(errorsOf(edit('platform: ovmf --cpus 4', 'platform: bochs'))).toEqual(['l.md:5: unknown platform "bochs" (available: ovmf, ovmf-swdispatch, pch)']);
+  });
+
+  it('issue 9 §3 format: `order: N` places a lesson in the course; a bad order is an error with its line', () => {
+    const r = parseLesson(edit('minutes: 5', 'minutes: 5\norder: 3'), 'l.md');
+    expect(r.ok && r.lesson.order).toBe(3);
+    const none = parseLesson(GOOD, 'l.md');
+    expect(none.ok && none.lesson.order).toBe(null);
+    expect(errorsOf(edit('minutes: 5', 'minutes: 5\norder: first'))).toEqual(['l.md:8: order "first" is not a whole number (the lesson\'s place in the course: 1, 2, ...)']);
+    expect(errorsOf(edit('minutes: 5', 'minutes: 5\norder: 1.5'))).toEqual(['l.md:8: order "1.5" is not a whole number (the lesson\'s place in the course: 1, 2, ...)']);
+  });
+
+  it('issue 9 §3 format: course order: lessons with an order first (lowest first), then those without, ties and the rest by id', () => {
+    const l = (id: string, order: number | null) => ({ id, order });
+    const list = [l('zeta', null), l('b', 2), l('alpha', null), l('c', 1), l('a', 2)];
+    expect(lessonOrder(list).map((x) => x.id)).toEqual(['c', 'a', 'b', 'alpha', 'zeta']);
+    expect(list.map((x) => x.id)).toEqual(['zeta', 'b', 'alpha', 'c', 'a']); // untouched
   });
 
   it('format: a step with no text (its heading line)', () => {
@@ -227,7 +243,7 @@ describe('lesson format v1: the README', () => {
     expect(m).not.toBeNull();
     const r = parseLesson(m![1], 'README.md');
     if (!r.ok) throw new Error(r.errors.map((e) => formatLessonError('README.md', e)).join('\n'));
-    expect([r.lesson.id, r.lesson.platform, r.lesson.level, r.lesson.minutes, r.lesson.steps.length]).toEqual(['apm-first', 'ovmf --cpus 2', 'beginner', 5, 2]);
+    expect([r.lesson.id, r.lesson.platform, r.lesson.level, r.lesson.minutes, r.lesson.order, r.lesson.steps.length]).toEqual(['apm-first', 'ovmf --cpus 2', 'beginner', 5, 1, 2]);
     expect(r.lesson.steps[0].blocks.find((b) => b.kind === 'open')).toMatchObject({ panel: 'savestate', cpu: 1 });
   });
 });

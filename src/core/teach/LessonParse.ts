@@ -28,7 +28,7 @@ import {
 } from './Lesson';
 import { parseCheck } from './LessonCheck';
 
-const FRONT_KEYS = ['id', 'title', 'summary', 'platform', 'level', 'minutes'] as const;
+const FRONT_KEYS = ['id', 'title', 'summary', 'platform', 'level', 'minutes', 'order'] as const;
 const QUESTION_KEYS = ['kind', 'prompt', 'choices', 'check', 'hint', 'reveal'] as const;
 const OPEN_KEYS = ['panel', 'cpu', 'sample'] as const;
 /** Fenced blocks shown as code and never run. */
@@ -122,6 +122,10 @@ function parseFrontMatter(lines: string[], errors: LessonError[]): { meta: Parti
       case 'minutes':
         if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 600) errors.push({ line, message: `minutes "${value}" is not a whole number of minutes (1..600)` });
         meta.minutes = Number(value);
+        break;
+      case 'order':
+        if (!/^-?\d{1,6}$/.test(value)) errors.push({ line, message: `order "${value}" is not a whole number (the lesson's place in the course: 1, 2, ...)` });
+        meta.order = Number(value);
         break;
     }
   }
@@ -338,6 +342,7 @@ export function parseLesson(text: string, sourceName: string): LessonParseResult
       platform: m.platform ?? null,
       level: m.level ?? null,
       minutes: m.minutes ?? null,
+      order: m.order ?? null,
       intro: intro.join('\n').trim(),
       steps,
       source: sourceName,

@@ -121,4 +121,101 @@ describe('lesson runner', () => {
     expect(r.lesson).toBe(null);
     expect(JSON.stringify(stateJson(s))).toBe(st);
   });
+
+  /** A lesson whose second step reboots with a sample module; `check` is that step's check. */
+  const rebooting = (check: string) => `---
+id: reboot-log
+title: A step that reboots
+summary: The log since the step began survives a reboot.
+platform: ovmf --cpus 2
+---
+
+## Before
+
+A software SMI on the first machine.
+
+\`\`\`console
+smi 0x01 --run
+\`\`\`
+
+## Reboot
+
+A new machine with a sample module.
+
+\`\`\`console
+platform ovmf --cpus 4 --module RootMmiSample
+\`\`\`
+
+\`\`\`question
+kind: do
+prompt: Look at the log.
+check: ${check}
+reveal: Done.
+\`\`\`
+
+## After
+
+Another SMI, no reboot.
+
+\`\`\`console
+smi 0x01 --run
+\`\`\`
+
+\`\`\`question
+kind: do
+prompt: Look again.
+check: ${check}
+reveal: Done.
+\`\`\`
+`;
+
+  const checked = (check: string, step: number, mode: 'replay' | 'enter' = 'replay') => {
+    const s = Session.create();
+    const r = new LessonRunner();
+    expect(r.load(rebooting(check), 'reboot.md').ok).toBe(true);
+    if (mode === 'enter') for (let k = 0; k <= step; k++) r.open(s, 'reboot-log', k, k === 0 ? 'replay' : 'enter');
+    else r.open(s, 'reboot-log', step, 'replay');
+    return r.check(s, null);
+  };
+
+  it('§12.9 issue 9 §3: a step that reboots (`platform ... --module RootMmiSample`): a log check sees the lines of the new boot', () => {
+    expect(checked('log contains "RootMmiSample.efi"', 1)).toMatchObject({ ok: true });
+    expect(checked('log contains "RootMmiSample.efi"', 1, 'enter')).toMatchObject({ ok: true });
+    expect(checked('log matches /OVMF X64, 4 CPU\\(s\\)/', 1, 'enter')).toMatchObject({ ok: true });
+  });
+
+  it('§12.9 issue 9 §3: a line logged only before the step began is not "since the step began", reboot or not', () => {
+    // The first boot's banner (2 CPUs) came before the rebooting step.
+    const r1 = checked('log matches /OVMF X64, 2 CPU\\(s\\)/', 1, 'enter');
+    expect(r1).toMatchObject({ ok: false });
+    expect('ok' in r1 && r1.results[0].detail).toMatch(/^no line of the firmware log since this step began matches/);
+    // The next step does not reboot: the reboot's lines came before it.
+    expect(checked('log contains "RootMmiSample.efi"', 2, 'enter')).toMatchObject({ ok: false });
+    expect(checked('log contains "RootMmiSample.efi"', 2)).toMatchObject({ ok: false });
+  });
+
+  it('§12.9 issue 9 §3: the learner reboots by hand in a do step (`platform ... --module`, then `reset`): both new logs count', () => {
+    const s = Session.create();
+    const r = new LessonRunner();
+    r.load(rebooting('log contains "RootMmiSample.efi"'), 'reboot.md');
+    r.open(s, 'reboot-log', 0, 'replay');
+    r.open(s, 'reboot-log', 2, 'resume'); // marks the step on the 2-CPU machine, runs nothing
+    expect(r.check(s, null)).toMatchObject({ ok: false });
+    expect(s.exec('platform ovmf --cpus 2 --module RootMmiSample').error).toBe(false);
+    expect(s.exec('reset').error).toBe(false); // a second new log: the first one's lines are kept
+    const log = s.logSince(0);
+    expect(log.filter((l) => l.includes('RootMmiSample.efi')).length).toBe(2);
+    expect(r.check(s, null)).toMatchObject({ ok: true });
+  });
+
+  it('§12.9 the session counts its log lines over reboots: logCount only grows, logSince(logCount()) is empty', () => {
+    const s = Session.create();
+    const a = s.logCount();
+    expect(s.logSince(a)).toEqual([]);
+    s.exec('reset');
+    const b = s.logCount();
+    expect(b).toBeGreaterThan(a);
+    expect(s.logSince(a)).toEqual(s.m.s.serial.lines);
+    expect(s.logSince(b)).toEqual([]);
+  });
 });

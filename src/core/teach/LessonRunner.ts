@@ -11,12 +11,12 @@
 import { RUN_SLICE } from '../console/Console';
 import type { Session, TranscriptItem } from '../console/Session';
 import { stateJson } from '../console/StateJson';
-import { formatLessonError, type Lesson, type LessonStep, stepQuestion } from './Lesson';
+import { formatLessonError, type Lesson, lessonOrder, type LessonStep, stepQuestion } from './Lesson';
 import { type CheckResult, evaluateChecks } from './LessonCheck';
 import { checkLessonSet, parseLesson } from './LessonParse';
 import { SHIPPED_LESSON_FILES } from './ShippedLessons';
 
-/** The shipped lessons, parsed (in file-name order), and every error they have (file:line: message). */
+/** The shipped lessons, parsed (in course order: Lesson.ts lessonOrder), and every error they have (file:line: message). */
 export function shippedLessons(): { lessons: Lesson[]; errors: string[] } {
   const lessons: Lesson[] = [];
   const errors: string[] = [];
@@ -26,7 +26,7 @@ export function shippedLessons(): { lessons: Lesson[]; errors: string[] } {
     else errors.push(...r.errors.map((e) => formatLessonError(name, e)));
   }
   errors.push(...checkLessonSet(lessons));
-  return { lessons, errors };
+  return { lessons: lessonOrder(lessons), errors };
 }
 
 /** How a step is entered: on the machine as it is (Next), replayed from the lesson's start (a URL, Back, Restart), or only marked (after a reload that restored the machine). */
@@ -53,8 +53,9 @@ export class LessonRunner {
     this.shippedErrors = shipped.errors;
   }
 
+  /** Every lesson in course order (`order`, then id: Lesson.ts lessonOrder), shipped and loaded alike. */
   lessons(): Lesson[] {
-    return [...this.library.values()];
+    return lessonOrder([...this.library.values()]);
   }
 
   get(id: string): Lesson | null {
@@ -80,9 +81,14 @@ export class LessonRunner {
     this.output = [];
   }
 
+  /**
+   * Marks the step's start. The log mark counts every line the session has logged (Session
+   * logCount), so a `platform`, `reset` or rebooting `load` in the step, which starts a new
+   * debugcon log, does not hide the lines after it from a `log` check. The output is the runner's
+   * own list of what the console printed, which no reboot clears.
+   */
   private mark(s: Session): void {
-    const ser = s.m.s.serial;
-    this.logMark = ser.firstSeq + ser.lines.length;
+    this.logMark = s.logCount();
     this.output = [];
   }
 
@@ -146,8 +152,7 @@ export class LessonRunner {
     const step = this.lesson?.steps[this.step];
     const q = step ? stepQuestion(step) : null;
     if (!q) return { error: 'this step asks no question' };
-    const ser = s.m.s.serial;
-    const log = ser.lines.slice(Math.max(0, this.logMark - ser.firstSeq));
+    const log = s.logSince(this.logMark);
     const state: unknown = JSON.parse(JSON.stringify(stateJson(s)));
     return evaluateChecks(q.checks, { state, log, output: this.output, answer: q.kind === 'do' ? null : answer });
   }

@@ -27,6 +27,19 @@ describe('shipped lessons', () => {
     for (const l of lessons) expect(`${l.id}.md`).toBe(l.source);
   });
 
+  it('issue 9 §3: the shipped lessons come in the course order of issue 9, in the runner and its list alike', () => {
+    const course = ['first-smi', 'where-smm-lives', 'save-state', 'who-handles', 'communicate', 'seed-story', 'many-cpus', 'smram-lock', 'three-platforms'];
+    const { lessons } = shippedLessons();
+    expect(lessons.map((l) => l.id)).toEqual(course);
+    expect(lessons.map((l) => l.order)).toEqual(course.map((_, i) => i + 1));
+    const runner = new LessonRunner();
+    expect(runner.lessons().map((l) => l.id)).toEqual(course);
+    // A teacher's lesson without an order comes after them.
+    const t = SHIPPED_LESSON_FILES['first-smi.md'].replace('id: first-smi', 'id: a-teacher-copy').replace(/^order: .*\n/m, '');
+    expect(runner.load(t, 'a-teacher-copy.md').ok).toBe(true);
+    expect(runner.lessons().map((l) => l.id)).toEqual([...course, 'a-teacher-copy']);
+  });
+
   for (const name of Object.keys(SHIPPED_LESSON_FILES)) {
     it(`lesson format: ${name}: every console line of every step runs without an error, from the first step to the last`, () => {
       const s = Session.create();

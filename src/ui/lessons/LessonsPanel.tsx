@@ -179,7 +179,7 @@ function Question({ q, lessonId, step }: { q: LessonQuestion; lessonId: string; 
               disabled={pending}
               onClick={() => checkAnswer(c)}
             >
-              <InlineMd text={c} />
+              <InlineMd text={c} gloss={false} />
             </button>
           ))}
         </div>

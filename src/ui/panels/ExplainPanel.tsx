@@ -6,6 +6,7 @@ import { saveExplainOpen } from '../store/explainSlice';
 import { goToLook, showLook } from '../explain/lookHere';
 import { buildTranscript } from '../explain/transcript';
 import { useMediaQuery } from '../useMediaQuery';
+import { Glossed } from '../teach/Glossed';
 
 /**
  * Below this width a lesson's column and the Explain column do not both fit beside the panels:
@@ -21,10 +22,10 @@ const SHARED_WIDTH = '(max-width: 1700px)';
  * open for a first-time visitor). Its header has the transcript export (a Markdown handout).
  */
 
-/** A sentence with its `console text` in code type. */
+/** A sentence with its `console text` in code type; the words between have their glossary terms marked (teach/Glossed). */
 function Words({ text }: { text: string }) {
   const parts = text.split('`');
-  return <>{parts.map((p, i) => (i % 2 === 1 ? <code key={i}>{p}</code> : p))}</>;
+  return <>{parts.map((p, i) => (i % 2 === 1 ? <code key={i}>{p}</code> : p === '' ? null : <Glossed key={i} text={p} />))}</>;
 }
 
 /**
