@@ -7,8 +7,7 @@
  */
 
 import type { Session } from '../console/Session';
-import { RUN_SLICE } from '../console/Console';
-import type { LessonRunner } from './LessonRunner';
+import { type LessonRunner, runToEnd } from './LessonRunner';
 
 /** What the learner does before answering: lines typed (F10, `smi ...`), the editor's files at Load. */
 export interface LearnerAction {
@@ -26,14 +25,7 @@ export function learnerActs(s: Session, runner: LessonRunner, a: LearnerAction):
   }
   const failed: string[] = [];
   for (const line of a.lines ?? []) {
-    const r = s.exec(line);
-    const lines = [...r.lines];
-    let error = r.error;
-    while (!error && s.busy()) {
-      const more = s.runSlice(RUN_SLICE);
-      lines.push(...more.lines);
-      error = more.error;
-    }
+    const { lines, error } = runToEnd(s, line);
     runner.noteOutput(lines);
     s.drainLog();
     if (error) failed.push(`${line}: ${lines.join(' ')}`);

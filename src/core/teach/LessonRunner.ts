@@ -37,6 +37,19 @@ export interface CheckAnswer {
   results: CheckResult[];
 }
 
+/** Runs one console line to its end (a `continue` or `smi --run` is not left running); its output and whether it failed. */
+export function runToEnd(s: Session, line: string): { lines: string[]; error: boolean } {
+  const r = s.exec(line);
+  const lines = [...r.lines];
+  let error = r.error;
+  while (!error && s.busy()) {
+    const more = s.runSlice(RUN_SLICE);
+    lines.push(...more.lines);
+    error = more.error;
+  }
+  return { lines, error: !!error };
+}
+
 export class LessonRunner {
   /** Shipped lessons first, then the teacher's (a teacher's lesson with a shipped id replaces it). */
   private readonly library = new Map<string, Lesson>();
@@ -94,14 +107,7 @@ export class LessonRunner {
 
   /** One line, run to its end (a `continue` is not left running), with the log it made. */
   private exec(s: Session, line: string, out: TranscriptItem[]): void {
-    const r = s.exec(line);
-    const lines = [...r.lines];
-    let error = r.error;
-    while (!error && s.busy()) {
-      const more = s.runSlice(RUN_SLICE);
-      lines.push(...more.lines);
-      error = more.error;
-    }
+    const { lines, error } = runToEnd(s, line);
     out.push({ kind: 'command', line, lines, error });
     this.noteOutput(lines);
     const log = s.drainLog();
