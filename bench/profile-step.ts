@@ -53,20 +53,66 @@ async function main(): Promise<void> {
     if (process.env.INJECT_CSS) await page.addStyleTag({ content: process.env.INJECT_CSS });
     await page.evaluate((n) => (window as unknown as W).__smiscope.send(`platform ovmf --cpus ${n}`), cpus);
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="cpu-tile-"]').length === n, cpus, { timeout: 60_000 });
+    // HEAVY=2,3,7: CPU-profile only those steps of each SMI (their index from the SMI's first F10).
+    const heavy = new Set((process.env.HEAVY ?? '').split(',').filter(Boolean).map(Number));
+    let heavyCdp: CDPSession | null = null;
+    const heavyProfiles: Awaited<ReturnType<CDPSession['send']>>[] = [];
     // One SMI stepped once unprofiled (warms the JIT and the caches).
     const stepSmi = async (): Promise<void> => {
       await page.evaluate(() => (window as unknown as W).__smiscope.send('smi 0x04 --cpu 1'));
       await page.waitForFunction(() => document.querySelector('[data-testid="status"]')?.getAttribute('data-mode') === 'paused');
-      for (;;) {
+      for (let k = 0; ; k++) {
         const before = await page.evaluate(() => (window as unknown as W).__smiscopeLatency.length);
+        const profileThis = heavy.has(k) && heavyCdp !== null;
+        if (profileThis) await heavyCdp!.send('Profiler.start');
         await page.keyboard.press('F10');
-        await page.waitForFunction((b) => (window as unknown as W).__smiscopeLatency.length > b, before);
+        await page.waitForFunction((b) => (window as unknown as W).__smiscopeLatency.length > b, before, process.env.POLL ? { polling: Number(process.env.POLL) } : {});
+        if (profileThis) heavyProfiles.push((await heavyCdp!.send('Profiler.stop')).profile);
         const mode = await page.evaluate(() => document.querySelector('[data-testid="status"]')?.getAttribute('data-mode'));
         if (mode !== 'paused') break;
       }
     };
     await stepSmi();
     const cdp = await page.context().newCDPSession(page);
+    if (heavy.size > 0) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+      heavyCdp = cdp;
+      for (let i = 0; i < smis; i++) await stepSmi();
+      const incl = new Map<string, number>();
+      const self = new Map<string, number>();
+      let total = 0;
+      for (const profile of heavyProfiles as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[]; samples?: number[]; timeDeltas?: number[] }[]) {
+        const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+        const parent = new Map<number, number>();
+        for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+        const dt = profile.timeDeltas ?? [];
+        (profile.samples ?? []).forEach((id, i) => {
+          const ms = (dt[i] ?? 0) / 1000;
+          const f0 = byId.get(id)!.callFrame;
+          if (f0.functionName === '(idle)') return;
+          total += ms;
+          const k0 = `${f0.functionName || '(anon)'} ${f0.url.split('/').pop()}:${f0.lineNumber + 1}`;
+          self.set(k0, (self.get(k0) ?? 0) + ms);
+          const seen = new Set<string>();
+          for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+            const f = byId.get(cur)!.callFrame;
+            if (!f.url) continue;
+            const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            incl.set(key, (incl.get(key) ?? 0) + ms);
+          }
+        });
+      }
+      const n = heavyProfiles.length;
+      console.log(`${n} heavy steps profiled, ${(total / n).toFixed(2)} ms/step busy`);
+      console.log('self:');
+      for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(ms / n).toFixed(3).padStart(8)} ms/step  ${k}`);
+      console.log('inclusive:');
+      for (const [k, ms] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.INCL ?? 70))) console.log(`${(ms / n).toFixed(3).padStart(8)} ms/step  ${k}`);
+      return;
+    }
     // Each latency sample also leaves a user-timing mark in the trace (the step's end).
     await page.evaluate(() => {
       const a: number[] = [];
@@ -196,10 +242,40 @@ async function main(): Promise<void> {
       }
       perStep.push({ total: (m - k) / 1000, by, seq });
     }
+    // Keydown -> the worker's answer (HandlePostMessage of a snapshot) -> committed.
+    const msgs = top.filter((e) => e.name === 'HandlePostMessage').map((e) => e.ts);
+    const split = keys.map((k) => {
+      const m = marks.find((t) => t > k);
+      const msgList = msgs.filter((t) => t > k && m !== undefined && t < m);
+      const a = msgList.length ? msgList[msgList.length - 1] : undefined;
+      return m === undefined || a === undefined ? null : [(a - k) / 1000, (m - a) / 1000];
+    }).filter((x): x is number[] => x !== null);
+    const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * p)];
+    console.log(`keydown -> answer arrives: p50 ${q(split.map((x) => x[0]), 0.5).toFixed(1)} p95 ${q(split.map((x) => x[0]), 0.95).toFixed(1)} ms; answer -> committed+laid out: p50 ${q(split.map((x) => x[1]), 0.5).toFixed(1)} p95 ${q(split.map((x) => x[1]), 0.95).toFixed(1)} ms`);
     console.log('steps of the first SMI in order:');
     for (const p of perStep.slice(0, perStep.length / smis)) {
       const parts = [...p.by].sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.3).map(([n, v]) => `${n} ${v.toFixed(1)}`);
       console.log(`  ${p.total.toFixed(1)} ms: ${parts.join(', ')}`);
+    }
+    if (process.env.TREE) {
+      // The slowest steps' events as a tree (>= 0.4 ms), with the JS function each FunctionCall ran.
+      const all = perStep.map((p, i) => ({ i, total: p.total, k: keys[i] })).sort((a, b) => b.total - a.total);
+      const spans = process.env.TREEPICK === 'median' ? all.slice(all.length >> 1, (all.length >> 1) + Number(process.env.TREE)) : all.slice(0, Number(process.env.TREE));
+      const minDur = Number(process.env.TREEMIN ?? 400);
+      for (const sp of spans) {
+        const m = marks.find((t) => t > sp.k)!;
+        console.log(`step ${sp.i}: ${sp.total.toFixed(1)} ms`);
+        const st: TraceEvent[] = [];
+        for (const e of top) {
+          if (e.ts + e.dur! < sp.k || e.ts > m) continue;
+          while (st.length && st[st.length - 1].ts + st[st.length - 1].dur! <= e.ts) st.pop();
+          st.push(e);
+          if (e.dur! < minDur || st.length > 6) continue;
+          const d = (e.args as { data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } })?.data;
+          const what = d?.functionName !== undefined ? ` ${d.functionName || '(anon)'}:${d.lineNumber}` : d?.type ? ` ${d.type}` : '';
+          console.log(`  ${'  '.repeat(st.length - 1)}@${((e.ts - sp.k) / 1000).toFixed(1)} ${(e.dur! / 1000).toFixed(1)} ${e.name}${what}`);
+        }
+      }
     }
     perStep.sort((a, b) => b.total - a.total);
     console.log('slowest steps (keydown -> committed+laid out), main-thread self time inside:');
@@ -231,6 +307,34 @@ async function main(): Promise<void> {
       .map((e) => (e.args as { elementCount?: number; beginData?: { elementCount?: number } } | undefined)?.elementCount ?? 0)
       .filter((x) => x > 0);
     if (counts.length) console.log(`style recalc elements: ${counts.slice(0, 40).join(' ')}`);
+    if (process.env.ROOTS) {
+      // Layout roots of the costly layouts, resolved to elements (they still exist at the end).
+      await cdp.send('DOM.enable');
+      await cdp.send('DOM.getDocument', { depth: -1 });
+      const roots = new Map<number, { n: number; ms: number }>();
+      for (const e of top.filter((x) => x.name === 'Layout')) {
+        const lr = (e.args as { endData?: { layoutRoots?: { nodeId: number }[] } })?.endData?.layoutRoots ?? [];
+        for (const r of lr) {
+          const t = roots.get(r.nodeId) ?? { n: 0, ms: 0 };
+          t.n++;
+          t.ms += e.dur! / 1000 / lr.length;
+          roots.set(r.nodeId, t);
+        }
+      }
+      for (const [id, t] of [...roots].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
+        let desc = `backend ${id}`;
+        try {
+          const { node } = await cdp.send('DOM.describeNode', { backendNodeId: id });
+          const attrs = node.attributes ?? [];
+          const cls = attrs[attrs.indexOf('class') + 1];
+          const tid = attrs.indexOf('data-testid') >= 0 ? attrs[attrs.indexOf('data-testid') + 1] : '';
+          desc = `${node.nodeName}${attrs.includes('class') ? '.' + cls : ''}${tid ? ' [' + tid + ']' : ''}`;
+        } catch {
+          /* gone */
+        }
+        console.log(`  layout root ${desc}: ${t.n} layouts, ${(t.ms / steps).toFixed(2)} ms/step`);
+      }
+    }
     const layouts = top.filter((e) => e.name === 'Layout').map((e) => `${(e.dur! / 1000).toFixed(1)}ms/${(e.args as { beginData?: { dirtyObjects?: number; totalObjects?: number } })?.beginData?.dirtyObjects ?? '?'}of${(e.args as { beginData?: { totalObjects?: number } })?.beginData?.totalObjects ?? '?'}`);
     console.log(`layouts (ms/dirty of total): ${layouts.slice(0, 40).join(' ')}`);
     const recalcs = top.filter((e) => e.name === 'UpdateLayoutTree').map((e) => `${(e.dur! / 1000).toFixed(1)}ms/${(e.args as { elementCount?: number })?.elementCount ?? '?'}`);
