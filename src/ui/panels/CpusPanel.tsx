@@ -158,6 +158,9 @@ function SelectedCpu({ cpu }: { cpu: CpuView }) {
   );
 }
 
+/** At or below this height (the panel's content box) large tiles show no legend. */
+const SHORT_LARGE_PX = 440;
+
 /** Static: built once, so React skips it on every snapshot. */
 const LEGEND = (
   <ul className="legend cpu-legend" aria-label="CPU activity legend">
@@ -232,7 +235,7 @@ const DETAIL_H_GUESS = 150;
  * The room for small tiles: the panel body less the legend (the selected CPU's detail gives way
  * first). Measured from the panel, not the grid, whose size follows its tiles.
  */
-function useSmallFit(n: number, small: boolean): [(el: HTMLElement | null) => void, Fit | null] {
+function useSmallFit(n: number, small: boolean): [(el: HTMLElement | null) => void, Fit | null, number] {
   const [setPanel, size, panel] = useElementSize<HTMLElement>();
   const [fit, setFit] = useState<Fit | null>(null);
   const [detailH, setDetailH] = useState(DETAIL_H_GUESS);
@@ -253,7 +256,7 @@ function useSmallFit(n: number, small: boolean): [(el: HTMLElement | null) => vo
     const next = fitTiles(n, body.clientWidth - padX - 6, body.clientHeight - padY - legendH - 6, dh);
     setFit((f) => (f && next && f.cols === next.cols && f.tile === next.tile && f.all === next.all && f.detail === next.detail ? f : next));
   }, [small, panel, n, size.width, size.height, detailH]);
-  return [setPanel, small ? fit : null];
+  return [setPanel, small ? fit : null, size.height];
 }
 
 /**
@@ -289,7 +292,12 @@ export function CpusPanel() {
   const list = cpus ?? [];
   const size = density(list.length);
   const inSmm = list.filter((c) => c.inSmm).length;
-  const [setPanel, fit] = useSmallFit(list.length, size === 'small');
+  const [setPanel, fit, panelH] = useSmallFit(list.length, size === 'small');
+  // A short panel (laptop screens): large tiles name their activity in words and every badge has
+  // a tooltip, so the colour legend gives way to the tiles and the selected CPU's detail.
+  // Measured (the panel's content box), not a CSS size container: Chromium re-attaches the
+  // legends of a size container on each step's layout (about 50 layout objects a step).
+  const legend = !(size === 'large' && panelH > 0 && panelH <= SHORT_LARGE_PX);
   const [grid, setGrid] = useState<HTMLDivElement | null>(null);
   useFollowTiles(grid, smi?.cpu ?? -1, smi?.bsp ?? -1, smi?.number ?? 0, fit);
   const gridStyle: CSSProperties | undefined = fit
@@ -321,7 +329,7 @@ export function CpusPanel() {
         ))}
       </div>
       {list[selected] && (!fit || fit.detail) && <SelectedCpu cpu={list[selected]} />}
-      {LEGEND}
+      {legend && LEGEND}
     </Panel>
   );
 }

@@ -316,7 +316,17 @@ const PHASE_LEGEND = (
   </ul>
 );
 
+/** The panel's content box: narrow at most this wide, tall at least this high, short (no legend) at most this high. */
+const NARROW_PX = 520;
+const TALL_PX = 400;
+const SHORT_PX = 330;
+
 export function TimelinePanel() {
+  // Measured, not a CSS size container (see app.css, tl-narrow).
+  const [setPanelEl, panelSize] = useElementSize<HTMLElement>();
+  const measured = panelSize.width > 0 && panelSize.height > 0;
+  const sizeClass = measured ? `${panelSize.width <= NARROW_PX ? ' tl-narrow' : ''}${panelSize.height >= TALL_PX ? ' tl-tall' : ''}` : '';
+  const legend = !measured || panelSize.height > SHORT_PX;
   const events = useApp((s) => s.timeline);
   const texts = useApp((s) => s.timelineTexts);
   const cpus = useApp((s) => s.snapshot?.cpus);
@@ -427,6 +437,8 @@ export function TimelinePanel() {
   }, [shown, shownIndex, texts, events]);
   return (
     <Panel
+      rootRef={setPanelEl}
+      className={sizeClass}
       area="timeline"
       testId="timeline-panel"
       title={runKind === 'boot' ? 'Timeline · the boot' : 'Timeline · current SMI'}
@@ -486,7 +498,7 @@ export function TimelinePanel() {
       <div className="tl-scroll scroll" ref={setScrollEl} onScroll={onScroll} onMouseOver={onOver} onMouseLeave={() => setHover(-1)}>
         <Lanes events={events} model={model} colW={colW} laneH={laneH} onExpand={onExpand} {...win} />
       </div>
-      {PHASE_LEGEND}
+      {legend && PHASE_LEGEND}
       <Summary smi={lastSmi} total={smiTotal} />
       {breakpoints && breakpoints.length > 0 && (
         <div className="breakpoints">
