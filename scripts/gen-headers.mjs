@@ -8,7 +8,7 @@
  *
  * src/core/smmc/Headers.test.ts runs the check, so a header edit without a regeneration fails.
  */
-import { writeGenerated } from './embed.mjs';
+import { literal, writeGenerated } from './embed.mjs';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,6 @@ function headerPaths(dir) {
   });
 }
 
-/** The text as a template literal when it can be one verbatim (readable diffs), else a JSON string. */
-function literal(text) {
-  if (!text.includes('`') && !text.includes('${') && !text.endsWith('\\')) return 'String.raw`' + text + '`';
-  return JSON.stringify(text);
-}
 
 /** The generated module's text. */
 export function render() {

@@ -10,7 +10,7 @@
  * src/core/teach/ShippedLessons.test.ts runs the check, so a lesson edit without a regeneration
  * fails the unit tests.
  */
-import { writeGenerated } from './embed.mjs';
+import { byName, literal, writeGenerated } from './embed.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,14 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LESSONS = join(ROOT, 'src', 'core', 'teach', 'lessons');
 const OUT = join(ROOT, 'src', 'core', 'teach', 'ShippedLessons.ts');
 
-/** Code-unit order: the same on every machine and locale. */
-const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The text as a template literal when it can be one verbatim (readable diffs), else a JSON string. */
-function literal(text) {
-  if (!text.includes('`') && !text.includes('${') && !text.includes('\\')) return 'String.raw`' + text + '`';
-  return JSON.stringify(text);
-}
 
 /** The generated module's text. */
 export function render() {

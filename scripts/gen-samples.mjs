@@ -10,7 +10,7 @@
  * src/core/cdriver/ShippedSamples.test.ts runs the check, so a source edit without a
  * regeneration fails.
  */
-import { writeGenerated } from './embed.mjs';
+import { byName, literal, writeGenerated } from './embed.mjs';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,14 +19,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SAMPLES = join(ROOT, 'src', 'core', 'cdriver', 'samples');
 const OUT = join(ROOT, 'src', 'core', 'cdriver', 'ShippedSamples.ts');
 
-/** Code-unit order: the same on every machine and locale. */
-const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The text as a template literal when it can be one verbatim (readable diffs), else a JSON string. */
-function literal(text) {
-  if (!text.includes('`') && !text.includes('${') && !text.endsWith('\\')) return 'String.raw`' + text + '`';
-  return JSON.stringify(text);
-}
 
 const read = (p) => readFileSync(p, 'utf8').replace(/\r\n/g, '\n');
 
