@@ -11,6 +11,49 @@
 
 import { chromium, type CDPSession } from '@playwright/test';
 
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/**
+ * Self and inclusive milliseconds per function of Chromium CPU profiles: a sample counts for its own
+ * frame (self) and once for every distinct function on its stack (inclusive); `skipIdle` leaves the
+ * idle samples out of both and of the total.
+ */
+function sampleTimes(profiles: CpuProfile[], skipIdle: boolean): { self: Map<string, number>; incl: Map<string, number>; total: number } {
+  const self = new Map<string, number>();
+  const incl = new Map<string, number>();
+  let total = 0;
+  const keyOf = (f: CpuProfile['nodes'][number]['callFrame']) => `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+  for (const profile of profiles) {
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const dt = profile.timeDeltas ?? [];
+    (profile.samples ?? []).forEach((id, i) => {
+      const ms = (dt[i] ?? 0) / 1000;
+      const f0 = byId.get(id)!.callFrame;
+      if (skipIdle && f0.functionName === '(idle)') return;
+      total += ms;
+      const k0 = keyOf(f0);
+      self.set(k0, (self.get(k0) ?? 0) + ms);
+      const seen = new Set<string>();
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+        const f = byId.get(cur)!.callFrame;
+        if (!f.url) continue;
+        const key = keyOf(f);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        incl.set(key, (incl.get(key) ?? 0) + ms);
+      }
+    });
+  }
+  return { self, incl, total };
+}
+
 interface TraceEvent {
   name: string;
   cat: string;
@@ -79,32 +122,7 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
       heavyCdp = cdp;
       for (let i = 0; i < smis; i++) await stepSmi();
-      const incl = new Map<string, number>();
-      const self = new Map<string, number>();
-      let total = 0;
-      for (const profile of heavyProfiles as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[]; samples?: number[]; timeDeltas?: number[] }[]) {
-        const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-        const parent = new Map<number, number>();
-        for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-        const dt = profile.timeDeltas ?? [];
-        (profile.samples ?? []).forEach((id, i) => {
-          const ms = (dt[i] ?? 0) / 1000;
-          const f0 = byId.get(id)!.callFrame;
-          if (f0.functionName === '(idle)') return;
-          total += ms;
-          const k0 = `${f0.functionName || '(anon)'} ${f0.url.split('/').pop()}:${f0.lineNumber + 1}`;
-          self.set(k0, (self.get(k0) ?? 0) + ms);
-          const seen = new Set<string>();
-          for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-            const f = byId.get(cur)!.callFrame;
-            if (!f.url) continue;
-            const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-            if (seen.has(key)) continue;
-            seen.add(key);
-            incl.set(key, (incl.get(key) ?? 0) + ms);
-          }
-        });
-      }
+      const { self, incl, total } = sampleTimes(heavyProfiles as CpuProfile[], true);
       const n = heavyProfiles.length;
       console.log(`${n} heavy steps profiled, ${(total / n).toFixed(2)} ms/step busy`);
       console.log('self:');
@@ -148,33 +166,10 @@ async function main(): Promise<void> {
     console.log(`${cpus} CPUs, ${steps} steps: p50 ${s[Math.floor(steps / 2)].toFixed(1)} ms, p95 ${s[Math.floor(steps * 0.95)].toFixed(1)} ms (profiled: slower than the bench)`);
     if (wantCpuProfile) {
       const { profile } = await cdp.send('Profiler.stop');
-      const self = new Map<string, number>();
-      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-      const dt = profile.timeDeltas ?? [];
-      (profile.samples ?? []).forEach((id, i) => {
-        const n = byId.get(id)!;
-        const f = n.callFrame;
-        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-        self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
-      });
+      const { self, incl } = sampleTimes([profile as CpuProfile], false);
       const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 30);
       console.log('self time:');
       for (const [k, ms] of top) console.log(`${(ms / steps).toFixed(3).padStart(8)} ms/step  ${k}`);
-      // Inclusive time: each sample counts once for every distinct function on its stack.
-      const parent = new Map<number, number>();
-      for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-      const incl = new Map<string, number>();
-      (profile.samples ?? []).forEach((id, i) => {
-        const seen = new Set<string>();
-        for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-          const f = byId.get(cur)!.callFrame;
-          if (!f.url) continue;
-          const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          incl.set(key, (incl.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
-        }
-      });
       console.log('inclusive time:');
       for (const [k, ms] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.INCL ?? 70))) console.log(`${(ms / steps).toFixed(3).padStart(8)} ms/step  ${k}`);
       return;
