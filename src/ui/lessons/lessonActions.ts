@@ -11,7 +11,8 @@ import { selectCpu } from '../actions/commands';
 import { openCompare } from '../actions/compareActions';
 import { focusTerminal } from '../actions/layout';
 import { setEditorTab, setSourceView } from '../actions/sourceActions';
-import { emptyProgress, saveLessonsOpen, saveProgress, write } from '../store/lessonsSlice';
+import { emptyProgress, saveLessonsOpen, saveProgress } from '../store/lessonsSlice';
+import { readStored, readStoredJson, writeStoredJson } from '../store/stored';
 import { appStore, termAppend } from '../store/store';
 
 const TEACHER_KEY = 'smiscope.lessons.teacher';
@@ -23,15 +24,6 @@ interface TeacherFile {
   id: string;
   text: string;
   source: string;
-}
-
-function readJson<T>(key: string, fallback: T): T {
-  try {
-    const v = localStorage.getItem(key);
-    return v ? (JSON.parse(v) as T) : fallback;
-  } catch {
-    return fallback;
-  }
 }
 
 export function setLessonsOpen(open: boolean): void {
@@ -101,8 +93,8 @@ export function loadLessonText(text: string, source: string): void {
     unsub();
     const loaded = s.lessonLoadNote ? /"(.*)"/.exec(s.lessonLoadNote)?.[1] : null;
     if (!loaded) return;
-    const files = readJson<TeacherFile[]>(TEACHER_KEY, []).filter((f) => f.id !== loaded);
-    write(TEACHER_KEY, [...files, { id: loaded, text, source }]);
+    const files = readStoredJson<TeacherFile[]>(TEACHER_KEY, []).filter((f) => f.id !== loaded);
+    writeStoredJson(TEACHER_KEY, [...files, { id: loaded, text, source }]);
   });
   post({ type: 'lesson-load', id, text, source });
 }
@@ -121,7 +113,7 @@ export async function loadLessonUrl(url: string): Promise<void> {
 
 /** Forgets a teacher's lesson (it stays in the worker until the reload). */
 export function forgetTeacherLessons(): void {
-  write(TEACHER_KEY, null);
+  writeStoredJson(TEACHER_KEY, null);
 }
 
 const PANEL_AREA: Record<LessonPanel, string> = {
@@ -184,17 +176,12 @@ export function lessonFromHash(hash: string): { id: string; step: number } | nul
  * what the learner did by hand stays.
  */
 export function installLessons(): () => void {
-  for (const f of readJson<TeacherFile[]>(TEACHER_KEY, [])) post({ type: 'lesson-load', id: newRequestId(), text: f.text, source: f.source });
+  for (const f of readStoredJson<TeacherFile[]>(TEACHER_KEY, [])) post({ type: 'lesson-load', id: newRequestId(), text: f.text, source: f.source });
   post({ type: 'lessons' });
-  const current = readJson<{ id: string; step: number } | null>(CURRENT_KEY, null);
+  const current = readStoredJson<{ id: string; step: number } | null>(CURRENT_KEY, null);
   const asked = lessonFromHash(location.hash) ?? current;
   if (asked) {
-    let saved = false;
-    try {
-      saved = localStorage.getItem(AUTOSAVE_KEY) !== null;
-    } catch {
-      saved = false;
-    }
+    const saved = readStored(AUTOSAVE_KEY) !== null;
     const resume = saved && current !== null && current.id === asked.id && current.step === asked.step;
     openLesson(asked.id, asked.step, resume ? 'resume' : 'replay');
   }
@@ -207,7 +194,7 @@ export function installLessons(): () => void {
     }
     if (s.lessonAt === lastAt) return;
     lastAt = s.lessonAt;
-    write(CURRENT_KEY, s.lessonAt);
+    writeStoredJson(CURRENT_KEY, s.lessonAt);
     const base = `${location.pathname}${location.search}`;
     if (s.lessonAt) {
       history.replaceState(null, '', `${base}#lesson=${s.lessonAt.id}&step=${s.lessonAt.step + 1}`);

@@ -1,5 +1,6 @@
 import type { Explanation, LookHere, ViewSnapshot } from '../../protocol/messages';
 import type { TerminalSlice } from './terminalSlice';
+import { readStored, writeStored } from './stored';
 
 /**
  * The Explain panel's state: the explanation of the current step (ViewSnapshot.explain, sent
@@ -42,19 +43,11 @@ const OPEN_KEY = 'smiscope.explainOpen';
 
 /** Open unless the visitor closed it before (no key yet: a first-time visitor sees it). */
 function savedOpen(): boolean {
-  try {
-    return globalThis.localStorage?.getItem(OPEN_KEY) !== 'false';
-  } catch {
-    return true;
-  }
+  return readStored(OPEN_KEY) !== 'false';
 }
 
 export function saveExplainOpen(open: boolean): void {
-  try {
-    localStorage.setItem(OPEN_KEY, String(open));
-  } catch {
-    // storage unavailable: the choice lasts until the reload
-  }
+  writeStored(OPEN_KEY, String(open));
 }
 
 export const createExplainSlice = (): ExplainSlice => ({

@@ -5,6 +5,7 @@
  */
 import type { CheckResult, Lesson } from '../../protocol/lessons';
 import type { WorkerMessage } from '../../protocol/messages';
+import { readStoredJson, writeStoredJson } from './stored';
 
 export interface LessonProgress {
   /** Steps (0-based) the learner has entered. */
@@ -50,35 +51,17 @@ export interface LessonsSlice {
 const PROGRESS_KEY = 'smiscope.lessons.progress';
 const OPEN_KEY = 'smiscope.lessons.open';
 
-function read<T>(key: string, fallback: T): T {
-  try {
-    const v = globalThis.localStorage?.getItem(key);
-    return v ? (JSON.parse(v) as T) : fallback;
-  } catch {
-    return fallback;
-  }
-}
-
-export function write(key: string, value: unknown): void {
-  try {
-    if (value === null) localStorage.removeItem(key);
-    else localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // storage unavailable: it lasts until the reload
-  }
-}
-
 export function saveProgress(p: Record<string, LessonProgress>): void {
-  write(PROGRESS_KEY, p);
+  writeStoredJson(PROGRESS_KEY, p);
 }
 export function saveLessonsOpen(open: boolean): void {
-  write(OPEN_KEY, open);
+  writeStoredJson(OPEN_KEY, open);
 }
 
 export const emptyProgress = (): LessonProgress => ({ seen: [], right: {}, wrong: {}, last: 0 });
 
 export const createLessonsSlice = (): LessonsSlice => ({
-  lessonsOpen: read(OPEN_KEY, false),
+  lessonsOpen: readStoredJson(OPEN_KEY, false),
   lessons: [],
   lessonsShippedErrors: [],
   lessonAt: null,
@@ -89,7 +72,7 @@ export const createLessonsSlice = (): LessonsSlice => ({
   lessonLoadPending: null,
   lessonLoadErrors: [],
   lessonLoadNote: null,
-  lessonProgress: read(PROGRESS_KEY, {}),
+  lessonProgress: readStoredJson(PROGRESS_KEY, {}),
 });
 
 type LessonMsg = Extract<WorkerMessage, { type: 'lessons' | 'lesson-loaded' | 'lesson-at' | 'lesson-check' }>;

@@ -3,6 +3,8 @@
  * presentation mode (remembered across reloads, with the panels chosen for it).
  */
 
+import { readStored, writeStored } from './stored';
+
 /** Panels presentation mode can show beside the Explain panel (their Panel `area`). */
 export const PRESENT_AREAS = ['cpus', 'save', 'timeline', 'handlers', 'smram', 'term'] as const;
 export type PresentArea = (typeof PRESENT_AREAS)[number];
@@ -33,29 +35,13 @@ export interface TeachSlice {
 const PRESENT_KEY = 'smiscope.presentation';
 const PRESENT_AREAS_KEY = 'smiscope.presentationPanels';
 
-function read(key: string): string | null {
-  try {
-    return globalThis.localStorage?.getItem(key) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function write(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // storage unavailable: lasts until the reload
-  }
-}
-
 export function savePresentation(on: boolean, areas: PresentArea[]): void {
-  write(PRESENT_KEY, on ? '1' : '0');
-  write(PRESENT_AREAS_KEY, areas.join(','));
+  writeStored(PRESENT_KEY, on ? '1' : '0');
+  writeStored(PRESENT_AREAS_KEY, areas.join(','));
 }
 
 function savedAreas(): PresentArea[] {
-  const v = read(PRESENT_AREAS_KEY);
+  const v = readStored(PRESENT_AREAS_KEY);
   if (v === null) return PRESENT_DEFAULT;
   const areas = v.split(',').filter((a): a is PresentArea => (PRESENT_AREAS as readonly string[]).includes(a));
   return areas.slice(0, PRESENT_MAX);
@@ -67,6 +53,6 @@ export const createTeachSlice = (): TeachSlice => ({
   glossaryTerm: null,
   glossTip: null,
   examplesOpen: false,
-  presentation: read(PRESENT_KEY) === '1',
+  presentation: readStored(PRESENT_KEY) === '1',
   presentAreas: savedAreas(),
 });
