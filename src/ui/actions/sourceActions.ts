@@ -26,6 +26,17 @@ export function setSourceView(on: boolean): void {
   saveSourceView(on);
 }
 
+/**
+ * Switches to the view a panel is shown in, when it is not shown now: the editor lives in the
+ * Source view; the save state, the handlers and the timeline only in the machine view (the CPUs,
+ * SMRAM and the terminal are in both).
+ */
+export function showViewOf(panel: string): void {
+  const source = appStore.getState().sourceView;
+  if (panel === 'editor' && !source) setSourceView(true);
+  else if (source && (panel === 'savestate' || panel === 'handlers' || panel === 'timeline')) setSourceView(false);
+}
+
 export function setEditorTab(tab: string): void {
   appStore.setState({ editorTab: tab });
 }

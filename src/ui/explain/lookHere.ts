@@ -1,6 +1,6 @@
 import type { LookHere } from '../../protocol/messages';
 import { selectCpu } from '../actions/commands';
-import { setSourceView } from '../actions/sourceActions';
+import { showViewOf } from '../actions/sourceActions';
 import { appStore } from '../store/store';
 
 /**
@@ -109,8 +109,7 @@ export function showLook(l: LookHere | null): HTMLElement | null {
 export function goToLook(l: LookHere): void {
   if (l.cpu !== undefined && (l.panel === 'cpus' || l.panel === 'savestate' || (l.panel === 'smram' && l.cpu !== undefined))) selectCpu(l.cpu);
   if (l.panel === 'handlers') appStore.setState({ handlersTab: l.module ? 'modules' : l.handler ? 'mmi' : /Protocols/.test(l.label) ? 'protocols' : appStore.getState().handlersTab });
-  if (l.panel === 'editor') setSourceView(true);
-  if (l.panel !== 'editor' && l.panel !== 'cpus' && appStore.getState().sourceView && (l.panel === 'savestate' || l.panel === 'handlers' || l.panel === 'timeline')) setSourceView(false);
+  showViewOf(l.panel);
   appStore.setState({ lookActive: l });
   // The panels answer the selection with the next snapshot: look for the element for a moment.
   let tries = 0;

@@ -10,7 +10,7 @@ import { newRequestId, post } from '../actions/bridge';
 import { selectCpu } from '../actions/commands';
 import { openCompare } from '../actions/compareActions';
 import { focusTerminal } from '../actions/layout';
-import { setEditorTab, setSourceView } from '../actions/sourceActions';
+import { setEditorTab, showViewOf } from '../actions/sourceActions';
 import { emptyProgress, saveLessonsOpen, saveProgress } from '../store/lessonsSlice';
 import { readStored, readStoredJson, writeStoredJson } from '../store/stored';
 import { appStore, termAppend } from '../store/store';
@@ -131,8 +131,7 @@ const PANEL_AREA: Record<LessonPanel, string> = {
 /** Brings a panel into view and outlines it for a moment. */
 export function focusPanel(panel: LessonPanel): void {
   if (panel === 'compare') return openCompare();
-  if (panel === 'editor') setSourceView(true);
-  else if (panel === 'savestate' || panel === 'handlers' || panel === 'timeline') setSourceView(false);
+  showViewOf(panel);
   if (panel === 'terminal') focusTerminal();
   requestAnimationFrame(() => {
     const el = document.querySelector<HTMLElement>(`.panel-${PANEL_AREA[panel]}`);
