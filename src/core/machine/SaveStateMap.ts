@@ -14,6 +14,7 @@
 
 import { type MemoryState, PAGE_SIZE, pageView, writablePage } from './Memory';
 import { REG, type RegFile, SEGMENTS, type RegName } from './Registers';
+import { type UnrolledCopies, UNROLLED_COPIES } from './SaveStateUnrolled';
 
 /** One save-state map field, described as data so the UI can decode it from bytes. */
 export interface SaveStateFieldDesc {
@@ -180,9 +181,17 @@ interface FieldCopies {
   revision: [number, number];
   ioMisc: [number, number];
   autoHalt: [number, number];
+  /** The same copies as straight-line code (SaveStateUnrolled.ts), when it was generated from these lists; null: the loops run. */
+  unrolled: UnrolledCopies | null;
 }
 
-function compileCopies(fields: SaveStateField[]): FieldCopies {
+/** The index lists that decide what SMM entry and RSM copy, as one string (scripts/gen-savestate.ts stamps it on the code it writes). */
+export function copiesSignature(c: FieldCopies): string {
+  const lists = [c.save8, c.save4, c.save2, c.save1, c.load8, c.load4, c.load2, c.load1, c.loadHalf];
+  return lists.map((a) => a.join(',')).join('/');
+}
+
+function compileCopies(id: SaveStateLayout['id'], fields: SaveStateField[]): FieldCopies {
   const lists: Record<string, number[]> = {};
   const add = (k: string, ...v: number[]) => (lists[k] ??= []).push(...v);
   const at: Record<'smbase' | 'revision' | 'ioMisc' | 'autoHalt', [number, number]> = { smbase: [-1, 0], revision: [-1, 0], ioMisc: [-1, 0], autoHalt: [-1, 0] };
@@ -201,11 +210,14 @@ function compileCopies(fields: SaveStateField[]): FieldCopies {
     else at[src] = [idx, fld.size];
   }
   const l = (k: string) => Int32Array.from(lists[k] ?? []);
-  return {
+  const c: FieldCopies = {
     save8: l('save8'), save4: l('save4'), save2: l('save2'), save1: l('save1'),
     load8: l('load8'), load4: l('load4'), load2: l('load2'), load1: l('load1'),
-    loadHalf: l('loadHalf'), zeros: l('zeros'), ...at,
+    loadHalf: l('loadHalf'), zeros: l('zeros'), ...at, unrolled: null,
   };
+  const u = UNROLLED_COPIES[id];
+  if (u !== undefined && u.sig === copiesSignature(c)) c.unrolled = u; // a stale generated file is never used
+  return c;
 }
 
 const amd64 = amd64Fields();
@@ -236,7 +248,7 @@ export const AMD64_QEMU_LAYOUT: QemuSaveStateLayout = {
   writerShort: 'QEMU',
   zeroOnEntry: 0,
   smbaseReloadAlways: false,
-  copies: compileCopies(amd64),
+  copies: compileCopies('amd64-qemu', amd64),
   name: 'AMD64 (QEMU TCG, SMMRevId 0x00020064)',
   revision: 0x00020064,
   smbaseOffset: 0x7f00,
@@ -252,7 +264,7 @@ export const AMD64_KVM_LAYOUT: QemuSaveStateLayout = {
   writerShort: 'QEMU',
   zeroOnEntry: KVM_SMRAM_IMAGE_SIZE,
   smbaseReloadAlways: true,
-  copies: compileCopies(kvm),
+  copies: compileCopies('amd64-kvm', kvm),
   name: 'AMD64 (QEMU + KVM, SMMRevId 0x00020064)',
   revision: 0x00020064,
   smbaseOffset: 0x7f00,
@@ -336,7 +348,7 @@ export const INTEL64_LAYOUT: SaveStateLayout = {
   writerShort: 'the processor',
   zeroOnEntry: 0,
   smbaseReloadAlways: true,
-  copies: compileCopies(intel64),
+  copies: compileCopies('intel64', intel64),
   name: 'Intel 64 (SMMRevId 0x00030064)',
   revision: 0x00030064,
   smbaseOffset: 0x7ef8,
@@ -456,20 +468,23 @@ export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
     bytes.fill(0, at, at + l.zeroOnEntry);
   }
   const c = l.copies;
-  const b4 = base >> 2, b2 = base >> 1;
-  const s8 = c.save8;
-  for (let i = 0; i < s8.length; i += 2) {
-    const w = b4 + s8[i];
-    const r = s8[i + 1];
-    w32[w] = regs[r];
-    w32[w + 1] = regs[r + 1];
+  if (c.unrolled !== null) c.unrolled.save(bytes, w32, w16, regs, base);
+  else {
+    const b4 = base >> 2, b2 = base >> 1;
+    const s8 = c.save8;
+    for (let i = 0; i < s8.length; i += 2) {
+      const w = b4 + s8[i];
+      const r = s8[i + 1];
+      w32[w] = regs[r];
+      w32[w + 1] = regs[r + 1];
+    }
+    const s4 = c.save4;
+    for (let i = 0; i < s4.length; i += 2) w32[b4 + s4[i]] = regs[s4[i + 1]];
+    const s2 = c.save2;
+    for (let i = 0; i < s2.length; i += 2) w16[b2 + s2[i]] = regs[s2[i + 1]];
+    const s1 = c.save1;
+    for (let i = 0; i < s1.length; i += 2) bytes[base + s1[i]] = regs[s1[i + 1]];
   }
-  const s4 = c.save4;
-  for (let i = 0; i < s4.length; i += 2) w32[b4 + s4[i]] = regs[s4[i + 1]];
-  const s2 = c.save2;
-  for (let i = 0; i < s2.length; i += 2) w16[b2 + s2[i]] = regs[s2[i + 1]];
-  const s1 = c.save1;
-  for (let i = 0; i < s1.length; i += 2) bytes[base + s1[i]] = regs[s1[i + 1]];
   if (c.smbase[0] >= 0) putIndexed(bytes, w32, w16, base, c.smbase[0], c.smbase[1], smbase >>> 0);
   if (c.revision[0] >= 0) putIndexed(bytes, w32, w16, base, c.revision[0], c.revision[1], l.revision);
   if (c.ioMisc[0] >= 0) putIndexed(bytes, w32, w16, base, c.ioMisc[0], c.ioMisc[1], ioMisc >>> 0);
@@ -494,6 +509,18 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
   const base = v.base + v.bytes.byteOffset;
   const { u8: bytes, w32, w16 } = wordView(v.bytes);
   const c = l.copies;
+  if (c.unrolled !== null) c.unrolled.load(bytes, w32, w16, regs, base);
+  else loadLoops(c, bytes, w32, w16, regs, base);
+  const rev = w32[(base + l.revisionOffset - MAP_FIELD_BASE) >> 2];
+  // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4);
+  // KVM's rsm_load_state_64 reloads it unconditionally (facts §12.10); an Intel CPU knows its own
+  // revision (bit 17 set) and reloads it too (facts §10.4).
+  if (l.smbaseReloadAlways || rev & 0x20000) return w32[(base + l.smbaseOffset - MAP_FIELD_BASE) >> 2];
+  return smbase;
+}
+
+/** RSM's copies by walking the index lists (the reference the generated code is checked against). */
+function loadLoops(c: FieldCopies, bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, regs: RegFile, base: number): void {
   const b4 = base >> 2, b2 = base >> 1;
   const l8 = c.load8;
   for (let i = 0; i < l8.length; i += 2) {
@@ -522,12 +549,6 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
   }
   const lh = c.loadHalf;
   for (let i = 0; i < lh.length; i += 2) regs[lh[i + 1]] = w32[b4 + lh[i]];
-  const rev = w32[(base + l.revisionOffset - MAP_FIELD_BASE) >> 2];
-  // helper_rsm: SMBASE is reloaded only when revision bit 17 (SMBASE relocation) is set (facts §6.4);
-  // KVM's rsm_load_state_64 reloads it unconditionally (facts §12.10); an Intel CPU knows its own
-  // revision (bit 17 set) and reloads it too (facts §10.4).
-  if (l.smbaseReloadAlways || rev & 0x20000) return w32[(base + l.smbaseOffset - MAP_FIELD_BASE) >> 2];
-  return smbase;
 }
 
 /**
