@@ -43,8 +43,9 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
   const cpus = s.cpus;
   const traditional = mp.syncMode === 'traditional';
   const hook = s.config.bspElection;
-  mp.checkedIn.fill(false);
-  mp.present.fill(false);
+  // (loops: Array.prototype.fill costs more than the stores on the few CPUs most machines have)
+  for (let i = 0; i < mp.checkedIn.length; i++) mp.checkedIn[i] = false;
+  for (let i = 0; i < mp.present.length; i++) mp.present[i] = false;
   mp.bspIndex = -1;
 
   // SmiRendezvous up to the election, for the CPUs that sample InsideSmm = FALSE.
@@ -106,9 +107,9 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
   }
 
   if (traditional) {
-    yield* smmWaitForApArrival(m, bsp, entered);
-    let count = 0;
-    for (let i = 0; i < cpus.length; i++) if (mp.checkedIn[i]) count++;
+    // Every CPU checked in already (a broadcast SMI): SmmWaitForApArrival returns at once.
+    if (checkedInCount(mp.checkedIn) !== cpus.length) yield* smmWaitForApArrival(m, bsp, entered);
+    const count = checkedInCount(mp.checkedIn);
     mp.allCpusInSync = true;
     mp.doorLocked = true;
     yield lazyEv('rendezvous', bsp, () => `BSP CPU${bsp} (traditional sync): AllCpusInSync=TRUE; SmmCpuSyncLockDoor (CpuCount=${count}); waits for the ${count - 1} AP(s); ReleaseAllAPs`, 'phase');
@@ -151,6 +152,12 @@ export function* smiRendezvous(m: Machine, entered: number[]): Gen<number | null
   return bsp;
 }
 
+function checkedInCount(checkedIn: readonly boolean[]): number {
+  let n = 0;
+  for (let i = 0; i < checkedIn.length; i++) if (checkedIn[i]) n++;
+  return n;
+}
+
 /**
  * APHandler when no BSP ever sets InsideSmm (an SMI that reached APs only, e.g. a unicast SMI
  * raised on CPU N != 0 on OVMF): each waits PcdCpuSmmApSyncTimeout, finds BspIndex == MAX_UINT32,
@@ -190,8 +197,7 @@ function* smmWaitForApArrival(m: Machine, bsp: number, entered: number[]): Gen<v
   const s = m.s;
   const mp = s.mp;
   const n = s.cpus.length;
-  let arrived = 0;
-  for (let i = 0; i < n; i++) if (mp.checkedIn[i]) arrived++;
+  const arrived = checkedInCount(mp.checkedIn);
   if (arrived === n) return;
 
   const t1 = mp.apSyncTimeout;

@@ -40,12 +40,16 @@ const BY_NAME = new WeakMap<readonly ModuleRecord[], { n: number; byName: Map<st
  * pushed, then changed in place), so the index is rebuilt when its length changes.
  */
 export function findModule(modules: readonly ModuleRecord[], name: string): ModuleRecord | undefined {
-  let ix = BY_NAME.get(modules);
+  let ix = modules === lastList ? lastIndex : BY_NAME.get(modules); // the same machine asks again and again
   if (ix === undefined || ix.n !== modules.length) {
     const byName = new Map<string, ModuleRecord>();
     for (const r of modules) if (!byName.has(r.name)) byName.set(r.name, r);
     BY_NAME.set(modules, (ix = { n: modules.length, byName }));
   }
+  lastList = modules;
+  lastIndex = ix;
   return ix.byName.get(name);
 }
+let lastList: readonly ModuleRecord[] | null = null;
+let lastIndex: { n: number; byName: Map<string, ModuleRecord> } | undefined;
 
