@@ -55,6 +55,7 @@ export function userPath(cpus: number, millis: number, rounds = 5): UserPath {
     }
   };
   const run = Session.create({ cpus });
+  run.setMapMarks(false); // as the CLI runs it (src/cli/run.ts): nobody views it
   const runBefore = run.m.s.cpus[cpus - 1].smiCount;
   let runCalls = 0;
   const runSmi = () => {

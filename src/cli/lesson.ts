@@ -17,6 +17,7 @@ export function lessonCli(text: string, source: string, out: (s: string) => void
   }
   const lesson = loaded.lesson;
   const s = Session.create();
+  s.setMapMarks(false); // a check in the terminal: no view, no changed-byte marks
   let failures = 0;
   out(`${source}: lesson "${lesson.id}" (${lesson.title}), ${lesson.steps.length} step(s)\n`);
   lesson.steps.forEach((step, n) => {

@@ -20,6 +20,7 @@ export type LogPrefix = keyof typeof LOG_PREFIXES;
 export function runScript(text: string, write: (s: string) => void, logPrefix: LogPrefix = 'serial', columns?: number, workspace?: Workspace): number {
   const prefix = LOG_PREFIXES[logPrefix];
   const session = Session.create();
+  session.setMapMarks(false); // nobody views a script's session: no changed-byte marks to keep
   if (workspace) session.workspace = workspace;
   if (columns !== undefined) session.columns = clampColumns(columns);
   const flushLog = () => {

@@ -77,6 +77,7 @@ export class Session extends Debugger {
     const file = parsed.file;
     const trial = new Session();
     trial.columns = this.columns;
+    trial.mapMarks = this.mapMarks; // a page's session keeps the marks of the last replayed line
     try {
       if (file.breakpoints.length > 0) {
         // The breakpoints are checked against the machine, so it is powered on first (no boot yet).

@@ -176,7 +176,10 @@ export class Debugger extends DebuggerBase {
     this.run = null;
     this.lastEvent = null;
     this.hist.setEnd(run.op, 'done');
-    if (run.start.kind === 'boot') this.bootEvents = this.eventSeq;
+    if (run.start.kind === 'boot') {
+      this.bootEvents = this.eventSeq;
+      this.rewatchMaps(); // the relocation moved every map
+    }
     for (const line of run.start.onDone(this.m, value)) out.push(line);
   }
 

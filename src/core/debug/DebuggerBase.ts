@@ -188,9 +188,36 @@ export abstract class DebuggerBase {
     }
   }
 
-  /** Keep the old bytes of CPU `cpu`'s save-state map from now on (debug/MapMarks). */
+  /**
+   * Whether the save-state maps' old bytes are kept for the view's changed-byte marks (the page's
+   * save-state panel). A session nobody views (the CLI, `smiscope lesson`) turns them off: it does
+   * not copy every CPU's map at each console line's first write (at 64 CPUs that copy was most of
+   * what a `smi --run` line cost beyond the SMI itself).
+   */
+  protected mapMarks = true;
+
+  /** Turns the changed-byte marks of the save-state maps on (from the next console line) or off. */
+  setMapMarks(on: boolean): void {
+    this.mapMarks = on;
+    this.rewatchMaps();
+  }
+
+  /**
+   * Watches every CPU's map where it is now (and nothing else): after a boot's SMBASE relocation
+   * moved them all, so the first line after a boot marks the changes of every CPU's map.
+   */
+  protected rewatchMaps(): void {
+    const cow = this.m.s.mem.cow;
+    if (cow && cow.watch.size > 0) {
+      cow.watch.clear();
+      touchCow(cow);
+    }
+    for (let i = 0; i < this.m.s.cpus.length; i++) this.watchMap(i);
+  }
+
+  /** Keep the old bytes of CPU `cpu`'s save-state map from now on (debug/MapMarks), when the marks are on. */
   protected watchMap(cpu: number): void {
-    watchMap(this.m.s, cpu);
+    if (this.mapMarks) watchMap(this.m.s, cpu);
   }
 
   protected captureMaps(): void {
@@ -199,7 +226,7 @@ export abstract class DebuggerBase {
 
   /** CPU `cpu`'s save-state map as it was before the last console line, or null when the line did not write it. */
   mapBefore(cpu: number): Uint8Array | null {
-    return mapBefore(this.m.s, cpu);
+    return this.mapMarks ? mapBefore(this.m.s, cpu) : null;
   }
 
   busy(): boolean {
