@@ -54,7 +54,14 @@ export function cView(session: Debugger, cur: ViewCursor): CView {
  * PchSmiDispatcher on pch: the module in the volume is the shipped one, not a loaded namesake).
  */
 function shippedOnPlatform(session: Debugger): ShippedModule[] {
-  const names = session.platform.modules.map((n) => n.toLowerCase());
+  const modules = session.platform.modules;
   const defs = session.m.defs;
-  return [...SAMPLE_MODULES, ...SHIPPED_PLATFORM_MODULES].filter((x) => names.includes(x.name.toLowerCase()) || (defs.has(x.name) && defs.get(x.name) === x.def()));
+  // The answer depends on the platform's module list and its module definitions, both made anew
+  // (never changed in place) when the platform changes: asked again on every view, it is kept.
+  if (lastShipped !== null && lastShipped.modules === modules && lastShipped.defs === defs) return lastShipped.shipped;
+  const names = modules.map((n) => n.toLowerCase());
+  const shipped = [...SAMPLE_MODULES, ...SHIPPED_PLATFORM_MODULES].filter((x) => names.includes(x.name.toLowerCase()) || (defs.has(x.name) && defs.get(x.name) === x.def()));
+  lastShipped = { modules, defs, shipped };
+  return shipped;
 }
+let lastShipped: { modules: readonly string[]; defs: ReadonlyMap<string, unknown>; shipped: ShippedModule[] } | null = null;
