@@ -3,6 +3,8 @@
  * overlay.
  */
 
+import { readStored, writeStored } from './stored';
+
 /** panel: its cell in the lower row; row: the whole lower row; page: everything under the top bar. */
 export type TermSize = 'panel' | 'row' | 'page';
 
@@ -16,20 +18,12 @@ export interface LayoutSlice {
 const TERM_SIZE_KEY = 'smiscope.terminalSize';
 
 function savedTermSize(): TermSize {
-  try {
-    const v = globalThis.localStorage?.getItem(TERM_SIZE_KEY);
-    return TERM_SIZES.includes(v as TermSize) ? (v as TermSize) : 'panel';
-  } catch {
-    return 'panel';
-  }
+  const v = readStored(TERM_SIZE_KEY);
+  return TERM_SIZES.includes(v as TermSize) ? (v as TermSize) : 'panel';
 }
 
 export function saveTermSize(size: TermSize): void {
-  try {
-    localStorage.setItem(TERM_SIZE_KEY, size);
-  } catch {
-    // storage unavailable: the size lasts until the reload
-  }
+  writeStored(TERM_SIZE_KEY, size);
 }
 
 /** The slice's initial state (the store composes the slices). */

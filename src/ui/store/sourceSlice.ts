@@ -9,6 +9,7 @@ import type { CView } from '../../protocol/messages';
 import type { EditorFile, LoadedModule } from '../source/editorFiles';
 import { changedLocals } from '../source/sourceMarks';
 import { share } from './share';
+import { readStored, readStoredJson, writeStored, writeStoredJson } from './stored';
 
 export interface SourceSlice {
   /** Editable buffers: the modules' .c, .h and .inf files. */
@@ -46,41 +47,24 @@ function isFile(f: unknown): f is EditorFile {
 }
 
 function savedEditor(): SavedEditor {
-  try {
-    const raw = globalThis.localStorage?.getItem(EDITOR_KEY);
-    const v = raw ? (JSON.parse(raw) as Partial<SavedEditor>) : null;
-    if (v && Array.isArray(v.files) && v.files.every(isFile)) {
-      return { files: v.files, tab: typeof v.tab === 'string' ? v.tab : (v.files[0]?.name ?? ''), headers: Array.isArray(v.headers) ? v.headers.filter((h) => typeof h === 'string') : [] };
-    }
-  } catch {
-    // unreadable: start empty
+  const v = readStoredJson<Partial<SavedEditor> | null>(EDITOR_KEY, null);
+  if (v && Array.isArray(v.files) && v.files.every(isFile)) {
+    return { files: v.files, tab: typeof v.tab === 'string' ? v.tab : (v.files[0]?.name ?? ''), headers: Array.isArray(v.headers) ? v.headers.filter((h) => typeof h === 'string') : [] };
   }
   return { files: [], tab: '', headers: [] };
 }
 
-/** Remembers the buffers, the tab and the open headers (called debounced on every change). */
+/** Keeps the editor's buffers (storage full or unavailable: they last until the reload). */
 export function saveEditor(s: Pick<SourceSlice, 'editorFiles' | 'editorTab' | 'openHeaders'>): void {
-  try {
-    localStorage.setItem(EDITOR_KEY, JSON.stringify({ files: s.editorFiles, tab: s.editorTab, headers: s.openHeaders } satisfies SavedEditor));
-  } catch {
-    // storage full or unavailable: the buffers last until the reload
-  }
+  writeStoredJson(EDITOR_KEY, { files: s.editorFiles, tab: s.editorTab, headers: s.openHeaders } satisfies SavedEditor);
 }
 
 export function saveSourceView(on: boolean): void {
-  try {
-    localStorage.setItem(VIEW_KEY, on ? '1' : '0');
-  } catch {
-    // unavailable
-  }
+  writeStored(VIEW_KEY, on ? '1' : '0');
 }
 
 function savedSourceView(): boolean {
-  try {
-    return globalThis.localStorage?.getItem(VIEW_KEY) === '1';
-  } catch {
-    return false;
-  }
+  return readStored(VIEW_KEY) === '1';
 }
 
 /** The slice's initial state (the store composes the slices). */
