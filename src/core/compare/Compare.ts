@@ -6,14 +6,14 @@
  * A unit or phase found on one side only is shown whole on that side.
  *
  * The first difference is the first row, in trace order and in scope, whose two sides differ; the
- * explainers (compare/Explain.ts) say why. Every explainer's first match is kept as well
+ * explainers (compare/WhyDiffer.ts) say why. Every explainer's first match is kept as well
  * (`differences`): when two platforms boot differently, the first difference is in the boot, and
  * the one the script is about (a protocol not found, a module not loaded) comes later.
  */
 
 import { align, type Pairing } from './Align';
 import type { CompareDifference, ComparePhase, CompareResult, CompareRow, CompareScope, CompareStep, SideTrace, TraceItem, TraceSegment, TraceStep, TraceUnit } from './CompareTypes';
-import { explain } from './Explain';
+import { explain } from './WhyDiffer';
 import { skeleton } from './Normalize';
 
 /** At most this many explained differences besides the first. */

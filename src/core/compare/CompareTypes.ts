@@ -1,7 +1,7 @@
 /**
  * The shapes of a compare (one console script run on two platforms, the traces aligned by
  * phase): plain data, so the worker can post a result to the page as it is. compare/Trace.ts
- * records a side, compare/Compare.ts aligns two, compare/Explain.ts says why the first
+ * records a side, compare/Compare.ts aligns two, compare/WhyDiffer.ts says why the first
  * difference is there.
  */
 
@@ -112,7 +112,7 @@ export interface CompareStep {
   phaseCount: number;
 }
 
-/** Which explainer matched (compare/Explain.ts). */
+/** Which explainer matched (compare/WhyDiffer.ts). */
 export type ExplainerId =
   | 'platform'
   | 'locate'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ComparePhase, CompareRow, SideFacts, SideTrace } from './CompareTypes';
-import { explain } from './Explain';
+import { explain } from './WhyDiffer';
 
 const LAYOUT = 'AMD64 (QEMU TCG, SMMRevId 0x00020064)';
 
