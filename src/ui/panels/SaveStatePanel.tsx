@@ -85,20 +85,22 @@ const FieldRow = memo(function FieldRow(props: {
   value: number | bigint;
   changed: boolean;
   hover: boolean;
-  physical: number;
   compact: boolean;
-  layout: SaveStateLayoutDesc;
+  /** The row's tooltip (its physical address is the CPU's): set when the pointer reaches the row. */
+  titleOf: (f: SaveStateFieldDesc) => string;
   setHover: (i: number) => void;
 }) {
-  const { field: f, i, changed, hover, compact, setHover } = props;
+  const { field: f, i, changed, hover, compact, setHover, titleOf } = props;
   const cls = [changed ? 'changed' : '', f.written ? '' : 'unwritten', hover ? 'hover' : ''].filter(Boolean).join(' ');
   return (
     <tr
       className={cls}
       data-testid={`ss-field-${f.name}`}
       data-changed={changed || undefined}
-      onMouseEnter={() => setHover(i)}
-      title={fieldTitle(f, props.physical, props.layout)}
+      onMouseEnter={(e) => {
+        e.currentTarget.title = titleOf(f);
+        setHover(i);
+      }}
     >
       <td className="mono dim">{hex(f.offset, 4)}</td>
       <td className="ss-name">
@@ -122,6 +124,16 @@ const FieldTable = memo(function FieldTable(props: {
   compact: boolean;
   layout: SaveStateLayoutDesc;
 }) {
+  // Tooltips are made on hover from the map shown then: a step that shows another CPU changes
+  // every field's address, and rewriting ~60 title attributes is work for nothing until one is read.
+  const shown = useRef({ address: props.address, layout: props.layout });
+  useLayoutEffect(() => {
+    shown.current = { address: props.address, layout: props.layout };
+  });
+  const titleOf = useCallback((f: SaveStateFieldDesc) => {
+    const { address, layout } = shown.current;
+    return fieldTitle(f, address + SMM_HANDLER_OFFSET - layout.mapOffset + f.offset, layout);
+  }, []);
   return (
     <div className="ss-table-wrap scroll">
       <table className="grid-table ss-table">
@@ -142,9 +154,8 @@ const FieldTable = memo(function FieldTable(props: {
               value={r.value}
               changed={r.changed}
               hover={i === props.hover}
-              physical={props.address + r.index}
               compact={props.compact}
-              layout={props.layout}
+              titleOf={titleOf}
               setHover={props.setHover}
             />
           ))}
