@@ -7,7 +7,9 @@ import './styles/compare.css';
 import './styles/lessons.css';
 import './styles/explain.css';
 import { App } from './App';
+import { installActivityStyle } from './panels/activityStyle';
 
+installActivityStyle(document);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(

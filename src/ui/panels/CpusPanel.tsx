@@ -75,7 +75,6 @@ const Tile = memo(function Tile({ cpu, selected, size }: TileProps) {
       aria-label={size === 'small' ? `CPU ${index}: ${act.label}${cpu.isBsp ? ', BSP' : ''}${cpu.isOutCpu ? ', did the OUT' : ''}` : undefined}
       onMouseEnter={(e) => showTileTitle(e, index)}
       onFocus={(e) => showTileTitle(e, index)}
-      style={{ ['--act' as string]: act.color }}
       onClick={() => selectCpu(index)}
     >
       {size === 'small' ? (

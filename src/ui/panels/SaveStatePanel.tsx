@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { SaveStateFieldDesc, SaveStateLayoutDesc, SaveStateView } from '../../protocol/messages';
 import { addr, byteHex, hex, readLE } from '../format';
 import { setPinCpu } from '../actions/commands';
@@ -85,20 +85,22 @@ const FieldRow = memo(function FieldRow(props: {
   value: number | bigint;
   changed: boolean;
   hover: boolean;
-  physical: number;
   compact: boolean;
-  layout: SaveStateLayoutDesc;
+  /** The row's tooltip (its physical address is the CPU's): set when the pointer reaches the row. */
+  titleOf: (f: SaveStateFieldDesc) => string;
   setHover: (i: number) => void;
 }) {
-  const { field: f, i, changed, hover, compact, setHover } = props;
+  const { field: f, i, changed, hover, compact, setHover, titleOf } = props;
   const cls = [changed ? 'changed' : '', f.written ? '' : 'unwritten', hover ? 'hover' : ''].filter(Boolean).join(' ');
   return (
     <tr
       className={cls}
       data-testid={`ss-field-${f.name}`}
       data-changed={changed || undefined}
-      onMouseEnter={() => setHover(i)}
-      title={fieldTitle(f, props.physical, props.layout)}
+      onMouseEnter={(e) => {
+        e.currentTarget.title = titleOf(f);
+        setHover(i);
+      }}
     >
       <td className="mono dim">{hex(f.offset, 4)}</td>
       <td className="ss-name">
@@ -122,6 +124,16 @@ const FieldTable = memo(function FieldTable(props: {
   compact: boolean;
   layout: SaveStateLayoutDesc;
 }) {
+  // Tooltips are made on hover from the map shown then: a step that shows another CPU changes
+  // every field's address, and rewriting ~60 title attributes is work for nothing until one is read.
+  const shown = useRef({ address: props.address, layout: props.layout });
+  useLayoutEffect(() => {
+    shown.current = { address: props.address, layout: props.layout };
+  });
+  const titleOf = useCallback((f: SaveStateFieldDesc) => {
+    const { address, layout } = shown.current;
+    return fieldTitle(f, address + SMM_HANDLER_OFFSET - layout.mapOffset + f.offset, layout);
+  }, []);
   return (
     <div className="ss-table-wrap scroll">
       <table className="grid-table ss-table">
@@ -142,9 +154,8 @@ const FieldTable = memo(function FieldTable(props: {
               value={r.value}
               changed={r.changed}
               hover={i === props.hover}
-              physical={props.address + r.index}
               compact={props.compact}
-              layout={props.layout}
+              titleOf={titleOf}
               setHover={props.setHover}
             />
           ))}
@@ -198,6 +209,29 @@ const HexRow = memo(function HexRow({ bytes, start, perRow, address, byteField, 
   );
 }, sameHexRow);
 
+/** One line of a hex dump (.hex-dump: 17 px line height). */
+const HEX_ROW_PX = 17;
+/** Lines drawn above and below the ones in view, so a scroll rarely shows a gap. */
+const HEX_OVERSCAN = 6;
+
+/** The lines of the dump that are drawn: [first, end). */
+interface HexWindow {
+  first: number;
+  end: number;
+}
+
+function hexWindow(total: number, scrollTop: number, viewH: number): HexWindow {
+  const first = Math.max(0, Math.floor(scrollTop / HEX_ROW_PX) - HEX_OVERSCAN);
+  const end = Math.min(total, Math.ceil((scrollTop + viewH) / HEX_ROW_PX) + HEX_OVERSCAN);
+  return { first, end };
+}
+
+/**
+ * The bytes of the map, one line per `perRow` bytes. Only the lines in view (and a few around
+ * them) are in the DOM: the map is 64 lines of 16 bytes, of which about 7 show, and a step that
+ * shows another CPU rewrites every byte (about 1 000 spans at 64 CPUs). Spacers above and below
+ * keep the scroll height, so every line can be scrolled to.
+ */
 const HexDump = memo(function HexDump(props: {
   ss: SaveStateView;
   byteField: Int32Array;
@@ -209,33 +243,69 @@ const HexDump = memo(function HexDump(props: {
   perRow: number;
 }) {
   const { ss, byteField, changed, hover, perRow } = props;
+  const total = Math.ceil(ss.bytes.length / perRow);
+  const dumpRef = useRef<HTMLDivElement>(null);
+  // A new CPU, map or row width starts the dump at its end (the effect below scrolls there), so
+  // the lines drawn for it are the last ones already, in the same commit.
+  const endKey = `${ss.cpu}:${ss.address}:${perRow}`;
+  const [view, setView] = useState<{ key: string; top: number; height: number }>({ key: '', top: 0, height: 0 });
+  /** The lines drawn for `v`: all until the box is measured; from the end for another CPU, map or row width. */
+  const windowOf = (v: { key: string; top: number; height: number }): HexWindow =>
+    v.height === 0 ? { first: 0, end: total } : hexWindow(total, v.key === endKey ? v.top : Math.max(0, total * HEX_ROW_PX - v.height), v.height);
+  const win = windowOf(view);
+  // A scroll re-renders only when it changes the lines drawn.
+  const onScroll = () => {
+    const el = dumpRef.current;
+    if (!el) return;
+    const next = { key: endKey, top: el.scrollTop, height: el.clientHeight };
+    setView((v) => {
+      const a = windowOf(v);
+      const b = windowOf(next);
+      return a.first === b.first && a.end === b.end && v.height === next.height ? v : next;
+    });
+  };
+  const keyRef = useRef(endKey);
+  useLayoutEffect(() => {
+    keyRef.current = endKey;
+  });
+  // The box's height (the panel's layout): measured, and again whenever it changes.
+  useLayoutEffect(() => {
+    const el = dumpRef.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setView((v) => (v.height === el.clientHeight ? v : { key: keyRef.current, top: el.scrollTop, height: el.clientHeight })));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const lines = [];
-  for (let row = 0; row < ss.bytes.length; row += perRow) {
-    lines.push(
-      <HexRow key={row} bytes={ss.bytes} start={row} perRow={perRow} address={ss.address} byteField={byteField} changed={changed} hover={hover} />,
-    );
+  for (let row = win.first; row < win.end; row++) {
+    const start = row * perRow;
+    lines.push(<HexRow key={start} bytes={ss.bytes} start={start} perRow={perRow} address={ss.address} byteField={byteField} changed={changed} hover={hover} />);
   }
   const onOver = (e: MouseEvent) => {
     const t = e.target as HTMLElement;
     const i = t.dataset.i;
     if (i !== undefined) props.setHover(byteField[Number(i)]);
   };
-  const dumpRef = useRef<HTMLDivElement>(null);
-  // A field hovered in the table is brought into view in the dump.
+  // A field hovered in the table is brought into view in the dump (its first byte's line, as near as it gets).
   useEffect(() => {
-    if (hover < 0 || props.hoverFrom !== 'table') return;
+    const el = dumpRef.current;
+    if (hover < 0 || props.hoverFrom !== 'table' || !el) return;
     const row = props.rows[hover];
-    const el = dumpRef.current?.querySelector<HTMLElement>(`[data-i="${row.index}"]`);
-    el?.scrollIntoView({ block: 'nearest' });
-  }, [hover, props.hoverFrom, props.rows]);
+    if (!row) return;
+    const top = Math.floor(row.index / perRow) * HEX_ROW_PX;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + HEX_ROW_PX > el.scrollTop + el.clientHeight) el.scrollTop = top + HEX_ROW_PX - el.clientHeight;
+  }, [hover, props.hoverFrom, props.rows, perRow]);
   // The table starts at the top of the map (RAX at SMBASE+0xFFF8 in the AMD64 map, CR0 in the Intel one): start the dump at its end too.
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = dumpRef.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [ss.cpu, ss.address, perRow]);
   return (
-    <div className="ss-hex hex-dump scroll" ref={dumpRef} onMouseOver={onOver} onMouseLeave={() => props.setHover(-1)}>
+    <div className="ss-hex hex-dump scroll" ref={dumpRef} onScroll={onScroll} onMouseOver={onOver} onMouseLeave={() => props.setHover(-1)}>
+      {win.first > 0 && <div className="hex-spacer" style={{ height: win.first * HEX_ROW_PX }} />}
       {lines}
+      {win.end < total && <div className="hex-spacer" style={{ height: (total - win.end) * HEX_ROW_PX }} />}
     </div>
   );
 });
