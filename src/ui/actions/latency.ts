@@ -14,6 +14,11 @@ export function markActionSent(): void {
   pendingSince = performance.now();
 }
 
+/** Whether a debugger action was sent and its answer is not on screen yet. */
+export function actionPending(): boolean {
+  return pendingSince !== null;
+}
+
 /** Called after React committed a new snapshot (useLayoutEffect). */
 export function markSnapshotCommitted(): void {
   if (pendingSince === null) return;

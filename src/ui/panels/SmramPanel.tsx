@@ -1,6 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CommBufferView, SmramDescriptorView, SmramRegion } from '../../protocol/messages';
 import { selectCpu, setHexAddress } from '../actions/commands';
+import { actionPending } from '../actions/latency';
 import { addr, byteHex, hex, parseHexAddress, sizeText } from '../format';
 import { useApp } from '../store/store';
 import { useElementSize } from '../useElementSize';
@@ -170,7 +171,7 @@ interface BlockRowProps {
   color: string;
   current: boolean;
   mine: boolean;
-  /** Written by the last step: the row flashes; `flashKey` changes with every step, restarting it. */
+  /** Written by the last step: the row flashes while `flashKey` is not 0 (it changes with every step, restarting it). */
   written: boolean;
   flashKey: number;
 }
@@ -226,13 +227,35 @@ function CommBlock({ c, current, flashKey }: { c: CommBufferView; current: boole
       <span className="smram-dstrip" />
       <span className="smram-block">
         <RegionLabel label={`${c.label}: SMI #${c.smi}${c.active ? '' : ' (done)'}`} />
-        {c.written && <span key={flashKey} className="smram-flash" aria-hidden="true" />}
+        {c.written && flashKey !== 0 && <span key={flashKey} className="smram-flash" aria-hidden="true" />}
       </span>
     </div>
   );
 }
 
 const NO_WRITES: ReadonlySet<SmramRegion> = new Set();
+
+/**
+ * The written blocks flash this long after the step's answer is on screen, unless the next step
+ * was asked for by then. While an animation runs Chromium draws a frame on every vsync, and it
+ * holds the worker's answer to a key until the frame pending at the key press is drawn: a flash
+ * still fading cost the next step ~8 ms at 64 CPUs (the 7th F10 of an SMI 0x04: median 16.4 ms,
+ * 8.0 with the delay). Someone stepping by hand sees the fade; keys pressed faster skip it.
+ */
+const FLASH_DELAY_MS = 80;
+
+/** The step (`flashKey`) whose written blocks flash now, or 0. */
+function useFlash(flashKey: number): number {
+  const [shown, setShown] = useState(0);
+  useEffect(() => {
+    if (flashKey === 0) return;
+    const t = setTimeout(() => {
+      if (!actionPending()) setShown(flashKey);
+    }, FLASH_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [flashKey]);
+  return shown === flashKey ? flashKey : 0;
+}
 
 const SmramMap = memo(function SmramMap(props: {
   regions: SmramRegion[];
@@ -243,10 +266,13 @@ const SmramMap = memo(function SmramMap(props: {
   selectedCpu: number;
   below: BelowTseg | null;
   written: ReadonlySet<SmramRegion>;
+  /** Changes with every step (the written rows follow it into view). */
   flashKey: number;
+  /** The step whose writes flash now, or 0 (see useFlash). */
+  flashing: number;
   comm: CommBufferView | undefined;
 }) {
-  const { regions, descriptors, tsegBase, tsegSize, hexAddress, selectedCpu, below, written, flashKey, comm } = props;
+  const { regions, descriptors, tsegBase, tsegSize, hexAddress, selectedCpu, below, written, flashKey, flashing, comm } = props;
   const { groups, outside } = useMemo(() => {
     const end = tsegBase + tsegSize;
     const rest = regions.filter((r) => r.kind !== 'tseg' && (r.base < tsegBase || r.base >= end));
@@ -267,7 +293,7 @@ const SmramMap = memo(function SmramMap(props: {
         current={hexAddress >= r.base && hexAddress < r.base + r.size}
         mine={r.cpu !== undefined && r.cpu === selectedCpu}
         written={isWritten}
-        flashKey={isWritten && written.size <= FLASH_MAX ? flashKey : 0}
+        flashKey={isWritten && written.size <= FLASH_MAX ? flashing : 0}
       />
     );
   };
@@ -294,7 +320,7 @@ const SmramMap = memo(function SmramMap(props: {
     const [a, b] = at(rows[0]);
     map.scrollTop = Math.max(0, a - Math.max(0, (map.clientHeight - (b - a)) / 3));
   }, [written, flashKey, commWritten]);
-  const commBlock = comm && <CommBlock c={comm} current={hexAddress >= comm.base && hexAddress < comm.base + comm.size} flashKey={comm.written ? flashKey : 0} />;
+  const commBlock = comm && <CommBlock c={comm} current={hexAddress >= comm.base && hexAddress < comm.base + comm.size} flashKey={comm.written ? flashing : 0} />;
 
   return (
     <div className="smram-map scroll" aria-label="SMRAM map" ref={mapRef}>
@@ -486,6 +512,7 @@ export function SmramPanel() {
     [writtenIdx, regions],
   );
   const flashKey = useApp((s) => s.snapshot?.status.eventSeq ?? 0);
+  const flashing = useFlash(flashKey);
   // A short panel (e.g. at 1280x720) gives the map and the descriptors the room: rows explain
   // their colour on hover. Measured with a ResizeObserver, not a CSS container query: a size
   // container makes Chromium re-attach the legends of every panel on each step's layout.
@@ -532,6 +559,7 @@ export function SmramPanel() {
                 below={below}
                 written={written}
                 flashKey={flashKey}
+                flashing={flashing}
                 comm={comm}
               />
             </div>
