@@ -469,28 +469,31 @@ export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
   }
   const c = l.copies;
   if (c.unrolled !== null) c.unrolled.save(bytes, w32, w16, regs, base);
-  else {
-    const b4 = base >> 2, b2 = base >> 1;
-    const s8 = c.save8;
-    for (let i = 0; i < s8.length; i += 2) {
-      const w = b4 + s8[i];
-      const r = s8[i + 1];
-      w32[w] = regs[r];
-      w32[w + 1] = regs[r + 1];
-    }
-    const s4 = c.save4;
-    for (let i = 0; i < s4.length; i += 2) w32[b4 + s4[i]] = regs[s4[i + 1]];
-    const s2 = c.save2;
-    for (let i = 0; i < s2.length; i += 2) w16[b2 + s2[i]] = regs[s2[i + 1]];
-    const s1 = c.save1;
-    for (let i = 0; i < s1.length; i += 2) bytes[base + s1[i]] = regs[s1[i + 1]];
-  }
+  else saveLoops(c, bytes, w32, w16, regs, base);
   if (c.smbase[0] >= 0) putIndexed(bytes, w32, w16, base, c.smbase[0], c.smbase[1], smbase >>> 0);
   if (c.revision[0] >= 0) putIndexed(bytes, w32, w16, base, c.revision[0], c.revision[1], l.revision);
   if (c.ioMisc[0] >= 0) putIndexed(bytes, w32, w16, base, c.ioMisc[0], c.ioMisc[1], ioMisc >>> 0);
   if (c.autoHalt[0] >= 0) putIndexed(bytes, w32, w16, base, c.autoHalt[0], c.autoHalt[1], autoHalt);
   const z = c.zeros;
   for (let i = 0; i < z.length; i += 2) bytes.fill(0, base + z[i], base + z[i] + z[i + 1]);
+}
+
+/** SMM entry's copies by walking the index lists (the reference the generated code is checked against). */
+function saveLoops(c: FieldCopies, bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, regs: RegFile, base: number): void {
+  const b4 = base >> 2, b2 = base >> 1;
+  const s8 = c.save8;
+  for (let i = 0; i < s8.length; i += 2) {
+    const w = b4 + s8[i];
+    const r = s8[i + 1];
+    w32[w] = regs[r];
+    w32[w + 1] = regs[r + 1];
+  }
+  const s4 = c.save4;
+  for (let i = 0; i < s4.length; i += 2) w32[b4 + s4[i]] = regs[s4[i + 1]];
+  const s2 = c.save2;
+  for (let i = 0; i < s2.length; i += 2) w16[b2 + s2[i]] = regs[s2[i + 1]];
+  const s1 = c.save1;
+  for (let i = 0; i < s1.length; i += 2) bytes[base + s1[i]] = regs[s1[i + 1]];
 }
 
 /** A value into the field at `idx` (in units of `size`; dwords for 8-byte fields) of the map at `base`. */
