@@ -122,6 +122,6 @@ export function bootTime(cpus: number, millis: number): BootTime {
   return { cpus, msPerBoot: (t - t0) / n, smis, events };
 }
 
-export { userPath, type UserPath } from './user';
+export { userPath, userPathParts, type UserPath, type UserPathParts } from './user';
 export { backAt, checkpointCost, type BackCost, type CheckpointCost } from './history';
 export { cCompileMillis, cHandlerCallCost, cHandlerCost, cStatementsPerSecond } from './smmc';

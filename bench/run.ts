@@ -105,6 +105,11 @@ function coreFigures(core: Awaited<ReturnType<typeof loadCore>>, peer: ReturnTyp
     const vsQemu = q ? `   QEMU TCG ${f(q, 1)} us: run ${f(q / u.runUs, 1)}x, step ${f(q / u.stepUs, 1)}x faster (goal >= 20x: run ${q / u.runUs >= 20 ? 'met' : 'NOT met'}, step ${q / u.stepUs >= 20 ? 'met' : 'NOT met'})` : '';
     console.log(`   ${String(u.cpus).padStart(3)} CPUs: core ${f(u.coreUs).padStart(7)} us   run ${f(u.runUs).padStart(7)} us (${f(u.runUs / u.coreUs)}x)   step ${f(u.stepUs).padStart(7)} us (${f(u.stepUs / u.coreUs)}x)${goal}${vsQemu}`);
   }
+  console.log('   where the run path goes beyond the core (each layer includes the ones below it; alternating rounds, medians):');
+  for (const n of [1, 4]) {
+    const p = core.userPathParts(n, 1400);
+    console.log(`   ${String(n).padStart(3)} CPUs: core ${f(p.coreUs)} us; + recording (timeline, phases, SMI list, history) ${f(p.recordedUs)} us (+${f(p.recordedUs - p.coreUs)}); + the smi command ${f(p.commandUs)} us (+${f(p.commandUs - p.recordedUs)}); + the console line ${f(p.lineUs)} us (+${f(p.lineUs - p.commandUs)})`);
+  }
   console.log(peer ? `   peer (QEMU TCG + real OVMF, qemu-smi-cost.sh) ${peer.source}: ${[...peer.us].map(([c, u]) => `${c} CPU(s) ${f(u, 1)} us`).join(', ')}` : '   peer not measured (no QEMU figures: run with --peer, or --peer-file FILE with the output of qemu-smi-cost.sh)');
 
   console.log('\n2. SW SMI 0x04 through the whole lifecycle (OUT 0xB3/0xB2, broadcast SMI#, save state, rendezvous, SmmEntryPoint, CpuHotplugMmi, RSM)');

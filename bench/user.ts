@@ -9,6 +9,7 @@
  * each figure is the median round.
  */
 
+import { runConsoleLine } from '../src/core/console/Console';
 import { Session } from '../src/core/console/Session';
 import { smiLifecycle } from '../src/core/system/SmiLifecycle';
 import type { PortWrite } from '../src/core/machine/IoBus';
@@ -91,4 +92,47 @@ export function userPath(cpus: number, millis: number, rounds = 5): UserPath {
   if (run.m.s.cpus[cpus - 1].smiCount - runBefore !== runCalls) throw new Error('bench: not every CPU took every SMI of the user path');
   if (run.m.s.lastSmi?.command !== 0x05 || !run.m.s.lastSmi.finished) throw new Error('bench: smi 0x05 --run did not finish');
   return { cpus, coreUs: median(c), runUs: median(r), stepUs: median(s) };
+}
+
+export interface UserPathParts {
+  cpus: number;
+  coreUs: number;
+  /** Debugger.startRun of the same SMI, run to its end: the core plus recording (timeline, phases, SMI list, history). */
+  recordedUs: number;
+  /** runConsoleLine('smi 0x05 --run'): plus the `smi` command (arguments, output lines). */
+  commandUs: number;
+  /** Session.exec: plus the console line around it (the memory barrier's new epoch, the command history). */
+  lineUs: number;
+}
+
+/**
+ * Where the run path's time goes beyond the core, one layer at a time, in alternating rounds
+ * (medians): each layer's figure includes the ones below it. All sessions keep no changed-byte
+ * marks, as the CLI runs them.
+ */
+export function userPathParts(cpus: number, millis: number, rounds = 7): UserPathParts {
+  const mk = () => {
+    const s = Session.create({ cpus });
+    s.setMapMarks(false);
+    return s;
+  };
+  const [core, rec, cmd, line] = [mk(), mk(), mk(), mk()];
+  const start = { kind: 'lifecycle' as const, describe: 'smi 0x05', make: (m: Parameters<typeof smiLifecycle>[0]) => smiLifecycle(m, { cpu: 0, writes: WRITES_05 }), onDone: () => [] as string[] };
+  const fns = [
+    () => {
+      const g = smiLifecycle(core.m, { cpu: 0, writes: WRITES_05 });
+      while (!g.next().done) {
+        /* drain */
+      }
+    },
+    () => void rec.startRun(start, false),
+    () => void runConsoleLine(cmd, 'smi 0x05 --run'),
+    () => void line.exec('smi 0x05 --run'),
+  ];
+  for (let i = 0; i < 50; i++) for (const fn of fns) fn();
+  const per = millis / rounds / fns.length;
+  const xs: number[][] = fns.map(() => []);
+  for (let i = 0; i < rounds; i++) fns.forEach((fn, k) => xs[k].push(timeIt(fn, per)));
+  const [coreUs, recordedUs, commandUs, lineUs] = xs.map(median);
+  return { cpus, coreUs, recordedUs, commandUs, lineUs };
 }
