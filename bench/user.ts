@@ -46,15 +46,18 @@ function timeIt(fn: () => void, millis: number, min = 3): number {
   return ((t - t0) * 1000) / n;
 }
 
+/** The core loop: SW SMI 0x05 from CPU 0, its lifecycle generator drained, nothing recorded. */
+function drainSmi(m: Parameters<typeof smiLifecycle>[0]): void {
+  const g = smiLifecycle(m, { cpu: 0, writes: WRITES_05 });
+  while (!g.next().done) {
+    /* drain */
+  }
+}
+
 export function userPath(cpus: number, millis: number, rounds = 5): UserPath {
   const core = Session.create({ cpus });
   const m = core.m;
-  const coreSmi = () => {
-    const g = smiLifecycle(m, { cpu: 0, writes: WRITES_05 });
-    while (!g.next().done) {
-      /* drain */
-    }
-  };
+  const coreSmi = () => drainSmi(m);
   const run = Session.create({ cpus });
   run.setMapMarks(false); // as the CLI runs it (src/cli/run.ts): nobody views it
   const runBefore = run.m.s.cpus[cpus - 1].smiCount;
@@ -119,12 +122,7 @@ export function userPathParts(cpus: number, millis: number, rounds = 7): UserPat
   const [core, rec, cmd, line] = [mk(), mk(), mk(), mk()];
   const start = { kind: 'lifecycle' as const, describe: 'smi 0x05', make: (m: Parameters<typeof smiLifecycle>[0]) => smiLifecycle(m, { cpu: 0, writes: WRITES_05 }), onDone: () => [] as string[] };
   const fns = [
-    () => {
-      const g = smiLifecycle(core.m, { cpu: 0, writes: WRITES_05 });
-      while (!g.next().done) {
-        /* drain */
-      }
-    },
+    () => drainSmi(core.m),
     () => void rec.startRun(start, false),
     () => void runConsoleLine(cmd, 'smi 0x05 --run'),
     () => void line.exec('smi 0x05 --run'),

@@ -1,5 +1,6 @@
 import type { DebugAction } from '../../protocol/messages';
 import { appStore, echoesWaiting, echoWithAnswer, termAppend } from '../store/store';
+import { downloadText } from '../download';
 import { newRequestId, post } from './bridge';
 import { DEBUG_ACTIONS } from './debugActions';
 import { markActionSent } from './latency';
@@ -98,12 +99,7 @@ export function exportSession(): void {
   const unsub = appStore.subscribe((s) => {
     if (s.sessionFile?.id !== id) return;
     unsub();
-    const url = URL.createObjectURL(new Blob([s.sessionFile.text], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'smiscope-session.json';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText('smiscope-session.json', s.sessionFile.text, 'application/json');
     termAppend('info', ['session file downloaded: smiscope-session.json']);
   });
   post({ type: 'session-export', id });

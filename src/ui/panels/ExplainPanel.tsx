@@ -6,6 +6,7 @@ import { saveExplainOpen } from '../store/explainSlice';
 import { goToLook, showLook } from '../explain/lookHere';
 import { buildTranscript } from '../explain/transcript';
 import { useMediaQuery } from '../useMediaQuery';
+import { downloadText } from '../download';
 import { Glossed } from '../teach/Glossed';
 
 /**
@@ -118,12 +119,7 @@ export function exportTranscript(): void {
     explanations: s.explainLog,
     dateLine: `Exported ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
   });
-  const url = URL.createObjectURL(new Blob([md], { type: 'text/markdown' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = 'smiscope-transcript.md';
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadText('smiscope-transcript.md', md, 'text/markdown');
   termAppend('info', ['transcript downloaded: smiscope-transcript.md (commands, output and explanations, as Markdown)']);
 }
 
