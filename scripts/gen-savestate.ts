@@ -1,9 +1,10 @@
 /**
  * Builds src/core/machine/SaveStateUnrolled.ts: SMM entry's and RSM's field copies for each
  * save-state layout as straight-line code (one statement per field, constant indices), about 2.5x
- * faster than walking the index lists of SaveStateMap's compileCopies, which is what runs on every
- * CPU of every SMI. The lists stay the reference: each generated pair carries the signature of the
- * lists it was made from, and SaveStateMap uses it only when that signature matches the layout's.
+ * faster than walking the index lists SaveStateCopies' compileCopies makes from the layouts of
+ * SaveStateMap.ts, which is what runs on every CPU of every SMI. The lists stay the reference: each
+ * generated pair carries the signature of the lists it was made from, and compileCopies attaches it
+ * only when that signature matches the layout's.
  *
  *   npx tsx scripts/gen-savestate.ts           write the file
  *   npx tsx scripts/gen-savestate.ts --check   exit 1 if the file is not what the layouts give
@@ -13,7 +14,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGenerated } from './embed.mjs';
-import { AMD64_KVM_LAYOUT, AMD64_QEMU_LAYOUT, copiesSignature, INTEL64_LAYOUT, type SaveStateLayout } from '../src/core/machine/SaveStateMap';
+import { AMD64_KVM_LAYOUT, AMD64_QEMU_LAYOUT, INTEL64_LAYOUT, type SaveStateLayout } from '../src/core/machine/SaveStateMap';
+import { copiesSignature } from '../src/core/machine/SaveStateCopies';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'src', 'core', 'machine', 'SaveStateUnrolled.ts');
@@ -58,7 +60,7 @@ export function render(): string {
     ' */\n' +
     '/* eslint-disable */\n' +
     'export interface UnrolledCopies {\n' +
-    '  /** SaveStateMap.copiesSignature of the lists this code was generated from. */\n' +
+    '  /** SaveStateCopies.copiesSignature of the lists this code was generated from. */\n' +
     '  sig: string;\n' +
     '  save(u8: Uint8Array, w32: Uint32Array, w16: Uint16Array, r: Uint32Array, b: number): void;\n' +
     '  load(u8: Uint8Array, w32: Uint32Array, w16: Uint16Array, r: Uint32Array, b: number): void;\n' +

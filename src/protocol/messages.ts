@@ -6,7 +6,7 @@
 
 // The core owns the shapes it produces; the wire contract re-exports them.
 export type { CpuActivity } from '../core/machine/Cpu';
-export type { SaveStateFieldDesc, SaveStateLayoutDesc } from '../core/machine/SaveStateMap';
+export type { SaveStateFieldDesc, SaveStateLayoutDesc } from '../core/machine/SaveStateField';
 export type { Phase } from '../core/pi/Fw';
 export type { ModuleState } from '../core/pi/ModuleRecord';
 export type { HandlerCall, SmiKind, SmiSummary } from '../core/pi/SmiRecord';

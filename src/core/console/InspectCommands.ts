@@ -2,7 +2,8 @@
 
 import { guidName } from '../lib/Guid';
 import { getReg, hex64, REG, REG_NAMES } from '../machine/Registers';
-import { fieldAddress, readSaveStateField, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
+import { fieldAddress, readSaveStateField } from '../machine/SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateField';
 import { variableStoreReport } from '../modules/VariableSmm';
 import { swDispatchersOf, swRegistrations } from '../modules/SwRegistrations';
 import { staleRecord } from '../pi/Dispatcher';

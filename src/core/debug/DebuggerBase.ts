@@ -4,7 +4,7 @@
  */
 
 import type { Workspace } from '../cdriver/CModule';
-import { type Accel,describeLayout } from '../machine/SaveStateMap';
+import { type Accel, describeLayout } from '../machine/SaveStateMap';
 import { SERIAL_LOG_LIMIT } from '../machine/Debugcon';
 import { touchCow } from '../machine/Memory';
 import type { Gen,Phase,TraceEvent } from '../pi/Fw';

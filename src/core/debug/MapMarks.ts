@@ -6,7 +6,7 @@
  */
 
 import { keepBefore, PAGE_SIZE, touchCow } from '../machine/Memory';
-import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateField';
 import type { MachineState } from '../pi/Platform';
 
 /** Keep the old bytes of CPU `cpu`'s save-state map from now on (the memory barrier watches its page). */

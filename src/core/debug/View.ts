@@ -12,7 +12,7 @@ import { isSmram, type Machine } from '../pi/Platform';
 import { readBytes, sameBytes } from '../machine/Memory';
 import type { MemoryState } from '../machine/Memory';
 import { regHex, REG } from '../machine/Registers';
-import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateField';
 import { guidName } from '../lib/Guid';
 import { disassembleDepex } from '../pi/Depex';
 import { swRegistrations, swRegistrationsKey } from '../modules/SwRegistrations';

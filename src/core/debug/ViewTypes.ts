@@ -7,7 +7,7 @@
 import type { CStopInfo } from '../pi/Fw';
 import type { CFrameView, CVarView } from '../cdriver/CDebug';
 import type { CpuActivity } from '../machine/Cpu';
-import type { SaveStateLayoutDesc } from '../machine/SaveStateMap';
+import type { SaveStateLayoutDesc } from '../machine/SaveStateField';
 import type { Phase } from '../pi/Fw';
 import type { ModuleState } from '../pi/ModuleRecord';
 import type { SmiSummary } from '../pi/SmiRecord';

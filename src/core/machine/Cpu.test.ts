@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createCpu, osRegs, rsm, SMM_ENTRY_SEGMENT_ATTRIBUTES, smmEnter } from './Cpu';
 import { createMemory, read32, read64, write32 } from './Memory';
 import { getReg, REG, setReg } from './Registers';
-import { AMD64_KVM_LAYOUT as K, AMD64_QEMU_LAYOUT as L, fieldByName, SMM_DEFAULT_SMBASE, writeSaveStateField } from './SaveStateMap';
+import { AMD64_KVM_LAYOUT as K, AMD64_QEMU_LAYOUT as L, fieldByName, writeSaveStateField } from './SaveStateMap';
+import { SMM_DEFAULT_SMBASE } from './SaveStateField';
 
 const CR0_PE = 1, CR0_EM = 4, CR0_TS = 8, CR0_PG = 0x80000000;
 

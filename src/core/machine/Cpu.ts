@@ -7,7 +7,8 @@
 import type { MemoryState } from './Memory';
 import { createRegFile, REG, type RegFile, setReg } from './Registers';
 import { ioMiscValue, type RetiredIo } from './IoMisc';
-import { autoHaltRestart, decodeSaveState, encodeSaveState, type SaveStateLayout, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET } from './SaveStateMap';
+import { autoHaltRestart, decodeSaveState, encodeSaveState, type SaveStateLayout } from './SaveStateMap';
+import { SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET } from './SaveStateField';
 
 /** What a CPU is doing at this point of the SMI (tile colour and label). */
 export type CpuActivity =

@@ -90,7 +90,7 @@ export function createMemory(): MemoryState {
 
 /**
  * Pages are carved from 64 KiB slabs: one ArrayBuffer per 16 pages instead of one per page (a
- * copy-on-write copy costs a third as much; SaveStateMap's word views exist once per slab). A slab
+ * copy-on-write copy costs a third as much; SaveStateCopies' word views exist once per slab). A slab
  * lives while any page in it does.
  */
 const SLAB_PAGES = 16;

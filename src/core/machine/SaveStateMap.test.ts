@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemory, fill, read32, read64, read8, readBytes, write32 } from './Memory';
 import { createRegFile, getReg, REG, REG_NAMES, setReg } from './Registers';
-import { AMD64_QEMU_LAYOUT as L, decodeSaveState, describeLayout, encodeSaveState, fieldAddress, fieldByName, fieldForReg, MAP_FIELD_BASE, readSaveStateField, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, writeSaveStateField } from './SaveStateMap';
+import { AMD64_QEMU_LAYOUT as L, decodeSaveState, describeLayout, encodeSaveState, fieldAddress, fieldByName, fieldForReg, readSaveStateField, writeSaveStateField } from './SaveStateMap';
+import { MAP_FIELD_BASE, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from './SaveStateField';
 
 /** facts §6.1: every field QEMU TCG (x86_64) writes, [name in the layout, offset from SMBASE+0x8000, size]. */
 const QEMU_WRITES: [string, number, number][] = [

@@ -1,6 +1,8 @@
 /**
  * SMRAM save-state maps as field tables: encode a CPU's registers into SMRAM bytes on SMM entry,
- * decode them back on RSM, and describe the layout to the UI (which decodes the same bytes).
+ * decode them back on RSM, and describe the layout to the UI (which decodes the same bytes). The
+ * field types and the map's place in SMRAM are in SaveStateField.ts; the index lists and loops
+ * that do the copying are in SaveStateCopies.ts.
  *
  * Offsets count from SMBASE + 0x8000 as the SDM and edk2 headers do; the 0x400-byte map lives at
  * SMBASE + 0xFC00 (facts §7.1). The AMD64 layout is what QEMU TCG writes (facts §6.1, qemu
@@ -14,68 +16,25 @@
 
 import { type MemoryState, PAGE_SIZE, pageView, writablePage } from './Memory';
 import { REG, type RegFile, SEGMENTS, type RegName } from './Registers';
-import { type UnrolledCopies, UNROLLED_COPIES } from './SaveStateUnrolled';
-
-/** One save-state map field, described as data so the UI can decode it from bytes. */
-export interface SaveStateFieldDesc {
-  name: string;
-  /** Offset from SMBASE + 0x8000 (as the SDM and edk2 headers count). */
-  offset: number;
-  size: 1 | 2 | 4 | 8;
-  /** Written on SMM entry (QEMU TCG writes only some fields of the AMD64 map; KVM zeroes the rest). */
-  written: boolean;
-  /** Restored by RSM. */
-  restored: boolean;
-  note?: string;
-}
-
-export interface SaveStateLayoutDesc {
-  name: string; // e.g. "AMD64 (QEMU TCG, revision 0x00020064)"
-  /**
-   * The accelerator whose SMM entry wrote the map (`platform ovmf --accel`); null when no QEMU
-   * accelerator is involved and the processor itself writes it (the Intel 64 map): `writer` says so.
-   */
-  accel: 'tcg' | 'kvm' | null;
-  /** Who writes the map, with the upstream file and function (or the manual's table). */
-  writer: string;
-  /** What that writer means for the fields the CPU does not save. */
-  accelNote: string;
-  revision: number;
-  /** Map begins at SMBASE + mapOffset (0xFC00) and is mapSize (0x400) bytes long. */
-  mapOffset: number;
-  mapSize: number;
-  fields: SaveStateFieldDesc[];
-}
-
-export const SMM_DEFAULT_SMBASE = 0x30000;
-export const SMM_HANDLER_OFFSET = 0x8000;
-export const SMRAM_SAVE_STATE_MAP_OFFSET = 0xfc00;
-export const SMRAM_SAVE_STATE_MAP_SIZE = 0x400;
-/** Field offsets are relative to SMBASE + 0x8000; the map starts at offset 0x7C00 of that. */
-export const MAP_FIELD_BASE = SMRAM_SAVE_STATE_MAP_OFFSET - SMM_HANDLER_OFFSET; // 0x7C00
-
-/**
- * Where a field's value comes from: a register (whole, or one 32-bit half of it: the Intel map
- * splits the descriptor-table bases into a low and a high dword far apart), SMBASE, the
- * revision, 0 ('zero': the CPU writes it, and writes 0 in every case SmiScope models), the I/O
- * state of the instruction the CPU just retired ('ioMisc'), whether the CPU was halted
- * ('autoHalt'), or nothing ('none').
- */
-export type FieldSource = { reg: number; half?: 'lo' | 'hi' } | 'smbase' | 'revision' | 'zero' | 'ioMisc' | 'autoHalt' | 'none';
-
-export interface SaveStateField extends SaveStateFieldDesc {
-  source: FieldSource;
-}
+import { compileCopies, type FieldCopies, get, loadLoops, put, putIndexed, saveLoops, wordView } from './SaveStateCopies';
+import {
+  type FieldSource,
+  KVM_SMRAM_IMAGE_OFFSET,
+  KVM_SMRAM_IMAGE_SIZE,
+  MAP_FIELD_BASE,
+  SMM_HANDLER_OFFSET,
+  SMRAM_SAVE_STATE_MAP_OFFSET,
+  SMRAM_SAVE_STATE_MAP_SIZE,
+  type SaveStateField,
+  type SaveStateLayoutDesc,
+  type SaveStateLayoutId,
+} from './SaveStateField';
 
 /** The accelerator that runs the vCPUs, and so writes the save state on SMM entry (`--accel`). */
 export type Accel = 'tcg' | 'kvm';
 
-/** KVM's enter_smm builds a 512-byte image of SMBASE + 0xFE00..0xFFFF, zeroed, and writes it whole. */
-export const KVM_SMRAM_IMAGE_OFFSET = 0xfe00;
-export const KVM_SMRAM_IMAGE_SIZE = 0x200;
-
 export interface SaveStateLayout {
-  id: 'amd64-qemu' | 'amd64-kvm' | 'intel64';
+  id: SaveStateLayoutId;
   /** The QEMU accelerator that writes the map; null: the processor writes it (no QEMU involved). */
   accel: Accel | null;
   /** Who writes the map on SMM entry, with the upstream file and function. */
@@ -86,7 +45,7 @@ export interface SaveStateLayout {
   zeroOnEntry: number;
   /** RSM reloads SMBASE from the map: KVM and the Intel CPU always; QEMU TCG only when revision bit 17 is set in the map. */
   smbaseReloadAlways: boolean;
-  /** The field table flattened for SMM entry and RSM, by width: see compileCopies. */
+  /** The field table flattened for SMM entry and RSM, by width: see SaveStateCopies.ts compileCopies. */
   copies: FieldCopies;
   name: string;
   revision: number;
@@ -155,71 +114,6 @@ function amd64Fields(): SaveStateField[] {
   );
   return out.sort((a, b) => a.offset - b.offset);
 }
-
-/**
- * The register fields of a layout as flat [index, register slot] pairs per width, the slot 2 * REG
- * id (+1 for a high half) in the register file: SMM entry and RSM copy each list in one tight loop,
- * no switch per field. 1/2/4-byte fields are naturally aligned and indexed in units of their width
- * from the map's start; 8-byte fields are indexed in dwords (the Intel map has them 4-aligned:
- * R15 at 0x7F1C, RAX at 0x7F5C).
- */
-interface FieldCopies {
-  save8: Int32Array;
-  save4: Int32Array;
-  save2: Int32Array;
-  save1: Int32Array;
-  load8: Int32Array;
-  load4: Int32Array;
-  load2: Int32Array;
-  load1: Int32Array;
-  /** 4-byte fields holding one half of a register: [dword index, slot]; RSM leaves the other half alone. */
-  loadHalf: Int32Array;
-  /** Fields the CPU writes as 0: [byte index, size]. */
-  zeros: Int32Array;
-  /** [index, width] of SMBASE, the revision, IOMisc and AutoHALTRestart (-1: not written). */
-  smbase: [number, number];
-  revision: [number, number];
-  ioMisc: [number, number];
-  autoHalt: [number, number];
-  /** The same copies as straight-line code (SaveStateUnrolled.ts), when it was generated from these lists; null: the loops run. */
-  unrolled: UnrolledCopies | null;
-}
-
-/** The index lists that decide what SMM entry and RSM copy, as one string (scripts/gen-savestate.ts stamps it on the code it writes). */
-export function copiesSignature(c: FieldCopies): string {
-  const lists = [c.save8, c.save4, c.save2, c.save1, c.load8, c.load4, c.load2, c.load1, c.loadHalf];
-  return lists.map((a) => a.join(',')).join('/');
-}
-
-function compileCopies(id: SaveStateLayout['id'], fields: SaveStateField[]): FieldCopies {
-  const lists: Record<string, number[]> = {};
-  const add = (k: string, ...v: number[]) => (lists[k] ??= []).push(...v);
-  const at: Record<'smbase' | 'revision' | 'ioMisc' | 'autoHalt', [number, number]> = { smbase: [-1, 0], revision: [-1, 0], ioMisc: [-1, 0], autoHalt: [-1, 0] };
-  for (const fld of fields) {
-    const byte = fld.offset - MAP_FIELD_BASE;
-    if (byte % Math.min(fld.size, 4) !== 0) throw new Error(`save-state field ${fld.name} is not aligned`);
-    const idx = fld.size === 8 ? byte / 4 : byte / fld.size;
-    const src = fld.source;
-    if (typeof src === 'object') {
-      if (src.half && fld.size !== 4) throw new Error(`save-state field ${fld.name}: a register half is 4 bytes`);
-      const slot = 2 * src.reg + (src.half === 'hi' ? 1 : 0);
-      if (fld.written) add(`save${fld.size}`, idx, slot);
-      if (fld.restored) add(src.half ? 'loadHalf' : `load${fld.size}`, idx, slot);
-    } else if (!fld.written || src === 'none') continue;
-    else if (src === 'zero') add('zeros', byte, fld.size);
-    else at[src] = [idx, fld.size];
-  }
-  const l = (k: string) => Int32Array.from(lists[k] ?? []);
-  const c: FieldCopies = {
-    save8: l('save8'), save4: l('save4'), save2: l('save2'), save1: l('save1'),
-    load8: l('load8'), load4: l('load4'), load2: l('load2'), load1: l('load1'),
-    loadHalf: l('loadHalf'), zeros: l('zeros'), ...at, unrolled: null,
-  };
-  const u = UNROLLED_COPIES[id];
-  if (u !== undefined && u.sig === copiesSignature(c)) c.unrolled = u; // a stale generated file is never used
-  return c;
-}
-
 const amd64 = amd64Fields();
 
 /**
@@ -405,54 +299,6 @@ export function fieldAddress(smbase: number, field: { offset: number }): number 
 }
 
 /**
- * Word views over memory pages: derived (never part of MachineState), rebuilt on demand. The map's
- * fields are naturally aligned, so 2/4/8-byte fields are copied as 16/32-bit words. Typed arrays
- * use the host's byte order; every host SmiScope runs on (x86-64, ARM64) is little-endian like x86.
- */
-if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('SmiScope needs a little-endian host');
-const words = new WeakMap<ArrayBufferLike, { u8: Uint8Array; w32: Uint32Array; w16: Uint16Array }>();
-/** Byte and word views over the whole buffer a page lives in (pages share slabs: see Memory); index them with page.byteOffset added. */
-function wordView(bytes: Uint8Array): { u8: Uint8Array; w32: Uint32Array; w16: Uint16Array } {
-  const buf = bytes.buffer;
-  let v = words.get(buf);
-  if (!v) {
-    v = { u8: new Uint8Array(buf), w32: new Uint32Array(buf, 0, buf.byteLength >> 2), w16: new Uint16Array(buf, 0, buf.byteLength >> 1) };
-    words.set(buf, v);
-  }
-  return v;
-}
-
-function put(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, at: number, size: number, lo: number, hi: number): void {
-  switch (size) {
-    case 8:
-      w32[at >> 2] = lo;
-      w32[(at >> 2) + 1] = hi;
-      break;
-    case 4:
-      w32[at >> 2] = lo;
-      break;
-    case 2:
-      w16[at >> 1] = lo;
-      break;
-    default:
-      bytes[at] = lo;
-  }
-}
-
-function get(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, at: number, size: number): [number, number] {
-  switch (size) {
-    case 8:
-      return [w32[at >> 2], w32[(at >> 2) + 1]];
-    case 4:
-      return [w32[at >> 2], 0];
-    case 2:
-      return [w16[at >> 1], 0];
-    default:
-      return [bytes[at], 0];
-  }
-}
-
-/**
  * SMM entry: the CPU writes its state into the map at SMBASE + 0xFC00 (only the fields it writes;
  * with KVM the 512-byte image at SMBASE + 0xFE00 is zeroed first). `ioMisc` and `autoHalt` are the
  * values for the layout's IOMisc and AutoHALTRestart fields, where it has them (the Intel map).
@@ -478,34 +324,6 @@ export function encodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
   for (let i = 0; i < z.length; i += 2) bytes.fill(0, base + z[i], base + z[i] + z[i + 1]);
 }
 
-/** SMM entry's copies by walking the index lists (the reference the generated code is checked against). */
-function saveLoops(c: FieldCopies, bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, regs: RegFile, base: number): void {
-  const b4 = base >> 2, b2 = base >> 1;
-  const s8 = c.save8;
-  for (let i = 0; i < s8.length; i += 2) {
-    const w = b4 + s8[i];
-    const r = s8[i + 1];
-    w32[w] = regs[r];
-    w32[w + 1] = regs[r + 1];
-  }
-  const s4 = c.save4;
-  for (let i = 0; i < s4.length; i += 2) w32[b4 + s4[i]] = regs[s4[i + 1]];
-  const s2 = c.save2;
-  for (let i = 0; i < s2.length; i += 2) w16[b2 + s2[i]] = regs[s2[i + 1]];
-  const s1 = c.save1;
-  for (let i = 0; i < s1.length; i += 2) bytes[base + s1[i]] = regs[s1[i + 1]];
-}
-
-/** A value into the field at `idx` (in units of `size`; dwords for 8-byte fields) of the map at `base`. */
-function putIndexed(bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, base: number, idx: number, size: number, v: number): void {
-  if (size === 8) {
-    w32[(base >> 2) + idx] = v;
-    w32[(base >> 2) + idx + 1] = 0;
-  } else if (size === 4) w32[(base >> 2) + idx] = v;
-  else if (size === 2) w16[(base >> 1) + idx] = v;
-  else bytes[base + idx] = v;
-}
-
 /** RSM: reload the restored fields from SMRAM bytes; returns the SMBASE the CPU uses afterwards. */
 export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile, l: SaveStateLayout): number {
   const v = pageView(mem, smbase + SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, false);
@@ -520,38 +338,6 @@ export function decodeSaveState(mem: MemoryState, smbase: number, regs: RegFile,
   // revision (bit 17 set) and reloads it too (facts §10.4).
   if (l.smbaseReloadAlways || rev & 0x20000) return w32[(base + l.smbaseOffset - MAP_FIELD_BASE) >> 2];
   return smbase;
-}
-
-/** RSM's copies by walking the index lists (the reference the generated code is checked against). */
-function loadLoops(c: FieldCopies, bytes: Uint8Array, w32: Uint32Array, w16: Uint16Array, regs: RegFile, base: number): void {
-  const b4 = base >> 2, b2 = base >> 1;
-  const l8 = c.load8;
-  for (let i = 0; i < l8.length; i += 2) {
-    const w = b4 + l8[i];
-    const r = l8[i + 1];
-    regs[r] = w32[w];
-    regs[r + 1] = w32[w + 1];
-  }
-  const l4 = c.load4;
-  for (let i = 0; i < l4.length; i += 2) {
-    const r = l4[i + 1];
-    regs[r] = w32[b4 + l4[i]];
-    regs[r + 1] = 0;
-  }
-  const l2 = c.load2;
-  for (let i = 0; i < l2.length; i += 2) {
-    const r = l2[i + 1];
-    regs[r] = w16[b2 + l2[i]];
-    regs[r + 1] = 0;
-  }
-  const l1 = c.load1;
-  for (let i = 0; i < l1.length; i += 2) {
-    const r = l1[i + 1];
-    regs[r] = bytes[base + l1[i]];
-    regs[r + 1] = 0;
-  }
-  const lh = c.loadHalf;
-  for (let i = 0; i < lh.length; i += 2) regs[lh[i + 1]] = w32[b4 + lh[i]];
 }
 
 /**

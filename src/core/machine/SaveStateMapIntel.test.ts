@@ -13,11 +13,9 @@ import {
   fieldByName,
   INTEL64_LAYOUT as I,
   layoutById,
-  MAP_FIELD_BASE,
   readIoMisc,
-  SMRAM_SAVE_STATE_MAP_OFFSET,
-  SMRAM_SAVE_STATE_MAP_SIZE,
 } from './SaveStateMap';
+import { MAP_FIELD_BASE, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from './SaveStateField';
 
 /** facts §7.2: SMRAM_SAVE_STATE_MAP64, [name in the layout, offset from SMBASE+0x8000, size]. */
 const INTEL_MAP: [string, number, number][] = [

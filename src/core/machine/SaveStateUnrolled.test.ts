@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemory, readBytes } from './Memory';
 import { createRegFile } from './Registers';
-import { AMD64_KVM_LAYOUT, AMD64_QEMU_LAYOUT, decodeSaveState, encodeSaveState, INTEL64_LAYOUT, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE, type SaveStateLayout } from './SaveStateMap';
+import { AMD64_KVM_LAYOUT, AMD64_QEMU_LAYOUT, decodeSaveState, encodeSaveState, INTEL64_LAYOUT, type SaveStateLayout } from './SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from './SaveStateField';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const LAYOUTS = [AMD64_QEMU_LAYOUT, AMD64_KVM_LAYOUT, INTEL64_LAYOUT];

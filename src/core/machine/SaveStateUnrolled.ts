@@ -6,7 +6,7 @@
  */
 /* eslint-disable */
 export interface UnrolledCopies {
-  /** SaveStateMap.copiesSignature of the lists this code was generated from. */
+  /** SaveStateCopies.copiesSignature of the lists this code was generated from. */
   sig: string;
   save(u8: Uint8Array, w32: Uint32Array, w16: Uint16Array, r: Uint32Array, b: number): void;
   load(u8: Uint8Array, w32: Uint32Array, w16: Uint16Array, r: Uint32Array, b: number): void;

@@ -6,7 +6,7 @@
  */
 
 import { read32 } from '../machine/Memory';
-import { SMM_HANDLER_OFFSET } from '../machine/SaveStateMap';
+import { SMM_HANDLER_OFFSET } from '../machine/SaveStateField';
 import { hex } from '../pi/Fw';
 import type { Machine } from '../pi/Platform';
 import {

@@ -16,7 +16,7 @@
  */
 
 import { SMRAM_SAVE_STATE_MIN_REV_ID_IOMISC } from '../machine/IoMisc';
-import { SMM_HANDLER_OFFSET } from '../machine/SaveStateMap';
+import { SMM_HANDLER_OFFSET } from '../machine/SaveStateField';
 import { hex } from '../pi/Fw';
 import type { Machine } from '../pi/Platform';
 import {

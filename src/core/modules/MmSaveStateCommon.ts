@@ -10,7 +10,7 @@
 
 import type { EfiStatus } from '../lib/EfiStatus';
 import { read32, read8, write8 } from '../machine/Memory';
-import { SMM_HANDLER_OFFSET } from '../machine/SaveStateMap';
+import { SMM_HANDLER_OFFSET } from '../machine/SaveStateField';
 import type { Machine } from '../pi/Platform';
 
 /** EFI_MM_SAVE_STATE_REGISTER numbers (MdePkg/Include/Protocol/MmCpu.h, facts §3.4). */

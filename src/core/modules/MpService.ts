@@ -13,7 +13,7 @@
  */
 
 import { smmEnter } from '../machine/Cpu';
-import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateField';
 import { DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import { type Gen, hex, lazyEv } from '../pi/Fw';
 import type { Fw, Machine } from '../pi/Platform';

@@ -11,7 +11,7 @@
 
 import { addRegion } from '../pi/Platform';
 import { read32, read64, writeBytes } from '../machine/Memory';
-import { SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
+import { SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateField';
 import { ASSERT, DEBUG, DEBUG_ERROR, DEBUG_INFO } from '../pi/Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
 import { CpuDeadLoop, type Gen, hex } from '../pi/Fw';

@@ -11,7 +11,7 @@
 import { rsm, smmEnter } from '../machine/Cpu';
 import type { Machine, SmiRecord } from '../pi/Platform';
 import type { SmiIpiPurpose } from '../pi/SmiRecord';
-import { SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateField';
 import { ev, type Gen, hex } from '../pi/Fw';
 
 /**

@@ -13,7 +13,7 @@
  * trace prints, stay as they were.
  */
 
-import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_OFFSET, SMRAM_SAVE_STATE_MAP_SIZE } from '../machine/SaveStateField';
 import { DEBUG, DEBUG_ERROR } from '../pi/Debug';
 import { hex, lazyEv, tag } from '../pi/Fw';
 import { write32 } from '../machine/Memory';

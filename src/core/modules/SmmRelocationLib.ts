@@ -11,7 +11,8 @@
  */
 
 import { readBytes, write32, write64, writeBytes } from '../machine/Memory';
-import { fieldAddress, fieldByName, SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET, writeSaveStateField } from '../machine/SaveStateMap';
+import { fieldAddress, fieldByName, writeSaveStateField } from '../machine/SaveStateMap';
+import { SMM_DEFAULT_SMBASE, SMM_HANDLER_OFFSET, SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateField';
 import { DEBUG, DEBUG_INFO } from '../pi/Debug';
 import type { EfiStatus } from '../lib/EfiStatus';
 import { type Fw } from '../pi/Platform';

@@ -6,7 +6,7 @@
 
 import { serialNote, serialWrite } from '../machine/Debugcon';
 import { read64, readBytes } from '../machine/Memory';
-import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateField';
 import type { EfiStatus } from '../lib/EfiStatus';
 import { ev, type Gen, hex, lazyEv } from './Fw';
 import { type Fw } from './Platform';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Session } from '../console/Session';
 import { efiStatusName, efiStatusValue } from '../lib/EfiStatus';
 import { read32, read64 } from '../machine/Memory';
-import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_OFFSET } from '../machine/SaveStateField';
 import { newModuleRecord } from '../modules/PiSmmCore';
 import { ovmfConfig } from '../profiles/ovmf';
 import { bootOvmf, createOvmfMachine } from '../system/OvmfBoot';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Machine, SmiRecord } from '../pi/Platform';
 import { read32, read64, write32, writeBytes } from '../machine/Memory';
 import { getReg, REG } from '../machine/Registers';
-import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
+import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateField';
 import { gSmmBaseHobGuid } from '../modules/SmmRelocationLib';
 import { CpuDeadLoop, type Gen, type TraceEvent } from '../pi/Fw';
 import { getFirstGuidHob, guidHobData, guidHobName, walkHobs } from '../pi/HobLib';

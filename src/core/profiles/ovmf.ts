@@ -5,7 +5,8 @@
 
 import { SHIPPED_SAMPLE_MODULES, type ShippedModule } from '../cdriver/Shipped';
 import { registerGuidName } from '../lib/Guid';
-import { type Accel, layoutForAccel, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
+import { type Accel, layoutForAccel } from '../machine/SaveStateMap';
+import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateField';
 import { cpuHotplugSmmInC } from '../modules/CpuHotplugSmm';
 import { CpuIo2Smm } from '../modules/CpuIo2Smm';
 import { FvbServicesSmm } from '../modules/FvbServicesSmm';

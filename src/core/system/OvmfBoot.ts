@@ -8,7 +8,8 @@
 
 import { dxeRegs, osRegs } from '../machine/Cpu';
 import { serialNote } from '../machine/Debugcon';
-import { layoutById, SMM_DEFAULT_SMBASE } from '../machine/SaveStateMap';
+import { layoutById } from '../machine/SaveStateMap';
+import { SMM_DEFAULT_SMBASE } from '../machine/SaveStateField';
 import { newModuleRecord } from '../modules/PiSmmCore';
 import { smmIplDispatchDriver } from '../modules/PiSmmIpl';
 import { onMpServices2Available, PlatformPei } from '../modules/PlatformPei';

@@ -6,7 +6,7 @@
  * text, and says in plain words what happened, naming the upstream function it follows.
  */
 
-import { SMRAM_SAVE_STATE_MAP_SIZE } from '../../machine/SaveStateMap';
+import { SMRAM_SAVE_STATE_MAP_SIZE } from '../../machine/SaveStateField';
 import type { LookHere } from '../ViewTypes';
 import { type ExplainContext, type ExplainRule, look, num } from './ExplainTypes';
 
