@@ -1,5 +1,6 @@
 import { PROTOCOL_VERSION, type UiToWorker, type WorkerToUi } from '../../protocol/messages';
 import { appStore, applyWorkerMessage, termAppend } from '../store/store';
+import { markAnswerArrived, markMachineApplied } from './latency';
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -25,8 +26,10 @@ export function connectWorker(beforeHello?: () => void): () => void {
   w.onmessage = (e: MessageEvent<WorkerToUi>) => {
     const msg = e.data;
     const hasSnapshot = msg.type === 'snapshot' || (msg.type === 'batch' && msg.messages.some((m) => m.type === 'snapshot'));
+    if (hasSnapshot) markAnswerArrived();
     applyWorkerMessage(msg, () => {
       if (!hasSnapshot) return;
+      markMachineApplied();
       if (!hexPlaced) hexPlaced = placeInitialHexWindow();
       keepSelectionInRange();
       followStepCpu();

@@ -3,11 +3,12 @@
  *  - window.__smiscope.send(line): type a console line (echoed like a typed one); .ready once the worker answered.
  *  - window.__smiscope.terminalRows(): the terminal's buffer, every row with its text and whether
  *    xterm wrapped it from the row before (a line too long for the terminal).
- *  - window.__smiscopeLatency / __smiscopeFrameLatency: see ./latency.
+ *  - window.__smiscopeLatency / __smiscopeFrameLatency / __smiscopeSteps: see ./latency.
  */
 
 import { appStore } from '../store/store';
 import { sendCommand } from './commands';
+import type { StepSplit } from './latency';
 
 export interface TerminalRow {
   text: string;
@@ -33,6 +34,7 @@ declare global {
     __smiscope?: Hooks;
     __smiscopeLatency?: number[];
     __smiscopeFrameLatency?: number[];
+    __smiscopeSteps?: StepSplit[];
   }
 }
 
