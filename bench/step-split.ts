@@ -8,7 +8,8 @@
  *
  *   npx vite build --outDir /tmp/smiscope-b && npx vite preview --outDir /tmp/smiscope-b --port 4294 --strictPort &
  *   node --import tsx bench/step-split.ts http://127.0.0.1:4294/ [http://127.0.0.1:4293/ ...]
- *   (CPUS=64 SMIS=5 ROUNDS=4; CSS='...' adds a style sheet to the page, for experiments)
+ *   (CPUS=64 SMIS=5 ROUNDS=4; CSS='...' adds a style sheet to the page, for experiments; IDLE=1 presses
+ *   each key once the page has drawn the previous step; BLUR=1 takes the focus off the terminal first)
  */
 
 import { chromium } from '@playwright/test';
@@ -46,6 +47,8 @@ async function run(url: string): Promise<StepSplit[][][]> {
           w.__smiscopeSteps = [];
           return w.__smiscopeLatency.length;
         });
+        if (process.env.IDLE) await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+        if (process.env.BLUR) await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
         await page.keyboard.press('F10');
         await page.waitForFunction((b) => (window as unknown as W).__smiscopeLatency.length > b, before);
         steps.push(await page.evaluate(() => (window as unknown as W).__smiscopeSteps ?? []));
