@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { openDebugger, raiseAndStepToRendezvous, stepPhase, typeInTerminal } from './helpers';
+import { hoverTimelineBlock, openDebugger, raiseAndStepToRendezvous, stepPhase, timelineBlocks, typeInTerminal } from './helpers';
 import { clickGutter, editor, expectTerminal, lineOf, newModuleLoaded, replaceEditorText, stopLine, template } from './sourceHelpers';
 
 /**
@@ -34,10 +34,9 @@ async function expectOnScreen(page: Page, testId: string): Promise<void> {
 
 /** Hovers the events of one timeline lane (0 = platform, n + 1 = CPU n) until the event line shows `text`. */
 async function hoverEventWith(page: Page, lane: number, text: string): Promise<void> {
-  const blocks = page.getByTestId('timeline-panel').locator('.tl-ev');
-  const onLane = await blocks.evaluateAll((els, lane) => els.map((el, i) => ((el as HTMLElement).style.getPropertyValue('--lane') === String(lane) ? i : -1)).filter((i) => i >= 0), lane);
+  const onLane = (await timelineBlocks(page)).filter((b) => b.lane === lane).map((b) => b.i);
   for (const i of onLane) {
-    await blocks.nth(i).hover();
+    await hoverTimelineBlock(page, i);
     if ((await page.getByTestId('timeline-current').textContent())?.includes(text)) return;
   }
   throw new Error(`no event on lane ${lane} says "${text}"`);

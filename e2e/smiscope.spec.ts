@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 
-import { openDebugger, raiseAndStepToRendezvous, stepPhase, typeInTerminal } from './helpers';
+import { hoverTimelineBlock, openDebugger, raiseAndStepToRendezvous, stepPhase, typeInTerminal } from './helpers';
 
 const tile = (page: Page, n: number) => page.getByTestId(`cpu-tile-${n}`);
 
@@ -236,7 +236,7 @@ test('a run to the end sends only the newest event texts; hovering an older even
   await expect(page.getByTestId('status')).toHaveAttribute('data-mode', 'idle');
   await expect(page.getByTestId('timeline-current')).toContainText('done: all 4 CPU(s) back in the OS');
   // The first event (OUT 0xB3) came without its text: hovering it asks the worker.
-  await page.locator('.tl-ev[data-i="0"]').hover();
+  await hoverTimelineBlock(page, 0);
   await expect(page.getByTestId('timeline-current')).toContainText('hover');
   await expect(page.getByTestId('timeline-current')).toContainText('CPU1: OUT 0xB3, 0x00');
 });

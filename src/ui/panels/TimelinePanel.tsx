@@ -9,6 +9,7 @@ import { ACTIVITY, PHASE_COLOR, PHASE_LABEL, PHASE_ORDER } from './legend';
 import { Panel } from './Panel';
 import { Glossed } from '../teach/Glossed';
 import { StepEvents } from './StepEvents';
+import { blockAt, TimelineBlocks } from './TimelineBlocks';
 import { cpuRanges, foldedLanes, plainLanes, type Lane, type LaneModel } from './timelineLanes';
 
 const LABEL_W = 134;
@@ -174,50 +175,19 @@ const LaneLabels = memo(function LaneLabels({ model, laneH, lane0, lane1, onExpa
 });
 
 /**
- * One event block. Its place comes from CSS variables: --i (column) and --lane here, the column
- * width and lane height on the canvas, so a resize or a narrower column re-renders nothing.
- */
-const EventBlock = memo(function EventBlock({ e, i, lane, current }: { e: TimelineEvent; i: number; lane: number; current: boolean }) {
-  return (
-    <div
-      data-i={i}
-      className={`tl-ev${current ? ' current' : ''}${e.level === 'phase' ? ' phase' : ''}`}
-      style={{ ['--i' as string]: i, ['--lane' as string]: lane, background: PHASE_COLOR[e.phase] }}
-    />
-  );
-});
-
-/**
  * The lanes: phase ruler, stripes, event blocks and the "now" line. The canvas has the full
  * size (it is what scrolls) but only the events inside the window are in the DOM.
  */
-const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; model: LaneModel; colW: number; laneH: number; onExpand: (key: number) => void } & TimelineWindow) {
-  const { events, model, colW, laneH, lane0, lane1, col0, col1, onExpand } = props;
+const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; model: LaneModel; colW: number; laneH: number; hover: number; onExpand: (key: number) => void } & TimelineWindow) {
+  const { events, model, colW, laneH, hover, lane0, lane1, col0, col1, onExpand } = props;
   const lanes = model.lanes.length;
-  const laneOf = model.laneOf;
   const width = Math.max(1, events.length) * colW;
   const runs = useMemo(() => phaseRuns(events), [events]);
   const last = events.length - 1;
-  const blocks = [];
-  for (let i = Math.max(0, col0); i <= col1 && i <= last; i++) {
-    const e = events[i];
-    const lane = e.cpu < 0 || e.cpu >= laneOf.length ? 0 : laneOf[e.cpu];
-    if (lane >= lane0 && lane <= lane1) blocks.push(<EventBlock key={e.seq} e={e} i={i} lane={lane} current={i === last} />);
-  }
-  const canvasVars = {
-    width,
-    height: RULER_H + lanes * laneH,
-    '--cw': `${colW}px`,
-    '--lh': `${laneH}px`,
-    '--ruler': `${RULER_H}px`,
-    '--ev-x': `${colW > 6 ? 1 : 0}px`,
-    '--ev-w': `${colW > 6 ? colW - 2 : colW}px`,
-    '--ev-inset': laneH < 5 ? '0px' : `${Math.max(1, Math.floor(laneH / 5))}px`,
-  } as CSSProperties;
   return (
     <div className="tl-inner" style={{ width: LABEL_W + width }}>
       <LaneLabels model={model} laneH={laneH} lane0={lane0} lane1={lane1} onExpand={onExpand} />
-      <div className={`tl-canvas${laneH < 5 ? ' hair' : ''}`} style={canvasVars}>
+      <div className="tl-canvas" style={{ width, height: RULER_H + lanes * laneH, ['--lh' as string]: `${laneH}px`, ['--ruler' as string]: `${RULER_H}px` }}>
         {runs.map((r) => (
           <div
             key={r.start}
@@ -230,9 +200,9 @@ const Lanes = memo(function Lanes(props: { events: TimelineEvent[]; model: LaneM
         ))}
         <div className="tl-stripes" style={{ height: lanes * laneH }} />
         {/* A containing block whose size never changes: the canvas widens with every step,
-            which would otherwise lay out every block in it again. */}
+            which would otherwise lay out what is in it again. */}
         <div className="tl-events">
-          {blocks}
+          {last >= 0 && <TimelineBlocks events={events} laneOf={model.laneOf} colW={colW} laneH={laneH} ruler={RULER_H} lane0={lane0} lane1={lane1} col0={col0} col1={col1} hover={hover} lanes={lanes} />}
           {last >= 0 && <div className="tl-now" style={{ left: last * colW + colW / 2 - 1, height: RULER_H + lanes * laneH }} />}
         </div>
       </div>
@@ -414,9 +384,13 @@ export function TimelinePanel() {
     if (a < scrollEl.scrollTop || a + laneH > scrollEl.scrollTop + view) scrollEl.scrollTop = Math.max(0, a - view / 2);
   }, [events.length]);
 
-  const onOver = (e: MouseEvent) => {
-    const i = (e.target as HTMLElement).dataset.i;
-    if (i !== undefined) setHover(Number(i));
+  // The blocks are drawn on a canvas: the event under the mouse comes from the same geometry.
+  const onMove = (e: MouseEvent) => {
+    const area = scrollEl?.querySelector('.tl-canvas');
+    if (!area) return;
+    const r = area.getBoundingClientRect();
+    const i = blockAt({ colW, laneH, ruler: RULER_H }, events, model.laneOf, e.clientX - r.left, e.clientY - r.top);
+    if (i >= 0) setHover(i);
   };
   const current = events[events.length - 1];
   const shown = hover >= 0 && hover < events.length ? events[hover] : current;
@@ -495,8 +469,8 @@ export function TimelinePanel() {
           <span className="muted">no events: the timeline fills as you step through an SMI</span>
         )}
       </div>
-      <div className="tl-scroll scroll" ref={setScrollEl} onScroll={onScroll} onMouseOver={onOver} onMouseLeave={() => setHover(-1)}>
-        <Lanes events={events} model={model} colW={colW} laneH={laneH} onExpand={onExpand} {...win} />
+      <div className="tl-scroll scroll" ref={setScrollEl} onScroll={onScroll} onMouseMove={onMove} onMouseLeave={() => setHover(-1)}>
+        <Lanes events={events} model={model} colW={colW} laneH={laneH} hover={hover} onExpand={onExpand} {...win} />
       </div>
       {legend && PHASE_LEGEND}
       <Summary smi={lastSmi} total={smiTotal} />
