@@ -4,7 +4,7 @@
  * it out (window.__smiscopeLatency), and until the next animation frame (__smiscopeFrameLatency).
  */
 
-import { chromium } from '@playwright/test';
+import { launchChromium, openApp, setCpus } from './chromium';
 import type { StepSplit } from '../src/ui/actions/latency';
 
 export interface Latency {
@@ -43,18 +43,12 @@ function tailSplit(split: readonly StepSplit[]): Latency['tail'] {
  * behind the frame the previous answer still has to draw.
  */
 export async function stepLatency(url: string, cpuCounts: number[], smis: number, idle = false): Promise<Latency[]> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   const out: Latency[] = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { __smiscope?: { ready: boolean } }).__smiscope?.ready === true);
+    const page = await openApp(browser, url);
     for (const cpus of cpuCounts) {
-      await page.evaluate((n) => (window as unknown as { __smiscope: { send(l: string): void } }).__smiscope.send(`platform ovmf --cpus ${n}`), cpus);
-      await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="cpu-tile-"]').length === n, cpus, { timeout: 60_000 });
+      await setCpus(page, cpus);
       await page.evaluate(() => {
         const w = window as unknown as { __smiscopeLatency: number[]; __smiscopeFrameLatency: number[] };
         w.__smiscopeLatency = [];

@@ -9,7 +9,8 @@
  *   node --import tsx bench/profile-step.ts http://127.0.0.1:4208/ 64 [--cpu-profile]
  */
 
-import { chromium, type CDPSession } from '@playwright/test';
+import type { CDPSession } from '@playwright/test';
+import { launchChromium, openApp, setCpus } from './chromium';
 
 
 interface CpuProfile {
@@ -84,18 +85,12 @@ async function readStream(cdp: CDPSession, handle: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { __smiscope?: { ready: boolean } }).__smiscope?.ready === true);
+    const page = await openApp(browser, url);
     // An experiment: extra CSS for the page (INJECT_CSS).
     if (process.env.INJECT_CSS) await page.addStyleTag({ content: process.env.INJECT_CSS });
-    await page.evaluate((n) => (window as unknown as W).__smiscope.send(`platform ovmf --cpus ${n}`), cpus);
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="cpu-tile-"]').length === n, cpus, { timeout: 60_000 });
+    await setCpus(page, cpus);
     // HEAVY=2,3,7: CPU-profile only those steps of each SMI (their index from the SMI's first F10).
     const heavy = new Set((process.env.HEAVY ?? '').split(',').filter(Boolean).map(Number));
     let heavyCdp: CDPSession | null = null;

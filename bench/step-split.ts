@@ -12,7 +12,7 @@
  *   each key once the page has drawn the previous step; BLUR=1 takes the focus off the terminal first)
  */
 
-import { chromium } from '@playwright/test';
+import { launchChromium, openApp, setCpus } from './chromium';
 import type { StepSplit } from '../src/ui/actions/latency';
 
 type W = { __smiscope: { send(l: string): void }; __smiscopeLatency: number[]; __smiscopeSteps?: StepSplit[] };
@@ -25,17 +25,11 @@ const PARTS = ['total', 'answer', 'terminal', 'react', 'layout'] as const;
 
 /** The splits of every step of `smis` SMIs, by the step's index in its SMI. */
 async function run(url: string): Promise<StepSplit[][][]> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { __smiscope?: { ready: boolean } }).__smiscope?.ready === true);
+    const page = await openApp(browser, url);
     if (process.env.CSS) await page.addStyleTag({ content: process.env.CSS });
-    await page.evaluate((n) => (window as unknown as W).__smiscope.send(`platform ovmf --cpus ${n}`), cpus);
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="cpu-tile-"]').length === n, cpus, { timeout: 60_000 });
+    await setCpus(page, cpus);
     const smiSteps: StepSplit[][][] = [];
     for (let s = 0; s < smis; s++) {
       await page.evaluate(() => (window as unknown as W).__smiscope.send('smi 0x04 --cpu 1'));

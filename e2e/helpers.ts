@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import type { DrawnBlock } from '../src/ui/panels/TimelineBlocks';
 
 /** Helpers that read like what a person does in the page. */
 export async function openDebugger(page: Page, cpus = 4): Promise<void> {
@@ -28,19 +29,9 @@ export async function raiseAndStepToRendezvous(page: Page, line: string): Promis
   for (let i = 0; i < 4; i++) await stepPhase(page);
 }
 
-/** A block the timeline drew on its canvas (src/ui/panels/TimelineBlocks.tsx DrawnBlock). */
-export interface TimelineBlock {
-  i: number;
-  lane: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
 /** The event blocks the timeline's canvas drew, as it records them after each draw. */
-export async function timelineBlocks(page: Page): Promise<TimelineBlock[]> {
-  return page.getByTestId('timeline-blocks').evaluate((el) => (el as HTMLCanvasElement & { blocks?: TimelineBlock[] }).blocks ?? []);
+export async function timelineBlocks(page: Page): Promise<DrawnBlock[]> {
+  return page.getByTestId('timeline-blocks').evaluate((el) => (el as HTMLCanvasElement & { blocks?: DrawnBlock[] }).blocks ?? []);
 }
 
 /**
