@@ -264,7 +264,9 @@ function useSmallFit(n: number, small: boolean): [(el: HTMLElement | null) => vo
  */
 function useFollowTiles(grid: HTMLDivElement | null, out: number, bsp: number, smi: number, fit: Fit | null): void {
   useLayoutEffect(() => {
-    if (!grid || grid.scrollHeight <= grid.clientHeight + 1) return;
+    // Every tile fits (fitTiles said so): nothing to follow, and no need to read the grid's size,
+    // which would lay the page out in the middle of React's commit.
+    if (!grid || fit?.all || grid.scrollHeight <= grid.clientHeight + 1) return;
     const tileOf = (i: number) => (i >= 0 ? grid.querySelector<HTMLElement>(`[data-testid="cpu-tile-${i}"]`) : null);
     const a = tileOf(out);
     const b = tileOf(bsp);
