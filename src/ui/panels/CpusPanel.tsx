@@ -264,7 +264,9 @@ function useSmallFit(n: number, small: boolean): [(el: HTMLElement | null) => vo
  */
 function useFollowTiles(grid: HTMLDivElement | null, out: number, bsp: number, smi: number, fit: Fit | null): void {
   useLayoutEffect(() => {
-    if (!grid || grid.scrollHeight <= grid.clientHeight + 1) return;
+    // Every tile fits (fitTiles said so): nothing to follow, and no need to read the grid's size,
+    // which would lay the page out in the middle of React's commit.
+    if (!grid || fit?.all || grid.scrollHeight <= grid.clientHeight + 1) return;
     const tileOf = (i: number) => (i >= 0 ? grid.querySelector<HTMLElement>(`[data-testid="cpu-tile-${i}"]`) : null);
     const a = tileOf(out);
     const b = tileOf(bsp);
@@ -299,8 +301,18 @@ export function CpusPanel() {
   const legend = !(size === 'large' && panelH > 0 && panelH <= SHORT_LARGE_PX);
   const [grid, setGrid] = useState<HTMLDivElement | null>(null);
   useFollowTiles(grid, smi?.cpu ?? -1, smi?.bsp ?? -1, smi?.number ?? 0, fit);
+  // When every tile fits, the grid's height is set (its rows and its 3 px padding each side) and
+  // the grid is size-contained (.cpu-grid.all): a change in the detail below it (RIP, RAX each
+  // step) then leaves the 64-256 tiles out of the relayout.
+  const rows = fit ? Math.ceil(list.length / fit.cols) : 0;
   const gridStyle: CSSProperties | undefined = fit
-    ? ({ gridTemplateColumns: `repeat(${fit.cols}, ${fit.tile}px)`, gridAutoRows: `${fit.tile}px`, gap: SMALL_GAP, ['--tile' as string]: `${fit.tile}px` } as CSSProperties)
+    ? ({
+        gridTemplateColumns: `repeat(${fit.cols}, ${fit.tile}px)`,
+        gridAutoRows: `${fit.tile}px`,
+        gap: SMALL_GAP,
+        ['--tile' as string]: `${fit.tile}px`,
+        height: fit.all ? rows * fit.tile + (rows - 1) * SMALL_GAP + 6 : undefined,
+      } as CSSProperties)
     : undefined;
   return (
     <Panel
@@ -318,7 +330,7 @@ export function CpusPanel() {
     >
       <div
         ref={setGrid}
-        className={`cpu-grid cpu-grid-${size}${fit ? ' fitted' : ''}${fit && fit.tile < 16 ? ' tiny' : ''}`}
+        className={`cpu-grid cpu-grid-${size}${fit ? ' fitted' : ''}${fit?.all ? ' all' : ''}${fit && fit.tile < 16 ? ' tiny' : ''}`}
         data-density={size}
         data-fit={fit ? (fit.all ? 'all' : 'scroll') : undefined}
         style={gridStyle}

@@ -1,19 +1,13 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { CommBufferView, SmramDescriptorView, SmramRegion } from '../../protocol/messages';
-import { selectCpu, setHexAddress } from '../actions/commands';
+import { setHexAddress } from '../actions/commands';
 import { actionPending } from '../actions/latency';
 import { addr, byteHex, hex, parseHexAddress, sizeText } from '../format';
 import { useApp } from '../store/store';
 import { useElementSize } from '../useElementSize';
 import { REGION, REGION_ORDER } from './legend';
 import { Panel } from './Panel';
-
-interface Block {
-  region: SmramRegion;
-  /** Synthetic filler for an address range no region describes. */
-  gap: boolean;
-  height: number;
-}
+import { BlockChunk, CHUNK_ROWS, FLASH_MAX, RegionLabel, describe, hasWritten, rowMarks, type Block } from './SmramRows';
 
 /** One SMRAM descriptor (as SmmAccess2 reports it) and the map rows inside it. */
 interface Group {
@@ -28,14 +22,6 @@ function descColor(d: SmramDescriptorView): string {
   if (d.label.startsWith('SMBASE relocation')) return '#f59e0b';
   if (d.label.startsWith('free')) return '#22d3ee';
   return '#94a3b8';
-}
-
-function describe(r: SmramRegion): string {
-  const model = r.kind === 'module' ? '\nthe model\'s image layout (not the real PE file): its address differs from a real boot' : '';
-  const click = r.kind === 'save-state' && r.cpu !== undefined ? `click: show in the hex view and select CPU ${r.cpu}` : 'click: show in the hex view';
-  return `${r.label}\n${REGION[r.kind].label}${r.cpu !== undefined ? ` · CPU ${r.cpu}` : ''}\n${addr(r.base)}..${addr(
-    r.base + r.size,
-  )}  (${hex(r.size)} = ${sizeText(r.size)})${model}\n${click}`;
 }
 
 /** The Communicate buffer as the map and the hex view name it. */
@@ -57,18 +43,6 @@ function describeDesc(d: SmramDescriptorView, i: number): string {
     `CpuStart ${addr(d.cpuStart)}, PhysicalSize ${hex(d.physicalSize)} (${sizeText(d.physicalSize)})\n` +
     `RegionState ${hex(d.regionState)} = ${d.stateText}\n${d.label}\nclick: show in the hex view`
   );
-}
-
-/**
- * A region label as a name the block always shows and a detail that gives way when the block is
- * narrow: "CPU3 save state" + " (SMBASE+0xFC00)", "first page of TSEG" + ": its own ...".
- */
-function splitLabel(label: string): [string, string] {
-  const paren = label.indexOf(' (');
-  const colon = label.indexOf(': ');
-  if (paren > 0 && (colon < 0 || paren < colon)) return [label.slice(0, paren), label.slice(paren + 1)];
-  if (colon > 0) return [label.slice(0, colon + 1), label.slice(colon + 2)];
-  return [label, ''];
 }
 
 /** The SMBASEs below TSEG (SmmRelocationLib: SMBASE = TsegBase + 0x1000 + i*0x2000 - 0x8000), lowest first. */
@@ -156,61 +130,6 @@ const SmramSummary = memo(function SmramSummary(props: { descriptors: SmramDescr
   );
 });
 
-function RegionLabel({ label }: { label: string }) {
-  const [name, detail] = splitLabel(label);
-  return (
-    <span className="smram-label">
-      <span className="smram-label-name">{name}</span>
-      {detail && <span className="smram-label-detail">{detail}</span>}
-    </span>
-  );
-}
-
-interface BlockRowProps {
-  b: Block;
-  color: string;
-  current: boolean;
-  mine: boolean;
-  /** Written by the last step: the row flashes while `flashKey` is not 0 (it changes with every step, restarting it). */
-  written: boolean;
-  flashKey: number;
-}
-
-/**
- * At most this many written blocks flash at once: a step at 64+ CPUs writes every save state, and
- * starting hundreds of animations costs a frame; beyond it the written blocks keep their edge only.
- */
-const FLASH_MAX = 16;
-
-/** One block of the map; re-renders only when its own marks change (the map has ~800 rows at 256 CPUs). */
-const BlockRow = memo(function BlockRow({ b, color, current, mine, written, flashKey }: BlockRowProps) {
-  const r = b.region;
-  const showText = b.height >= 15;
-  const onClick = () => {
-    // CPU first: each posts a view request, and the last one carries both the CPU and the address.
-    if (r.kind === 'save-state' && r.cpu !== undefined) selectCpu(r.cpu);
-    setHexAddress(r.base);
-  };
-  return (
-    <div
-      className={`smram-row${b.gap ? ' gap' : ''}${current ? ' current' : ''}${mine ? ' mine' : ''}${written ? ' written' : ''}`}
-      style={{ height: b.height }}
-      data-kind={r.kind}
-      data-cpu={r.cpu}
-      data-written={written || undefined}
-      title={describe(r)}
-      onClick={onClick}
-    >
-      <span className="smram-addr mono">{showText ? addr(r.base) : ''}</span>
-      <span className="smram-dstrip" style={{ background: color }} />
-      <span className="smram-block" style={{ background: REGION[r.kind].color }}>
-        {showText && <RegionLabel label={r.label} />}
-        {written && flashKey !== 0 && <span key={flashKey} className="smram-flash" aria-hidden="true" />}
-      </span>
-    </div>
-  );
-});
-
 /** The Communicate buffer as a block of its own (usually outside SMRAM, in runtime data). */
 function CommBlock({ c, current, flashKey }: { c: CommBufferView; current: boolean; flashKey: number }) {
   return (
@@ -282,20 +201,30 @@ const SmramMap = memo(function SmramMap(props: {
     };
   }, [regions, descriptors, tsegBase, tsegSize]);
 
-  const renderBlock = (b: Block, i: number, color: string) => {
-    const r = b.region;
-    const isWritten = !b.gap && written.has(r);
-    return (
-      <BlockRow
-        key={`${r.base}-${r.kind}-${i}`}
-        b={b}
-        color={color}
-        current={hexAddress >= r.base && hexAddress < r.base + r.size}
-        mine={r.cpu !== undefined && r.cpu === selectedCpu}
-        written={isWritten}
-        flashKey={isWritten && written.size <= FLASH_MAX ? flashing : 0}
-      />
-    );
+  // Each row's marks as one character (see rowMarks): a chunk of rows re-renders only when one
+  // of its characters (or the flash) changes, so a step touches a few chunks, not ~300 rows.
+  const marksOf = (blocks: Block[], at: number) => {
+    let m = '';
+    for (let i = at; i < Math.min(at + CHUNK_ROWS, blocks.length); i++) m += rowMarks(blocks[i], hexAddress, selectedCpu, written);
+    return m;
+  };
+  const flashOk = written.size <= FLASH_MAX;
+  const renderChunks = (blocks: Block[], color: string, keyBase: string) => {
+    const out = [];
+    for (let at = 0; at < blocks.length; at += CHUNK_ROWS) {
+      const marks = marksOf(blocks, at);
+      out.push(
+        <BlockChunk
+          key={`${keyBase}-${at}`}
+          blocks={blocks}
+          at={at}
+          color={color}
+          marks={marks}
+          flashing={flashOk && hasWritten(marks) ? flashing : 0}
+        />,
+      );
+    }
+    return out;
   };
   const commInside = comm !== undefined && comm.base >= tsegBase && comm.base < tsegBase + tsegSize;
   // Follow the writes: when none of the blocks this step wrote is in view, bring the first into view.
@@ -341,7 +270,7 @@ const SmramMap = memo(function SmramMap(props: {
               </div>
             </div>
           )}
-          {g.blocks.map((b, i) => renderBlock(b, i, g.color))}
+          {renderChunks(g.blocks, g.color, `g${g.index}`)}
         </div>
       ))}
       <div className="smram-top mono muted">{addr(tsegBase)} TSEG base</div>
@@ -355,7 +284,7 @@ const SmramMap = memo(function SmramMap(props: {
         <>
           <div className="smram-sep">outside TSEG</div>
           {comm && !commInside && commBlock}
-          {outside.map((b, i) => renderBlock(b, i, 'transparent'))}
+          {renderChunks(outside, 'transparent', 'out')}
         </>
       )}
     </div>
