@@ -181,6 +181,11 @@ function smmcFigures(core: Awaited<ReturnType<typeof loadCore>>): void {
   console.log(`   one call of CpuHotplugMmi alone, as SmiManage makes it: ${one.cUs.toFixed(2)} us in SMM-C (the platform's), ${one.tsUs.toFixed(2)} us for the TypeScript handler it replaced`);
 }
 
+/** Where the slowest tenth of the steps went (bench/latency.ts tailSplit). */
+function tailLine(t: NonNullable<import('./latency').Latency['tail']>): string {
+  return `             the slowest tenth (${t.steps} steps), median parts: worker's answer ${t.answer.toFixed(1)} ms, terminal ${t.terminal.toFixed(1)}, React render+commit ${t.react.toFixed(1)}, style+layout ${t.layout.toFixed(1)}`;
+}
+
 async function browserFigures(): Promise<void> {
   console.log('\n7. Step-to-screen latency in Chromium (F10 -> answering snapshot committed by React and laid out)');
   const port = Number(process.env.BENCH_PORT ?? 4183); // (4190 is on the fetch spec's blocked-port list)
@@ -192,11 +197,11 @@ async function browserFigures(): Promise<void> {
       const target = l.cpus === 64 ? 16 : 50;
       console.log(`   ${String(l.cpus).padStart(3)} CPUs: to laid-out DOM p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, max ${l.max.toFixed(1)} ms over ${l.samples} steps   target p95 < ${target} ms: ${l.p95 < target ? 'met' : 'NOT met'}`);
       console.log(`             to the next animation frame (adds the vsync wait): p50 ${l.frameP50.toFixed(1)} ms, p95 ${l.frameP95.toFixed(1)} ms`);
-      if (l.tail) console.log(`             the slowest tenth (${l.tail.steps} steps), median parts: worker's answer ${l.tail.answer.toFixed(1)} ms, terminal ${l.tail.terminal.toFixed(1)}, React render+commit ${l.tail.react.toFixed(1)}, style+layout ${l.tail.layout.toFixed(1)}`);
+      if (l.tail) console.log(tailLine(l.tail));
     }
     for (const l of await stepLatency(`http://127.0.0.1:${port}/`, [64], 6, true)) {
       console.log(`   ${String(l.cpus).padStart(3)} CPUs, each key pressed once the page has drawn the previous step (two animation frames later): p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`);
-      if (l.tail) console.log(`             the slowest tenth (${l.tail.steps} steps), median parts: worker's answer ${l.tail.answer.toFixed(1)} ms, terminal ${l.tail.terminal.toFixed(1)}, React render+commit ${l.tail.react.toFixed(1)}, style+layout ${l.tail.layout.toFixed(1)}`);
+      if (l.tail) console.log(tailLine(l.tail));
     }
   } finally {
     if (preview.pid) process.kill(-preview.pid, 'SIGTERM');

@@ -47,8 +47,8 @@ export function runDebugAction(action: DebugAction, source: 'button' | 'key', ke
   post({ type: 'action', id, action });
 }
 
-/** "This step" (the timeline's list of its events) is what comes after the event the debugger stands on now. */
-function markStepStart(): void {
+/** The timeline's "this step" (its list of events) starts at the event the debugger stands on now (a command, a key, a lesson step). */
+export function markStepStart(): void {
   const snap = appStore.getState().snapshot;
   if (snap) appStore.setState({ pendingStepFrom: snap.status.eventSeq });
 }

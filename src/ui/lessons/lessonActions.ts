@@ -7,7 +7,7 @@
  */
 import type { Lesson, LessonPanel, LessonStep, StepMode } from '../../protocol/lessons';
 import { newRequestId, post } from '../actions/bridge';
-import { selectCpu } from '../actions/commands';
+import { markStepStart, selectCpu } from '../actions/commands';
 import { openCompare } from '../actions/compareActions';
 import { focusTerminal } from '../actions/layout';
 import { setEditorTab, showViewOf } from '../actions/sourceActions';
@@ -33,12 +33,6 @@ export function setLessonsOpen(open: boolean): void {
 
 export function lessonById(id: string | null | undefined): Lesson | null {
   return appStore.getState().lessons.find((l) => l.id === id) ?? null;
-}
-
-/** The timeline's "this step" starts at the event the debugger stands on (as for a typed command). */
-function markStepStart(): void {
-  const snap = appStore.getState().snapshot;
-  if (snap) appStore.setState({ pendingStepFrom: snap.status.eventSeq });
 }
 
 /** Opens step `step` (0-based) of `id`. */

@@ -1,5 +1,5 @@
 import { cpuTitleOnHover } from './hoverTitle';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useState, type CSSProperties, type MouseEvent, type SyntheticEvent, type UIEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useState, type MouseEvent, type SyntheticEvent, type UIEvent } from 'react';
 import type { CpuView, SmiSummary, TimelineEvent } from '../../protocol/messages';
 import { hex } from '../format';
 import { appStore, useApp } from '../store/store';
